@@ -1,0 +1,74 @@
+"""What the spider yields and the pipelines read (through itemadapter).
+
+Two kinds of item flow through the pipelines:
+
+* ``Article``: a page that held an article, with its extracted fields.
+* ``PageVisit``: any other fetched URL (a listing, a feed, a page that is not an
+  article, a failure), so that every URL the crawl touched has a row in ``pages``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Link:
+    """A named link, e.g. a category or tag with the URL of its listing."""
+
+    name: str
+    url: str | None = None
+
+
+@dataclass
+class Article:
+    """One article as extracted from one page. Dates are ISO 8601 strings with an offset."""
+
+    url: str
+    title: str
+    text: str
+    site: str | None = None
+    published: str | None = None
+    modified: str | None = None
+    authors: list[str] = field(default_factory=list)
+    categories: list[Link] = field(default_factory=list)
+    tags: list[Link] = field(default_factory=list)
+    language: str | None = None
+    description: str | None = None
+    image: str | None = None
+    # Set by the spider: how the page was fetched.
+    fetched_url: str | None = None  # the URL requested, before canonicalisation
+    http_status: int | None = None
+    fetched: str | None = None
+    # Set by the dedupe pipeline: what the archive already holds of this article.
+    duplicate_of: int | None = None
+    duplicate_kind: str | None = None  # "url" (already archived) or "exact" (same body)
+
+    def as_json(self) -> dict:
+        """The public JSON shape used by `caucasus-crawler extract`."""
+        return {
+            "url": self.url,
+            "title": self.title,
+            "text": self.text,
+            "published": self.published,
+            "modified": self.modified,
+            "authors": self.authors,
+            "categories": [c.name for c in self.categories],
+            "tags": [t.name for t in self.tags],
+            "language": self.language,
+            "site": self.site,
+            "description": self.description,
+            "image": self.image,
+        }
+
+
+@dataclass
+class PageVisit:
+    """A fetched URL that did not become an article, and why."""
+
+    url: str
+    site: str
+    outcome: str  # "listing", "feed", "sitemap", "not_article", "failed", "skipped"
+    http_status: int | None = None
+    reason: str | None = None
+    fetched: str | None = None

@@ -1,0 +1,255 @@
+"""Outlet profiles: what to crawl and how to read each outlet, as data.
+
+A profile is a TOML file (one per outlet) in this package or in a directory the user
+names (``--profiles DIR`` or the ``PROFILES_DIRS`` setting). Discovery and extraction are
+generic; a profile only adds what the generic path cannot know: where to start, which URLs
+are articles, and the boilerplate an outlet leaves inside its article bodies.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+PACKAGE_DIR = Path(__file__).parent
+COUNTRIES = ("GE", "AM", "AZ", "regional")
+LANGUAGES = ("en", "ka", "hy", "az", "ru")
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+_OFFSET = re.compile(r"^[+-]\d\d:\d\d$")
+
+
+class ProfileError(ValueError):
+    """A profile file that cannot be used; the message names the file and the field."""
+
+
+@dataclass(frozen=True)
+class ExtractRules:
+    """Per-outlet hints for extraction. Every one is optional: extraction is generic."""
+
+    body: str | None = None  # CSS selector of the article body, preferred when it matches
+    remove: tuple[str, ...] = ()  # CSS selectors of boilerplate to drop before extraction
+    cut_at: tuple[str, ...] = ()  # a paragraph starting with one of these ends the body
+    drop_lines: tuple[str, ...] = ()  # exact lines (widget labels) removed from the body
+    date: str | None = None  # CSS selector of the visible publication date
+    categories: str | None = None  # CSS selector of category links, added to the generic ones
+    timezone: str = "+04:00"  # offset of local times printed without one
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    title: str
+    country: str
+    languages: tuple[str, ...]
+    home: str
+    domains: tuple[str, ...]
+    editions: dict[str, str] = field(default_factory=dict)  # language -> URL prefix
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    listings: tuple[str, ...] = ()
+    robots_sitemaps: bool = True  # read `Sitemap:` lines of robots.txt
+    article_urls: tuple[re.Pattern, ...] = ()
+    listing_urls: tuple[re.Pattern, ...] = ()
+    ignore_urls: tuple[re.Pattern, ...] = ()
+    max_listing_pages: int = 3
+    extract: ExtractRules = field(default_factory=ExtractRules)
+    source: str = "<built-in>"
+
+    def summary(self) -> dict:
+        """The public description of the outlet (`sites --json`, the `sites` table)."""
+        return {
+            "name": self.name,
+            "title": self.title,
+            "country": self.country,
+            "languages": list(self.languages),
+            "home": self.home,
+        }
+
+    def owns(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        return any(host == d or host.endswith("." + d) for d in self.domains)
+
+    def is_article_url(self, url: str) -> bool:
+        return any(p.search(url) for p in self.article_urls)
+
+    def is_listing_url(self, url: str) -> bool:
+        return any(p.search(url) for p in self.listing_urls)
+
+    def is_ignored(self, url: str) -> bool:
+        return any(p.search(url) for p in self.ignore_urls)
+
+    def edition_language(self, url: str) -> str | None:
+        """The language of the edition whose URL prefix is the longest match, if any."""
+        best: tuple[int, str | None] = (-1, None)
+        for language, prefix in self.editions.items():
+            if url.startswith(prefix) and len(prefix) > best[0]:
+                best = (len(prefix), language)
+        return best[1]
+
+
+def _fail(source: str, field_name: str, problem: str) -> ProfileError:
+    return ProfileError(f"{source}: field '{field_name}': {problem}")
+
+
+def _strings(data: dict, key: str, source: str, field_name: str | None = None) -> tuple[str, ...]:
+    value = data.get(key, [])
+    name = field_name or key
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        raise _fail(source, name, "must be a list of non-empty strings")
+    return tuple(value)
+
+
+def _urls(data: dict, key: str, source: str, field_name: str) -> tuple[str, ...]:
+    urls = _strings(data, key, source, field_name)
+    for url in urls:
+        if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).netloc:
+            raise _fail(source, field_name, f"{url!r} is not an http(s) URL")
+    return urls
+
+
+def _patterns(data: dict, key: str, source: str, field_name: str) -> tuple[re.Pattern, ...]:
+    compiled = []
+    for pattern in _strings(data, key, source, field_name):
+        try:
+            compiled.append(re.compile(pattern))
+        except re.error as exc:
+            raise _fail(source, field_name, f"bad regular expression {pattern!r}: {exc}") from None
+    return tuple(compiled)
+
+
+def _table(data: dict, key: str, source: str) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise _fail(source, key, "must be a table")
+    return value
+
+
+_TOP_LEVEL = {
+    "name", "title", "country", "languages", "home", "domains", "editions", "start", "urls",
+    "extract",
+}
+_EXTRACT_KEYS = {"body", "remove", "cut_at", "drop_lines", "date", "categories", "timezone"}
+
+
+def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
+    """Validate a profile's data; raise ProfileError naming `source` and the field."""
+    unknown = sorted(set(data) - _TOP_LEVEL)
+    if unknown:
+        raise _fail(source, unknown[0], "unknown field")
+    for required in ("name", "country", "languages", "home"):
+        if required not in data:
+            raise _fail(source, required, "is required")
+    name = data["name"]
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise _fail(source, "name", "must be lower-case letters, digits and _ (e.g. civil_ge)")
+    country = data["country"]
+    if country not in COUNTRIES:
+        raise _fail(source, "country", f"must be one of {', '.join(COUNTRIES)}, not {country!r}")
+    languages = _strings(data, "languages", source)
+    if not languages:
+        raise _fail(source, "languages", "must name at least one language")
+    for language in languages:
+        if language not in LANGUAGES:
+            raise _fail(source, "languages", f"{language!r} is not one of {', '.join(LANGUAGES)}")
+    home = _urls(data, "home", source, "home")
+    if len(home) != 1:
+        raise _fail(source, "home", "must be one URL")
+    domains = _strings(data, "domains", source) or (urlsplit(home[0]).hostname or "",)
+    domains = tuple(d.lower().removeprefix("www.") for d in domains)
+
+    editions = _table(data, "editions", source)
+    for language, prefix in editions.items():
+        if language not in languages:
+            raise _fail(source, f"editions.{language}", "is not one of the profile's languages")
+        _urls(editions, language, source, f"editions.{language}")
+
+    start = _table(data, "start", source)
+    unknown = sorted(set(start) - {"feeds", "sitemaps", "listings", "robots_sitemaps"})
+    if unknown:
+        raise _fail(source, f"start.{unknown[0]}", "unknown field")
+    robots_sitemaps = start.get("robots_sitemaps", True)
+    if not isinstance(robots_sitemaps, bool):
+        raise _fail(source, "start.robots_sitemaps", "must be true or false")
+
+    urls = _table(data, "urls", source)
+    unknown = sorted(set(urls) - {"article", "listing", "ignore", "max_listing_pages"})
+    if unknown:
+        raise _fail(source, f"urls.{unknown[0]}", "unknown field")
+    max_pages = urls.get("max_listing_pages", 3)
+    if not isinstance(max_pages, int) or max_pages < 1:
+        raise _fail(source, "urls.max_listing_pages", "must be a positive integer")
+
+    rules = _table(data, "extract", source)
+    unknown = sorted(set(rules) - _EXTRACT_KEYS)
+    if unknown:
+        raise _fail(source, f"extract.{unknown[0]}", "unknown field")
+    for key in ("body", "date", "categories"):
+        if key in rules and not (isinstance(rules[key], str) and rules[key]):
+            raise _fail(source, f"extract.{key}", "must be a CSS selector")
+    timezone = rules.get("timezone", "+04:00")
+    if not isinstance(timezone, str) or not _OFFSET.match(timezone):
+        raise _fail(source, "extract.timezone", "must be an offset like +04:00")
+
+    return Profile(
+        name=name,
+        title=str(data.get("title", name)),
+        country=country,
+        languages=languages,
+        home=home[0],
+        domains=domains,
+        editions=dict(editions),
+        feeds=_urls(start, "feeds", source, "start.feeds"),
+        sitemaps=_urls(start, "sitemaps", source, "start.sitemaps"),
+        listings=_urls(start, "listings", source, "start.listings"),
+        robots_sitemaps=robots_sitemaps,
+        article_urls=_patterns(urls, "article", source, "urls.article"),
+        listing_urls=_patterns(urls, "listing", source, "urls.listing"),
+        ignore_urls=_patterns(urls, "ignore", source, "urls.ignore"),
+        max_listing_pages=max_pages,
+        extract=ExtractRules(
+            body=rules.get("body"),
+            remove=_strings(rules, "remove", source, "extract.remove"),
+            cut_at=_strings(rules, "cut_at", source, "extract.cut_at"),
+            drop_lines=_strings(rules, "drop_lines", source, "extract.drop_lines"),
+            date=rules.get("date"),
+            categories=rules.get("categories"),
+            timezone=timezone,
+        ),
+        source=source,
+    )
+
+
+def load_profile(path: Path) -> Profile:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProfileError(f"{path}: cannot read the profile: {exc.strerror}") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProfileError(f"{path}: not valid TOML: {exc}") from None
+    return profile_from_dict(data, str(path))
+
+
+def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Profile]:
+    """The built-in profiles, then those in `extra_dirs` (a user's file replaces a built-in)."""
+    profiles: dict[str, Profile] = {}
+    for directory in [PACKAGE_DIR, *map(Path, extra_dirs)]:
+        if not directory.is_dir():
+            raise ProfileError(f"{directory}: no such profile directory")
+        for path in sorted(directory.glob("*.toml")):
+            profile = load_profile(path)
+            previous = profiles.get(profile.name)
+            if previous is not None and Path(previous.source).parent == path.parent:
+                raise _fail(str(path), "name", f"{profile.name!r} is also used by {previous.source}")
+            profiles[profile.name] = profile
+    return profiles
+
+
+def profile_for_url(url: str, profiles: Iterable[Profile]) -> Profile | None:
+    """The profile whose domains hold `url` (used by `extract` when no site is named)."""
+    return next((p for p in profiles if p.owns(url)), None)
