@@ -40,6 +40,8 @@ class Article:
     fetched_url: str | None = None  # the URL requested, before canonicalisation
     http_status: int | None = None
     fetched: str | None = None
+    # Set by the normalise pipeline: a hash of the normalised body, for exact-duplicate checks.
+    content_hash: str | None = None
     # Set by the dedupe pipeline: what the archive already holds of this article.
     duplicate_of: int | None = None
     duplicate_kind: str | None = None  # "url" (already archived) or "exact" (same body)

@@ -131,7 +131,15 @@ def _table(data: dict, key: str, source: str) -> dict:
 
 
 _TOP_LEVEL = {
-    "name", "title", "country", "languages", "home", "domains", "editions", "start", "urls",
+    "name",
+    "title",
+    "country",
+    "languages",
+    "home",
+    "domains",
+    "editions",
+    "start",
+    "urls",
     "extract",
 }
 _EXTRACT_KEYS = {"body", "remove", "cut_at", "drop_lines", "date", "categories", "timezone"}
@@ -164,7 +172,7 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
     domains = tuple(d.lower().removeprefix("www.") for d in domains)
 
     editions = _table(data, "editions", source)
-    for language, prefix in editions.items():
+    for language in editions:
         if language not in languages:
             raise _fail(source, f"editions.{language}", "is not one of the profile's languages")
         _urls(editions, language, source, f"editions.{language}")
@@ -245,7 +253,9 @@ def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Profile]:
             profile = load_profile(path)
             previous = profiles.get(profile.name)
             if previous is not None and Path(previous.source).parent == path.parent:
-                raise _fail(str(path), "name", f"{profile.name!r} is also used by {previous.source}")
+                raise _fail(
+                    str(path), "name", f"{profile.name!r} is also used by {previous.source}"
+                )
             profiles[profile.name] = profile
     return profiles
 

@@ -1,0 +1,410 @@
+"""The archive: one SQLite file. This module owns its schema, migrations and queries.
+
+Everything that reads or writes archive.db (pipelines, the CLI, export, serve) goes through
+`Archive`, so the SQL lives here and nowhere else. The schema is a public interface
+(datasette users and exports depend on its names): change it only with a new migration.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from caucasus_crawler.items import Article, Link, PageVisit
+from caucasus_crawler.profiles import Profile
+
+DEFAULT_PATH = "archive.db"
+BUSY_TIMEOUT_SECONDS = 30
+# FTS5's unicode61 treats every Unicode letter as part of a word, so Georgian, Armenian and
+# Cyrillic words are split on spaces and punctuation like Latin ones; diacritics are folded
+# for Latin/Cyrillic only ("remove_diacritics 2" keeps combined letters correct).
+FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+
+# Each migration moves the schema from version N to N+1 (PRAGMA user_version).
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE sites (
+        name TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        country TEXT NOT NULL,
+        languages TEXT NOT NULL,          -- JSON array of ISO 639-1 codes
+        home TEXT NOT NULL
+    );
+    CREATE TABLE crawl_runs (
+        id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        finished TEXT,
+        mode TEXT NOT NULL CHECK (mode IN ('demo', 'live')),
+        sites TEXT NOT NULL DEFAULT '[]', -- JSON array of outlet names
+        requests INTEGER NOT NULL DEFAULT 0,
+        pages INTEGER NOT NULL DEFAULT 0,
+        articles_new INTEGER NOT NULL DEFAULT 0,
+        articles_updated INTEGER NOT NULL DEFAULT 0,
+        duplicates INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        site TEXT NOT NULL REFERENCES sites(name),
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        published TEXT,
+        modified TEXT,
+        authors TEXT NOT NULL DEFAULT '[]',
+        language TEXT,
+        description TEXT,
+        image TEXT,
+        word_count INTEGER NOT NULL,
+        content_hash TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        run_id INTEGER REFERENCES crawl_runs(id)
+    );
+    CREATE INDEX articles_site_published ON articles (site, published);
+    CREATE INDEX articles_content_hash ON articles (content_hash);
+    CREATE TABLE categories (
+        id INTEGER PRIMARY KEY,
+        site TEXT NOT NULL REFERENCES sites(name),
+        name TEXT NOT NULL,
+        url TEXT,
+        UNIQUE (site, name)
+    );
+    CREATE TABLE article_categories (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        category_id INTEGER NOT NULL REFERENCES categories(id),
+        PRIMARY KEY (article_id, category_id)
+    );
+    CREATE INDEX article_categories_category ON article_categories (category_id);
+    CREATE TABLE tags (
+        id INTEGER PRIMARY KEY,
+        site TEXT NOT NULL REFERENCES sites(name),
+        name TEXT NOT NULL,
+        url TEXT,
+        UNIQUE (site, name)
+    );
+    CREATE TABLE article_tags (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        tag_id INTEGER NOT NULL REFERENCES tags(id),
+        PRIMARY KEY (article_id, tag_id)
+    );
+    CREATE INDEX article_tags_tag ON article_tags (tag_id);
+    CREATE TABLE pages (
+        url TEXT PRIMARY KEY,
+        site TEXT,
+        outcome TEXT NOT NULL,            -- article, duplicate, not_article, listing, feed, ...
+        http_status INTEGER,
+        reason TEXT,
+        article_id INTEGER REFERENCES articles(id),
+        fetched TEXT NOT NULL,
+        run_id INTEGER REFERENCES crawl_runs(id)
+    );
+    CREATE INDEX pages_outcome ON pages (outcome);
+    """,
+]
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class ArchiveError(Exception):
+    """The archive file cannot be opened or used; the message says which file and why."""
+
+
+@dataclass
+class StoreResult:
+    article_id: int
+    outcome: str  # "new", "updated" or "unchanged"
+
+
+class Archive:
+    """An open archive.db. Cheap to open; one per process or crawler."""
+
+    def __init__(self, path: str | Path = DEFAULT_PATH, *, create: bool = True):
+        self.path = Path(path)
+        if not create and not self.path.exists():
+            raise ArchiveError(f"{self.path}: no such archive; run a crawl first")
+        try:
+            conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_SECONDS)
+            self.db = sqlite_utils.Database(conn)
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{self.path}: not a usable archive ({exc})") from None
+
+    # -- schema -----------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.db.conn:
+                self.db.conn.executescript(f"BEGIN; {script}; PRAGMA user_version={number};")
+        # Outside the migrations so that an archive interrupted between the two still gets it.
+        if not self.db["articles_fts"].exists():
+            self.db["articles"].enable_fts(
+                ["title", "body"], create_triggers=True, tokenize=FTS_TOKENIZER
+            )
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.db.conn:
+            yield
+
+    # -- sites --------------------------------------------------------------------------------
+    def register_sites(self, profiles: Iterable[Profile]) -> None:
+        rows = [{**p.summary(), "languages": json.dumps(list(p.languages))} for p in profiles]
+        with self.transaction():
+            self.db["sites"].upsert_all(rows, pk="name")
+
+    # -- runs ---------------------------------------------------------------------------------
+    def start_run(self, mode: str, sites: Iterable[str]) -> int:
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO crawl_runs (started, mode, sites) VALUES (?, ?, ?)",
+                [now_iso(), mode, json.dumps(sorted(sites))],
+            )
+        return cursor.lastrowid
+
+    def add_to_run(self, run_id: int, **counts: int) -> None:
+        """Add a crawler's counts to its run (several crawlers may share one run)."""
+        allowed = {
+            "requests",
+            "pages",
+            "articles_new",
+            "articles_updated",
+            "duplicates",
+            "failures",
+        }
+        if not counts:
+            return
+        if set(counts) - allowed:
+            raise ValueError(f"unknown run counters: {sorted(set(counts) - allowed)}")
+        assignments = ", ".join(f"{name} = {name} + :{name}" for name in counts)
+        with self.transaction():
+            self.db.execute(
+                f"UPDATE crawl_runs SET {assignments} WHERE id = :id", {**counts, "id": run_id}
+            )
+
+    def finish_run(self, run_id: int) -> dict:
+        with self.transaction():
+            self.db.execute("UPDATE crawl_runs SET finished = ? WHERE id = ?", [now_iso(), run_id])
+        return self.run(run_id)
+
+    def run(self, run_id: int) -> dict:
+        row = self.db["crawl_runs"].get(run_id)
+        return {**row, "sites": json.loads(row["sites"])}
+
+    # -- articles -----------------------------------------------------------------------------
+    def article_id_for_url(self, url: str) -> int | None:
+        row = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def article_with_hash(self, content_hash: str, other_than_url: str) -> tuple[int, str] | None:
+        row = self.db.execute(
+            "SELECT id, url FROM articles WHERE content_hash = ? AND url != ? LIMIT 1",
+            [content_hash, other_than_url],
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def store_article(self, article: Article, run_id: int | None = None) -> StoreResult:
+        """Insert the article, or update the archived one with the same URL; one transaction."""
+        seen = article.fetched or now_iso()
+        fields = {
+            "site": article.site,
+            "title": article.title,
+            "body": article.text,
+            "published": article.published,
+            "modified": article.modified,
+            "authors": json.dumps(article.authors, ensure_ascii=False),
+            "language": article.language,
+            "description": article.description,
+            "image": article.image,
+            "word_count": len(article.text.split()),
+            "content_hash": article.content_hash,
+        }
+        with self.transaction():
+            existing = self.db.execute(
+                "SELECT id, content_hash, title, published, modified FROM articles WHERE url = ?",
+                [article.url],
+            ).fetchone()
+            if existing is None:
+                cursor = self.db.execute(
+                    "INSERT INTO articles (url, first_seen, last_seen, run_id, "
+                    + ", ".join(fields)
+                    + ") VALUES (:url, :seen, :seen, :run_id, "
+                    + ", ".join(f":{k}" for k in fields)
+                    + ")",
+                    {**fields, "url": article.url, "seen": seen, "run_id": run_id},
+                )
+                article_id, outcome = cursor.lastrowid, "new"
+            else:
+                article_id = existing[0]
+                changed = tuple(existing[1:]) != (
+                    fields["content_hash"],
+                    fields["title"],
+                    fields["published"],
+                    fields["modified"],
+                )
+                if changed:
+                    assignments = ", ".join(f"{k} = :{k}" for k in fields)
+                    self.db.execute(
+                        f"UPDATE articles SET {assignments}, last_seen = :seen, run_id = :run_id "
+                        "WHERE id = :id",
+                        {**fields, "seen": seen, "run_id": run_id, "id": article_id},
+                    )
+                    outcome = "updated"
+                else:
+                    self.db.execute(
+                        "UPDATE articles SET last_seen = ? WHERE id = ?", [seen, article_id]
+                    )
+                    outcome = "unchanged"
+            if outcome != "unchanged":
+                self._link(article_id, article.site, article.categories, "categories", "category")
+                self._link(article_id, article.site, article.tags, "tags", "tag")
+            self._record_page(
+                article.fetched_url or article.url,
+                article.site,
+                "article",
+                article.http_status,
+                None,
+                article_id,
+                seen,
+                run_id,
+            )
+        return StoreResult(article_id, outcome)
+
+    def _link(
+        self, article_id: int, site: str | None, links: list[Link], table: str, key: str
+    ) -> None:
+        join = f"article_{table}"
+        self.db.execute(f"DELETE FROM {join} WHERE article_id = ?", [article_id])
+        for link in links:
+            self.db.execute(
+                f"INSERT INTO {table} (site, name, url) VALUES (?, ?, ?) "
+                f"ON CONFLICT (site, name) DO UPDATE SET url = coalesce({table}.url, excluded.url)",
+                [site, link.name, link.url],
+            )
+            link_id = self.db.execute(
+                f"SELECT id FROM {table} WHERE site = ? AND name = ?", [site, link.name]
+            ).fetchone()[0]
+            self.db.execute(
+                f"INSERT OR IGNORE INTO {join} (article_id, {key}_id) VALUES (?, ?)",
+                [article_id, link_id],
+            )
+
+    # -- pages --------------------------------------------------------------------------------
+    def record_duplicate(self, article: Article, run_id: int | None = None) -> None:
+        """A fetched page whose article the archive already holds under another URL."""
+        with self.transaction():
+            self._record_page(
+                article.fetched_url or article.url,
+                article.site,
+                "duplicate",
+                article.http_status,
+                f"{article.duplicate_kind} duplicate",
+                article.duplicate_of,
+                article.fetched or now_iso(),
+                run_id,
+            )
+
+    def record_page(self, visit: PageVisit, run_id: int | None = None) -> None:
+        with self.transaction():
+            self._record_page(
+                visit.url,
+                visit.site,
+                visit.outcome,
+                visit.http_status,
+                visit.reason,
+                None,
+                visit.fetched or now_iso(),
+                run_id,
+            )
+
+    def _record_page(
+        self,
+        url: str,
+        site: str | None,
+        outcome: str,
+        status: int | None,
+        reason: str | None,
+        article_id: int | None,
+        fetched: str,
+        run_id: int | None,
+    ) -> None:
+        self.db.execute(
+            "INSERT INTO pages"
+            " (url, site, outcome, http_status, reason, article_id, fetched, run_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET site = excluded.site,"
+            " outcome = excluded.outcome, http_status = excluded.http_status,"
+            " reason = excluded.reason, article_id = excluded.article_id,"
+            " fetched = excluded.fetched, run_id = excluded.run_id",
+            [url, site, outcome, status, reason, article_id, fetched, run_id],
+        )
+
+    # -- reading ------------------------------------------------------------------------------
+    def count(self, table: str) -> int:
+        return self.db[table].count
+
+    def article(self, article_id: int) -> dict:
+        """An article with its categories and tags, as users see it."""
+        row = dict(self.db["articles"].get(article_id))
+        row["authors"] = json.loads(row["authors"])
+        for table, key in (("categories", "category"), ("tags", "tag")):
+            row[table] = [
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT t.name FROM {table} t JOIN article_{table} j ON j.{key}_id = t.id "
+                    "WHERE j.article_id = ? ORDER BY t.name",
+                    [article_id],
+                )
+            ]
+        return row
+
+    def article_by_url(self, url: str) -> dict | None:
+        article_id = self.article_id_for_url(url)
+        return None if article_id is None else self.article(article_id)
+
+    def search(self, query: str, limit: int = 20) -> list[dict]:
+        """Full-text search over title and body, best match first (bm25)."""
+        rows = self.db.execute(
+            "SELECT a.id, a.url, a.site, a.title, a.published FROM articles_fts "
+            "JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? "
+            "ORDER BY bm25(articles_fts) LIMIT ?",
+            [_fts_query(query), limit],
+        )
+        columns = [d[0] for d in rows.description]
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def outcome_counts(self, run_id: int) -> dict[str, int]:
+        rows = self.db.execute(
+            "SELECT outcome, count(*) FROM pages WHERE run_id = ? GROUP BY outcome", [run_id]
+        )
+        return dict(rows.fetchall())
+
+
+def _fts_query(text: str) -> str:
+    """Quote each word so that user input never reads as FTS5 syntax."""
+    words = [w.replace('"', '""') for w in text.split()]
+    return " ".join(f'"{w}"' for w in words)

@@ -1,0 +1,219 @@
+"""The `caucasus-crawler` command: crawl, list outlets, extract saved pages.
+
+Errors a user can cause (a bad option, a missing file, a broken profile) end in one line on
+stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from caucasus_crawler.archive import DEFAULT_PATH, Archive, ArchiveError
+from caucasus_crawler.profiles import Profile, ProfileError, load_profiles, profile_for_url
+
+PROG = "caucasus-crawler"
+
+
+class UserError(Exception):
+    """Something the user can fix; printed as one line."""
+
+
+def _profiles(args: argparse.Namespace) -> dict[str, Profile]:
+    return load_profiles(args.profiles or [])
+
+
+# -- crawl ---------------------------------------------------------------------------------------
+def cmd_crawl(args: argparse.Namespace) -> int:
+    profiles = _profiles(args)
+    unknown = [name for name in args.sites if name not in profiles]
+    if unknown:
+        raise UserError(f"no outlet named {', '.join(unknown)}; `{PROG} sites` lists them")
+    names = args.sites or sorted(profiles)
+    if args.url and len(names) != 1:
+        raise UserError("--url needs exactly one outlet, e.g. `crawl civil_ge --url URL`")
+
+    mirror = None
+    address = args.mirror
+    if args.demo and not address:
+        from caucasus_crawler.mirror import MirrorServer
+
+        mirror = MirrorServer()
+        mirror.start()
+        address = mirror.address
+    mode = "demo" if address else "live"
+    try:
+        with Archive(args.db) as archive:
+            archive.register_sites(profiles[name] for name in names)
+            run_id = archive.start_run(mode, names)
+        started = time.monotonic()
+        _run_spiders(names, args, run_id, address)
+        with Archive(args.db) as archive:
+            run = archive.finish_run(run_id)
+    finally:
+        if mirror is not None:
+            mirror.stop()
+    _print_summary(run, args.db, time.monotonic() - started)
+    return 0
+
+
+def _run_spiders(names: list[str], args: argparse.Namespace, run_id: int, address: str | None):
+    # Imported here so that `sites` and `extract` start fast.
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("caucasus_crawler.settings", priority="project")
+    settings.set("ARCHIVE_PATH", str(args.db), priority="cmdline")
+    settings.set("PROFILES_DIRS", list(args.profiles or []), priority="cmdline")
+    settings.set("CRAWL_RUN_ID", run_id, priority="cmdline")
+    settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
+    if address:
+        settings.set("MIRROR_ADDRESS", address, priority="cmdline")
+    process = CrawlerProcess(settings)
+    for name in names:
+        if args.url:
+            process.crawl(name, urls=args.url)
+        else:
+            process.crawl(name)
+    process.start()
+
+
+def _print_summary(run: dict, db: Path, seconds: float) -> None:
+    print(
+        f"Crawled {len(run['sites'])} outlet(s) ({run['mode']}) into {db} in {seconds:.1f} s\n"
+        f"  outlets          {', '.join(run['sites'])}\n"
+        f"  pages fetched    {run['requests']}\n"
+        f"  articles stored  {run['articles_new']} new, {run['articles_updated']} updated\n"
+        f"  duplicates       {run['duplicates']}\n"
+        f"  failures         {run['failures']}"
+        + ("  (see the `pages` table)" if run["failures"] else "")
+    )
+
+
+# -- sites ---------------------------------------------------------------------------------------
+def cmd_sites(args: argparse.Namespace) -> int:
+    profiles = _profiles(args)
+    if args.json:
+        print(json.dumps([p.summary() for p in profiles.values()], ensure_ascii=False, indent=2))
+        return 0
+    for p in profiles.values():
+        print(f"{p.name:<16} {p.country:<8} {','.join(p.languages):<10} {p.home}")
+    return 0
+
+
+# -- extract -------------------------------------------------------------------------------------
+def _read_page(path: Path) -> bytes:
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a directory, not a saved page") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc.strerror}") from None
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise UserError(f"{path}: broken gzip file: {exc}") from None
+    return data
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from caucasus_crawler.extract import NotAnArticle, extract_article
+
+    profiles = _profiles(args)
+    if args.site and args.site not in profiles:
+        raise UserError(f"no outlet named {args.site}; `{PROG} sites` lists them")
+    if args.url and len(args.files) > 1:
+        raise UserError("--url names the page of one file; give one file with it")
+    failures = 0
+    for name in args.files:
+        path = Path(name)
+        try:
+            html = _read_page(path)
+            url = args.url or path.resolve().as_uri()
+            profile = profiles[args.site] if args.site else profile_for_url(url, profiles.values())
+            article = extract_article(html, url, profile)
+        except UserError as exc:
+            print(f"{PROG}: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        except NotAnArticle as exc:
+            print(f"{PROG}: {path}: no article found: {exc}", file=sys.stderr)
+            failures += 1
+            continue
+        if args.format == "text":
+            print(article.text)
+        else:
+            indent = 2 if len(args.files) == 1 else None
+            print(json.dumps(article.as_json(), ensure_ascii=False, indent=indent))
+    return 1 if failures else 0
+
+
+# -- the parser ----------------------------------------------------------------------------------
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="A crawl archive of South Caucasus news."
+    )
+    parser.add_argument(
+        "--profiles",
+        action="append",
+        metavar="DIR",
+        help="a directory of extra outlet profiles (*.toml); may be repeated",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    crawl = commands.add_parser("crawl", help="crawl outlets into the archive")
+    crawl.add_argument("sites", nargs="*", metavar="SITE", help="outlets to crawl (default: all)")
+    crawl.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help="archive file")
+    crawl.add_argument(
+        "--demo",
+        action="store_true",
+        help="serve the bundled mirror on 127.0.0.1 and crawl it (works offline)",
+    )
+    crawl.add_argument(
+        "--mirror", metavar="HOST:PORT", help="crawl a mirror already being served there"
+    )
+    crawl.add_argument(
+        "--url", action="append", metavar="URL", help="fetch just this article URL (repeatable)"
+    )
+    crawl.add_argument(
+        "--log-level",
+        default="WARNING",
+        choices=["DEBUG", "INFO", "WARNING", "ERROR"],
+        help="Scrapy's log level (default WARNING)",
+    )
+    crawl.set_defaults(func=cmd_crawl)
+
+    sites = commands.add_parser("sites", help="list the outlet profiles")
+    sites.add_argument("--json", action="store_true", help="as a JSON array")
+    sites.set_defaults(func=cmd_sites)
+
+    extract = commands.add_parser("extract", help="extract articles from saved HTML pages")
+    extract.add_argument("files", nargs="+", metavar="FILE", help="saved pages (.html or .html.gz)")
+    extract.add_argument("--url", help="the page's URL (for one file)")
+    extract.add_argument("--site", help="the outlet profile to use (default: from the URL)")
+    extract.add_argument("--format", choices=["json", "text"], default="json")
+    extract.set_defaults(func=cmd_extract)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (UserError, ProfileError, ArchiveError) as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

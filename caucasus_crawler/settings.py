@@ -1,0 +1,49 @@
+"""Scrapy settings of caucasus-crawler: polite defaults for live sites.
+
+`scrapy crawl <site>` reads this module through scrapy.cfg; the `caucasus-crawler` command
+loads it too and overrides only what its options say (archive path, mirror, log level).
+"""
+
+from caucasus_crawler import __version__
+
+BOT_NAME = "caucasus_crawler"
+SPIDER_MODULES = ["caucasus_crawler.spiders"]
+# Every outlet profile is a spider: `scrapy list` lists them, `scrapy crawl civil_ge` runs one.
+SPIDER_LOADER_CLASS = "caucasus_crawler.spiders.loader.ProfileSpiderLoader"
+
+# -- where things go ---------------------------------------------------------------------------
+ARCHIVE_PATH = "archive.db"
+PROFILES_DIRS: list[str] = []  # extra directories of user profiles (*.toml)
+CRAWL_MODE = "live"  # "demo" when replaying the bundled mirror
+CRAWL_RUN_ID = None  # set by the CLI when several outlets share one crawl_runs row
+MIRROR_ADDRESS = None  # "127.0.0.1:PORT": fetch every URL from the mirror (see mirror.replay)
+ADDONS = {"caucasus_crawler.mirror.replay.MirrorReplay": 0}
+
+# -- politeness (live sites) -------------------------------------------------------------------
+USER_AGENT = (
+    f"caucasus-crawler/{__version__} (+https://github.com/caucasus-crawler/caucasus-crawler;"
+    " South Caucasus news archive)"
+)
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 2
+DOWNLOAD_DELAY = 1.0
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.5
+DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+# -- the pipeline: normalise -> deduplicate -> store ------------------------------------------
+ITEM_PIPELINES = {
+    "caucasus_crawler.pipelines.NormalisePipeline": 100,
+    "caucasus_crawler.pipelines.DeduplicatePipeline": 200,
+    "caucasus_crawler.pipelines.StorePipeline": 300,
+}
+
+LOG_LEVEL = "INFO"
+FEED_EXPORT_ENCODING = "utf-8"

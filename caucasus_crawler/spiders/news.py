@@ -1,0 +1,263 @@
+"""The generic news spider: discovers an outlet's articles and hands each page to extraction.
+
+Discovery, in the order a polite crawler prefers: sitemaps named in robots.txt (indexes
+followed, `lastmod` kept), RSS/Atom feeds (from the profile and autodiscovered through
+`<link rel=alternate>`), then section listings with their pagination. What the outlet is
+(start points, which URLs are articles) comes from its profile; nothing here is site-specific.
+"""
+
+from __future__ import annotations
+
+import gzip
+import logging
+from collections.abc import AsyncIterator, Iterable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+import scrapy
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from caucasus_crawler.extract import NotAnArticle, extract_article, looks_like_article
+from caucasus_crawler.items import PageVisit
+from caucasus_crawler.profiles import Profile
+from caucasus_crawler.urls import canonical_url
+
+logger = logging.getLogger(__name__)
+
+MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+_FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
+# Links that lead to the next page of a listing, on the sites we know and most others.
+_NEXT_PAGE = (
+    'link[rel="next"]::attr(href), a[rel~="next"]::attr(href), a.next::attr(href), '
+    "a.next-page::attr(href), .pagination a.next::attr(href), li.next a::attr(href)"
+)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _one_line(text: str, limit: int = 300) -> str:
+    line = " ".join(str(text).split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
+class NewsSpider(scrapy.Spider):
+    """Bound to one outlet by ProfileSpiderLoader (`profile` is a class attribute)."""
+
+    name = "news"
+    profile: Profile
+
+    def __init__(self, *args: Any, urls: str | Iterable[str] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # `-a urls=U1,U2` (or a list from the CLI): fetch just these pages as articles.
+        if isinstance(urls, str):
+            urls = [u for u in urls.split(",") if u.strip()]
+        self.only_urls = list(urls or [])
+
+    # -- start ---------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        for request in self.start_requests_for_profile():
+            yield request
+
+    def start_requests_for_profile(self) -> Iterator[scrapy.Request]:
+        if self.only_urls:
+            for url in self.only_urls:
+                yield self.article_request(url)
+            return
+        profile = self.profile
+        if profile.robots_sitemaps:
+            for origin in self._origins():
+                yield self.request(f"{origin}/robots.txt", self.parse_robots, kind="robots")
+        for url in profile.sitemaps:
+            yield self.request(url, self.parse_sitemap, kind="sitemap")
+        for url in profile.feeds:
+            yield self.request(url, self.parse_feed, kind="feed")
+        for url in profile.listings:
+            yield self.request(url, self.parse_listing, kind="listing", page=1, depth=0)
+        if profile.home not in profile.listings:
+            yield self.request(profile.home, self.parse_listing, kind="listing", page=1, depth=0)
+
+    def _origins(self) -> list[str]:
+        urls = [self.profile.home, *self.profile.editions.values(), *self.profile.feeds]
+        origins = []
+        for url in urls:
+            parts = urlsplit(url)
+            origin = f"{parts.scheme}://{parts.netloc}"
+            if origin not in origins:
+                origins.append(origin)
+        return origins
+
+    # -- requests ------------------------------------------------------------------------------
+    def request(self, url: str, callback, kind: str, **meta: Any) -> scrapy.Request:
+        return scrapy.Request(
+            url,
+            callback=callback,
+            errback=self.failed,
+            meta={"kind": kind, **meta},
+            priority=0 if kind == "article" else 10,  # discover first, then fetch articles
+        )
+
+    def article_request(self, url: str, **hints: Any) -> scrapy.Request:
+        return self.request(canonical_url(url), self.parse_article, kind="article", **hints)
+
+    def wanted_article(self, url: str) -> bool:
+        profile = self.profile
+        if not profile.owns(url) or profile.is_ignored(url):
+            return False
+        return not profile.article_urls or profile.is_article_url(url)
+
+    def visit(self, response: Response, outcome: str, reason: str | None = None) -> PageVisit:
+        return PageVisit(
+            url=response.url,
+            site=self.name,
+            outcome=outcome,
+            http_status=response.status,
+            reason=reason,
+            fetched=_now(),
+        )
+
+    # -- discovery -----------------------------------------------------------------------------
+    def parse_robots(self, response: Response) -> Iterator[Any]:
+        yield self.visit(response, "robots")
+        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+            if self.profile.owns(url):
+                yield self.request(url, self.parse_sitemap, kind="sitemap")
+
+    def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        body = response.body
+        if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served as bytes
+            try:
+                body = gzip.decompress(body)[:MAX_SITEMAP_BYTES]
+            except (OSError, EOFError) as exc:
+                yield self.visit(response, "failed", f"broken gzip sitemap: {exc}")
+                return
+        try:
+            sitemap = Sitemap(body)
+        except Exception as exc:  # lxml raises several kinds on garbage
+            yield self.visit(response, "failed", f"not a sitemap: {_one_line(exc)}")
+            return
+        yield self.visit(response, "sitemap")
+        for entry in sitemap:
+            url = entry.get("loc")
+            if not url:
+                continue
+            if sitemap.type == "sitemapindex":
+                if self.profile.owns(url):
+                    yield self.request(url, self.parse_sitemap, kind="sitemap")
+            elif self.wanted_article(url):
+                yield self.article_request(url, lastmod=entry.get("lastmod"))
+
+    def parse_feed(self, response: Response) -> Iterator[Any]:
+        feed = feedparser.parse(response.body)
+        if not feed.entries:
+            problem = feed.get("bozo_exception") or "no entries"
+            yield self.visit(response, "failed", f"not a usable feed: {_one_line(problem)}")
+            return
+        yield self.visit(response, "feed")
+        for entry in feed.entries:
+            url = entry.get("link")
+            # Feeds list articles, so their links are taken even when no URL pattern matches.
+            if url and self.profile.owns(url) and not self.profile.is_ignored(url):
+                yield self.article_request(url, feed_date=entry.get("published"))
+
+    def parse_listing(self, response: Response) -> Iterator[Any]:
+        if not isinstance(response, TextResponse):
+            yield self.visit(response, "failed", f"not an HTML page ({_content_type(response)})")
+            return
+        yield self.visit(response, "listing")
+        yield from self.follow_links(response)
+
+    def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        """Article links, feeds announced in the head, deeper listings and the next page."""
+        profile = self.profile
+        for link in response.css('link[rel="alternate"]'):
+            if (link.attrib.get("type") or "").lower() in _FEED_TYPES:
+                url = response.urljoin(link.attrib.get("href", ""))
+                if profile.owns(url):
+                    yield self.request(url, self.parse_feed, kind="feed")
+        page = response.meta.get("page", 1)
+        depth = response.meta.get("depth", 0)
+        if page < profile.max_listing_pages:
+            for href in response.css(_NEXT_PAGE).getall()[:1]:
+                url = canonical_url(response.urljoin(href))
+                if profile.owns(url):
+                    yield self.request(
+                        url, self.parse_listing, kind="listing", page=page + 1, depth=depth
+                    )
+        for href in response.css("a::attr(href)").getall():
+            url = response.urljoin(href.strip())
+            if urlsplit(url).scheme not in ("http", "https") or not profile.owns(url):
+                continue
+            if self.wanted_article(url) and profile.article_urls:
+                yield self.article_request(url)
+            elif depth < 1 and profile.is_listing_url(url) and not profile.is_ignored(url):
+                yield self.request(
+                    canonical_url(url), self.parse_listing, kind="listing", page=1, depth=depth + 1
+                )
+
+    # -- articles ------------------------------------------------------------------------------
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        for url in response.meta.get("redirect_urls", []):
+            yield PageVisit(
+                url=url,
+                site=self.name,
+                outcome="redirected",
+                reason=f"redirected to {response.url}",
+                fetched=_now(),
+            )
+        if not isinstance(response, TextResponse):
+            yield self.visit(
+                response, "not_article", f"not an HTML page ({_content_type(response)})"
+            )
+            return
+        html = response.text
+        if not self.profile.is_article_url(response.url) and not looks_like_article(
+            html, response.url, self.profile
+        ):
+            yield self.visit(response, "listing")
+            yield from self.follow_links(response)
+            return
+        try:
+            article = extract_article(html, response.url, self.profile)
+        except NotAnArticle as exc:
+            yield self.visit(response, "not_article", _one_line(exc))
+            return
+        except Exception as exc:  # a bug or a page extraction cannot take: record it, go on
+            reason = f"extraction failed: {type(exc).__name__}: {_one_line(exc)}"
+            logger.warning("%s: %s", response.url, reason)
+            yield self.visit(response, "failed", reason)
+            return
+        article.site = self.name
+        article.fetched_url = response.url
+        article.http_status = response.status
+        article.fetched = _now()
+        yield article
+
+    def failed(self, failure: Failure) -> Iterator[PageVisit]:
+        request = failure.request
+        status = None
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            reason = f"HTTP {status}"
+        else:
+            reason = _one_line(f"{failure.type.__name__}: {failure.getErrorMessage()}")
+        outcome = "skipped" if "robots.txt" in reason else "failed"
+        logger.warning("%s: %s", request.url, reason)
+        yield PageVisit(
+            url=request.url,
+            site=self.name,
+            outcome=outcome,
+            http_status=status,
+            reason=reason,
+            fetched=_now(),
+        )
+
+
+def _content_type(response: Response) -> str:
+    return (response.headers.get("Content-Type") or b"unknown type").decode("latin-1")

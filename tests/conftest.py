@@ -1,0 +1,49 @@
+"""Shared fixtures: the real pages in ../shared/data, and running the `caucasus-crawler` CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+REAL_PAGES = SHARED_DATA / "real-pages"
+REFERENCE_TEXT = REAL_PAGES / "civil-ge-seed-article.txt"
+REFERENCE_TITLE = "Mayor Kaladze: GD Welcomes Moscow’s Offer to Aid Ties with Occupied Territories"
+
+
+def shared_file(path: Path) -> Path:
+    """A file of ../shared/data, or a skip saying why (a user's clone has no ../shared)."""
+    if not path.exists():
+        pytest.skip(f"{path} is not here: the real pages live in ../shared/data beside the repo")
+    return path
+
+
+def reference_paragraphs() -> list[str]:
+    """The reference article's body paragraphs: between the audio widget and "Also Read:"."""
+    lines = [line.strip() for line in shared_file(REFERENCE_TEXT).read_text("utf-8").splitlines()]
+    start = lines.index("Listen to this article") + 1
+    end = next(i for i, line in enumerate(lines) if line.startswith("Also Read"))
+    return [line for line in lines[start:end] if line]
+
+
+def run_cli(*args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `caucasus-crawler ARGS` in a fresh process, as a user would."""
+    result = subprocess.run(
+        [sys.executable, "-m", "caucasus_crawler.cli", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=REPO,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(
+            f"caucasus-crawler {' '.join(args)} exited {result.returncode}:\n"
+            f"{result.stdout}\n{result.stderr}"
+        )
+    return result

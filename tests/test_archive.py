@@ -1,0 +1,145 @@
+"""The archive module: schema, upserts, full-text search in the region's scripts."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from caucasus_crawler.archive import Archive, ArchiveError
+from caucasus_crawler.items import Article, Link, PageVisit
+from caucasus_crawler.pipelines import content_hash
+from caucasus_crawler.profiles import load_profiles
+
+
+def article(url: str, title: str, text: str, site: str = "civil_ge", **fields) -> Article:
+    return Article(
+        url=url, title=title, text=text, site=site, content_hash=content_hash(text), **fields
+    )
+
+
+@pytest.fixture
+def archive(tmp_path):
+    with Archive(tmp_path / "archive.db") as opened:
+        opened.register_sites(load_profiles().values())
+        yield opened
+
+
+def test_the_schema_is_the_documented_one(archive):
+    tables = set(archive.db.table_names())
+    assert {
+        "sites",
+        "articles",
+        "categories",
+        "article_categories",
+        "tags",
+        "article_tags",
+        "pages",
+        "crawl_runs",
+        "articles_fts",
+    } <= tables
+    assert {
+        "id",
+        "url",
+        "site",
+        "title",
+        "body",
+        "published",
+        "modified",
+        "authors",
+        "language",
+        "word_count",
+        "content_hash",
+        "first_seen",
+        "last_seen",
+    } <= set(archive.db["articles"].columns_dict)
+    assert {
+        "started",
+        "finished",
+        "mode",
+        "requests",
+        "articles_new",
+        "articles_updated",
+        "duplicates",
+        "failures",
+    } <= set(archive.db["crawl_runs"].columns_dict)
+    assert archive.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert archive.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    fks = {(fk.column, fk.other_table) for fk in archive.db["article_categories"].foreign_keys}
+    assert fks == {("article_id", "articles"), ("category_id", "categories")}
+
+
+def test_storing_the_same_article_twice_keeps_one_row(archive):
+    first = article(
+        "https://civil.ge/archives/1",
+        "Title",
+        "Body text here.",
+        categories=[Link("News", "https://civil.ge/archives/category/news")],
+        tags=[Link("Tbilisi")],
+        authors=["Nino Beridze"],
+        published="2024-09-04T13:27:00+04:00",
+    )
+    assert archive.store_article(first).outcome == "new"
+    assert archive.store_article(first).outcome == "unchanged"
+    assert archive.count("articles") == 1
+    stored = archive.article_by_url("https://civil.ge/archives/1")
+    assert stored["categories"] == ["News"] and stored["tags"] == ["Tbilisi"]
+    assert stored["authors"] == ["Nino Beridze"] and stored["word_count"] == 3
+    changed = article("https://civil.ge/archives/1", "Title", "Body text here, corrected.")
+    assert archive.store_article(changed).outcome == "updated"
+    assert archive.count("articles") == 1
+    assert (
+        archive.article_by_url("https://civil.ge/archives/1")["body"]
+        == "Body text here, corrected."
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("თბილისის მერმა კახა კალაძემ განცხადება გააკეთა.", "კალაძემ"),
+        ("Երևանում կառավարությունը հաստատեց նոր բյուջեն։", "կառավարությունը"),
+        ("Министр иностранных дел заявил, что переговоры продолжатся.", "переговоры"),
+        ("Bakıda nazirlər kabineti yeni qərar qəbul edib.", "qərar"),
+    ],
+)
+def test_full_text_search_splits_the_regions_scripts(archive, text, word):
+    archive.store_article(article("https://civil.ge/ka/archives/2", "Headline", text))
+    archive.store_article(
+        article("https://civil.ge/archives/3", "Other", "Unrelated English text.")
+    )
+    hits = archive.search(word)
+    assert [hit["url"] for hit in hits] == ["https://civil.ge/ka/archives/2"]
+    # a word inside a longer one is not a hit: words are split on their own boundaries
+    assert archive.search(word[:-1]) == []
+
+
+def test_fts_follows_updates_and_search_input_is_not_syntax(archive):
+    archive.store_article(article("https://civil.ge/archives/1", "Kaladze speaks", "First body."))
+    archive.store_article(article("https://civil.ge/archives/1", "Kaladze speaks", "Second body."))
+    assert [h["url"] for h in archive.search("second")] == ["https://civil.ge/archives/1"]
+    assert archive.search("first") == []
+    assert archive.search('Kaladze" OR (') == []  # quoted, never an FTS5 syntax error
+
+
+def test_pages_and_runs_record_what_became_of_each_url(archive):
+    run = archive.start_run("demo", ["civil_ge"])
+    archive.record_page(
+        PageVisit("https://civil.ge/missing", "civil_ge", "failed", 404, "HTTP 404"), run
+    )
+    archive.add_to_run(run, requests=3, failures=1)
+    archive.add_to_run(run, requests=2)
+    finished = archive.finish_run(run)
+    assert finished["requests"] == 5 and finished["failures"] == 1 and finished["finished"]
+    assert archive.outcome_counts(run) == {"failed": 1}
+    with pytest.raises(sqlite3.IntegrityError):
+        archive.db.execute("INSERT INTO crawl_runs (started, mode) VALUES ('x', 'sometimes')")
+
+
+def test_a_file_that_is_not_an_archive_gives_a_clear_error(tmp_path):
+    bogus = tmp_path / "notes.db"
+    bogus.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(ArchiveError, match="notes.db: not a usable archive"):
+        Archive(bogus)
+    with pytest.raises(ArchiveError, match="no such archive"):
+        Archive(tmp_path / "absent.db", create=False)
