@@ -14,7 +14,7 @@ from scrapy import Request
 from scrapy.core.downloader.handlers.http11 import HTTP11DownloadHandler
 from scrapy.crawler import Crawler
 from scrapy.http import Response
-from scrapy.settings import BaseSettings
+from scrapy.settings import SETTINGS_PRIORITIES, BaseSettings
 
 HANDLER = "caucasus_crawler.mirror.replay.MirrorDownloadHandler"
 
@@ -26,11 +26,18 @@ class MirrorReplay:
     def update_settings(self, settings: BaseSettings) -> None:
         if not settings.get("MIRROR_ADDRESS"):
             return
-        settings.set("DOWNLOAD_HANDLERS", {"http": HANDLER, "https": HANDLER}, "addon")
-        settings.set("CRAWL_MODE", "demo", "addon")
-        settings.set("AUTOTHROTTLE_ENABLED", False, "addon")
-        settings.set("DOWNLOAD_DELAY", 0, "addon")
-        settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", 16, "addon")
+        demo = {
+            "DOWNLOAD_HANDLERS": {"http": HANDLER, "https": HANDLER},
+            "CRAWL_MODE": "demo",
+            "AUTOTHROTTLE_ENABLED": False,
+            "DOWNLOAD_DELAY": 0,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+        }
+        for name, value in demo.items():
+            # Add-ons rank below the project's settings.py, whose polite live defaults these
+            # replace; options given on the command line still win.
+            priority = max(settings.getpriority(name) or 0, SETTINGS_PRIORITIES["project"])
+            settings.set(name, value, priority)
 
 
 class MirrorDownloadHandler(HTTP11DownloadHandler):

@@ -15,11 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cssselect import GenericTranslator, SelectorError
+
 PACKAGE_DIR = Path(__file__).parent
 COUNTRIES = ("GE", "AM", "AZ", "regional")
 LANGUAGES = ("en", "ka", "hy", "az", "ru")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _OFFSET = re.compile(r"^[+-]\d\d:\d\d$")
+_CSS = GenericTranslator()
 
 
 class ProfileError(ValueError):
@@ -123,6 +126,13 @@ def _patterns(data: dict, key: str, source: str, field_name: str) -> tuple[re.Pa
     return tuple(compiled)
 
 
+def _check_selector(selector: str, source: str, field_name: str) -> None:
+    try:
+        _CSS.css_to_xpath(selector)
+    except SelectorError as exc:
+        raise _fail(source, field_name, f"bad CSS selector {selector!r}: {exc}") from None
+
+
 def _table(data: dict, key: str, source: str) -> dict:
     value = data.get(key, {})
     if not isinstance(value, dict):
@@ -200,6 +210,10 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
     for key in ("body", "date", "categories"):
         if key in rules and not (isinstance(rules[key], str) and rules[key]):
             raise _fail(source, f"extract.{key}", "must be a CSS selector")
+        if key in rules:
+            _check_selector(rules[key], source, f"extract.{key}")
+    for selector in _strings(rules, "remove", source, "extract.remove"):
+        _check_selector(selector, source, "extract.remove")
     timezone = rules.get("timezone", "+04:00")
     if not isinstance(timezone, str) or not _OFFSET.match(timezone):
         raise _fail(source, "extract.timezone", "must be an offset like +04:00")

@@ -125,7 +125,7 @@ class NewsSpider(scrapy.Spider):
     # -- discovery -----------------------------------------------------------------------------
     def parse_robots(self, response: Response) -> Iterator[Any]:
         yield self.visit(response, "robots")
-        for url in sitemap_urls_from_robots(response.text, base_url=response.url):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             if self.profile.owns(url):
                 yield self.request(url, self.parse_sitemap, kind="sitemap")
 
@@ -224,7 +224,8 @@ class NewsSpider(scrapy.Spider):
             yield from self.follow_links(response)
             return
         try:
-            article = extract_article(html, response.url, self.profile)
+            # relative and year-less dates count from the moment the page was fetched
+            article = extract_article(html, response.url, self.profile, now=datetime.now(UTC))
         except NotAnArticle as exc:
             yield self.visit(response, "not_article", _one_line(exc))
             return

@@ -1,0 +1,161 @@
+"""Page -> Article, as a pure function of the HTML, its URL and the outlet's profile.
+
+The spider, the `extract` command, re-extraction of stored pages, the tests and the
+benchmarks all call `extract_article`; nothing here knows about Scrapy or the archive.
+
+    article = extract_article(html, "https://civil.ge/archives/743770", profile)
+    article.title, article.published, [c.name for c in article.categories]
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from ..items import Article
+from ..profiles import Profile
+from .cleanup import apply_rules, paragraphs_of
+from .dates import find_dates, parse_date, parse_iso
+from .language import detect_language
+from .metadata import (
+    extract_authors,
+    extract_canonical,
+    extract_categories,
+    extract_description,
+    extract_image,
+    extract_tags,
+    extract_title,
+)
+from .page import Page, jsonld_types, parse_html
+from .text import extract_paragraphs
+
+__all__ = [
+    "NotAnArticle", "apply_rules", "detect_language", "extract_article", "find_dates",
+    "looks_like_article", "paragraphs_of", "parse_date", "parse_html", "parse_iso",
+]
+
+# Bodies shorter than this are not articles (a teaser, an empty template, an error page).
+MIN_TEXT_CHARS = 100
+# A page with this many <article> elements and no article signal is a listing.
+_LISTING_ARTICLES = 3
+
+
+_MICRODATA_ARTICLES = XPath(
+    "//*[contains(@itemtype, 'schema.org/NewsArticle') or contains(@itemtype, 'schema.org/Article')"
+    " or contains(@itemtype, 'schema.org/BlogPosting')]"
+)
+_ARTICLES = XPath("//article")
+_ARTICLE_H1 = XPath("//article//h1")
+_LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage"})
+
+
+class NotAnArticle(ValueError):
+    """The page holds no article; the message says why in one line."""
+
+
+def _article_signals(page: Page, profile: Profile | None) -> bool:
+    if (page.meta_first("og:type") or "").lower() == "article":
+        return True
+    if page.jsonld_article is not None:
+        return True
+    if page.meta_first("article:published_time"):
+        return True
+    if profile is not None and profile.is_article_url(page.url):
+        return True
+    return len(_MICRODATA_ARTICLES(page.tree)) == 1
+
+
+def looks_like_article(
+    html_or_tree: str | bytes | HtmlElement | Page, url: str, profile: Profile | None = None
+) -> bool:
+    """Whether the page says it is an article (og:type, JSON-LD, article:* meta, URL pattern).
+
+    For URLs a profile does not classify: a listing page carries none of these signals.
+    """
+    page = html_or_tree if isinstance(html_or_tree, Page) else Page.from_html(html_or_tree, url)
+    return page is not None and _article_signals(page, profile)
+
+
+def _listing_reason(page: Page, profile: Profile | None) -> str | None:
+    """Why a page without article signals is a listing (home, section, archive), if it is."""
+    if _article_signals(page, profile):
+        return None
+    url = page.url.split("#", 1)[0]
+    parts = urlsplit(url)
+    if parts.path in ("", "/") and not parts.query:  # "/?p=2895" is a WordPress shortlink
+        return "a home page"
+    if profile is not None:
+        if url in (profile.home, *profile.editions.values(), *profile.listings):
+            return "a listing page (the outlet's home or one of its start pages)"
+        if profile.is_listing_url(url):
+            return "a listing page (its URL is one of the profile's listings)"
+    if any(jsonld_types(o) & _LISTING_TYPES for o in page.jsonld):
+        return "a listing page (JSON-LD CollectionPage or ItemList)"
+    # teasers in <article> elements, none of them holding the page's headline
+    if len(_ARTICLES(page.tree)) >= _LISTING_ARTICLES and not _ARTICLE_H1(page.tree):
+        return "a listing page (many <article> items, no article metadata)"
+    return None
+
+
+def extract_article(
+    html: str | bytes,
+    url: str,
+    profile: Profile | None = None,
+    *,
+    now: datetime | None = None,
+) -> Article:
+    """Extract the article of one page.
+
+    `html` is the page as fetched (bytes are decoded by their declared charset, else UTF-8),
+    `url` the URL it was fetched from, `profile` the outlet's profile (its extraction rules,
+    languages and offset), `now` the moment relative dates and year-less dates count from.
+    Raises `NotAnArticle` when the page holds no article.
+    """
+    page = Page.from_html(html, url)
+    if page is None:
+        raise NotAnArticle(f"not an HTML page: {url}")
+
+    # Every reader of the untouched tree runs before the body extraction, which prunes it.
+    # A saved page may have lost its head and headline (a <body> capture): its text still counts.
+    title = extract_title(page, profile) or ""
+    listing = _listing_reason(page, profile)
+    if listing:
+        raise NotAnArticle(f"{listing}: {url}")
+    canonical = extract_canonical(page, profile)
+    published, modified = find_dates(page, profile, now)
+    authors = extract_authors(page, profile)
+    categories = extract_categories(page, profile, title, canonical)
+    tags = extract_tags(page)
+    description = extract_description(page)
+    image = extract_image(page)
+    declared = [
+        profile.edition_language(url) if profile is not None else None,
+        page.html_lang,
+        page.meta_first("og:locale"),
+        page.meta_first("content-language", "language", "dc.language"),
+    ]
+
+    paragraphs = extract_paragraphs(page, profile.extract if profile else None, title)
+    text = "\n\n".join(paragraphs)
+    if not text:
+        raise NotAnArticle(f"no body text: {url}")
+    if len(text) < MIN_TEXT_CHARS:
+        raise NotAnArticle(f"body text too short ({len(text)} characters): {url}")
+
+    return Article(
+        url=canonical,
+        title=title,
+        text=text,
+        site=profile.name if profile is not None else None,
+        published=published,
+        modified=modified,
+        authors=authors,
+        categories=categories,
+        tags=tags,
+        language=detect_language(f"{title}\n{text}", declared),
+        description=description,
+        image=image,
+    )

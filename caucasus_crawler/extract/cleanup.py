@@ -1,0 +1,102 @@
+"""Body text as paragraphs, and the boilerplate rules applied to them.
+
+The body is a list of paragraphs (headings and list items count as paragraphs) joined by a
+blank line; whitespace inside a paragraph is collapsed and the text is Unicode NFC.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+
+from lxml.etree import _Element
+
+from .page import clean_text
+
+# Elements that start a paragraph: HTML blocks and their trafilatura XML equivalents
+# (head = heading, item = list item, quote, row = table row, lb = line break).
+_BLOCKS = frozenset({
+    "p", "div", "section", "article", "main", "header", "footer", "h1", "h2", "h3", "h4", "h5",
+    "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "thead",
+    "tbody", "figcaption", "address", "details", "summary",
+    "head", "item", "list", "quote", "row",
+})
+_BREAKS = frozenset({"br", "lb", "hr"})
+_CELLS = frozenset({"td", "th", "cell"})
+_SKIP = frozenset({
+    "script", "style", "noscript", "template", "iframe", "object", "embed", "form", "button",
+    "select", "textarea", "input", "svg", "canvas", "video", "audio", "img", "picture", "graphic",
+    "nav", "aside", "label", "figure",
+})
+
+
+def normalise(text: str) -> str:
+    """One paragraph: whitespace collapsed, invisible characters dropped, NFC."""
+    return unicodedata.normalize("NFC", clean_text(text))
+
+
+def paragraphs_of(root: _Element) -> list[str]:
+    """The paragraphs under `root`, an HTML element or trafilatura's XML body."""
+    paragraphs: list[str] = []
+    buffer: list[str] = []
+
+    def flush() -> None:
+        if buffer:
+            text = normalise("".join(buffer))
+            if text:
+                paragraphs.append(text)
+            buffer.clear()
+
+    def walk(element: _Element) -> None:
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if tag in _SKIP or not tag:
+            return
+        if tag in _BLOCKS or tag in _BREAKS:
+            flush()
+        elif tag in _CELLS and buffer and "".join(buffer).strip():
+            buffer.append(" | ")
+        if element.text:
+            buffer.append(element.text)
+        for child in element:
+            walk(child)
+            if child.tail:
+                buffer.append(child.tail)
+        if tag in _BLOCKS:
+            flush()
+
+    walk(root)
+    flush()
+    return paragraphs
+
+
+def _starts_with(paragraph: str, prefixes: Iterable[str]) -> bool:
+    folded = paragraph.casefold()
+    return any(folded.startswith(p.casefold()) for p in prefixes)
+
+
+def apply_rules(
+    paragraphs: Sequence[str],
+    cut_at: Sequence[str] = (),
+    drop_lines: Sequence[str] = (),
+    title: str | None = None,
+) -> list[str]:
+    """Drop widget lines, end the body at a cut marker, drop a repeated title or paragraph.
+
+    A cut marker in the first paragraph only drops that paragraph: a body is never emptied
+    by its own first line.
+    """
+    dropped = {normalise(line).casefold() for line in drop_lines}
+    kept: list[str] = []
+    for paragraph in paragraphs:
+        if paragraph.casefold() in dropped:
+            continue
+        if cut_at and _starts_with(paragraph, cut_at):
+            if kept:
+                break
+            continue
+        if kept and paragraph == kept[-1]:
+            continue
+        kept.append(paragraph)
+    if title and kept and normalise(title).casefold() == kept[0].casefold():
+        kept.pop(0)
+    return kept

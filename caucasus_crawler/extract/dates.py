@@ -1,0 +1,379 @@
+"""Publication and modification dates: machine-readable first, visible text through dateparser.
+
+All results are ISO 8601 strings with an offset (``2024-09-04T13:27:00+04:00``), kept on
+the page's own clock: an offset the page states is kept, a local time without one gets the
+profile's offset (the whole region is UTC+4, no DST).
+
+dateparser reads the five languages but misses some forms these outlets print: Georgian
+and Armenian month names in inflected cases ("სექტემბერს", "სექტემბრის"), Azerbaijani
+suffixed months and "(UTC +04:00)" suffixes. `parse_date` rewrites those to forms dateparser
+knows (English month names, an offset it applies itself) instead of parsing them by hand.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+from datetime import timezone as dt_timezone
+from functools import lru_cache
+
+from dateparser.date import DateDataParser
+from lxml.etree import XPath
+
+from ..profiles import Profile
+from .page import Page, clean_text, element_text
+
+DEFAULT_TIMEZONE = "+04:00"
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)
+# Stems that every case form of a month name starts with (Georgian syncopates the
+# genitive: სექტემბერი -> სექტემბრის, so the stem stops before the dropped vowel).
+_KA_STEMS = (
+    "იანვ", "თებერვ", "მარტ", "აპრილ", "მაის", "ივნის", "ივლის", "აგვისტ", "სექტემბ",
+    "ოქტომბ", "ნოემბ", "დეკემბ",
+)
+_KA_ABBREVIATIONS = (
+    "იან", "თებ", "მარ", "აპრ", "მაი", "ივნ", "ივლ", "აგვ", "სექ", "ოქტ", "ნოე", "დეკ",
+)
+_HY_STEMS = (
+    "հունվար", "փետրվար", "մարտ", "ապրիլ", "մայիս", "հունիս", "հուլիս", "օգոստոս",
+    "սեպտեմբեր", "հոկտեմբեր", "նոյեմբեր", "դեկտեմբեր",
+)
+_AZ_STEMS = (
+    "yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avqust", "sentyabr",
+    "oktyabr", "noyabr", "dekabr",
+)
+_AZ_SUFFIXES = ("", "da", "də", "dan", "dən", "ın", "in", "un", "ün", "a", "ə", "ı", "i", "u", "ü")
+_AZ_UNITS = {
+    "saniyə": "seconds", "dəqiqə": "minutes", "saat": "hours", "gün": "days", "həftə": "weeks",
+    "ay": "months", "il": "years",
+}
+_AZ_RELATIVE = re.compile(r"(\d+)\s*(saniyə|dəqiqə|saat|gün|həftə|ay|il)\s+(?:əvvəl|öncə)", re.I)
+_AZ_ORDINAL = re.compile(r"(\d)-(?:ci|cı|cu|cü|si|sı|su|sü|nci|ncı|ncu|ncü|inci|ıncı|uncu|üncü)\b")
+_GEORGIAN_WORD = re.compile(r"[\u10a0-\u10ff\u1c90-\u1cbf]+")
+_ARMENIAN_WORD = re.compile(r"[\u0531-\u0587]+")
+_LATIN_WORD = re.compile(r"[A-Za-zƏəİıĞğŞşÇçÖöÜü]+")
+_UTC_SUFFIX = re.compile(
+    r"\(?\s*(?:UTC|GMT)\s*([+\-−])\s*(\d{1,2})(?::?(\d\d))?\s*\)?", re.IGNORECASE
+)
+_ISO = re.compile(
+    r"^(\d{4})[-/.](\d\d?)[-/.](\d\d?)(?:[T ]+(\d\d?):(\d\d)(?::(\d\d)(?:[.,]\d+)?)?)?"
+    r"\s*(Z|UTC|GMT|[+-]\d\d(?::?\d\d)?)?$",
+    re.IGNORECASE,
+)
+# news.am: "2018-09-01+0412:30:00", the offset where the T belongs.
+_ISO_MISPLACED_OFFSET = re.compile(
+    r"^(\d{4}-\d\d-\d\d)([+-]\d\d(?::?\d\d)?)(\d{1,2}:\d\d(?::\d\d)?)$"
+)
+_HAS_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)|\d{1,2}[./-]\d{1,2}[./-]\d\d(?!\d)")
+_RELATIVE = re.compile(
+    r"\b(?:ago|today|yesterday|now|just|hour|minute|назад|сегодня|вчера|только|час|минут)"
+    r"|წინ|დღეს|გუშინ|ახლახან|առաջ|այսօր|երեկ|əvvəl|öncə|bugün|dünən|indi",
+    re.IGNORECASE,
+)
+_ISO_TIME = re.compile(r"\d[T ]?\d{1,2}:\d\d|T\d\d")
+_CLOCK = re.compile(r"\d{1,2}[:.]\d\d(?![.\d])|\d{1,2}:\d\d")
+_URL_YEAR = re.compile(r"/((?:19|20)\d\d)(?:[/-]|$)")
+_MIN_YEAR = 1995
+# A site's clock may run a little ahead of ours: a date this close to now is not "future".
+_CLOCK_SKEW = timedelta(minutes=15)
+
+_PUBLISHED_META = (
+    "article:published_time", "og:article:published_time", "datepublished", "pubdate",
+    "publishdate", "publish-date", "publish_date", "published_time", "og:published_time",
+    "article.published", "dc.date.issued", "dcterms.issued", "dc.date.created", "dcterms.created",
+    "date", "dc.date", "dcterms.date", "sailthru.date", "parsely-pub-date",
+    "citation_publication_date", "release_date", "originalpublicationdate",
+)
+_MODIFIED_META = (
+    "article:modified_time", "og:article:modified_time", "datemodified", "og:updated_time",
+    "article:updated_time", "dc.date.modified", "dcterms.modified", "modified_time",
+    "last-modified", "lastmod",
+)
+_TIME_PUBLISHED = XPath(
+    ".//*[@itemprop='datePublished'][@datetime or @content]"
+    " | .//time[@datetime][contains(@class, 'publish') or @pubdate]"
+)
+_TIME_ANY = XPath("(.//time[@datetime])[1]")
+_TIME_MODIFIED = XPath(".//*[@itemprop='dateModified'][@datetime or @content]")
+
+
+def offset_tz(offset: str) -> dt_timezone:
+    """`+04:00` (or `+0400`, `+04`, `Z`) as a fixed-offset tzinfo."""
+    offset = offset.strip().replace("−", "-")
+    if offset.upper() in ("Z", "UTC", "GMT", ""):
+        return UTC
+    sign = -1 if offset[0] == "-" else 1
+    digits = offset.lstrip("+-").replace(":", "")
+    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
+    return dt_timezone(sign * timedelta(hours=hours, minutes=minutes))
+
+
+def aware(moment: datetime | None) -> datetime:
+    """`moment` (a naive one is taken as UTC), or the current time."""
+    if moment is None:
+        return datetime.now(UTC)
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _format(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def parse_iso(value: str, timezone: str = DEFAULT_TIMEZONE) -> datetime | None:
+    """A machine-readable date (ISO 8601 and its common faults), or None if it is not one."""
+    value = value.strip()
+    repaired = _ISO_MISPLACED_OFFSET.match(value)
+    if repaired:
+        day, offset, clock = repaired.groups()
+        value = f"{day}T{clock}{offset}"
+    match = _ISO.match(value)
+    if not match:
+        return None
+    year, month, day, hour, minute, second, offset = match.groups()
+    try:
+        tz = offset_tz(offset) if offset else offset_tz(timezone)
+        return datetime(
+            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            tzinfo=tz,
+        )
+    except ValueError:
+        return None
+
+
+def _translate_months(text: str, languages: Sequence[str]) -> str:
+    """Inflected Georgian/Armenian/Azerbaijani month names -> English month names, and the
+    Azerbaijani forms dateparser lacks -> English."""
+    def georgian(match: re.Match) -> str:
+        word = match.group(0)
+        for number, stem in enumerate(_KA_STEMS):
+            if word.startswith(stem):
+                return _MONTHS[number]
+        if word in _KA_ABBREVIATIONS:
+            return _MONTHS[_KA_ABBREVIATIONS.index(word)]
+        return word
+
+    def armenian(match: re.Match) -> str:
+        word = match.group(0).lower()
+        for number, stem in enumerate(_HY_STEMS):
+            if word.startswith(stem):
+                return _MONTHS[number]
+        return match.group(0)
+
+    def azerbaijani(match: re.Match) -> str:
+        word = match.group(0).replace("İ", "i").replace("I", "ı").lower()
+        for number, stem in enumerate(_AZ_STEMS):
+            if word.startswith(stem) and word[len(stem):] in _AZ_SUFFIXES:
+                return _MONTHS[number]
+        return match.group(0)
+
+    text = _GEORGIAN_WORD.sub(georgian, text)
+    text = _ARMENIAN_WORD.sub(armenian, text)
+    if "az" in languages or not languages:
+        # "2 saat əvvəl" (dateparser knows only "öncə"), "20-si", "bugün"
+        text = _AZ_RELATIVE.sub(lambda m: f"{m[1]} {_AZ_UNITS[m[2].lower()]} ago", text)
+        text = _AZ_ORDINAL.sub(r"\1", text)
+        text = re.sub(r"\bbugün\b", "today", text, flags=re.IGNORECASE)
+        text = _LATIN_WORD.sub(azerbaijani, text)
+    return text
+
+
+@lru_cache(maxsize=64)
+def _parser(languages: tuple[str, ...], timezone: str, base: datetime | None) -> DateDataParser:
+    """A configured parser per language set, offset and relative base (reused across pages)."""
+    settings = {
+        "DATE_ORDER": "DMY",
+        "PREFER_LOCALE_DATE_ORDER": False,
+        "PREFER_DATES_FROM": "past",
+        "PREFER_DAY_OF_MONTH": "first",
+        "RETURN_AS_TIMEZONE_AWARE": True,
+        "TIMEZONE": f"UTC{timezone}",
+    }
+    if base is not None:
+        settings["RELATIVE_BASE"] = base
+    return DateDataParser(languages=list(languages), settings=settings)
+
+
+def _dateparser(text: str, languages: tuple[str, ...], timezone: str, base: datetime | None):
+    try:
+        return _parser(languages, timezone, base).get_date_data(text).date_obj
+    except (ValueError, TypeError, OverflowError, AttributeError):
+        return None
+
+
+def parse_date(
+    text: str,
+    languages: Sequence[str] = (),
+    timezone: str = DEFAULT_TIMEZONE,
+    now: datetime | None = None,
+    *,
+    year: int | None = None,
+) -> str | None:
+    """A date as printed on a page, in one of `languages`, to ISO 8601 with an offset.
+
+    A time without an offset is taken to be in `timezone`. A date without a year gets
+    `year` (e.g. from the article URL) or the year of `now`, and is moved a year back if that
+    puts it in the future. Relative dates ("2 hours ago", "1 საათის წინ") count back from `now`.
+    """
+    text = clean_text(text)
+    if not text:
+        return None
+    iso = parse_iso(text, timezone)
+    if iso is not None:
+        return _format(iso)
+
+    stated = _UTC_SUFFIX.search(text)
+    if stated:
+        sign, hours, minutes = stated.groups()
+        timezone = f"{'-' if sign in '-−' else '+'}{int(hours):02d}:{minutes or '00'}"
+        text = clean_text(text[: stated.start()] + " " + text[stated.end():])
+    tz = offset_tz(timezone)
+    timezone = _format(datetime(2000, 1, 1, tzinfo=tz))[-6:]
+    reference = aware(now).astimezone(tz)
+    base = reference.replace(tzinfo=None, microsecond=0) if now is not None else None
+
+    codes = tuple(dict.fromkeys([*(lang.split("-")[0].lower() for lang in languages), "en"]))
+    normalised = _translate_months(text, codes if languages else ())
+    moment = _dateparser(normalised, codes, timezone, base)
+    if moment is None:
+        # "Published: 4 September 2024": retry from the first digit
+        first_digit = re.search(r"\d", normalised)
+        if first_digit and first_digit.start() > 0:
+            moment = _dateparser(normalised[first_digit.start():], codes, timezone, base)
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+
+    if not _HAS_YEAR.search(text) and not _RELATIVE.search(text):
+        moment = _with_year(moment, year or reference.year, reference)
+    return _format(moment)
+
+
+def _with_year(moment: datetime, year: int, reference: datetime) -> datetime:
+    """`moment` in `year`, or the year before when that would be after `reference`."""
+    for candidate in (year, year - 1):
+        try:
+            dated = moment.replace(year=candidate)
+        except ValueError:  # 29 February
+            continue
+        if dated <= reference + _CLOCK_SKEW:
+            return dated
+    return moment
+
+
+# -- finding a page's dates ------------------------------------------------------------------
+
+def url_year(url: str) -> int | None:
+    """The year in an article URL like `/2024/09/04/slug`, if any."""
+    match = _URL_YEAR.search(url)
+    return int(match.group(1)) if match else None
+
+
+class _Dater:
+    """Parses candidate values in order and keeps the first plausible one."""
+
+    def __init__(self, languages: Sequence[str], timezone: str, now: datetime | None, url: str):
+        self.languages = languages
+        self.timezone = timezone
+        self.now = now
+        self.latest = aware(now) + timedelta(days=1)
+        self.year = url_year(url)
+
+    def parse(self, value: object) -> tuple[datetime, bool] | None:
+        """The date of `value` and whether it had a time of day."""
+        if not isinstance(value, str) or not value.strip() or len(value) > 200:
+            return None
+        moment = parse_iso(value, self.timezone)
+        if moment is not None:
+            timed = bool(_ISO_TIME.search(value))
+        else:
+            text = parse_date(value, self.languages, self.timezone, self.now, year=self.year)
+            moment = datetime.fromisoformat(text) if text else None
+            timed = bool(_CLOCK.search(value)) or bool(_RELATIVE.search(value))
+        if moment is None or moment.year < _MIN_YEAR or moment > self.latest:
+            return None
+        return moment, timed
+
+    def first(self, values: Iterable[object]) -> str | None:
+        """The first plausible date; a bare day gives way to a later source's time that day."""
+        day_only: datetime | None = None
+        for value in values:
+            parsed = self.parse(value)
+            if parsed is None:
+                continue
+            moment, timed = parsed
+            if day_only is None and timed:
+                return _format(moment)
+            if day_only is None:
+                day_only = moment
+            elif timed and moment.date() == day_only.date():
+                return _format(moment)
+        return _format(day_only) if day_only is not None else None
+
+
+def _attribute_dates(elements) -> list[str]:
+    return [e.get("datetime") or e.get("content") or "" for e in elements]
+
+
+def _visible_dates(page: Page, profile: Profile | None) -> list[str]:
+    if profile is None or not profile.extract.date:
+        return []
+    selector = profile.extract.date
+    found = page.select(selector, page.scope) if page.scope is not None else []
+    values = []
+    for element in (found or page.select(selector))[:3]:
+        machine = element.get("datetime") or element.get("content")
+        if machine:
+            values.append(machine)
+        values.append(element_text(element))
+    return values
+
+
+def _htmldate(page: Page) -> str | None:
+    from htmldate import find_date  # imported late: only pages without any date need it
+
+    try:
+        return find_date(page.tree, extensive_search=True, original_date=True, url=page.url)
+    except Exception:  # htmldate fails in many small ways on odd markup
+        return None
+
+
+def find_dates(
+    page: Page, profile: Profile | None = None, now: datetime | None = None
+) -> tuple[str | None, str | None]:
+    """(published, modified) of the page, each from the first source that holds one."""
+    timezone = profile.extract.timezone if profile is not None else DEFAULT_TIMEZONE
+    languages = profile.languages if profile is not None else ()
+    dater = _Dater(languages, timezone, now, page.url)
+    article = page.jsonld_article or {}
+    webpage = page.jsonld_webpage or {}
+    scope = page.scope
+
+    def published_candidates():
+        yield article.get("datePublished")
+        yield article.get("dateCreated")
+        yield webpage.get("datePublished")
+        for name in _PUBLISHED_META:
+            yield from page.meta.get(name, ())
+        yield from _attribute_dates(_TIME_PUBLISHED(page.tree))
+        if scope is not None:
+            yield from _attribute_dates(_TIME_ANY(scope))
+        yield from _visible_dates(page, profile)
+
+    def modified_candidates():
+        yield article.get("dateModified")
+        yield webpage.get("dateModified")
+        for name in _MODIFIED_META:
+            yield from page.meta.get(name, ())
+        yield from _attribute_dates(_TIME_MODIFIED(page.tree))
+
+    published = dater.first(published_candidates())
+    if published is None:
+        published = dater.first([_htmldate(page)])
+    modified = dater.first(modified_candidates())
+    return published, modified
+

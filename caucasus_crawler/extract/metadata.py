@@ -1,0 +1,397 @@
+"""Title, canonical URL, description, image, authors, categories and tags of a page.
+
+Each reader prefers the stable machine-readable signals (Open Graph, `article:*` meta,
+JSON-LD, `rel` links) and falls back on visible markup; a profile's selectors add to them.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+from ..items import Link
+from ..profiles import Profile
+from .page import Page, clean_text, element_text, jsonld_types, same_site
+
+_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " / ")
+_NON_WORD = re.compile(r"\W+")
+
+_REL_CATEGORY = XPath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
+_REL_TAG = XPath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]")
+_REL_AUTHOR = XPath(
+    ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')] | .//*[@itemprop='author']"
+)
+_BREADCRUMB_LINKS = XPath(
+    "//*[contains(@class, 'breadcrumb') or contains(@id, 'breadcrumb')"
+    " or translate(@aria-label, 'B', 'b') = 'breadcrumb']//a[@href]"
+)
+_CLASSED = XPath(
+    ".//*[contains(@class, 'author') or contains(@class, 'byline')]"
+    "[not(ancestor-or-self::*[contains(@class, 'comment') or contains(@id, 'comment')])]"
+)
+_MAX_AUTHORS = 8  # a source naming more is not a byline (a list of staff, a comment thread)
+_AUTHOR_CLASS = re.compile(r"^(?:[\w-]*[-_])?(?:author|byline)(?:[-_]+(?:name|link))?$")
+
+# Breadcrumb and menu labels of the home page, in the five languages and the usual variants.
+_HOME_WORDS = frozenset({
+    "home", "homepage", "home page", "main", "main page", "start", "front page", "news home",
+    "главная", "главная страница", "головна", "მთავარი", "მთავარი გვერდი", "გვერდი",
+    "գլխավոր", "գլխավոր էջ", "ana səhifə", "əsas səhifə", "əsas",
+})
+_AUTHOR_PREFIX = re.compile(
+    r"^(?:(?:written|posted|reporting|reported|text|story|photos?|words)\s+by|by|from|authors?"
+    r"|автор(?:ы)?|текст|ავტორი|ავტორები|հեղինակ|müəllif)\s*[:\-–—]?\s*",
+    re.IGNORECASE,
+)
+_AUTHOR_SPLIT = re.compile(r"\s+(?:and|и|და|և|ve|və)\s+|\s*[&;|/]\s*|\s*\n\s*", re.IGNORECASE)
+_EMAIL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
+_URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|ge|am|az|ru|info)\b", re.IGNORECASE)
+_HAS_DIGIT = re.compile(r"\d")
+_NOT_PEOPLE = frozenset({
+    "admin", "administrator", "staff", "editor", "editors", "editorial", "editorial staff",
+    "newsroom", "news desk", "desk", "agency", "reporter", "correspondent", "author", "guest",
+    "unknown", "anonymous", "redaction", "редакция", "редактор", "რედაქცია", "խմբագրություն",
+    "redaksiya", "web editor", "online editor", "news", "wire", "wires", "press release",
+    "reuters", "afp", "ap", "associated press", "interfax", "tass", "ria novosti", "sputnik",
+    "bloomberg", "dpa", "efe", "anadolu", "xinhua", "armenpress", "apa", "trend", "report",
+})
+# Words of a job title or an organisation, not of a person's name.
+_ROLE_WORDS = frozenset({
+    "writer", "correspondent", "editor", "reporter", "contributor", "columnist", "staff",
+    "press", "news", "agency", "desk", "media", "service", "bureau", "team", "office",
+    "department", "ministry", "network", "television", "radio", "magazine", "newspaper",
+})
+
+
+def key(name: str) -> str:
+    """A comparison key: letters and digits only, case-folded ("Civil.ge" == "civil ge")."""
+    return _NON_WORD.sub("", name.casefold()).replace("_", "")
+
+
+# -- site names and title ---------------------------------------------------------------------
+
+def site_names(page: Page, profile: Profile | None = None) -> list[str]:
+    """Names the outlet goes by: og:site_name, publisher, profile title, host name."""
+    cache_key = ("site_names", profile.name if profile is not None else None)
+    if cache_key not in page.memo:
+        page.memo[cache_key] = _site_names(page, profile)
+    return page.memo[cache_key]
+
+
+def _site_names(page: Page, profile: Profile | None) -> list[str]:
+    names: list[str] = []
+    for meta_key in ("og:site_name", "application-name", "twitter:site"):
+        names.extend(page.meta.get(meta_key, ()))
+    article = page.jsonld_article or {}
+    publisher = article.get("publisher")
+    if isinstance(publisher, dict) and isinstance(publisher.get("name"), str):
+        names.append(publisher["name"])
+    for obj in page.jsonld:
+        if jsonld_types(obj) & {"website", "organization", "newsmediaorganization"}:
+            if isinstance(obj.get("name"), str):
+                names.append(obj["name"])
+    if profile is not None:
+        names.append(profile.title)
+    host = (urlsplit(page.url).hostname or "").lower().removeprefix("www.")
+    if host:
+        labels = host.split(".")
+        names.extend((host, labels[-2] if len(labels) > 1 else host))
+    return [clean_text(n).lstrip("@") for n in names if n and clean_text(n)]
+
+
+def strip_site_name(title: str, names: list[str]) -> str:
+    """Drop a " | Outlet" / " - Outlet" suffix (or "Outlet | " prefix) naming the outlet."""
+    keys = {key(n) for n in names if key(n)}
+    changed = True
+    while changed:
+        changed = False
+        for separator in _SEPARATORS:
+            head, found, tail = title.rpartition(separator)
+            if found and head.strip() and key(tail) in keys:
+                title, changed = head.strip(), True
+                break
+            head, found, tail = title.partition(separator)
+            if found and tail.strip() and key(head) in keys:
+                title, changed = tail.strip(), True
+                break
+    return title
+
+
+def _h1(page: Page) -> str | None:
+    scope = page.scope
+    candidates = scope.findall(".//h1") if scope is not None else []
+    if not candidates:
+        candidates = list(page.tree.iter("h1"))
+        if len(candidates) != 1:
+            return None
+    return element_text(candidates[0]) or None
+
+
+def extract_title(page: Page, profile: Profile | None = None) -> str:
+    """og:title, else the article's h1, JSON-LD headline, `<title>`; site name removed."""
+    names = site_names(page, profile)
+    h1 = _h1(page)
+    headline = (page.jsonld_article or {}).get("headline")
+    title_tag = page.tree.find(".//title")
+    candidates = [
+        page.meta_first("og:title", "twitter:title"),
+        h1,
+        clean_text(headline) if isinstance(headline, str) else None,
+        element_text(title_tag) if title_tag is not None else None,
+    ]
+    outlet_keys = {key(n) for n in names}
+    for candidate in candidates:
+        if not candidate or key(candidate) in outlet_keys:
+            continue  # absent, or only the outlet's name (a bare og:title "Civil.ge")
+        title = strip_site_name(candidate, names)
+        if h1 and title != h1 and title.startswith(h1):
+            rest = title[len(h1):]
+            if any(rest.startswith(s) for s in _SEPARATORS):
+                title = h1  # "Headline | Some Outlet" whose outlet name we do not know
+        return title
+    return ""
+
+
+# -- canonical, description, image ---------------------------------------------------------
+
+def extract_canonical(page: Page, profile: Profile | None = None) -> str:
+    """`<link rel=canonical>` when it stays on the page's site (and is not its home page)."""
+    for link in page.tree.iter("link"):
+        if "canonical" not in (link.get("rel") or "").lower().split():
+            continue
+        canonical = page.absolute(link.get("href"))
+        if not canonical or urlsplit(canonical).scheme not in ("http", "https"):
+            return page.url
+        on_site = same_site(canonical, page.url) or (
+            profile is not None and profile.owns(canonical) and profile.owns(page.url)
+        )
+        to_home = urlsplit(canonical).path in ("", "/") and urlsplit(page.url).path not in ("", "/")
+        return canonical if on_site and not to_home else page.url
+    return page.url
+
+
+def extract_description(page: Page) -> str | None:
+    description = page.meta_first("og:description", "description", "twitter:description")
+    if not description:
+        value = (page.jsonld_article or {}).get("description")
+        description = clean_text(value) if isinstance(value, str) else None
+    return description or None
+
+
+def extract_image(page: Page) -> str | None:
+    image: object = page.meta_first(
+        "og:image:secure_url", "og:image", "og:image:url", "twitter:image", "twitter:image:src"
+    )
+    if not image:
+        image = (page.jsonld_article or {}).get("image")
+        if isinstance(image, list):
+            image = image[0] if image else None
+        if isinstance(image, dict):
+            image = image.get("url") or image.get("contentUrl")
+    return page.absolute(image) if isinstance(image, str) else None
+
+
+# -- authors ------------------------------------------------------------------------------
+
+def _jsonld_people(page: Page) -> list[str]:
+    article = page.jsonld_article or {}
+    value = article.get("author") or article.get("creator")
+    items = value if isinstance(value, list) else [value]
+    names = []
+    for item in items:
+        if isinstance(item, dict) and "name" not in item and isinstance(item.get("@id"), str):
+            item = page.jsonld_by_id.get(item["@id"], item)
+        if isinstance(item, str):
+            names.append(item)
+        elif isinstance(item, dict) and isinstance(item.get("name"), str):
+            if not jsonld_types(item) & {"organization", "newsmediaorganization", "corporation"}:
+                names.append(item["name"])
+    return names
+
+
+def clean_author(raw: str, outlet_keys: set[str]) -> list[str]:
+    """People's names from a byline: no "By", no outlet names, dates, emails or URLs."""
+    text = clean_text(_EMAIL.sub(" ", raw))
+    text = _AUTHOR_PREFIX.sub("", text)
+    names = []
+    for part in _AUTHOR_SPLIT.split(text):
+        pieces = [p.strip() for p in part.split(",")]
+        if len(pieces) > 1 and not all(len(p.split()) >= 2 for p in pieces):
+            pieces = pieces[:1]  # "Jane Doe, Tbilisi": a name and a place, not two people
+        for piece in pieces:
+            # dates and times ("04.09.2024", "13:27") are not part of a name
+            piece = " ".join(w for w in piece.split() if not _HAS_DIGIT.search(w))
+            piece = _AUTHOR_PREFIX.sub("", piece).strip(" .,:;-–—()[]'\"")
+            if not piece or _URLISH.search(piece):
+                continue
+            if len(piece) > 60 or not 1 <= len(piece.split()) <= 5:
+                continue
+            piece_key = key(piece)
+            if not piece_key or piece.casefold() in _NOT_PEOPLE:
+                continue
+            if any(word in _ROLE_WORDS for word in piece.casefold().split()):
+                continue
+            if any(k and (piece_key == k or (len(k) > 4 and k in piece_key)) for k in outlet_keys):
+                continue
+            names.append(piece)
+    return names
+
+
+def extract_authors(page: Page, profile: Profile | None = None) -> list[str]:
+    """The article's authors, from the first source that names people."""
+    outlet_keys = {key(n) for n in site_names(page, profile)} - {""}
+    scope = page.scope if page.scope is not None else page.tree
+
+    def from_elements(elements: list[HtmlElement]) -> list[str]:
+        return [
+            (e.get("content") or element_text(e)) if e.tag == "meta" else element_text(e)
+            for e in elements[:6]
+        ]
+
+    sources = (
+        lambda: _jsonld_people(page),
+        lambda: page.meta.get("author", []) + page.meta.get("article:author", [])
+        + page.meta.get("dc.creator", []) + page.meta.get("parsely-author", []),
+        lambda: from_elements(_REL_AUTHOR(scope)),
+        lambda: from_elements(
+            [e for e in _CLASSED(scope)
+             if any(_AUTHOR_CLASS.match(c) for c in (e.get("class") or "").split())]
+        ),
+    )
+    for source in sources:
+        names: list[str] = []
+        for raw in source():
+            for name in clean_author(raw, outlet_keys):
+                if key(name) not in {key(n) for n in names}:
+                    names.append(name)
+        if 0 < len(names) <= _MAX_AUTHORS:
+            return names
+    return []
+
+
+# -- categories and tags -------------------------------------------------------------------
+
+class _Links:
+    """An ordered set of named links, deduplicated by name; a URL fills in when one is known."""
+
+    def __init__(self, page: Page, exclude: set[str]):
+        self.page = page
+        self.exclude = exclude
+        self.items: dict[str, Link] = {}
+
+    def add(self, name: object, url: object = None) -> None:
+        if not isinstance(name, str):
+            return
+        name = clean_text(name).lstrip("#")
+        name_key = name.casefold()
+        if name.startswith(("@", "_")):  # CMS-internal keywords ("@post-id:1", "_no-apple")
+            return
+        if not name or len(name) > 80 or name_key in _HOME_WORDS or key(name) in self.exclude:
+            return
+        absolute = self.page.absolute(url) if isinstance(url, str) else None
+        if absolute and urlsplit(absolute).scheme not in ("http", "https"):
+            absolute = None
+        known = self.items.get(name_key)
+        if known is None:
+            self.items[name_key] = Link(name, absolute)
+        elif known.url is None and absolute:
+            known.url = absolute
+
+    def add_elements(self, elements: list[HtmlElement]) -> None:
+        for element in elements:
+            anchors = [element] if element.tag == "a" else element.findall(".//a")
+            if not anchors:
+                self.add(element_text(element))
+            for anchor in anchors:
+                self.add(element_text(anchor), anchor.get("href"))
+
+    def result(self) -> list[Link]:
+        return list(self.items.values())
+
+
+def _scoped(page: Page, find) -> list[HtmlElement]:
+    """Matches inside the article when it has any, else on the whole page."""
+    if page.scope is not None:
+        found = find(page.scope)
+        if found:
+            return found
+    return find(page.tree)
+
+
+def _is_home(page: Page, url: str | None, name: str) -> bool:
+    if name.casefold() in _HOME_WORDS:
+        return True
+    absolute = page.absolute(url) if url else None
+    return bool(absolute) and urlsplit(absolute).path in ("", "/") and same_site(absolute, page.url)
+
+
+def _breadcrumbs(page: Page, title: str, canonical: str) -> list[tuple[str, str | None]]:
+    """Breadcrumb trail without the home page and without the article itself."""
+    trail: list[tuple[str, str | None]] = []
+    for obj in page.jsonld:
+        if "breadcrumblist" not in jsonld_types(obj):
+            continue
+        items = obj.get("itemListElement")
+        items = [i for i in (items if isinstance(items, list) else [items]) if isinstance(i, dict)]
+        items.sort(key=lambda i: i.get("position") if isinstance(i.get("position"), int) else 0)
+        for item in items:
+            target = item.get("item")
+            name, url = item.get("name"), target
+            if isinstance(target, dict):
+                name = name or target.get("name")
+                url = target.get("@id") or target.get("url")
+            if isinstance(name, str):
+                trail.append((clean_text(name), url if isinstance(url, str) else None))
+        break
+    if not trail and page.may_contain("readcrumb"):
+        trail = [(element_text(a), a.get("href")) for a in _BREADCRUMB_LINKS(page.tree)]
+    trail = [(n, u) for n, u in trail if n and not _is_home(page, u, n)]
+    if trail:
+        name, url = trail[-1]
+        absolute = page.absolute(url) if url else None
+        itself = {page.url.rstrip("/"), canonical.rstrip("/")}
+        if key(name) == key(title) or (absolute and absolute.rstrip("/") in itself):
+            trail.pop()
+    return trail
+
+
+def extract_categories(
+    page: Page, profile: Profile | None, title: str, canonical: str
+) -> list[Link]:
+    """Sections the outlet files the article under, with their listing URLs when linked."""
+    links = _Links(page, exclude={key(title)} - {""})
+    if profile is not None and profile.extract.categories:
+        selector = profile.extract.categories
+        links.add_elements(_scoped(page, lambda root: page.select(selector, root)))
+    links.add_elements(
+        [a for a in _scoped(page, _REL_CATEGORY) if "category" in (a.get("rel") or "").split()]
+    )
+    for section in page.meta.get("article:section", ()):
+        links.add(section)
+    section = (page.jsonld_article or {}).get("articleSection")
+    for name in section if isinstance(section, list) else [section]:
+        links.add(name)
+    for name, url in _breadcrumbs(page, title, canonical):
+        links.add(name, url)
+    return links.result()
+
+
+def extract_tags(page: Page) -> list[Link]:
+    """Tags: `article:tag` meta, `rel=tag` links (not categories), JSON-LD keywords."""
+    links = _Links(page, exclude=set())
+    for tag in page.meta.get("article:tag", ()):
+        links.add(tag)
+    for anchor in _scoped(page, _REL_TAG):
+        rel = (anchor.get("rel") or "").split()
+        if "tag" in rel and "category" not in rel:
+            links.add(element_text(anchor), anchor.get("href"))
+    keywords = (page.jsonld_article or {}).get("keywords")
+    if isinstance(keywords, str):
+        keywords = keywords.split(",")
+    if isinstance(keywords, list):
+        for keyword in keywords:
+            links.add(keyword)
+    return links.result()

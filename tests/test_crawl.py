@@ -1,0 +1,245 @@
+"""End to end: the demo crawl of the bundled mirror, over real HTTP, into a real archive."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from conftest import REAL_PAGES, REFERENCE_TITLE, REPO, reference_paragraphs, run_cli, shared_file
+
+from caucasus_crawler.archive import Archive
+from caucasus_crawler.mirror import MirrorServer
+
+REFERENCE_URL = "https://civil.ge/archives/626112"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """Two demo crawls of the unchanged mirror into one archive; the outputs of both."""
+    db = tmp_path_factory.mktemp("demo") / "archive.db"
+    first = run_cli("crawl", "--demo", "--db", str(db))
+    with Archive(db) as archive:
+        counts_after_first = archive.count("articles")
+    second = run_cli("crawl", "--demo", "--db", str(db))
+    return db, first, second, counts_after_first
+
+
+def test_the_demo_stores_the_reference_article_once(demo):
+    db, *_ = demo
+    with Archive(db) as archive:
+        rows = archive.db.execute(
+            "SELECT id FROM articles WHERE title = ?", [REFERENCE_TITLE]
+        ).fetchall()
+        assert len(rows) == 1
+        article = archive.article(rows[0][0])
+    assert article["url"] == REFERENCE_URL
+    assert article["site"] == "civil_ge"
+    assert article["language"] == "en"
+    assert article["published"] == "2024-09-04T13:27:41+04:00"
+    assert "South Caucasus News" in article["categories"]
+    body = article["body"]
+    for boilerplate in ("Listen to this article", "Also Read", "URL Copied", "Read Next"):
+        assert boilerplate not in body
+    assert body.split("\n\n") == reference_paragraphs()
+
+
+def test_the_demo_covers_three_outlets_in_five_languages(demo):
+    db, first, *_ = demo
+    with Archive(db) as archive:
+        by_site = dict(archive.db.execute("SELECT site, count(*) FROM articles GROUP BY site"))
+        languages = {row[0] for row in archive.db.execute("SELECT DISTINCT language FROM articles")}
+        undated = archive.db.execute("SELECT count(*) FROM articles WHERE published IS NULL")
+        uncategorised = archive.db.execute(
+            "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM article_categories)"
+        )
+        assert undated.fetchone()[0] == 0 and uncategorised.fetchone()[0] == 0
+        report = archive.article_by_url(
+            "https://report.az/en/sports/baku-to-host-international-chess-tournament-in-december/"
+        )
+    assert set(by_site) == {"civil_ge", "news_am", "report_az"}
+    assert all(count >= 8 for count in by_site.values())
+    assert languages == {"en", "ka", "ru", "hy", "az"}
+    assert report["title"] == "Baku to host international chess tournament in December"
+    assert report["published"] == "2025-11-16T14:00:00+04:00"
+    assert report["categories"] == ["Sports"]
+    assert "Crawled 3 outlet(s) (demo)" in first.stdout
+    assert f"articles stored  {sum(by_site.values())} new, 0 updated" in first.stdout
+
+
+def test_a_second_crawl_adds_no_articles_and_a_second_run(demo):
+    db, first, second, counts_after_first = demo
+    with Archive(db) as archive:
+        assert archive.count("articles") == counts_after_first
+        runs = list(archive.db["crawl_runs"].rows_where(order_by="id"))
+    assert len(runs) == 2
+    assert [run["mode"] for run in runs] == ["demo", "demo"]
+    assert runs[0]["articles_new"] == counts_after_first and runs[1]["articles_new"] == 0
+    assert runs[1]["articles_updated"] == 0
+    assert all(run["requests"] > counts_after_first and run["finished"] for run in runs)
+    assert json.loads(runs[0]["sites"]) == ["civil_ge", "news_am", "report_az"]
+    assert "articles stored  0 new, 0 updated" in second.stdout
+
+
+def test_every_fetched_url_has_a_page_row(demo):
+    db, *_ = demo
+    with Archive(db) as archive:
+        pages = {row["url"]: row for row in archive.db["pages"].rows}
+        stored = archive.count("articles")
+    assert pages["https://civil.ge/robots.txt"]["outcome"] == "robots"
+    assert pages["https://civil.ge/feed"]["outcome"] == "feed"
+    assert pages["https://civil.ge/sitemap-index-1.xml"]["outcome"] == "sitemap"
+    assert pages["https://civil.ge/archives/category/news"]["outcome"] == "listing"
+    missing = pages["https://civil.ge/archives/600013"]
+    assert (missing["outcome"], missing["http_status"], missing["reason"]) == (
+        "failed",
+        404,
+        "HTTP 404",
+    )
+    assert sum(1 for row in pages.values() if row["outcome"] == "article") == stored
+    assert pages[REFERENCE_URL]["article_id"] is not None
+
+
+def test_full_text_search_finds_the_reference_article(demo):
+    db, *_ = demo
+    with Archive(db) as archive:
+        assert [hit["url"] for hit in archive.search("Kaladze")][:1] == [REFERENCE_URL]
+        assert [hit["url"] for hit in archive.search("Tskhinvali non-aggression")] == [
+            REFERENCE_URL
+        ]
+        georgian = archive.search("ღვინის")
+    assert [hit["url"] for hit in georgian] == ["https://civil.ge/ka/archives/624152"]
+
+
+def test_the_archive_opens_in_plain_sqlite_with_its_fts_intact(demo):
+    db, *_ = demo
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.execute("INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')")
+    assert (
+        conn.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+        == conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+    )
+    conn.close()
+
+
+REAL_URL = "https://civil.ge/archives/743770"
+REAL_HEAD = """<!DOCTYPE html><html lang="en-US"><head><meta charset="UTF-8">
+<title>Ivanishvili’s Former Bodyguard Appointed Deputy Head of SSSG - Civil.ge</title>
+<link rel="canonical" href="https://civil.ge/archives/743770">
+<meta property="og:type" content="article">
+<meta property="og:site_name" content="Civil.ge">
+<meta property="og:title" content="Ivanishvili’s Former Bodyguard Appointed Deputy Head of SSSG">
+<meta property="article:published_time" content="2026-07-07T12:41:09+00:00">
+<meta property="article:section" content="News">
+</head><body>"""
+
+
+def test_a_real_civil_ge_page_is_stored_with_all_its_paragraphs(tmp_path):
+    from lxml import html as lxml_html
+
+    body = shared_file(REAL_PAGES / "civil-ge-archives-743770.body.html").read_text("utf-8")
+    paragraphs = [
+        " ".join(p.text_content().split())
+        for p in lxml_html.fromstring(body).cssselect("div.entry-content p.wp-block-paragraph")
+    ]
+    paragraphs = [p for p in paragraphs if p and p != "Also Read:"]
+    db = tmp_path / "real.db"
+    with MirrorServer() as mirror:
+        mirror.add_page(REAL_URL, REAL_HEAD + body + "</body></html>")
+        run_cli("crawl", "civil_ge", "--mirror", mirror.address, "--url", REAL_URL, "--db", str(db))
+    with Archive(db) as archive:
+        assert archive.count("articles") == 1
+        article = archive.article_by_url(REAL_URL)
+    assert article["title"] == "Ivanishvili’s Former Bodyguard Appointed Deputy Head of SSSG"
+    assert article["published"] == "2026-07-07T12:41:09+00:00"
+    assert article["body"].split("\n\n") == paragraphs
+    for unwanted in (
+        "Also Read",
+        "Roman Kartsivadze Moved",
+        "Interior Ministry Undergoes",
+        "SSSG\n",
+        "Read Next",
+        "Adblock",
+        "ad blocker",
+        "URL Copied",
+    ):
+        assert unwanted not in article["body"]
+    assert article["tags"] == ["Giorgi Bakhuashvili", "SSSG"]
+
+
+def test_extract_prints_the_body_text_of_the_real_page():
+    page = shared_file(REAL_PAGES / "civil-ge-archives-743770.body.html")
+    result = run_cli("extract", str(page), "--url", REAL_URL, "--format", "text")
+    assert result.stdout.startswith("Giorgi Bakhuashvili, who reportedly served as a personal")
+    assert "inspecting the glass of water placed at the podium for Ivanishvili." in result.stdout
+    assert "Also Read" not in result.stdout and "Adblock" not in result.stdout
+    as_json = json.loads(run_cli("extract", str(page), "--url", REAL_URL).stdout)
+    assert set(as_json) >= {
+        "url",
+        "title",
+        "text",
+        "published",
+        "modified",
+        "authors",
+        "categories",
+        "tags",
+        "language",
+    }
+    assert as_json["url"] == REAL_URL and as_json["language"] == "en"
+
+
+def test_extract_of_several_files_prints_json_lines_and_flags_bad_ones(tmp_path):
+    page = shared_file(REAL_PAGES / "civil-ge-archives-743770.body.html")
+    empty = tmp_path / "empty.html"
+    empty.write_text("", "utf-8")
+    result = run_cli(
+        "extract", str(page), str(page), str(empty), str(tmp_path / "absent.html"), check=False
+    )
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 2 and all(json.loads(line)["text"] for line in lines)
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 2 and "empty.html" in errors[0] and "absent.html" in errors[1]
+    assert "Traceback" not in result.stderr and result.returncode == 1
+
+
+def test_scrapy_list_and_scrapy_crawl_work_from_the_repo_root(tmp_path):
+    import subprocess
+    import sys
+
+    listed = subprocess.run(
+        [sys.executable, "-m", "scrapy", "list"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    assert {"civil_ge", "news_am", "report_az"} <= set(listed.stdout.split())
+    db = tmp_path / "scrapy.db"
+    with MirrorServer() as mirror:
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "report_az",
+                "-s",
+                f"ARCHIVE_PATH={db}",
+                "-s",
+                f"MIRROR_ADDRESS={mirror.address}",
+                "-s",
+                "LOG_LEVEL=WARNING",
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=True,
+        )
+    with Archive(db) as archive:
+        sites = {row[0] for row in archive.db.execute("SELECT DISTINCT site FROM articles")}
+        run = archive.run(1)
+    assert sites == {"report_az"}
+    assert run["mode"] == "demo" and run["articles_new"] >= 8 and run["finished"]
