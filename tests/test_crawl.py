@@ -51,7 +51,8 @@ def test_the_demo_covers_three_outlets_in_five_languages(demo):
         languages = {row[0] for row in archive.db.execute("SELECT DISTINCT language FROM articles")}
         undated = archive.db.execute("SELECT count(*) FROM articles WHERE published IS NULL")
         uncategorised = archive.db.execute(
-            "SELECT count(*) FROM articles WHERE id NOT IN (SELECT article_id FROM article_categories)"
+            "SELECT count(*) FROM articles"
+            " WHERE id NOT IN (SELECT article_id FROM article_categories)"
         )
         assert undated.fetchone()[0] == 0 and uncategorised.fetchone()[0] == 0
         report = archive.article_by_url(
