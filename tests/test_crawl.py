@@ -244,3 +244,38 @@ def test_scrapy_list_and_scrapy_crawl_work_from_the_repo_root(tmp_path):
         run = archive.run(1)
     assert sites == {"report_az"}
     assert run["mode"] == "demo" and run["articles_new"] >= 8 and run["finished"]
+
+
+def test_datasette_shows_and_searches_the_demo_archive(demo):
+    """`datasette archive.db`, a real server on a free port, finds the reference article."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    db, *_ = demo
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "datasette", str(db), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/{db.stem}/articles.json?_search=Kaladze&_shape=array"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as response:
+                    hits = json.load(response)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert [hit["title"] for hit in hits] == [REFERENCE_TITLE]
+    assert hits[0]["url"] == REFERENCE_URL
