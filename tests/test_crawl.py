@@ -260,7 +260,8 @@ def test_datasette_shows_and_searches_the_demo_archive(demo):
         port = probe.getsockname()[1]
     server = subprocess.Popen(
         [sys.executable, "-m", "datasette", str(db), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/{db.stem}/articles.json?_search=Kaladze&_shape=array"
     try:
@@ -279,3 +280,31 @@ def test_datasette_shows_and_searches_the_demo_archive(demo):
         server.wait(timeout=10)
     assert [hit["title"] for hit in hits] == [REFERENCE_TITLE]
     assert hits[0]["url"] == REFERENCE_URL
+
+
+def test_a_redirect_and_a_page_that_is_not_an_article_are_recorded(tmp_path):
+    """A WordPress shortlink redirects to the permalink; "About us" is no article."""
+    db = tmp_path / "urls.db"
+    with MirrorServer() as mirror:
+        address = mirror.address
+        run_cli(
+            "crawl",
+            "civil_ge",
+            "--mirror",
+            address,
+            "--db",
+            str(db),
+            "--url",
+            "https://civil.ge/?p=626112",
+            "--url",
+            "https://civil.ge/about-us",
+        )
+    with Archive(db) as archive:
+        pages = {row["url"]: row for row in archive.db["pages"].rows}
+        assert archive.count("articles") == 1
+        assert archive.article_by_url(REFERENCE_URL)["title"] == REFERENCE_TITLE
+    assert pages["https://civil.ge/?p=626112"]["outcome"] == "redirected"
+    assert pages["https://civil.ge/?p=626112"]["http_status"] == 301
+    assert pages["https://civil.ge/?p=626112"]["reason"] == f"redirected to {REFERENCE_URL}"
+    assert pages[REFERENCE_URL]["outcome"] == "article"
+    assert pages["https://civil.ge/about-us"]["outcome"] == "not_article"

@@ -203,11 +203,14 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles ------------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
-        for url in response.meta.get("redirect_urls", []):
+        reasons = response.meta.get("redirect_reasons", [])
+        for number, url in enumerate(response.meta.get("redirect_urls", [])):
+            status = reasons[number] if number < len(reasons) else None
             yield PageVisit(
                 url=url,
                 site=self.name,
                 outcome="redirected",
+                http_status=status if isinstance(status, int) else None,
                 reason=f"redirected to {response.url}",
                 fetched=_now(),
             )
@@ -217,11 +220,13 @@ class NewsSpider(scrapy.Spider):
             )
             return
         html = response.text
-        if not self.profile.is_article_url(response.url) and not looks_like_article(
-            html, response.url, self.profile
-        ):
+        kind = self.page_kind(response.url, html)
+        if kind == "listing":
             yield self.visit(response, "listing")
             yield from self.follow_links(response)
+            return
+        if kind == "other":
+            yield self.visit(response, "not_article", f"not an article URL of {self.name}")
             return
         try:
             # relative and year-less dates count from the moment the page was fetched
@@ -239,6 +244,16 @@ class NewsSpider(scrapy.Spider):
         article.http_status = response.status
         article.fetched = _now()
         yield article
+
+    def page_kind(self, url: str, html: str) -> str:
+        """ "article", "listing" or "other". A profile's URL patterns decide when it has them
+        (WordPress marks pages such as "About us" og:type=article too); else page signals."""
+        profile = self.profile
+        if profile.article_urls:
+            if profile.is_article_url(url):
+                return "article"
+            return "listing" if profile.is_listing_url(url) else "other"
+        return "article" if looks_like_article(html, url, profile) else "listing"
 
     def failed(self, failure: Failure) -> Iterator[PageVisit]:
         request = failure.request
