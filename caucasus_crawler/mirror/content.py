@@ -130,6 +130,23 @@ class Site:
         order = list(self.settings.get("editions", {}))
         return sorted(group, key=lambda a: order.index(a.language) if a.language in order else 99)
 
+    def edition(self, language: str) -> dict:
+        """The settings of the edition in `language` (editions are keyed by language or by
+        the site's own edition code with a `language` field)."""
+        for key, edition in self.settings.get("editions", {}).items():
+            if edition.get("language", key) == language:
+                return edition
+        return {}
+
+    def category_names(self, article: Article) -> list[str]:
+        """The names the article's page shows for its categories: what a crawl must store."""
+        names = self.edition(article.language).get("categories", {})
+        return [names[slug] for slug in article.categories]
+
+    def category_vocabulary(self, language: str) -> set[str]:
+        """Every category name of an edition (parents included): the outlet's own names."""
+        return set(self.edition(language).get("categories", {}).values())
+
     def related(self, article: Article) -> list[Article]:
         return [self._by_url[url] for url in article.related]
 
