@@ -308,3 +308,59 @@ def test_a_redirect_and_a_page_that_is_not_an_article_are_recorded(tmp_path):
     assert pages["https://civil.ge/?p=626112"]["reason"] == f"redirected to {REFERENCE_URL}"
     assert pages[REFERENCE_URL]["outcome"] == "article"
     assert pages["https://civil.ge/about-us"]["outcome"] == "not_article"
+
+
+def test_a_json_listing_endpoint_leads_to_articles(tmp_path):
+    """An outlet without a feed lists its articles through a JSON endpoint, page by page."""
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "civil_json.toml").write_text(
+        """
+name = "civil_json"
+country = "GE"
+languages = ["en"]
+home = "https://civil.ge/"
+[start]
+robots_sitemaps = false
+json = ["https://civil.ge/api/latest?page={page}"]
+[urls]
+article = ['^https://civil\\.ge/archives/\\d+$']
+max_listing_pages = 5
+[extract]
+body = "div.entry-content"
+remove = [".post-bottom-meta", "#read-next-block", "#tie-popup-adblock"]
+cut_at = ["Also Read:"]
+drop_lines = ["Listen to this article", "URL Copied"]
+""",
+        "utf-8",
+    )
+    pages = {
+        1: {"items": [{"link": "https://civil.ge/archives/626112", "title": "x"}]},
+        2: {"data": {"posts": ["/archives/624150", "https://elsewhere.example/archives/1"]}},
+        3: {"items": []},
+    }
+    db = tmp_path / "json.db"
+    with MirrorServer() as mirror:
+        mirror.add_page("https://civil.ge/", "<html><body><p>Home</p></body></html>")
+        for number, payload in pages.items():
+            mirror.add_page(
+                f"https://civil.ge/api/latest?page={number}",
+                json.dumps(payload),
+                content_type="application/json",
+            )
+        run_cli(
+            "--profiles",
+            str(profiles),
+            "crawl",
+            "civil_json",
+            "--mirror",
+            mirror.address,
+            "--db",
+            str(db),
+        )
+    with Archive(db) as archive:
+        urls = {row[0] for row in archive.db.execute("SELECT url FROM articles")}
+        visited = {row[0] for row in archive.db.execute("SELECT url FROM pages")}
+    assert urls == {REFERENCE_URL, "https://civil.ge/archives/624150"}
+    assert "https://civil.ge/api/latest?page=3" in visited  # asked, empty: the last page
+    assert "https://civil.ge/api/latest?page=4" not in visited

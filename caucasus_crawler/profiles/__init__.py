@@ -54,6 +54,7 @@ class Profile:
     feeds: tuple[str, ...] = ()
     sitemaps: tuple[str, ...] = ()
     listings: tuple[str, ...] = ()
+    json_listings: tuple[str, ...] = ()  # JSON endpoints listing articles; {page} = 1, 2, ...
     robots_sitemaps: bool = True  # read `Sitemap:` lines of robots.txt
     article_urls: tuple[re.Pattern, ...] = ()
     listing_urls: tuple[re.Pattern, ...] = ()
@@ -188,7 +189,7 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
         _urls(editions, language, source, f"editions.{language}")
 
     start = _table(data, "start", source)
-    unknown = sorted(set(start) - {"feeds", "sitemaps", "listings", "robots_sitemaps"})
+    unknown = sorted(set(start) - {"feeds", "sitemaps", "listings", "json", "robots_sitemaps"})
     if unknown:
         raise _fail(source, f"start.{unknown[0]}", "unknown field")
     robots_sitemaps = start.get("robots_sitemaps", True)
@@ -229,6 +230,7 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
         feeds=_urls(start, "feeds", source, "start.feeds"),
         sitemaps=_urls(start, "sitemaps", source, "start.sitemaps"),
         listings=_urls(start, "listings", source, "start.listings"),
+        json_listings=_urls(start, "json", source, "start.json"),
         robots_sitemaps=robots_sitemaps,
         article_urls=_patterns(urls, "article", source, "urls.article"),
         listing_urls=_patterns(urls, "listing", source, "urls.listing"),

@@ -9,6 +9,7 @@ followed, `lastmod` kept), RSS/Atom feeds (from the profile and autodiscovered t
 from __future__ import annotations
 
 import gzip
+import json
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
@@ -80,6 +81,14 @@ class NewsSpider(scrapy.Spider):
             yield self.request(url, self.parse_feed, kind="feed")
         for url in profile.listings:
             yield self.request(url, self.parse_listing, kind="listing", page=1, depth=0)
+        for template in profile.json_listings:
+            yield self.request(
+                template.replace("{page}", "1"),
+                self.parse_json,
+                kind="json",
+                template=template,
+                page=1,
+            )
         if profile.home not in profile.listings:
             yield self.request(profile.home, self.parse_listing, kind="listing", page=1, depth=0)
 
@@ -165,6 +174,31 @@ class NewsSpider(scrapy.Spider):
             # Feeds list articles, so their links are taken even when no URL pattern matches.
             if url and self.profile.owns(url) and not self.profile.is_ignored(url):
                 yield self.article_request(url, feed_date=entry.get("published"))
+
+    def parse_json(self, response: Response) -> Iterator[Any]:
+        """A JSON listing endpoint (sites without feeds): every string in it that is an
+        article URL of the outlet; the next page while pages keep giving articles."""
+        try:
+            data = json.loads(response.body)
+        except ValueError as exc:
+            yield self.visit(response, "failed", f"not JSON: {_one_line(exc)}")
+            return
+        yield self.visit(response, "listing")
+        found = 0
+        for value in _strings_in(data):
+            url = response.urljoin(value.strip())
+            if urlsplit(url).scheme in ("http", "https") and self.wanted_article(url):
+                found += 1
+                yield self.article_request(url)
+        template, page = response.meta["template"], response.meta["page"]
+        if found and "{page}" in template and page < self.profile.max_listing_pages:
+            yield self.request(
+                template.replace("{page}", str(page + 1)),
+                self.parse_json,
+                kind="json",
+                template=template,
+                page=page + 1,
+            )
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
@@ -273,6 +307,18 @@ class NewsSpider(scrapy.Spider):
             reason=reason,
             fetched=_now(),
         )
+
+
+def _strings_in(data: Any) -> Iterator[str]:
+    """Every string value in a parsed JSON document."""
+    if isinstance(data, str):
+        yield data
+    elif isinstance(data, dict):
+        for value in data.values():
+            yield from _strings_in(value)
+    elif isinstance(data, list):
+        for value in data:
+            yield from _strings_in(value)
 
 
 def _content_type(response: Response) -> str:
