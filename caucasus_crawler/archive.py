@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from caucasus_crawler.items import Article, Link, PageVisit
+from caucasus_crawler.items import Article, Link, PageVisit, RawResponse
 from caucasus_crawler.profiles import Profile
 
 DEFAULT_PATH = "archive.db"
@@ -107,6 +108,28 @@ MIGRATIONS: list[str] = [
         run_id INTEGER REFERENCES crawl_runs(id)
     );
     CREATE INDEX pages_outcome ON pages (outcome);
+    """,
+    # 2: raw responses, so that the text can be re-extracted when extraction improves
+    """
+    CREATE TABLE responses (
+        url TEXT PRIMARY KEY,             -- the fetched URL, as in pages.url
+        site TEXT,
+        fetched TEXT NOT NULL,
+        http_status INTEGER,
+        headers TEXT NOT NULL DEFAULT '{}',  -- JSON object
+        body BLOB NOT NULL                -- zlib-compressed bytes as received
+    );
+    CREATE INDEX responses_site ON responses (site);
+    """,
+    # 3: language editions of an article (hreflang alternates, translation links)
+    """
+    CREATE TABLE translations (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        language TEXT NOT NULL,
+        url TEXT NOT NULL,                -- the other edition's URL (join to articles.url)
+        PRIMARY KEY (article_id, language)
+    );
+    CREATE INDEX translations_url ON translations (url);
     """,
 ]
 
@@ -283,6 +306,15 @@ class Archive:
             if outcome != "unchanged":
                 self._link(article_id, article.site, article.categories, "categories", "category")
                 self._link(article_id, article.site, article.tags, "tags", "tag")
+                self._set_translations(article_id, article.translations)
+            if article.raw is not None:
+                self._store_response(
+                    article.fetched_url or article.url,
+                    article.site,
+                    seen,
+                    article.http_status,
+                    article.raw,
+                )
             self._record_page(
                 article.fetched_url or article.url,
                 article.site,
@@ -314,6 +346,59 @@ class Archive:
                 [article_id, link_id],
             )
 
+    def _set_translations(self, article_id: int, translations: dict[str, str]) -> None:
+        self.db.execute("DELETE FROM translations WHERE article_id = ?", [article_id])
+        for language, url in translations.items():
+            self.db.execute(
+                "INSERT INTO translations (article_id, language, url) VALUES (?, ?, ?)",
+                [article_id, language, url],
+            )
+
+    def translations_of(self, article_id: int) -> dict[str, dict]:
+        """The other editions of an article, by language: their URL and, where archived,
+        their article id."""
+        rows = self.db.execute(
+            "SELECT t.language, t.url, a.id FROM translations t "
+            "LEFT JOIN articles a ON a.url = t.url WHERE t.article_id = ? ORDER BY t.language",
+            [article_id],
+        )
+        return {language: {"url": url, "article_id": other} for language, url, other in rows}
+
+    # -- raw responses --------------------------------------------------------------------------
+    def _store_response(
+        self, url: str, site: str | None, fetched: str, status: int | None, raw: RawResponse
+    ) -> None:
+        self.db.execute(
+            "INSERT OR REPLACE INTO responses (url, site, fetched, http_status, headers, body)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [url, site, fetched, status, json.dumps(raw.headers), zlib.compress(raw.body, 6)],
+        )
+
+    def responses(self, sites: Iterable[str] | None = None) -> Iterator[dict]:
+        """Stored raw responses, one at a time (bodies decompressed), oldest fetch first:
+        `{url, site, fetched, http_status, headers, body, article_id}`."""
+        sql = (
+            "SELECT r.url, r.site, r.fetched, r.http_status, r.headers, r.body, p.article_id "
+            "FROM responses r LEFT JOIN pages p ON p.url = r.url"
+        )
+        params: list = []
+        if sites is not None:
+            sites = list(sites)
+            sql += f" WHERE r.site IN ({', '.join('?' * len(sites))})"
+            params = sites
+        for url, site, fetched, status, headers, body, article_id in self.db.execute(
+            sql + " ORDER BY r.fetched, r.url", params
+        ):
+            yield {
+                "url": url,
+                "site": site,
+                "fetched": fetched,
+                "http_status": status,
+                "headers": json.loads(headers),
+                "body": zlib.decompress(body),
+                "article_id": article_id,
+            }
+
     # -- pages --------------------------------------------------------------------------------
     def record_duplicate(self, article: Article, run_id: int | None = None) -> None:
         """A fetched page whose article the archive already holds under another URL."""
@@ -331,6 +416,10 @@ class Archive:
 
     def record_page(self, visit: PageVisit, run_id: int | None = None) -> None:
         with self.transaction():
+            if visit.raw is not None:
+                self._store_response(
+                    visit.url, visit.site, visit.fetched or now_iso(), visit.http_status, visit.raw
+                )
             self._record_page(
                 visit.url,
                 visit.site,
@@ -371,6 +460,9 @@ class Archive:
         """An article with its categories and tags, as users see it."""
         row = dict(self.db["articles"].get(article_id))
         row["authors"] = json.loads(row["authors"])
+        row["translations"] = {
+            language: other["url"] for language, other in self.translations_of(article_id).items()
+        }
         for table, key in (("categories", "category"), ("tags", "tag")):
             row[table] = [
                 r[0]

@@ -21,6 +21,14 @@ class Link:
 
 
 @dataclass
+class RawResponse:
+    """A response as received (body after transfer decoding), for re-extraction and WARC."""
+
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
 class Article:
     """One article as extracted from one page. Dates are ISO 8601 strings with an offset."""
 
@@ -36,10 +44,14 @@ class Article:
     language: str | None = None
     description: str | None = None
     image: str | None = None
+    # Other language editions of the same article: language code -> URL (hreflang alternates,
+    # translation links).
+    translations: dict[str, str] = field(default_factory=dict)
     # Set by the spider: how the page was fetched.
     fetched_url: str | None = None  # the URL requested, before canonicalisation
     http_status: int | None = None
     fetched: str | None = None
+    raw: RawResponse | None = None  # kept so that text can be re-extracted later
     # Set by the normalise pipeline: a hash of the normalised body, for exact-duplicate checks.
     content_hash: str | None = None
     # Set by the dedupe pipeline: what the archive already holds of this article.
@@ -61,6 +73,7 @@ class Article:
             "site": self.site,
             "description": self.description,
             "image": self.image,
+            "translations": self.translations,
         }
 
 
@@ -74,3 +87,4 @@ class PageVisit:
     http_status: int | None = None
     reason: str | None = None
     fetched: str | None = None
+    raw: RawResponse | None = None  # kept for HTML pages that might hold an article

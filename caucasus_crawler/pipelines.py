@@ -46,19 +46,26 @@ def _clean_links(links: list[Link]) -> list[Link]:
     return cleaned
 
 
+def normalise_article(article: Article) -> Article:
+    """Canonical URLs, NFC text with uniform spacing, unique authors and links, the body's
+    hash. Shared by the crawl and `reextract`, so both store the same thing."""
+    adapter = ItemAdapter(article)
+    adapter["url"] = canonical_url(adapter["url"])
+    adapter["title"] = normalise_text(adapter["title"]).replace("\n", " ")
+    adapter["text"] = normalise_text(adapter["text"])
+    adapter["authors"] = list(dict.fromkeys(normalise_text(a) for a in adapter["authors"] if a))
+    adapter["categories"] = _clean_links(adapter["categories"])
+    adapter["tags"] = _clean_links(adapter["tags"])
+    adapter["translations"] = {
+        language: canonical_url(url) for language, url in adapter["translations"].items()
+    }
+    adapter["content_hash"] = content_hash(adapter["text"])
+    return article
+
+
 class NormalisePipeline:
     def process_item(self, item):
-        if not isinstance(item, Article):
-            return item
-        adapter = ItemAdapter(item)
-        adapter["url"] = canonical_url(adapter["url"])
-        adapter["title"] = normalise_text(adapter["title"]).replace("\n", " ")
-        adapter["text"] = normalise_text(adapter["text"])
-        adapter["authors"] = list(dict.fromkeys(normalise_text(a) for a in adapter["authors"] if a))
-        adapter["categories"] = _clean_links(adapter["categories"])
-        adapter["tags"] = _clean_links(adapter["tags"])
-        adapter["content_hash"] = content_hash(adapter["text"])
-        return item
+        return normalise_article(item) if isinstance(item, Article) else item
 
 
 class DeduplicatePipeline:

@@ -364,3 +364,31 @@ drop_lines = ["Listen to this article", "URL Copied"]
     assert urls == {REFERENCE_URL, "https://civil.ge/archives/624150"}
     assert "https://civil.ge/api/latest?page=3" in visited  # asked, empty: the last page
     assert "https://civil.ge/api/latest?page=4" not in visited
+
+
+def test_language_editions_of_an_article_are_linked(demo):
+    db, *_ = demo
+    with Archive(db) as archive:
+        english = archive.article_id_for_url("https://civil.ge/archives/624150")
+        georgian = archive.article_id_for_url("https://civil.ge/ka/archives/624152")
+        editions = archive.translations_of(english)
+        back = archive.translations_of(georgian)
+        reference = archive.article_by_url(REFERENCE_URL)
+    assert editions["ka"] == {"url": "https://civil.ge/ka/archives/624152", "article_id": georgian}
+    assert editions["ru"]["url"] == "https://civil.ge/ru/archives/624153"
+    assert editions["ru"]["article_id"] is not None
+    assert back["en"] == {"url": "https://civil.ge/archives/624150", "article_id": english}
+    assert reference["translations"] == {}
+
+
+def test_raw_responses_are_kept_for_every_article(demo):
+    db, *_ = demo
+    with Archive(db) as archive:
+        kept = {r["url"]: r for r in archive.responses(["civil_ge"])}
+        articles = archive.db.execute("SELECT count(*) FROM articles WHERE site = 'civil_ge'")
+        assert len([r for r in kept.values() if r["article_id"]]) == articles.fetchone()[0]
+    reference = kept[REFERENCE_URL]
+    assert reference["http_status"] == 200
+    assert reference["headers"]["Content-Type"].startswith("text/html")
+    assert REFERENCE_TITLE.encode("utf-8") in reference["body"]
+    assert b"Listen to this article" in reference["body"]  # as fetched, before cleanup

@@ -31,6 +31,7 @@ from .metadata import (
 )
 from .page import Page, jsonld_types, parse_html
 from .text import extract_paragraphs
+from .translations import find_translations
 
 __all__ = [
     "NotAnArticle", "apply_rules", "detect_language", "extract_article", "find_dates",
@@ -129,6 +130,7 @@ def extract_article(
     authors = extract_authors(page, profile)
     categories = extract_categories(page, profile, title, canonical)
     tags = extract_tags(page)
+    translations = find_translations(page, canonical)
     description = extract_description(page)
     image = extract_image(page)
     declared = [
@@ -158,4 +160,5 @@ def extract_article(
         language=detect_language(f"{title}\n{text}", declared),
         description=description,
         image=image,
+        translations=translations,
     )

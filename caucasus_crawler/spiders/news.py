@@ -24,7 +24,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from caucasus_crawler.extract import NotAnArticle, extract_article, looks_like_article
-from caucasus_crawler.items import PageVisit
+from caucasus_crawler.items import PageVisit, RawResponse
 from caucasus_crawler.profiles import Profile
 from caucasus_crawler.urls import canonical_url
 
@@ -262,11 +262,15 @@ class NewsSpider(scrapy.Spider):
         if kind == "other":
             yield self.visit(response, "not_article", f"not an article URL of {self.name}")
             return
+        raw = RawResponse(response.body, _headers(response))
         try:
             # relative and year-less dates count from the moment the page was fetched
             article = extract_article(html, response.url, self.profile, now=datetime.now(UTC))
         except NotAnArticle as exc:
-            yield self.visit(response, "not_article", _one_line(exc))
+            # kept: a better extractor may find the article in it later (`reextract`)
+            visit = self.visit(response, "not_article", _one_line(exc))
+            visit.raw = raw
+            yield visit
             return
         except Exception as exc:  # a bug or a page extraction cannot take: record it, go on
             reason = f"extraction failed: {type(exc).__name__}: {_one_line(exc)}"
@@ -277,6 +281,7 @@ class NewsSpider(scrapy.Spider):
         article.fetched_url = response.url
         article.http_status = response.status
         article.fetched = _now()
+        article.raw = raw
         yield article
 
     def page_kind(self, url: str, html: str) -> str:
@@ -319,6 +324,13 @@ def _strings_in(data: Any) -> Iterator[str]:
     elif isinstance(data, list):
         for value in data:
             yield from _strings_in(value)
+
+
+def _headers(response: Response) -> dict[str, str]:
+    return {
+        key.decode("latin-1"): b", ".join(values).decode("latin-1")
+        for key, values in response.headers.items()
+    }
 
 
 def _content_type(response: Response) -> str:
