@@ -251,8 +251,11 @@ class Archive:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
-    def store_article(self, article: Article, run_id: int | None = None) -> StoreResult:
-        """Insert the article, or update the archived one with the same URL; one transaction."""
+    def store_article(
+        self, article: Article, run_id: int | None = None, *, record_page: bool = True
+    ) -> StoreResult:
+        """Insert the article, or update the archived one with the same URL; one transaction.
+        `record_page=False` leaves the fetch's `pages` row as it is (re-extraction)."""
         seen = article.fetched or now_iso()
         fields = {
             "site": article.site,
@@ -269,8 +272,7 @@ class Archive:
         }
         with self.transaction():
             existing = self.db.execute(
-                "SELECT id, content_hash, title, published, modified FROM articles WHERE url = ?",
-                [article.url],
+                f"SELECT id, {', '.join(fields)} FROM articles WHERE url = ?", [article.url]
             ).fetchone()
             if existing is None:
                 cursor = self.db.execute(
@@ -284,12 +286,9 @@ class Archive:
                 article_id, outcome = cursor.lastrowid, "new"
             else:
                 article_id = existing[0]
-                changed = tuple(existing[1:]) != (
-                    fields["content_hash"],
-                    fields["title"],
-                    fields["published"],
-                    fields["modified"],
-                )
+                changed = tuple(existing[1:]) != tuple(fields.values()) or self._links_of(
+                    article_id
+                ) != _links(article)
                 if changed:
                     assignments = ", ".join(f"{k} = :{k}" for k in fields)
                     self.db.execute(
@@ -315,17 +314,38 @@ class Archive:
                     article.http_status,
                     article.raw,
                 )
-            self._record_page(
-                article.fetched_url or article.url,
-                article.site,
-                "article",
-                article.http_status,
-                None,
-                article_id,
-                seen,
-                run_id,
-            )
+            if record_page:
+                self._record_page(
+                    article.fetched_url or article.url,
+                    article.site,
+                    "article",
+                    article.http_status,
+                    None,
+                    article_id,
+                    seen,
+                    run_id,
+                )
         return StoreResult(article_id, outcome)
+
+    def _links_of(self, article_id: int) -> tuple:
+        """What `_links` gives for the article as archived."""
+        names = [
+            sorted(
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT t.name FROM {table} t JOIN article_{table} j ON j.{key}_id = t.id "
+                    "WHERE j.article_id = ?",
+                    [article_id],
+                )
+            )
+            for table, key in (("categories", "category"), ("tags", "tag"))
+        ]
+        translations = dict(
+            self.db.execute(
+                "SELECT language, url FROM translations WHERE article_id = ?", [article_id]
+            ).fetchall()
+        )
+        return (*names, translations)
 
     def _link(
         self, article_id: int, site: str | None, links: list[Link], table: str, key: str
@@ -494,6 +514,15 @@ class Archive:
             "SELECT outcome, count(*) FROM pages WHERE run_id = ? GROUP BY outcome", [run_id]
         )
         return dict(rows.fetchall())
+
+
+def _links(article: Article) -> tuple:
+    """An article's categories, tags and translations, in a comparable form."""
+    return (
+        sorted(c.name for c in article.categories),
+        sorted(t.name for t in article.tags),
+        dict(article.translations),
+    )
 
 
 def _fts_query(text: str) -> str:

@@ -155,6 +155,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+# -- reextract ----------------------------------------------------------------------------------
+def cmd_reextract(args: argparse.Namespace) -> int:
+    from caucasus_crawler.reextract import reextract
+
+    profiles = _profiles(args)
+    unknown = [name for name in args.sites if name not in profiles]
+    if unknown:
+        raise UserError(f"no outlet named {', '.join(unknown)}; `{PROG} sites` lists them")
+    report = reextract(str(args.db), profiles, args.sites or None)
+    print(report.summary())
+    return 0
+
+
 # -- the parser ----------------------------------------------------------------------------------
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -193,6 +206,13 @@ def build_parser() -> argparse.ArgumentParser:
     sites = commands.add_parser("sites", help="list the outlet profiles")
     sites.add_argument("--json", action="store_true", help="as a JSON array")
     sites.set_defaults(func=cmd_sites)
+
+    again = commands.add_parser(
+        "reextract", help="run the current extraction over the stored raw pages"
+    )
+    again.add_argument("sites", nargs="*", metavar="SITE", help="outlets (default: all)")
+    again.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help="archive file")
+    again.set_defaults(func=cmd_reextract)
 
     extract = commands.add_parser("extract", help="extract articles from saved HTML pages")
     extract.add_argument("files", nargs="+", metavar="FILE", help="saved pages (.html or .html.gz)")

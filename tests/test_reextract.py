@@ -1,0 +1,72 @@
+"""`reextract`: today's extraction over the raw pages the archive kept, without a crawl."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import REFERENCE_TITLE, run_cli
+
+from caucasus_crawler.archive import Archive
+from caucasus_crawler.profiles import PACKAGE_DIR
+
+REFERENCE_URL = "https://civil.ge/archives/626112"
+
+
+@pytest.fixture
+def archive_path(tmp_path):
+    db = tmp_path / "archive.db"
+    run_cli("crawl", "civil_ge", "--demo", "--db", str(db))
+    return db
+
+
+def test_an_unchanged_extraction_changes_nothing(archive_path):
+    with Archive(archive_path) as archive:
+        before = archive.count("articles")
+    result = run_cli("reextract", "--db", str(archive_path))
+    assert result.stdout.strip() == (
+        f"Re-extracted {before} stored page(s): 0 article(s) updated, 0 new, {before} unchanged,"
+        " 0 not articles, 0 duplicates, 0 failed"
+    )
+
+
+def test_text_from_an_older_extractor_is_brought_up_to_date(archive_path):
+    with Archive(archive_path) as archive:
+        good = archive.article_by_url(REFERENCE_URL)
+        with archive.transaction():  # what an extractor that kept the widget line stored
+            archive.db.execute(
+                "UPDATE articles SET body = 'Listen to this article\n\n' || body WHERE url = ?",
+                [REFERENCE_URL],
+            )
+    result = run_cli("reextract", "civil_ge", "--db", str(archive_path))
+    assert "1 article(s) updated" in result.stdout
+    with Archive(archive_path) as archive:
+        assert archive.article_by_url(REFERENCE_URL)["body"] == good["body"]
+        assert [hit["url"] for hit in archive.search("Listen")] == []  # the index follows
+
+
+def test_a_profile_change_reaches_the_archived_articles(archive_path, tmp_path):
+    """A user cuts civil.ge bodies at a new marker: the one article holding it changes."""
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    text = (PACKAGE_DIR / "civil_ge.toml").read_text("utf-8")
+    changed = text.replace(
+        'cut_at = ["Also Read:"', 'cut_at = ["Minister Lavrov’s statement", "Also Read:"'
+    )
+    assert changed != text
+    (profiles / "civil_ge.toml").write_text(changed, "utf-8")
+    result = run_cli("--profiles", str(profiles), "reextract", "--db", str(archive_path))
+    assert "1 article(s) updated" in result.stdout
+    with Archive(archive_path) as archive:
+        article = archive.article_by_url(REFERENCE_URL)
+        assert article["title"] == REFERENCE_TITLE
+        assert len(article["body"].split("\n\n")) == 3
+        assert "Lavrov’s statement also noted" not in article["body"]
+        assert archive.count("articles") == archive.count("responses")
+
+
+def test_reextract_needs_an_existing_archive(tmp_path):
+    result = run_cli("reextract", "--db", str(tmp_path / "none.db"), check=False)
+    assert result.returncode == 2
+    assert (
+        result.stderr.strip()
+        == f"caucasus-crawler: {tmp_path / 'none.db'}: no such archive; run a crawl first"
+    )
