@@ -131,6 +131,23 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX translations_url ON translations (url);
     """,
+    # 4: earlier versions of articles an outlet changed
+    """
+    CREATE TABLE article_revisions (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        seen TEXT NOT NULL,               -- when this version was last seen
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        content_hash TEXT NOT NULL
+    );
+    CREATE INDEX article_revisions_article ON article_revisions (article_id, seen);
+    """,
+    # 5: validators of feeds, sitemaps and listings, for conditional requests
+    """
+    ALTER TABLE pages ADD COLUMN etag TEXT;
+    ALTER TABLE pages ADD COLUMN last_modified TEXT;
+    """,
 ]
 
 
@@ -235,6 +252,43 @@ class Archive:
             self.db.execute("UPDATE crawl_runs SET finished = ? WHERE id = ?", [now_iso(), run_id])
         return self.run(run_id)
 
+    def recent_runs(self, limit: int = 10) -> list[dict]:
+        ids = [
+            r[0]
+            for r in self.db.execute("SELECT id FROM crawl_runs ORDER BY id DESC LIMIT ?", [limit])
+        ]
+        return [self.run(run_id) for run_id in ids]
+
+    def failures_by_reason(self, run_ids: Iterable[int]) -> list[tuple[str, int, str]]:
+        """(reason, how many URLs, one example URL) of failed pages in these runs, most first."""
+        ids = list(run_ids)
+        if not ids:
+            return []
+        return self.db.execute(
+            "SELECT coalesce(reason, 'unknown'), count(*), min(url) FROM pages "
+            f"WHERE outcome = 'failed' AND run_id IN ({', '.join('?' * len(ids))}) "
+            "GROUP BY 1 ORDER BY 2 DESC, 1",
+            ids,
+        ).fetchall()
+
+    def revisions(self, article_id: int) -> list[dict]:
+        """Earlier versions of an article, oldest first."""
+        rows = self.db.execute(
+            "SELECT seen, title, body, content_hash FROM article_revisions"
+            " WHERE article_id = ? ORDER BY seen, id",
+            [article_id],
+        )
+        return [dict(zip(("seen", "title", "body", "content_hash"), r, strict=True)) for r in rows]
+
+    def last_finished_run(self, site: str) -> dict | None:
+        """The most recent finished run that crawled `site` (None if it never finished one)."""
+        row = self.db.execute(
+            "SELECT crawl_runs.id FROM crawl_runs, json_each(crawl_runs.sites) "
+            "WHERE json_each.value = ? AND finished IS NOT NULL ORDER BY finished DESC LIMIT 1",
+            [site],
+        ).fetchone()
+        return self.run(row[0]) if row else None
+
     def run(self, run_id: int) -> dict:
         row = self.db["crawl_runs"].get(run_id)
         return {**row, "sites": json.loads(row["sites"])}
@@ -290,6 +344,17 @@ class Archive:
                     article_id
                 ) != _links(article)
                 if changed:
+                    previous = dict(zip(fields, existing[1:], strict=True))
+                    if (previous["title"], previous["content_hash"]) != (
+                        fields["title"],
+                        fields["content_hash"],
+                    ):
+                        self.db.execute(
+                            "INSERT INTO article_revisions (article_id, seen, title, body,"
+                            " content_hash) SELECT id, last_seen, title, body, content_hash"
+                            " FROM articles WHERE id = ?",
+                            [article_id],
+                        )
                     assignments = ", ".join(f"{k} = :{k}" for k in fields)
                     self.db.execute(
                         f"UPDATE articles SET {assignments}, last_seen = :seen, run_id = :run_id "
@@ -449,6 +514,8 @@ class Archive:
                 None,
                 visit.fetched or now_iso(),
                 run_id,
+                visit.etag,
+                visit.last_modified,
             )
 
     def _record_page(
@@ -461,16 +528,39 @@ class Archive:
         article_id: int | None,
         fetched: str,
         run_id: int | None,
+        etag: str | None = None,
+        last_modified: str | None = None,
     ) -> None:
         self.db.execute(
-            "INSERT INTO pages"
-            " (url, site, outcome, http_status, reason, article_id, fetched, run_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET site = excluded.site,"
+            "INSERT INTO pages (url, site, outcome, http_status, reason, article_id, fetched,"
+            " run_id, etag, last_modified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (url) DO UPDATE SET site = excluded.site,"
             " outcome = excluded.outcome, http_status = excluded.http_status,"
             " reason = excluded.reason, article_id = excluded.article_id,"
-            " fetched = excluded.fetched, run_id = excluded.run_id",
-            [url, site, outcome, status, reason, article_id, fetched, run_id],
+            " fetched = excluded.fetched, run_id = excluded.run_id,"
+            " etag = excluded.etag, last_modified = excluded.last_modified",
+            [url, site, outcome, status, reason, article_id, fetched, run_id, etag, last_modified],
         )
+
+    def page_state(self, url: str) -> dict | None:
+        """What the archive knows of a fetched URL: its last outcome and fetch time, whether
+        the run that fetched it finished, and the validators of the response."""
+        row = self.db.execute(
+            "SELECT p.outcome, p.fetched, r.finished IS NOT NULL, p.etag, p.last_modified"
+            " FROM pages p LEFT JOIN crawl_runs r ON r.id = p.run_id WHERE p.url = ?",
+            [url],
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("outcome", "fetched", "run_finished", "etag", "last_modified")
+        return dict(zip(keys, row, strict=True))
+
+    def article_seen(self, url: str) -> tuple[str, str] | None:
+        """(first_seen, last_seen) of the article archived at this canonical URL."""
+        row = self.db.execute(
+            "SELECT first_seen, last_seen FROM articles WHERE url = ?", [url]
+        ).fetchone()
+        return (row[0], row[1]) if row else None
 
     # -- reading ------------------------------------------------------------------------------
     def count(self, table: str) -> int:

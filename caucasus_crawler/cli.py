@@ -37,6 +37,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     names = args.sites or sorted(profiles)
     if args.url and len(names) != 1:
         raise UserError("--url needs exactly one outlet, e.g. `crawl civil_ge --url URL`")
+    _assignments(args.set)  # checked before anything starts
 
     mirror = None
     address = args.mirror
@@ -75,25 +76,41 @@ def _run_spiders(names: list[str], args: argparse.Namespace, run_id: int, addres
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
     if address:
         settings.set("MIRROR_ADDRESS", address, priority="cmdline")
+    for name, value in _assignments(args.set).items():
+        settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)
     for name in names:
-        if args.url:
-            process.crawl(name, urls=args.url)
-        else:
-            process.crawl(name)
+        process.crawl(name, urls=args.url, force=args.force, backfill=args.backfill)
     process.start()
 
 
+def _assignments(pairs: list[str] | None) -> dict[str, str]:
+    """`--set NAME=VALUE` options as a dict; a malformed one is the user's error."""
+    settings = {}
+    for pair in pairs or []:
+        name, equals, value = pair.partition("=")
+        if not name.strip() or not equals:
+            raise UserError(f"--set takes NAME=VALUE, not {pair!r}")
+        settings[name.strip()] = value
+    return settings
+
+
 def _print_summary(run: dict, db: Path, seconds: float) -> None:
-    print(
-        f"Crawled {len(run['sites'])} outlet(s) ({run['mode']}) into {db} in {seconds:.1f} s\n"
-        f"  outlets          {', '.join(run['sites'])}\n"
-        f"  pages fetched    {run['requests']}\n"
-        f"  articles stored  {run['articles_new']} new, {run['articles_updated']} updated\n"
-        f"  duplicates       {run['duplicates']}\n"
+    lines = [
+        f"Crawled {len(run['sites'])} outlet(s) ({run['mode']}) into {db} in {seconds:.1f} s",
+        f"  outlets          {', '.join(run['sites'])}",
+        f"  pages fetched    {run['requests']}",
+        f"  articles stored  {run['articles_new']} new, {run['articles_updated']} updated",
+        f"  duplicates       {run['duplicates']}",
         f"  failures         {run['failures']}"
-        + ("  (see the `pages` table)" if run["failures"] else "")
-    )
+        + ("  (see the `pages` table)" if run["failures"] else ""),
+    ]
+    if run["requests"] == 0:
+        lines.append(
+            "  nothing was due: outlets are polled on their profiles' schedules "
+            "(`--force` polls now)"
+        )
+    print("\n".join(lines))
 
 
 # -- sites ---------------------------------------------------------------------------------------
@@ -155,6 +172,34 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+# -- runs ---------------------------------------------------------------------------------------
+def cmd_runs(args: argparse.Namespace) -> int:
+    with Archive(args.db, create=False) as archive:
+        runs = archive.recent_runs(args.limit)
+        failures = archive.failures_by_reason(run["id"] for run in runs)
+    if args.json:
+        print(json.dumps({"runs": runs, "failures": [
+            {"reason": reason, "urls": count, "example": url} for reason, count, url in failures
+        ]}, ensure_ascii=False, indent=2))
+        return 0
+    if not runs:
+        print(f"No crawl has run on {args.db} yet.")
+        return 0
+    print(f"{'run':>4}  {'started (UTC)':<19}  {'mode':<4}  {'requests':>8}  {'new':>5}  "
+          f"{'updated':>7}  {'dups':>5}  {'failed':>6}  outlets")
+    for run in runs:
+        started = run["started"][:19].replace("T", " ")
+        state = "" if run["finished"] else "  (unfinished)"
+        print(f"{run['id']:>4}  {started:<19}  {run['mode']:<4}  {run['requests']:>8}  "
+              f"{run['articles_new']:>5}  {run['articles_updated']:>7}  {run['duplicates']:>5}  "
+              f"{run['failures']:>6}  {', '.join(run['sites'])}{state}")
+    if failures:
+        print("\nFailures in these runs, by reason:")
+        for reason, count, url in failures:
+            print(f"  {count:>5}  {reason}  (e.g. {url})")
+    return 0
+
+
 # -- reextract ----------------------------------------------------------------------------------
 def cmd_reextract(args: argparse.Namespace) -> int:
     from caucasus_crawler.reextract import reextract
@@ -196,6 +241,22 @@ def build_parser() -> argparse.ArgumentParser:
         "--url", action="append", metavar="URL", help="fetch just this article URL (repeatable)"
     )
     crawl.add_argument(
+        "--force",
+        action="store_true",
+        help="poll every feed, listing and sitemap now, whatever the outlet's schedule says",
+    )
+    crawl.add_argument(
+        "--backfill",
+        action="store_true",
+        help="walk the outlets' whole history: every listing page and sitemap",
+    )
+    crawl.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a Scrapy setting for this crawl, e.g. --set DOWNLOAD_DELAY=2 (repeatable)",
+    )
+    crawl.add_argument(
         "--log-level",
         default="WARNING",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
@@ -206,6 +267,12 @@ def build_parser() -> argparse.ArgumentParser:
     sites = commands.add_parser("sites", help="list the outlet profiles")
     sites.add_argument("--json", action="store_true", help="as a JSON array")
     sites.set_defaults(func=cmd_sites)
+
+    runs = commands.add_parser("runs", help="recent crawl runs and their failures by reason")
+    runs.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help="archive file")
+    runs.add_argument("--limit", type=int, default=10, help="how many runs (default 10)")
+    runs.add_argument("--json", action="store_true", help="as JSON")
+    runs.set_defaults(func=cmd_runs)
 
     again = commands.add_parser(
         "reextract", help="run the current extraction over the stored raw pages"

@@ -88,3 +88,5 @@ class PageVisit:
     reason: str | None = None
     fetched: str | None = None
     raw: RawResponse | None = None  # kept for HTML pages that might hold an article
+    etag: str | None = None  # validators of feeds, sitemaps, listings: the next poll
+    last_modified: str | None = None  # asks "changed since?" (a 304 costs nothing)

@@ -35,9 +35,9 @@ class MirrorReplay:
         }
         for name, value in demo.items():
             # Add-ons rank below the project's settings.py, whose polite live defaults these
-            # replace; options given on the command line still win.
-            priority = max(settings.getpriority(name) or 0, SETTINGS_PRIORITIES["project"])
-            settings.set(name, value, priority)
+            # replace; a value given on the command line (`--set`, `-s`) still wins.
+            if (settings.getpriority(name) or 0) <= SETTINGS_PRIORITIES["project"]:
+                settings.set(name, value, "project")
 
 
 class MirrorDownloadHandler(HTTP11DownloadHandler):

@@ -12,6 +12,7 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -43,6 +44,19 @@ class ExtractRules:
 
 
 @dataclass(frozen=True)
+class Schedule:
+    """How often each kind of start point is worth polling, in minutes."""
+
+    feeds: int = 20
+    listings: int = 120
+    sitemaps: int = 1440
+
+    @property
+    def shortest(self) -> int:
+        return min(self.feeds, self.listings, self.sitemaps)
+
+
+@dataclass(frozen=True)
 class Profile:
     name: str
     title: str
@@ -61,6 +75,7 @@ class Profile:
     ignore_urls: tuple[re.Pattern, ...] = ()
     max_listing_pages: int = 3
     extract: ExtractRules = field(default_factory=ExtractRules)
+    schedule: Schedule = field(default_factory=Schedule)
     source: str = "<built-in>"
 
     def summary(self) -> dict:
@@ -151,7 +166,7 @@ _TOP_LEVEL = {
     "editions",
     "start",
     "urls",
-    "extract",
+    "extract", "schedule",
 }
 _EXTRACT_KEYS = {"body", "remove", "cut_at", "drop_lines", "date", "categories", "timezone"}
 
@@ -219,6 +234,14 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
     if not isinstance(timezone, str) or not _OFFSET.match(timezone):
         raise _fail(source, "extract.timezone", "must be an offset like +04:00")
 
+    every = _table(data, "schedule", source)
+    unknown = sorted(set(every) - {"feeds", "listings", "sitemaps"})
+    if unknown:
+        raise _fail(source, f"schedule.{unknown[0]}", "unknown field")
+    for key, value in every.items():
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise _fail(source, f"schedule.{key}", "must be a whole number of minutes, at least 1")
+
     return Profile(
         name=name,
         title=str(data.get("title", name)),
@@ -245,6 +268,7 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
             categories=rules.get("categories"),
             timezone=timezone,
         ),
+        schedule=Schedule(**every),
         source=source,
     )
 
@@ -262,10 +286,13 @@ def load_profile(path: Path) -> Profile:
 def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Profile]:
     """The built-in profiles, then those in `extra_dirs` (a user's file replaces a built-in)."""
     profiles: dict[str, Profile] = {}
-    for directory in [PACKAGE_DIR, *map(Path, extra_dirs)]:
+    # From a zipped egg (a Scrapyd deployment) the built-in ones are read via importlib.resources.
+    builtin = PACKAGE_DIR if PACKAGE_DIR.is_dir() else resources.files(__name__)
+    for directory in [builtin, *map(Path, extra_dirs)]:
         if not directory.is_dir():
             raise ProfileError(f"{directory}: no such profile directory")
-        for path in sorted(directory.glob("*.toml")):
+        files = (p for p in directory.iterdir() if p.name.endswith(".toml"))
+        for path in sorted(files, key=lambda p: p.name):
             profile = load_profile(path)
             previous = profiles.get(profile.name)
             if previous is not None and Path(previous.source).parent == path.parent:

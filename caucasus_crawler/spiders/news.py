@@ -23,14 +23,17 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from caucasus_crawler.archive import Archive
 from caucasus_crawler.extract import NotAnArticle, extract_article, looks_like_article
 from caucasus_crawler.items import PageVisit, RawResponse
 from caucasus_crawler.profiles import Profile
+from caucasus_crawler.spiders.frontier import Frontier
 from caucasus_crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+BACKFILL_PAGES = 1000  # listing pages per listing with --backfill: the whole history, bounded
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 # Links that lead to the next page of a listing, on the sites we know and most others.
 _NEXT_PAGE = (
@@ -54,12 +57,39 @@ class NewsSpider(scrapy.Spider):
     name = "news"
     profile: Profile
 
-    def __init__(self, *args: Any, urls: str | Iterable[str] | None = None, **kwargs: Any):
+    frontier: Frontier
+
+    def __init__(
+        self,
+        *args: Any,
+        urls: str | Iterable[str] | None = None,
+        force: bool | str = False,
+        backfill: bool | str = False,
+        **kwargs: Any,
+    ):
         super().__init__(*args, **kwargs)
         # `-a urls=U1,U2` (or a list from the CLI): fetch just these pages as articles.
         if isinstance(urls, str):
             urls = [u for u in urls.split(",") if u.strip()]
         self.only_urls = list(urls or [])
+        self.force = _flag(force)
+        self.backfill = _flag(backfill)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.archive = Archive(crawler.settings["ARCHIVE_PATH"])
+        spider.frontier = Frontier(
+            spider.archive, spider.profile, force=spider.force, backfill=spider.backfill
+        )
+        return spider
+
+    def closed(self, reason: str) -> None:
+        self.archive.close()
+
+    @property
+    def max_listing_pages(self) -> int:
+        return BACKFILL_PAGES if self.backfill else self.profile.max_listing_pages
 
     # -- start ---------------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
@@ -69,28 +99,29 @@ class NewsSpider(scrapy.Spider):
     def start_requests_for_profile(self) -> Iterator[scrapy.Request]:
         if self.only_urls:
             for url in self.only_urls:
-                yield self.article_request(url)
+                yield self.request(canonical_url(url), self.parse_article, kind="article")
             return
         profile = self.profile
+        starts: list[tuple[str, Any, str, dict]] = []
         if profile.robots_sitemaps:
-            for origin in self._origins():
-                yield self.request(f"{origin}/robots.txt", self.parse_robots, kind="robots")
-        for url in profile.sitemaps:
-            yield self.request(url, self.parse_sitemap, kind="sitemap")
-        for url in profile.feeds:
-            yield self.request(url, self.parse_feed, kind="feed")
-        for url in profile.listings:
-            yield self.request(url, self.parse_listing, kind="listing", page=1, depth=0)
-        for template in profile.json_listings:
-            yield self.request(
-                template.replace("{page}", "1"),
-                self.parse_json,
-                kind="json",
-                template=template,
-                page=1,
-            )
-        if profile.home not in profile.listings:
-            yield self.request(profile.home, self.parse_listing, kind="listing", page=1, depth=0)
+            starts += [
+                (f"{o}/robots.txt", self.parse_robots, "robots", {}) for o in self._origins()
+            ]
+        starts += [(url, self.parse_sitemap, "sitemap", {}) for url in profile.sitemaps]
+        starts += [(url, self.parse_feed, "feed", {}) for url in profile.feeds]
+        listings = [*profile.listings]
+        if profile.home not in listings:
+            listings.append(profile.home)
+        starts += [
+            (url, self.parse_listing, "listing", {"page": 1, "depth": 0}) for url in listings
+        ]
+        starts += [
+            (t.replace("{page}", "1"), self.parse_json, "json", {"template": t, "page": 1})
+            for t in profile.json_listings
+        ]
+        for url, callback, kind, meta in starts:
+            if self.frontier.due(url, kind):
+                yield self.request(url, callback, kind, **meta)
 
     def _origins(self) -> list[str]:
         urls = [self.profile.home, *self.profile.editions.values(), *self.profile.feeds]
@@ -104,16 +135,32 @@ class NewsSpider(scrapy.Spider):
 
     # -- requests ------------------------------------------------------------------------------
     def request(self, url: str, callback, kind: str, **meta: Any) -> scrapy.Request:
+        headers = {}
+        if kind != "article":
+            headers = self.frontier.conditional_headers(url)
+            meta["handle_httpstatus_list"] = [304]
+            meta["validators"] = headers
         return scrapy.Request(
             url,
             callback=callback,
             errback=self.failed,
+            headers=headers,
             meta={"kind": kind, **meta},
             priority=0 if kind == "article" else 10,  # discover first, then fetch articles
         )
 
-    def article_request(self, url: str, **hints: Any) -> scrapy.Request:
-        return self.request(canonical_url(url), self.parse_article, kind="article", **hints)
+    def article_requests(
+        self, url: str, counter: list[int] | None = None, changed: str | None = None
+    ) -> Iterator[scrapy.Request]:
+        """The request for an article link, unless the archive already holds it unchanged.
+        `counter[0]` counts the links that are new to the archive (pagination goes on while
+        pages keep giving new ones)."""
+        url = canonical_url(url)
+        fetch, new = self.frontier.article(url, changed)
+        if counter is not None and new:
+            counter[0] += 1
+        if fetch:
+            yield self.request(url, self.parse_article, kind="article")
 
     def wanted_article(self, url: str) -> bool:
         profile = self.profile
@@ -122,6 +169,13 @@ class NewsSpider(scrapy.Spider):
         return not profile.article_urls or profile.is_article_url(url)
 
     def visit(self, response: Response, outcome: str, reason: str | None = None) -> PageVisit:
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        if response.status == 304:  # keep asking with the validators we sent
+            sent = response.meta.get("validators", {})
+            etag, modified = sent.get("If-None-Match"), sent.get("If-Modified-Since")
+        elif outcome in ("article", "not_article", "failed"):
+            etag = modified = None
         return PageVisit(
             url=response.url,
             site=self.name,
@@ -129,16 +183,26 @@ class NewsSpider(scrapy.Spider):
             http_status=response.status,
             reason=reason,
             fetched=_now(),
+            etag=etag.decode("latin-1") if isinstance(etag, bytes) else etag,
+            last_modified=modified.decode("latin-1") if isinstance(modified, bytes) else modified,
         )
+
+    def unchanged(self, response: Response) -> bool:
+        return response.status == 304
 
     # -- discovery -----------------------------------------------------------------------------
     def parse_robots(self, response: Response) -> Iterator[Any]:
-        yield self.visit(response, "robots")
+        yield self.visit(response, "robots", "not modified" if self.unchanged(response) else None)
+        if self.unchanged(response):
+            return
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             if self.profile.owns(url):
                 yield self.request(url, self.parse_sitemap, kind="sitemap")
 
     def parse_sitemap(self, response: Response) -> Iterator[Any]:
+        if self.unchanged(response):
+            yield self.visit(response, "sitemap", "not modified")
+            return
         body = response.body
         if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served as bytes
             try:
@@ -160,9 +224,12 @@ class NewsSpider(scrapy.Spider):
                 if self.profile.owns(url):
                     yield self.request(url, self.parse_sitemap, kind="sitemap")
             elif self.wanted_article(url):
-                yield self.article_request(url, lastmod=entry.get("lastmod"))
+                yield from self.article_requests(url, changed=entry.get("lastmod"))
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
+        if self.unchanged(response):
+            yield self.visit(response, "feed", "not modified")
+            return
         feed = feedparser.parse(response.body)
         if not feed.entries:
             problem = feed.get("bozo_exception") or "no entries"
@@ -173,25 +240,27 @@ class NewsSpider(scrapy.Spider):
             url = entry.get("link")
             # Feeds list articles, so their links are taken even when no URL pattern matches.
             if url and self.profile.owns(url) and not self.profile.is_ignored(url):
-                yield self.article_request(url, feed_date=entry.get("published"))
+                yield from self.article_requests(url, changed=_feed_date(entry))
 
     def parse_json(self, response: Response) -> Iterator[Any]:
         """A JSON listing endpoint (sites without feeds): every string in it that is an
-        article URL of the outlet; the next page while pages keep giving articles."""
+        article URL of the outlet; the next page while pages keep giving new articles."""
+        if self.unchanged(response):
+            yield self.visit(response, "listing", "not modified")
+            return
         try:
             data = json.loads(response.body)
         except ValueError as exc:
             yield self.visit(response, "failed", f"not JSON: {_one_line(exc)}")
             return
         yield self.visit(response, "listing")
-        found = 0
+        new = [0]
         for value in _strings_in(data):
             url = response.urljoin(value.strip())
             if urlsplit(url).scheme in ("http", "https") and self.wanted_article(url):
-                found += 1
-                yield self.article_request(url)
+                yield from self.article_requests(url, new)
         template, page = response.meta["template"], response.meta["page"]
-        if found and "{page}" in template and page < self.profile.max_listing_pages:
+        if new[0] and "{page}" in template and page < self.max_listing_pages:
             yield self.request(
                 template.replace("{page}", str(page + 1)),
                 self.parse_json,
@@ -201,6 +270,9 @@ class NewsSpider(scrapy.Spider):
             )
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
+        if self.unchanged(response):
+            yield self.visit(response, "listing", "not modified")
+            return
         if not isinstance(response, TextResponse):
             yield self.visit(response, "failed", f"not an HTML page ({_content_type(response)})")
             return
@@ -208,32 +280,38 @@ class NewsSpider(scrapy.Spider):
         yield from self.follow_links(response)
 
     def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
-        """Article links, feeds announced in the head, deeper listings and the next page."""
+        """Article links, feeds announced in the head, and, while the page gave articles new
+        to the archive, the next page and the section listings it links to."""
         profile = self.profile
         for link in response.css('link[rel="alternate"]'):
             if (link.attrib.get("type") or "").lower() in _FEED_TYPES:
                 url = response.urljoin(link.attrib.get("href", ""))
                 if profile.owns(url):
                     yield self.request(url, self.parse_feed, kind="feed")
+        new = [0]
+        listings = []
+        for href in response.css("a::attr(href)").getall():
+            url = response.urljoin(href.strip())
+            if urlsplit(url).scheme not in ("http", "https") or not profile.owns(url):
+                continue
+            if self.wanted_article(url) and profile.article_urls:
+                yield from self.article_requests(url, new)
+            elif profile.is_listing_url(url) and not profile.is_ignored(url):
+                listings.append(canonical_url(url))
+        if not new[0] and not self.backfill:
+            return  # nothing new here: older pages hold nothing new either
         page = response.meta.get("page", 1)
         depth = response.meta.get("depth", 0)
-        if page < profile.max_listing_pages:
+        if page < self.max_listing_pages:
             for href in response.css(_NEXT_PAGE).getall()[:1]:
                 url = canonical_url(response.urljoin(href))
                 if profile.owns(url):
                     yield self.request(
                         url, self.parse_listing, kind="listing", page=page + 1, depth=depth
                     )
-        for href in response.css("a::attr(href)").getall():
-            url = response.urljoin(href.strip())
-            if urlsplit(url).scheme not in ("http", "https") or not profile.owns(url):
-                continue
-            if self.wanted_article(url) and profile.article_urls:
-                yield self.article_request(url)
-            elif depth < 1 and profile.is_listing_url(url) and not profile.is_ignored(url):
-                yield self.request(
-                    canonical_url(url), self.parse_listing, kind="listing", page=1, depth=depth + 1
-                )
+        if depth < 1:
+            for url in listings:
+                yield self.request(url, self.parse_listing, kind="listing", page=1, depth=depth + 1)
 
     # -- articles ------------------------------------------------------------------------------
     def parse_article(self, response: Response) -> Iterator[Any]:
@@ -312,6 +390,21 @@ class NewsSpider(scrapy.Spider):
             reason=reason,
             fetched=_now(),
         )
+
+
+def _flag(value: bool | str) -> bool:
+    """A spider argument given as `-a backfill=1` arrives as a string."""
+    if isinstance(value, str):
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    return bool(value)
+
+
+def _feed_date(entry: Any) -> str | None:
+    """A feed entry's last change (updated, else published) as ISO 8601 UTC."""
+    parsed = entry.get("updated_parsed") or entry.get("published_parsed")
+    if not parsed:
+        return None
+    return datetime(*parsed[:6], tzinfo=UTC).isoformat()
 
 
 def _strings_in(data: Any) -> Iterator[str]:
