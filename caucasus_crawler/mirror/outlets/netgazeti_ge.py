@@ -1,0 +1,288 @@
+"""netgazeti.ge as the mirror renders it: WordPress, Georgian only, though the site declares
+English everywhere (``<html lang="en-US">``, og:locale en_US, the feed's
+``<language>en-US</language>``).
+
+The feed's items have no description and no content; ``<category>`` holds the sections
+("ახალი ამბები" first) then the tags; ``guid`` is the ``?p=<id>`` shortlink; ``dc:creator``
+is in Georgian. Article pages have no JSON-LD and no article:* meta: the date is the theme's
+``<time class="entry-date published" datetime="…+04:00">`` with a Georgian visible date
+("4 სექტემბერი, 2024"). Inside the body: a "support Netgazeti" box and, at the end, a
+"ასევე წაიკითხეთ:" list of other posts. WordPress core sitemaps (/wp-sitemap.xml).
+
+Routes (words from sites/netgazeti.ge/, markup from here):
+  /news/<id>/                             a post: articles/ka-<id>.toml
+  /?p=<id>                                301 to the post
+  /[page/N/]                              home: the newest posts
+  /category/<slug>/[page/N/]              category listing (news, politics, society)
+  /feed/                                  RSS 2.0 (no description, no content)
+  /wp-sitemap.xml -> /wp-sitemap-posts-post-1.xml, /wp-sitemap-taxonomies-category-1.xml
+  anything else                           the theme's 404 page
+"""
+
+# The templates keep the outlet's markup on long lines, as the site serves it.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
+from caucasus_crawler.mirror.markup import RSS, XML, cdata, esc, paginate, rfc822, rss, w3c
+from caucasus_crawler.mirror.outlets import source
+
+ORIGIN = "https://netgazeti.ge"
+NAME = "Netgazeti"
+
+
+def _categories(site: Site) -> dict[str, str]:
+    return site.edition("ka")["categories"]
+
+
+def category_url(slug: str) -> str:
+    return f"{ORIGIN}/category/{slug}/"
+
+
+def visible_date(site: Site, when: datetime) -> str:
+    return f"{when.day} {site.setting('months')[when.month - 1]}, {when.year}"
+
+
+def _src(site: Site, renderer: str, *files) -> str:
+    return source(site, f"netgazeti_ge.py:{renderer}", *files)
+
+
+def _page(site: Site, title: str, url: str, meta: str, body_class: str, main: str) -> str:
+    menu = "".join(
+        f'<li class="menu-item"><a href="{category_url(s)}">{esc(n)}</a></li>'
+        for s, n in _categories(site).items()
+    )
+    popular = "".join(
+        f'<li><a href="{p.url}">{esc(p.title)}</a> <span class="date">{visible_date(site, p.published)}</span></li>'
+        for p in site.articles[:3]
+    )
+    return f"""<!DOCTYPE html>
+<html lang="en-US">
+<head>
+<meta charset="UTF-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title>
+<link rel="canonical" href="{esc(url)}" />
+<meta property="og:locale" content="en_US" />
+<meta property="og:site_name" content="ნეტგაზეთი" />
+<meta property="og:url" content="{esc(url)}" />
+{meta}<link rel="alternate" type="application/rss+xml" title="ნეტგაზეთი &raquo; Feed" href="{ORIGIN}/feed/" />
+<link rel='stylesheet' id='netgazeti-style-css' href='{ORIGIN}/wp-content/themes/netgazeti/style.css?ver=5.2' media='all' />
+<meta name="generator" content="WordPress {site.setting("wordpress")}" />
+</head>
+<body class="{body_class}">
+<header class="site-header"><div class="container">
+<a class="logo" href="{ORIGIN}/"><img src="{ORIGIN}/wp-content/themes/netgazeti/images/logo.svg" alt="ნეტგაზეთი"></a>
+<nav class="main-nav"><ul class="menu">{menu}</ul></nav>
+</div></header>
+<div class="container site-main">
+<main id="main" class="content-area">{main}</main>
+<aside class="widget-area"><section class="widget widget-popular"><h3 class="widget-title">პოპულარული</h3><ul>{popular}</ul></section></aside>
+</div>
+<footer class="site-footer"><div class="container"><p>© ნეტგაზეთი 2010-2026. მასალების გამოყენება დასაშვებია მხოლოდ წყაროს მითითებით.</p></div></footer>
+<script src="{ORIGIN}/wp-content/themes/netgazeti/js/main.js?ver=5.2" id="netgazeti-main-js"></script>
+</body>
+</html>
+"""
+
+
+def _content(site: Site, post: Article) -> str:
+    parts = [f"<p>{p}</p>" for p in post.body]
+    support = site.setting("support")
+    parts.insert(
+        min(3, len(parts)),
+        f'<div class="ng-support"><p><strong>{esc(support["title"])}</strong> {esc(support["text"])}</p></div>',
+    )
+    others = site.related(post) or [p for p in site.articles if p is not post][:2]
+    items = "".join(f'<li><a href="{o.url}">{esc(o.title)}</a></li>' for o in others)
+    parts.append(f"<p><strong>{esc(site.setting('read_also'))}</strong></p><ul>{items}</ul>")
+    return "\n".join(parts)
+
+
+def post_page(site: Site, post: Article) -> str:
+    cats = _categories(site)
+    meta = (
+        '<meta property="og:type" content="article" />\n'
+        f'<meta property="og:title" content="{esc(post.title)}" />\n'
+        f'<meta property="og:description" content="{esc(post.excerpt(25))}" />\n'
+        + (f'<meta property="og:image" content="{post.image}" />\n' if post.image else "")
+        + f"<link rel='shortlink' href='{ORIGIN}/?p={post.slug}' />\n"
+    )
+    links = " ".join(
+        f'<a href="{category_url(c)}" rel="category tag">{esc(cats[c])}</a>'
+        for c in post.categories
+    )
+    tags = " ".join(esc(t) for t in post.tags)
+    image = (
+        f'<div class="post-thumbnail"><img src="{post.image}" alt=""></div>' if post.image else ""
+    )
+    main = f"""<article id="post-{post.slug}" class="post-{post.slug} post type-post status-publish format-standard">
+<header class="entry-header">
+<div class="cat-links">{links}</div>
+<h1 class="entry-title">{esc(post.title)}</h1>
+<div class="entry-meta"><span class="byline"><span class="author vcard">{esc(post.author or NAME)}</span></span>
+<span class="posted-on"><time class="entry-date published" datetime="{w3c(post.published)}">{visible_date(site, post.published)}</time><time class="updated" datetime="{w3c(post.modified)}">{visible_date(site, post.modified)}</time></span></div>
+</header>
+{image}<div class="entry-content">
+{_content(site, post)}
+</div>
+<footer class="entry-footer">{f'<span class="tags-links">{tags}</span>' if tags else ""}<div class="share"><span>გააზიარე</span> <a href="https://www.facebook.com/sharer/sharer.php?u={post.url}">Facebook</a></div></footer>
+</article>"""
+    return _page(
+        site,
+        f"{post.title} – ნეტგაზეთი",
+        post.url,
+        meta,
+        f"post-template-default single single-post postid-{post.slug}",
+        main,
+    )
+
+
+def _nav(base: str, page: int, count: int) -> str:
+    if count < 2:
+        return ""
+
+    def href(n: int) -> str:
+        return base if n == 1 else f"{base}page/{n}/"
+
+    links = [f'<a class="prev page-numbers" href="{href(page - 1)}">« წინა</a>'] if page > 1 else []
+    links += [
+        f'<span aria-current="page" class="page-numbers current">{n}</span>'
+        if n == page
+        else f'<a class="page-numbers" href="{href(n)}">{n}</a>'
+        for n in range(1, count + 1)
+    ]
+    if page < count:
+        links.append(f'<a class="next page-numbers" href="{href(page + 1)}">შემდეგი »</a>')
+    return f'<nav class="navigation pagination"><div class="nav-links">{"".join(links)}</div></nav>'
+
+
+def listing(site: Site, routes: Routes, base: str, heading: str, posts: list[Article]) -> None:
+    pages = paginate(posts, site.setting("per_page"))
+    for n, chunk in enumerate(pages, 1):
+        url = base if n == 1 else f"{base}page/{n}/"
+        items = "".join(
+            f'<div class="news-item"><h2 class="entry-title"><a href="{p.url}" rel="bookmark">{esc(p.title)}</a></h2>'
+            f'<span class="date">{p.published:%H:%M} | {visible_date(site, p.published)}</span></div>'
+            for p in chunk
+        )
+        extra = '<meta property="og:type" content="website" />\n'
+        if n < len(pages):
+            extra += f'<link rel="next" href="{base}page/{n + 1}/" />\n'
+        main = f'<header class="page-header"><h1 class="page-title">{esc(heading)}</h1></header><div class="news-list">{items}</div>{_nav(base, n, len(pages))}'
+        title = f"{heading} – ნეტგაზეთი" + (f" – გვერდი {n}" if n > 1 else "")
+        routes.page(
+            url,
+            _page(site, title, url, extra, "archive", main),
+            _src(site, "listing", *(p.source for p in chunk)),
+        )
+
+
+def not_found_page(site: Site) -> str:
+    main = '<section class="error-404 not-found"><h1 class="page-title">გვერდი ვერ მოიძებნა</h1></section>'
+    return _page(site, "გვერდი ვერ მოიძებნა – ნეტგაზეთი", f"{ORIGIN}/", "", "error404", main)
+
+
+def feed(site: Site, posts: list[Article]) -> str:
+    """The site's feed: the declared language is wrong, items carry no description."""
+    cats = _categories(site)
+    items = []
+    for p in posts:
+        names = "".join(
+            f"\n\t\t<category>{cdata(n)}</category>"
+            for n in [*(cats[c] for c in p.categories), *p.tags]
+        )
+        items.append(f"""	<item>
+		<title>{esc(p.title)}</title>
+		<link>{p.url}</link>
+		<dc:creator>{cdata(p.author or NAME)}</dc:creator>
+		<pubDate>{rfc822(p.published, utc=True)}</pubDate>{names}
+		<guid isPermaLink="false">{ORIGIN}/?p={p.slug}</guid>
+	</item>""")
+    built = max((p.modified for p in posts), default=datetime(2024, 1, 1, tzinfo=UTC))
+    channel = {
+        "title": "ნეტგაზეთი",
+        "link": ORIGIN,
+        "description": "",
+        "lastBuildDate": rfc822(built, utc=True),
+        "language": "en-US",
+    }
+    extra = (
+        f'\t<atom:link href="{ORIGIN}/feed/" rel="self" type="application/rss+xml" />\n'
+        f"\t<generator>https://wordpress.org/?v={site.setting('wordpress')}</generator>\n"
+    )
+    namespaces = {"dc": "http://purl.org/dc/elements/1.1/", "atom": "http://www.w3.org/2005/Atom"}
+    return rss(channel, items, namespaces, extra)
+
+
+def _wp_urlset(entries: list[tuple[str, datetime | None]]) -> str:
+    """WordPress core's sitemap dialect (with its XSL stylesheet)."""
+    urls = "".join(
+        f"<url><loc>{esc(loc)}</loc>"
+        + (f"<lastmod>{w3c(mod, utc=True)}</lastmod>" if mod else "")
+        + "</url>"
+        for loc, mod in entries
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet type="text/xsl" href="https://netgazeti.ge/wp-sitemap.xsl" ?>\n'
+        f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>\n'
+    )
+
+
+def sitemaps(site: Site, routes: Routes) -> None:
+    posts = sorted(site.articles, key=lambda a: a.published)
+    routes.page(
+        f"{ORIGIN}/wp-sitemap-posts-post-1.xml",
+        _wp_urlset([(a.url, a.modified) for a in posts]),
+        _src(site, "sitemaps", *(a.source for a in posts)),
+        XML,
+    )
+    routes.page(
+        f"{ORIGIN}/wp-sitemap-taxonomies-category-1.xml",
+        _wp_urlset([(category_url(s), None) for s in _categories(site)]),
+        _src(site, "sitemaps"),
+        XML,
+    )
+    index = "".join(
+        f"<sitemap><loc>{ORIGIN}/{name}</loc></sitemap>"
+        for name in ("wp-sitemap-posts-post-1.xml", "wp-sitemap-taxonomies-category-1.xml")
+    )
+    routes.page(
+        f"{ORIGIN}/wp-sitemap.xml",
+        '<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet type="text/xsl" href="https://netgazeti.ge/wp-sitemap-index.xsl" ?>\n'
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{index}</sitemapindex>\n',
+        _src(site, "sitemaps"),
+        XML,
+    )
+
+
+def build(site: Site) -> Routes:
+    routes = Routes(
+        site.host,
+        redirect_slash=True,
+        not_found=Resource(
+            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
+        ),
+    )
+    for post in site.articles:
+        routes.page(
+            post.url,
+            post_page(site, post),
+            _src(site, "post_page", post.source),
+            last_modified=post.modified,
+        )
+        routes.redirect(
+            f"{ORIGIN}/?p={post.slug}", post.url, source=_src(site, "build", post.source)
+        )
+    listing(site, routes, f"{ORIGIN}/", "ბოლო ამბები", site.articles)
+    for slug, name in _categories(site).items():
+        listing(site, routes, category_url(slug), name, site.select("ka", slug))
+    newest = site.newest("ka")
+    routes.page(
+        f"{ORIGIN}/feed/", feed(site, newest), _src(site, "feed", *(p.source for p in newest)), RSS
+    )
+    sitemaps(site, routes)
+    return routes
