@@ -1,0 +1,292 @@
+"""armenpress.am as the mirror renders it: the state agency's 2024 redesign, editions /en,
+/ru and /hy (the real site answers 403 to non-browser clients; the mirror does not).
+
+Article pages carry Open Graph meta only: no JSON-LD, no article:* meta, no ``<time>``. The
+date is the visible ``.article__date``, "14:32, 14 May 2025", with genitive months in the
+other editions: "14:32, 14 մայիսի 2025", "14:32, 14 мая 2025". The body holds the agency's furniture, which a profile must strip: the
+"Save Share" toolbar, the dateline ("YEREVAN, MAY 14, ARMENPRESS.") as its own line before the
+text, and, in English, "Edited and translated by …" after it. Feeds exist per category only
+and nest their categories (``<categories><category>``). Pagination is ``?page=N`` with
+``a[rel=next]``; internal links are root-relative.
+
+Routes (words from sites/armenpress.am/, markup from here):
+  /<ed>/article/<id>                       article: articles/<ed>-<id>.toml
+  /<ed>                                    edition home: the newest articles, the sections
+  /<ed>/articles/<cat>[?page=N]            category listing
+  /<ed>/rss/articles/<cat>                 RSS 2.0 of a category, teasers only
+  /                                        301 to /hy
+"""
+
+# The templates keep the outlet's markup on long lines, as the site serves it.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
+from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822
+from caucasus_crawler.mirror.outlets import source
+
+ORIGIN = "https://armenpress.am"
+
+
+@dataclass(frozen=True)
+class Edition:
+    code: str  # "en": the path segment and the language
+    title: str  # the site's name in this edition
+    months: tuple[str, ...]  # as the visible dates write them (genitive in hy and ru)
+    dateline: str  # "{city}, {MONTH} {day}, ARMENPRESS." with the edition's word order
+    labels: dict[str, str]  # interface words
+    categories: dict[str, str]  # slug -> name
+
+    @property
+    def home(self) -> str:
+        return f"/{self.code}"
+
+    def category(self, slug: str) -> str:
+        return f"/{self.code}/articles/{slug}"
+
+    def feed(self, slug: str) -> str:
+        return f"/{self.code}/rss/articles/{slug}"
+
+    def visible_date(self, when: datetime) -> str:
+        return f"{when:%H:%M}, {when.day} {self.months[when.month - 1]} {when.year}"
+
+    def dateline_of(self, when: datetime) -> str:
+        month = self.months[when.month - 1].upper()
+        return self.dateline.format(day=when.day, MONTH=month)
+
+
+def editions(site: Site) -> dict[str, Edition]:
+    return {
+        code: Edition(
+            code,
+            ed["title"],
+            tuple(ed["months"]),
+            ed["dateline"],
+            dict(ed["labels"]),
+            dict(ed["categories"]),
+        )
+        for code, ed in site.setting("editions").items()
+    }
+
+
+def _src(site: Site, renderer: str, *files) -> str:
+    return source(site, f"armenpress_am.py:{renderer}", *files)
+
+
+def _page(site: Site, ed: Edition, title: str, path: str, main: str, head: str = "") -> str:
+    menu = "".join(
+        f'<li class="nav__item"><a class="nav__link" href="{ed.category(s)}">{esc(n)}</a></li>'
+        for s, n in ed.categories.items()
+    )
+    langs = "".join(
+        f'<a class="lang-switch__item{" is-active" if o.code == ed.code else ""}" href="{o.home}">{o.code.upper()}</a>'
+        for o in editions(site).values()
+    )
+    latest = "".join(
+        f'<li class="latest__item"><span class="latest__time">{a.published:%H:%M}</span>'
+        f'<a class="latest__link" href="{a.path}">{esc(a.title)}</a></li>'
+        for a in site.newest(ed.code)
+    )
+    return f"""<!DOCTYPE html>
+<html lang="{ed.code}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title>
+<link rel="canonical" href="{ORIGIN}{path}">
+<meta property="og:site_name" content="ARMENPRESS">
+<meta property="og:url" content="{ORIGIN}{path}">
+{head}<link rel="icon" href="/favicon.ico">
+<link rel="stylesheet" href="/_next/static/css/8d1f0c2a.css">
+</head>
+<body>
+<div id="__next"><header class="header"><div class="container">
+<a class="header__logo" href="{ed.home}"><img src="/images/logo-{ed.code}.svg" alt="ARMENPRESS"></a>
+<nav class="nav"><ul class="nav__list">{menu}</ul></nav>
+<div class="lang-switch">{langs}</div>
+</div></header>
+<main class="main"><div class="container main__grid">
+<div class="main__content">{main}</div>
+<aside class="latest"><h2 class="latest__title">{esc(ed.labels["latest"])}</h2><ul class="latest__list">{latest}</ul></aside>
+</div></main>
+<footer class="footer"><div class="container"><p>&copy; 1918-2026 ARMENPRESS. {esc(ed.labels["copyright"])}</p></div></footer>
+</div>
+<script id="__NEXT_DATA__" type="application/json">{{"props":{{"pageProps":{{}}}},"page":"{esc(path)}","locale":"{ed.code}"}}</script>
+</body>
+</html>
+"""
+
+
+def article_page(site: Site, ed: Edition, a: Article) -> str:
+    cats = "".join(
+        f'<a class="article__category" href="{ed.category(c)}">{esc(ed.categories[c])}</a>'
+        for c in a.categories
+    )
+    image = (
+        f'<figure class="article__figure"><img src="{a.image}" alt="{esc(a.title)}"></figure>'
+        if a.image
+        else ""
+    )
+    paragraphs = "".join(f"<p>{p}</p>" for p in a.body)
+    editor = (
+        f'<p class="article__editor">{esc(ed.labels["edited"])} {esc(a.author)}</p>'
+        if a.author and ed.labels.get("edited")
+        else ""
+    )
+    tags = "".join(f'<li class="tags__item">#{esc(t)}</li>' for t in a.tags)
+    tags = f'<ul class="article__tags tags">{tags}</ul>' if tags else ""
+    related = "".join(
+        f'<li><a href="{r.path}">{esc(r.title)}</a></li>'
+        for r in [r for r in site.select(ed.code, category=a.categories[0]) if r is not a][:3]
+    )
+    head = (
+        f'<meta property="og:type" content="article">\n'
+        f'<meta property="og:title" content="{esc(a.title)}">\n'
+        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
+        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
+        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
+    )
+    main = f"""<article class="article">
+<div class="article__head">
+<div class="article__categories">{cats}</div>
+<h1 class="article__title">{esc(a.title)}</h1>
+<div class="article__meta"><span class="article__date">{ed.visible_date(a.published)}</span></div>
+</div>
+{image}<div class="article__body">
+<div class="article__actions"><button class="article__action article__action--save" type="button"><span>{esc(ed.labels["save"])}</span></button> <button class="article__action article__action--share" type="button"><span>{esc(ed.labels["share"])}</span></button></div>
+<p class="article__dateline"><strong>{esc(ed.dateline_of(a.published))}</strong></p>
+{paragraphs}
+{editor}</div>
+{tags}
+</article>
+<section class="related"><h2 class="related__title">{esc(ed.labels["related"])}</h2><ul class="related__list">{related}</ul></section>"""
+    return _page(site, ed, f"{a.title} | ARMENPRESS", a.path, main, head)
+
+
+def _items(ed: Edition, articles: list[Article]) -> str:
+    return "".join(
+        f'<div class="news-card"><a class="news-card__image" href="{a.path}"><img src="{a.image or "/images/placeholder.jpg"}" alt=""></a>'
+        f'<div class="news-card__body"><a class="news-card__title" href="{a.path}">{esc(a.title)}</a>'
+        f'<span class="news-card__date">{ed.visible_date(a.published)}</span></div></div>'
+        for a in articles
+    )
+
+
+def listing(site: Site, ed: Edition, routes: Routes, slug: str, articles: list[Article]) -> None:
+    path, name = ed.category(slug), ed.categories[slug]
+    pages = paginate(articles, site.setting("per_page"))
+    for n, chunk in enumerate(pages, 1):
+        links = []
+        if n > 1:
+            prev = path if n == 2 else f"{path}?page={n - 1}"
+            links.append(f'<a class="pagination__prev" rel="prev" href="{prev}">&lsaquo;</a>')
+        for i in range(1, len(pages) + 1):
+            href = path if i == 1 else f"{path}?page={i}"
+            links.append(
+                f'<span class="pagination__current">{i}</span>'
+                if i == n
+                else f'<a class="pagination__page" href="{href}">{i}</a>'
+            )
+        if n < len(pages):
+            links.append(
+                f'<a class="pagination__next" rel="next" href="{path}?page={n + 1}">&rsaquo;</a>'
+            )
+        nav = f'<nav class="pagination">{"".join(links)}</nav>' if len(pages) > 1 else ""
+        url = path if n == 1 else f"{path}?page={n}"
+        head = (
+            f'<meta property="og:type" content="website">\n'
+            f'<meta property="og:title" content="{esc(name)}">\n'
+            f'<link rel="alternate" type="application/rss+xml" title="{esc(name)}" href="{ORIGIN}{ed.feed(slug)}">\n'
+        )
+        main = (
+            f'<section class="category"><h1 class="category__title">{esc(name)}</h1>'
+            f'<div class="news-list">{_items(ed, chunk)}</div>{nav}</section>'
+        )
+        routes.page(
+            url,
+            _page(site, ed, f"{name} | ARMENPRESS", url, main, head),
+            _src(site, "listing", *(a.source for a in chunk)),
+        )
+
+
+def feed(site: Site, ed: Edition, slug: str, articles: list[Article]) -> str:
+    items = "\n".join(
+        f"""<item>
+<title>{esc(a.title)}</title>
+<link>{a.url}</link>
+<description>{esc(a.excerpt(30))}</description>
+<categories>{"".join(f"<category>{esc(ed.categories[c])}</category>" for c in a.categories)}</categories>
+<pubDate>{rfc822(a.published)}</pubDate>
+<guid isPermaLink="true">{a.url}</guid>
+</item>"""
+        for a in articles
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0">\n<channel>\n'
+        f"<title>{esc(ed.title)} - {esc(ed.categories[slug])}</title>\n"
+        f"<link>{ORIGIN}{ed.category(slug)}</link>\n"
+        f"<description>{esc(ed.categories[slug])}</description>\n"
+        f"<language>{ed.code}</language>\n{items}\n</channel>\n</rss>\n"
+    )
+
+
+def home(site: Site, ed: Edition) -> str:
+    newest = site.select(ed.code)[: site.setting("home_size")]
+    sections = "".join(
+        f'<section class="home-section"><h2 class="home-section__title"><a href="{ed.category(s)}">{esc(n)}</a></h2>'
+        f'<div class="news-list">{_items(ed, site.select(ed.code, category=s)[:1])}</div></section>'
+        for s, n in ed.categories.items()
+    )
+    main = f'<section class="top-news"><div class="news-list">{_items(ed, newest)}</div></section>{sections}'
+    head = (
+        '<meta property="og:type" content="website">\n'
+        f'<meta property="og:title" content="{esc(ed.title)}">\n'
+    )
+    return _page(site, ed, ed.title, ed.home, main, head)
+
+
+def not_found_page(site: Site) -> str:
+    ed = editions(site)["en"]
+    main = '<section class="error"><h1>404</h1><p>Page not found</p></section>'
+    return _page(site, ed, "404 | ARMENPRESS", "/404", main)
+
+
+def build(site: Site) -> Routes:
+    eds = editions(site)
+    routes = Routes(
+        site.host,
+        redirect_slash=True,
+        not_found=Resource(
+            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
+        ),
+    )
+    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/hy", 301, _src(site, "build"))
+    for a in site.articles:
+        ed = eds[a.language]
+        routes.page(
+            a.url,
+            article_page(site, ed, a),
+            _src(site, "article_page", a.source),
+            last_modified=a.modified,
+        )
+    for ed in eds.values():
+        routes.page(
+            ed.home,
+            home(site, ed),
+            _src(site, "home", *(a.source for a in site.select(ed.code))),
+        )
+        for slug in ed.categories:
+            articles = site.select(ed.code, category=slug)
+            listing(site, ed, routes, slug, articles)
+            newest = articles[: site.setting("feed_size")]
+            routes.page(
+                ed.feed(slug),
+                feed(site, ed, slug, newest),
+                _src(site, "feed", *(a.source for a in newest)),
+                RSS,
+            )
+    return routes

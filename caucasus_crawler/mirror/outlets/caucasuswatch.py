@@ -1,0 +1,271 @@
+"""caucasuswatch.de as the mirror renders it: TYPO3 with the news extension (tx_news), in
+English. That it is TYPO3 is a guess (sites.md); the markup is tx_news's default templates.
+
+No feed and no sitemap are known: articles are found through the news list and the
+country pages, which paginate with tx_news's query (``?tx_news_pi1[currentPage]=2&cHash=…``,
+brackets percent-encoded) and ``li.next``. Article pages have Open Graph meta (og:type
+article) and schema.org microdata: ``time[itemprop=datePublished]`` with a full ISO date at
+Berlin's offset (+01:00 / +02:00); the visible date is "14.05.2025". The category is a
+plain ``span.news-list-category`` (no link); the breadcrumb (Home › News) names the news page.
+Paragraphs are TYPO3's ``p.bodytext``. Around the text: a social-share block inside the body,
+"Related news" and the "Back" link after it.
+
+Routes (words from sites/caucasuswatch.de/, markup from here):
+  /en/news/<slug>.html                article: articles/en-<slug>.toml
+  /en/news.html[?tx_news_pi1…]        all news, newest first
+  /en/<category>.html[?tx_news_pi1…]  one country's news
+  /en/ , /                            the start page (/ redirects to /en/)
+"""
+
+# The templates keep the outlet's markup on long lines, as the site serves it.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+from hashlib import md5
+
+from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
+from caucasus_crawler.mirror.markup import esc, paginate, w3c
+from caucasus_crawler.mirror.outlets import source
+
+ORIGIN = "https://caucasuswatch.de"
+NAME = "Caucasus Watch"
+
+
+def _src(site: Site, renderer: str, *files) -> str:
+    return source(site, f"caucasuswatch.py:{renderer}", *files)
+
+
+def _edition(site: Site) -> dict:
+    return site.setting("editions")["en"]
+
+
+def categories(site: Site) -> dict[str, str]:
+    return dict(_edition(site)["categories"])
+
+
+def page_path(slug: str) -> str:
+    """The TYPO3 page of a category: "news" -> /en/news.html, "news/armenia" -> /en/armenia.html."""
+    return f"/en/{slug.rsplit('/', 1)[-1]}.html"
+
+
+def page_query(path: str, page: int) -> str:
+    """tx_news's pagination query with its cHash, brackets encoded as browsers send them."""
+    chash = md5(f"{path}:{page}".encode()).hexdigest()
+    return f"tx_news_pi1%5BcurrentPage%5D={page}&cHash={chash}"
+
+
+def _page(site: Site, title: str, path: str, main: str, head: str = "", crumbs: str = "") -> str:
+    labels = _edition(site)["labels"]
+    menu = "".join(
+        f'<li class="nav-item"><a class="nav-link" href="{page_path(s)}" title="{esc(n)}">{esc(n)}</a></li>'
+        for s, n in categories(site).items()
+    )
+    return f"""<!DOCTYPE html>
+<html dir="ltr" lang="en-GB">
+<head>
+
+<meta charset="utf-8">
+<!--
+	This website is powered by TYPO3 - inspiring people to share!
+	TYPO3 is a free open source Content Management Framework initially created by Kasper Skaarhoj and licensed under GNU/GPL.
+	TYPO3 is copyright 1998-2026 of Kasper Skaarhoj. Extensions are copyright of their respective owners.
+	Information and contribution at https://typo3.org/
+-->
+
+<title>{esc(title)}</title>
+<meta name="generator" content="TYPO3 CMS">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta property="og:site_name" content="{NAME}">
+{head}<link rel="stylesheet" href="/typo3temp/assets/compressed/merged-6b0f2c1e7d-2f1e8a0c.css?1735000000" media="all">
+<link rel="canonical" href="{ORIGIN}{path}"/>
+</head>
+<body id="p{abs(len(path)) % 97 + 1}">
+<header class="header"><div class="container">
+<a class="navbar-brand" href="/en/" title="{NAME}"><img src="/fileadmin/templates/img/logo.png" alt="{NAME}"></a>
+<nav class="navbar"><ul class="navbar-nav">{menu}</ul></nav>
+</div></header>
+<div class="container">{crumbs}</div>
+<div id="content" class="container">
+<!--TYPO3SEARCH_begin-->
+{main}
+<!--TYPO3SEARCH_end-->
+</div>
+<footer class="footer"><div class="container"><p>&copy; 2026 {NAME} &middot; {esc(labels["footer"])}</p></div></footer>
+<script src="/typo3temp/assets/compressed/merged-d41d8cd98f-7a1c0b9e.js?1735000000"></script>
+</body>
+</html>"""
+
+
+def _breadcrumb(site: Site, *trail: tuple[str, str | None]) -> str:
+    labels = _edition(site)["labels"]
+    items = [
+        f'<li class="breadcrumb-item"><a href="/en/" title="{esc(labels["home"])}">{esc(labels["home"])}</a></li>'
+    ]
+    for name, href in trail:
+        items.append(
+            f'<li class="breadcrumb-item"><a href="{href}" title="{esc(name)}">{esc(name)}</a></li>'
+            if href
+            else f'<li class="breadcrumb-item active" aria-current="page">{esc(name)}</li>'
+        )
+    return f'<nav aria-label="breadcrumb"><ol class="breadcrumb">{"".join(items)}</ol></nav>'
+
+
+def article_page(site: Site, a: Article) -> str:
+    names = categories(site)
+    labels = _edition(site)["labels"]
+    shown = [c for c in a.categories if "/" in c]  # the country; "news" is the page itself
+    cats = "".join(f'<span class="news-list-category">{esc(names[c])}</span>' for c in shown)
+    author = (
+        f'<span class="news-list-author" itemprop="author" itemscope="itemscope" itemtype="http://schema.org/Person">'
+        f'{esc(labels["by"])} <span itemprop="name">{esc(a.author)}</span></span>'
+        if a.author
+        else ""
+    )
+    image = (
+        f'<div class="news-img-wrap"><div class="outer"><div class="mediaelement mediaelement-image">'
+        f'<img itemprop="image" class="img-fluid" src="{a.image}" width="750" height="500" alt="" /></div></div></div>'
+        if a.image
+        else ""
+    )
+    paragraphs = "".join(f'<p class="bodytext">{p}</p>' for p in a.body)
+    share = (
+        f'<div class="social-share"><p class="social-share__label">{esc(labels["share"])}</p><ul>'
+        f'<li><a href="https://www.facebook.com/sharer/sharer.php?u={a.url}" target="_blank" rel="noopener">Facebook</a></li>'
+        f'<li><a href="https://x.com/intent/tweet?url={a.url}" target="_blank" rel="noopener">X</a></li>'
+        f'<li><a href="https://www.linkedin.com/sharing/share-offsite/?url={a.url}" target="_blank" rel="noopener">LinkedIn</a></li></ul></div>'
+    )
+    related = [r for r in site.select("en") if r is not a and set(r.categories) & set(shown)][:3]
+    related_html = (
+        f'<div class="news-related-wrap"><div class="news-related news-related-news"><h4>{esc(labels["related"])}</h4><ul>'
+        + "".join(
+            f'<li><span class="news-related-news-date">{r.published:%d.%m.%Y}</span> <a href="{r.path}" title="{esc(r.title)}">{esc(r.title)}</a></li>'
+            for r in related
+        )
+        + "</ul></div></div>"
+        if related
+        else ""
+    )
+    head = (
+        '<meta property="og:type" content="article">\n'
+        f'<meta property="og:title" content="{esc(a.title)}">\n'
+        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
+        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
+        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
+    )
+    main = f"""<div class="news news-single">
+<div class="article" itemscope="itemscope" itemtype="http://schema.org/Article">
+<div class="header"><h1 itemprop="headline">{esc(a.title)}</h1></div>
+<div class="footer"><p>
+<span class="news-list-date"><time itemprop="datePublished" datetime="{w3c(a.published)}">{a.published:%d.%m.%Y}</time></span>
+{cats}
+{author}
+</p></div>
+{image}<div class="news-text-wrap" itemprop="articleBody">
+{paragraphs}
+{share}
+</div>
+{related_html}
+<div class="news-backlink-wrap"><a href="/en/news.html">{esc(labels["back"])}</a></div>
+</div>
+</div>"""
+    crumbs = _breadcrumb(site, (names["news"], "/en/news.html"), (a.title, None))
+    return _page(site, f"{a.title} | {NAME}", a.path, main, head, crumbs)
+
+
+def _list_items(site: Site, articles: list[Article]) -> str:
+    names = categories(site)
+    return "".join(
+        f'<div class="article articletype-0" itemscope="itemscope" itemtype="http://schema.org/Article">'
+        f'<div class="header"><h3><a title="{esc(a.title)}" href="{a.path}"><span itemprop="headline">{esc(a.title)}</span></a></h3></div>'
+        f'<div class="teaser-text"><div itemprop="description"><p>{esc(a.excerpt(25))}</p></div>'
+        f'<a class="more" title="{esc(a.title)}" href="{a.path}">Read more</a></div>'
+        f'<div class="footer"><p><span class="news-list-date"><time datetime="{a.published:%Y-%m-%d}">{a.published:%d.%m.%Y}</time></span>'
+        + "".join(
+            f'<span class="news-list-category">{esc(names[c])}</span>'
+            for c in a.categories
+            if "/" in c
+        )
+        + "</p></div></div>"
+        for a in articles
+    )
+
+
+def _paginator(path: str, n: int, count: int) -> str:
+    if count < 2:
+        return ""
+
+    def href(i: int) -> str:
+        return path if i == 1 else f"{path}?{page_query(path, i)}"
+
+    items = []
+    if n > 1:
+        items.append(
+            f'<li class="previous"><a href="{href(n - 1)}" title="previous">previous</a></li>'
+        )
+    for i in range(1, count + 1):
+        items.append(
+            f'<li class="current">{i}</li>' if i == n else f'<li><a href="{href(i)}">{i}</a></li>'
+        )
+    if n < count:
+        items.append(f'<li class="next"><a href="{href(n + 1)}" title="next">next</a></li>')
+    return f'<div class="page-navigation"><p>Page {n} of {count}.</p><ul class="f3-widget-paginator">{"".join(items)}</ul></div>'
+
+
+def listing(site: Site, routes: Routes, slug: str) -> None:
+    name = categories(site)[slug]
+    path = page_path(slug)
+    pages = paginate(site.select("en", category=slug), site.setting("per_page"))
+    for n, chunk in enumerate(pages, 1):
+        query = "" if n == 1 else page_query(path, n)
+        url = path + (f"?{query}" if query else "")
+        main = (
+            f'<h1>{esc(name)}</h1><div class="news"><div class="news-list-view" id="news-container-{len(path)}">'
+            f"{_list_items(site, chunk)}{_paginator(path, n, len(pages))}</div></div>"
+        )
+        head = f'<meta property="og:type" content="website">\n<meta property="og:title" content="{esc(name)}">\n'
+        crumbs = _breadcrumb(site, (name, None))
+        routes.page(
+            url,
+            _page(site, f"{name} | {NAME}", path, main, head, crumbs),
+            _src(site, "listing", *(a.source for a in chunk)),
+        )
+
+
+def start_page(site: Site) -> str:
+    labels = _edition(site)["labels"]
+    newest = site.select("en")[: site.setting("per_page")]
+    main = (
+        f'<div class="intro"><p>{esc(labels["intro"])}</p></div>'
+        f'<div class="news"><div class="news-list-view">{_list_items(site, newest)}</div></div>'
+        f'<p><a class="btn" href="/en/news.html">{esc(labels["all_news"])}</a></p>'
+    )
+    head = f'<meta property="og:type" content="website">\n<meta property="og:title" content="{NAME}">\n'
+    return _page(site, NAME, "/en/", main, head)
+
+
+def not_found_page(site: Site) -> str:
+    main = "<h1>Page not found</h1><p>The page you requested does not exist.</p>"
+    return _page(site, f"Page not found | {NAME}", "/en/404.html", main)
+
+
+def build(site: Site) -> Routes:
+    routes = Routes(
+        site.host,
+        redirect_slash=False,
+        not_found=Resource(
+            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
+        ),
+    )
+    routes.redirect("/", f"{ORIGIN}/en/", 307, _src(site, "build"))
+    routes.page("/en/", start_page(site), _src(site, "start_page"))
+    for a in site.articles:
+        routes.page(
+            a.url,
+            article_page(site, a),
+            _src(site, "article_page", a.source),
+            last_modified=a.modified,
+        )
+    for slug in categories(site):
+        listing(site, routes, slug)
+    return routes
