@@ -10,6 +10,7 @@ from conftest import REAL_PAGES, REFERENCE_TITLE, REPO, reference_paragraphs, ru
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.mirror import MirrorServer
+from caucasus_crawler.profiles import load_profiles
 
 REFERENCE_URL = "https://civil.ge/archives/626112"
 
@@ -44,7 +45,7 @@ def test_the_demo_stores_the_reference_article_once(demo):
     assert body.split("\n\n") == reference_paragraphs()
 
 
-def test_the_demo_covers_three_outlets_in_five_languages(demo):
+def test_the_demo_covers_every_outlet_in_five_languages(demo):
     db, first, *_ = demo
     with Archive(db) as archive:
         by_site = dict(archive.db.execute("SELECT site, count(*) FROM articles GROUP BY site"))
@@ -58,13 +59,13 @@ def test_the_demo_covers_three_outlets_in_five_languages(demo):
         report = archive.article_by_url(
             "https://report.az/en/sports/baku-to-host-international-chess-tournament-in-december/"
         )
-    assert set(by_site) == {"civil_ge", "news_am", "report_az"}
-    assert all(count >= 8 for count in by_site.values())
+    assert set(by_site) == set(load_profiles())
+    assert all(count >= 5 for count in by_site.values())
     assert languages == {"en", "ka", "ru", "hy", "az"}
     assert report["title"] == "Baku to host international chess tournament in December"
     assert report["published"] == "2025-11-16T14:00:00+04:00"
     assert report["categories"] == ["Sports"]
-    assert "Crawled 3 outlet(s) (demo)" in first.stdout
+    assert f"Crawled {len(by_site)} outlet(s) (demo)" in first.stdout
     assert f"articles stored  {sum(by_site.values())} new, 0 updated" in first.stdout
 
 
@@ -80,7 +81,7 @@ def test_a_second_crawl_adds_no_articles_and_a_second_run(demo):
     assert runs[0]["requests"] > counts_after_first and all(run["finished"] for run in runs)
     # right after the first run nothing is due by the outlets' schedules: no request at all
     assert runs[1]["requests"] == 0
-    assert json.loads(runs[0]["sites"]) == ["civil_ge", "news_am", "report_az"]
+    assert json.loads(runs[0]["sites"]) == sorted(load_profiles())
     assert "articles stored  0 new, 0 updated" in second.stdout
     assert "nothing was due" in second.stdout
 
@@ -112,7 +113,7 @@ def test_full_text_search_finds_the_reference_article(demo):
             REFERENCE_URL
         ]
         georgian = archive.search("ღვინის")
-    assert [hit["url"] for hit in georgian] == ["https://civil.ge/ka/archives/624152"]
+    assert "https://civil.ge/ka/archives/624152" in [hit["url"] for hit in georgian]
 
 
 def test_the_archive_opens_in_plain_sqlite_with_its_fts_intact(demo):
