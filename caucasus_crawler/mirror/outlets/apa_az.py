@@ -1,0 +1,289 @@
+"""apa.az as the mirror renders it: Azerbaijani at the root, English at /en, Russian at /ru.
+
+Laravel-style paths without a trailing slash (the other spelling answers 301). No JSON-LD
+and no article:* meta: an article's date is only the visible ``span.date``, "14 noyabr 2025
+16:23 (UTC +04:00)" (English "14 November 2025 ...", Russian genitive "14 ноября 2025 ..."),
+and the feed's pubDate. Inside the body ``div.texts``: an advert (``.rek_banner``) and a
+related-news box (``.links_block``) between the paragraphs. The category is the link in
+``.breadcrumb_row h3``. Listings paginate with ``?page=N`` (``<link rel="next">`` in the
+head, numbered ``.pagination`` links without rel).
+
+Routes (words from sites/apa.az/, markup from here):
+  /[en/|ru/]<category>/<slug>-<id>      article: articles/<lang>-<id>.toml
+  /, /en, /ru [?page=N]                 edition home: all news, newest first
+  /[en/|ru/]<category>[?page=N]         category listing
+  /rss, /en/rss, /ru/rss                RSS 2.0 of each edition (teasers)
+  /az                                   301 to / (the Azerbaijani edition lives at the root)
+"""
+
+# The templates keep the outlet's markup on long lines, as the site serves it.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
+from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822, rss
+from caucasus_crawler.mirror.outlets import source
+
+ORIGIN = "https://apa.az"
+
+
+@dataclass(frozen=True)
+class Edition:
+    code: str  # language: "az", "en", "ru"
+    prefix: str  # "" (root), "/en", "/ru"
+    months: tuple[str, ...]
+    labels: dict[str, str]  # interface words
+    categories: dict[str, str]  # slug -> name
+
+    @property
+    def home(self) -> str:
+        return ORIGIN + (self.prefix or "/")
+
+    @property
+    def feed(self) -> str:
+        return f"{ORIGIN}{self.prefix}/rss"
+
+    def category_url(self, slug: str) -> str:
+        return f"{ORIGIN}{self.prefix}/{slug}"
+
+    def date(self, when: datetime) -> str:
+        """'14 noyabr 2025 16:23 (UTC +04:00)', as span.date prints it."""
+        offset = f"{when:%z}"
+        return (
+            f"{when.day} {self.months[when.month - 1]} {when.year} {when:%H:%M} "
+            f"(UTC {offset[:3]}:{offset[3:]})"
+        )
+
+    def short_date(self, when: datetime) -> str:
+        """The listings' '14 noyabr 2025, 16:23'."""
+        return f"{when.day} {self.months[when.month - 1]} {when.year}, {when:%H:%M}"
+
+
+def editions(site: Site) -> dict[str, Edition]:
+    return {
+        code: Edition(
+            code,
+            ed["prefix"],
+            tuple(ed["months"]),
+            dict(ed["labels"]),
+            dict(ed["categories"]),
+        )
+        for code, ed in site.setting("editions").items()
+    }
+
+
+def _src(site: Site, renderer: str, *files) -> str:
+    return source(site, f"apa_az.py:{renderer}", *files)
+
+
+def _page(
+    site: Site, ed: Edition, title: str, url: str, main: str, meta: str = "", side: bool = True
+) -> str:
+    eds = editions(site)
+    menu = "".join(
+        f'<li><a href="{ed.category_url(s)}">{esc(n)}</a></li>' for s, n in ed.categories.items()
+    )
+    langs = "".join(
+        f'<li class="{"active" if o.code == ed.code else ""}"><a href="{o.home}">{esc(o.labels["lang"])}</a></li>'
+        for o in eds.values()
+    )
+    latest = ""
+    if side:
+        items = "".join(
+            f'<div class="item"><span class="time">{a.published:%H:%M}</span>'
+            f'<a href="{a.url}">{esc(a.title)}</a></div>'
+            for a in site.newest(ed.code)
+        )
+        latest = f'<div class="col-lg-4"><div class="last_news"><h2 class="block_title">{esc(ed.labels["latest"])}</h2>{items}</div></div>'
+    return f"""<!DOCTYPE html>
+<html lang="{ed.code}">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="X-UA-Compatible" content="IE=edge">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title>
+<link rel="canonical" href="{url}">
+<meta property="og:site_name" content="APA">
+<meta property="og:url" content="{url}">
+<meta property="og:locale" content="{ed.labels["locale"]}">
+{meta}<link rel="alternate" type="application/rss+xml" title="APA" href="{ed.feed}">
+<link rel="stylesheet" href="https://apa.az/site/assets/css/app.css?v=3.4.1">
+<link rel="icon" href="https://apa.az/site/assets/images/favicon.ico">
+</head>
+<body>
+<header><div class="container">
+<a class="logo" href="{ed.home}"><img src="https://apa.az/site/assets/images/logo.svg" alt="APA"></a>
+<ul class="lang_menu">{langs}</ul>
+<nav class="main_menu"><ul><li><a href="{ed.home}">{esc(ed.labels["home"])}</a></li>{menu}</ul></nav>
+</div></header>
+<div class="container"><div class="row">
+<div class="col-lg-8">{main}</div>
+{latest}
+</div></div>
+<footer><div class="container"><p>{esc(ed.labels["copyright"])}</p><p>&copy; 1998-2026 APA</p></div></footer>
+<script src="https://apa.az/site/assets/js/app.js?v=3.4.1"></script>
+</body>
+</html>
+"""
+
+
+def _links_block(site: Site, ed: Edition, a: Article) -> str:
+    """The related-news box the CMS puts between two paragraphs: the category's other news."""
+    others = [o for o in site.select(ed.code, a.categories[0]) if o is not a][:2]
+    others = others or [o for o in site.newest(ed.code) if o is not a][:2]
+    links = "".join(
+        f'<a href="{o.url}"><span class="img"><img src="{o.image or "https://apa.az/site/assets/images/noimage.jpg"}" alt=""></span>'
+        f'<span class="title">{esc(o.title)}</span></a>'
+        for o in others
+    )
+    return f'<div class="links_block"><h4>{esc(ed.labels["related"])}</h4>{links}</div>'
+
+
+def _rek_banner(ed: Edition) -> str:
+    return (
+        '<div class="rek_banner"><span class="rek_title">'
+        f'{esc(ed.labels["ad"])}</span><div id="adfox_169" class="adfox"></div>'
+        '<a href="https://ads.apa.az/click?bid=4411" rel="nofollow" target="_blank">'
+        '<img src="https://ads.apa.az/banners/4411.jpg" alt=""></a></div>'
+    )
+
+
+def article_page(site: Site, ed: Edition, a: Article) -> str:
+    paragraphs = [f"<p>{p}</p>" for p in a.body]
+    # the advert after the first paragraph, the related box after the middle one
+    paragraphs.insert(1, _rek_banner(ed))
+    paragraphs.insert(len(paragraphs) // 2 + 1, _links_block(site, ed, a))
+    category = a.categories[0]
+    image = (
+        f'<div class="main_img"><img src="{a.image}" alt="{esc(a.title)}"></div>' if a.image else ""
+    )
+    alternates = "".join(
+        f'<link rel="alternate" hreflang="{t.language}" href="{t.url}">\n'
+        for t in site.translations(a)
+    )
+    meta = (
+        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
+        f'<meta property="og:type" content="article">\n'
+        f'<meta property="og:title" content="{esc(a.title)}">\n'
+        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
+        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
+        + alternates
+    )
+    main = f"""<div class="breadcrumb_row"><h3><a href="{ed.category_url(category)}">{esc(ed.categories[category])}</a></h3></div>
+<div class="news_main">
+<h1 class="title_news">{esc(a.title)}</h1>
+<div class="content_main">
+<div class="date_news"><div class="date"><span class="date">{ed.date(a.published)}</span></div><div class="views"><i class="icon-eye"></i><span>{len(a.title) * 37}</span></div></div>
+{image}<div class="news_content"><div class="texts">{"".join(paragraphs)}</div></div>
+<div class="share_block"><span>{esc(ed.labels["share"])}:</span><a class="fb" href="https://www.facebook.com/sharer/sharer.php?u={a.url}"></a><a class="tw" href="https://x.com/intent/tweet?url={a.url}"></a><a class="tg" href="https://t.me/share/url?url={a.url}"></a></div>
+</div>
+</div>"""
+    return _page(site, ed, f"{a.title} | APA.az", a.url, main, meta)
+
+
+def _pagination(base: str, page: int, count: int) -> tuple[str, str]:
+    """The numbered `.pagination` links (no rel) and the head's link rel=prev/next."""
+    if count < 2:
+        return "", ""
+
+    def href(n: int) -> str:
+        return base if n == 1 else f"{base}?page={n}"
+
+    items = "".join(
+        f'<li class="active"><span>{n}</span></li>'
+        if n == page
+        else f'<li><a href="{href(n)}">{n}</a></li>'
+        for n in range(1, count + 1)
+    )
+    head = (f'<link rel="prev" href="{href(page - 1)}">\n' if page > 1 else "") + (
+        f'<link rel="next" href="{href(page + 1)}">\n' if page < count else ""
+    )
+    return f'<ul class="pagination">{items}</ul>', head
+
+
+def listing(
+    site: Site, ed: Edition, routes: Routes, base: str, heading: str, articles: list[Article]
+) -> None:
+    """A listing and its further pages (?page=N), filed in `routes`."""
+    pages = paginate(articles, site.setting("per_page"))
+    for n, chunk in enumerate(pages, 1):
+        items = "".join(
+            f'<a class="item" href="{a.url}"><div class="img"><img src="{a.image or "https://apa.az/site/assets/images/noimage.jpg"}" alt=""></div>'
+            f'<h2 class="title">{esc(a.title)}</h2><div class="date">{ed.short_date(a.published)}</div></a>'
+            for a in chunk
+        )
+        nav, head = _pagination(base, n, len(pages))
+        main = (
+            f'<div class="news_block"><h1 class="block_title">{esc(heading)}</h1>'
+            f'<div class="news">{items}</div>{nav}</div>'
+        )
+        url = base if n == 1 else f"{base}?page={n}"
+        meta = '<meta property="og:type" content="website">\n' + head
+        routes.page(
+            url,
+            _page(site, ed, f"{heading} | APA.az", url, main, meta),
+            _src(site, "listing", *(a.source for a in chunk)),
+        )
+
+
+def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
+    items = [
+        f"""<item>
+<title>{esc(a.title)}</title>
+<link>{a.url}</link>
+<description>{esc(a.excerpt(30))}</description>
+<category>{esc(ed.categories[a.categories[0]])}</category>
+<pubDate>{rfc822(a.published)}</pubDate>
+<guid>{a.url}</guid>
+{f'<enclosure url="{a.image}" type="image/jpeg" length="0"/>' if a.image else ""}
+</item>"""
+        for a in articles
+    ]
+    channel = {
+        "title": "APA",
+        "link": ed.home,
+        "description": ed.labels["latest"],
+        "language": ed.code,
+    }
+    return rss(channel, items)
+
+
+def not_found_page(site: Site) -> str:
+    ed = editions(site)["az"]
+    main = '<div class="error_page"><h1>404</h1><p>Səhifə tapılmadı</p></div>'
+    return _page(site, ed, "404 | APA.az", ORIGIN + "/404", main, side=False)
+
+
+def build(site: Site) -> Routes:
+    eds = editions(site)
+    routes = Routes(
+        site.host,
+        redirect_slash=True,
+        not_found=Resource(
+            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
+        ),
+    )
+    routes.redirect(f"{ORIGIN}/az", f"{ORIGIN}/", 301, _src(site, "build"))
+    for a in site.articles:
+        ed = eds[a.language]
+        routes.page(
+            a.url,
+            article_page(site, ed, a),
+            _src(site, "article_page", a.source),
+            last_modified=a.modified,
+        )
+    for ed in eds.values():
+        listing(site, ed, routes, ed.home, ed.labels["latest"], site.select(ed.code))
+        for slug, name in ed.categories.items():
+            listing(
+                site, ed, routes, ed.category_url(slug), name, site.select(ed.code, category=slug)
+            )
+        newest = site.newest(ed.code)
+        routes.page(
+            ed.feed, feed(site, ed, newest), _src(site, "feed", *(a.source for a in newest)), RSS
+        )
+    return routes

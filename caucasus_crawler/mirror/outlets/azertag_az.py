@@ -1,0 +1,295 @@
+"""azertag.az as the mirror renders it: the state news agency AZERTAC, Azerbaijani at the
+root, English at /en, Russian at /ru.
+
+No JSON-LD and no article:* meta: an article's date is the visible "14.11.2025 [16:23]"
+inside ``<time datetime="2025-11-14 16:23">``, a local time without an offset. The body
+``div.news-body`` opens with the dateline paragraph ("Baku, November 14, AZERTAC"), holds a
+photo strip with captions (``.news-photos``) and ends with a share widget whose label
+("Share the news") is a line of its own. Categories are in the breadcrumb; translations
+link each other with hreflang. Listings paginate with ``?page=N`` (``.pagination a.next``).
+Only the Azerbaijani feed is known; every edition is in the sitemaps.
+
+Routes (words from sites/azertag.az/, markup from here):
+  /[en/|ru/]xeber/<slug>-<id>           article: articles/<lang>-<id>.toml
+  /, /en, /ru                           edition home: the newest news
+  /[en/|ru/]xeberler[?page=N]           all news, newest first
+  /[en/|ru/]xeberler/<category>[?page=N]  category listing
+  /rss                                  RSS 2.0 of the Azerbaijani edition
+  /sitemap.xml, /sitemap/<year>.xml     sitemap index, one sitemap per year
+"""
+
+# The templates keep the outlet's markup on long lines, as the site serves it.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
+from caucasus_crawler.mirror.markup import (
+    RSS,
+    XML,
+    esc,
+    paginate,
+    rfc822,
+    rss,
+    sitemap_index,
+    urlset,
+)
+from caucasus_crawler.mirror.outlets import source
+
+ORIGIN = "https://azertag.az"
+
+
+@dataclass(frozen=True)
+class Edition:
+    code: str  # "az", "en", "ru"
+    prefix: str  # "", "/en", "/ru"
+    months: tuple[str, ...]
+    dateline: str  # "Baku, {month} {day}, AZERTAC"
+    labels: dict[str, str]
+    categories: dict[str, str]
+
+    @property
+    def home(self) -> str:
+        return ORIGIN + (self.prefix or "/")
+
+    @property
+    def all_news(self) -> str:
+        return f"{ORIGIN}{self.prefix}/xeberler"
+
+    def category_url(self, slug: str) -> str:
+        return f"{self.all_news}/{slug}"
+
+    def date_line(self, when: datetime) -> str:
+        return self.dateline.format(day=when.day, month=self.months[when.month - 1])
+
+
+def editions(site: Site) -> dict[str, Edition]:
+    return {
+        code: Edition(
+            code,
+            ed["prefix"],
+            tuple(ed["months"]),
+            ed["dateline"],
+            dict(ed["labels"]),
+            dict(ed["categories"]),
+        )
+        for code, ed in site.setting("editions").items()
+    }
+
+
+def visible_date(when: datetime) -> str:
+    """'14.11.2025 [16:23]' inside a time element holding the local time, no offset."""
+    return f'<time datetime="{when:%Y-%m-%d %H:%M}">{when:%d.%m.%Y} [{when:%H:%M}]</time>'
+
+
+def _src(site: Site, renderer: str, *files) -> str:
+    return source(site, f"azertag_az.py:{renderer}", *files)
+
+
+def _page(site: Site, ed: Edition, title: str, url: str, main: str, meta: str = "") -> str:
+    eds = editions(site)
+    menu = "".join(
+        f'<li class="nav-item"><a class="nav-link" href="{ed.category_url(s)}">{esc(n)}</a></li>'
+        for s, n in ed.categories.items()
+    )
+    langs = "".join(
+        f'<a class="{"active" if o.code == ed.code else ""}" href="{o.home}">{o.code.upper()}</a>'
+        for o in eds.values()
+    )
+    feed = (
+        f'<link rel="alternate" type="application/rss+xml" title="AZƏRTAC" href="{ORIGIN}/rss">\n'
+        if ed.code == "az"
+        else ""
+    )
+    latest = "".join(
+        f'<li><span class="time">{a.published:%H:%M}</span> <a href="{a.url}">{esc(a.title)}</a></li>'
+        for a in site.newest(ed.code)
+    )
+    return f"""<!DOCTYPE html>
+<html lang="{ed.code}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title>
+<link rel="canonical" href="{url}">
+<meta property="og:site_name" content="{esc(ed.labels["site"])}">
+<meta property="og:url" content="{url}">
+{meta}{feed}<link rel="stylesheet" href="https://azertag.az/assets/css/main.css?v=118">
+</head>
+<body>
+<header class="header"><div class="container">
+<a class="navbar-brand" href="{ed.home}"><img src="https://azertag.az/assets/img/logo_{ed.code}.png" alt="{esc(ed.labels["site"])}"></a>
+<div class="lang-switch">{langs}</div>
+<nav class="navbar"><ul class="navbar-nav"><li class="nav-item"><a class="nav-link" href="{ed.all_news}">{esc(ed.labels["all_news"])}</a></li>{menu}</ul></nav>
+</div></header>
+<main class="container"><div class="row">
+<div class="col-lg-9">{main}</div>
+<aside class="col-lg-3"><div class="news-feed"><h4>{esc(ed.labels["feed"])}</h4><ul>{latest}</ul></div></aside>
+</div></main>
+<footer class="footer"><div class="container"><p>&copy; 2026 {esc(ed.labels["site"])}. {esc(ed.labels["copyright"])}</p></div></footer>
+<script src="https://azertag.az/assets/js/main.js?v=118"></script>
+</body>
+</html>
+"""
+
+
+def article_page(site: Site, ed: Edition, a: Article) -> str:
+    slug = a.categories[0]
+    crumbs = (
+        f'<ol class="breadcrumb"><li class="breadcrumb-item"><a href="{ed.home}">{esc(ed.labels["home"])}</a></li>'
+        f'<li class="breadcrumb-item"><a href="{ed.category_url(slug)}">{esc(ed.categories[slug])}</a></li></ol>'
+    )
+    paragraphs = [
+        f"<p><strong>{esc(ed.date_line(a.published))}</strong></p>",
+        *(f"<p>{p}</p>" for p in a.body),
+    ]
+    if a.image:
+        photos = (
+            f'<div class="news-photos"><figure><img src="{a.image}" alt=""><figcaption>{esc(a.title)}</figcaption></figure>'
+            f'<span class="photo-count">{esc(ed.labels["photos"])}</span></div>'
+        )
+        paragraphs.insert(3, photos)
+    share = (
+        f'<div class="news-share"><div class="share-label">{esc(ed.labels["share"])}</div>'
+        f'<a class="fb" href="https://www.facebook.com/sharer/sharer.php?u={a.url}"><i class="icon-fb"></i></a>'
+        f'<a class="x" href="https://x.com/intent/tweet?url={a.url}"><i class="icon-x"></i></a>'
+        f'<a class="wa" href="https://wa.me/?text={a.url}"><i class="icon-wa"></i></a></div>'
+    )
+    alternates = "".join(
+        f'<link rel="alternate" hreflang="{t.language}" href="{t.url}">\n'
+        for t in site.translations(a)
+    )
+    meta = (
+        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
+        f'<meta property="og:type" content="article">\n'
+        f'<meta property="og:title" content="{esc(a.title)}">\n'
+        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
+        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
+        + alternates
+    )
+    main = f"""{crumbs}
+<article class="news-detail">
+<h1 class="news-title">{esc(a.title)}</h1>
+<div class="news-date">{visible_date(a.published)}</div>
+<div class="news-body">{"".join(paragraphs)}{share}</div>
+</article>"""
+    return _page(site, ed, f"{a.title} | {ed.labels['site']}", a.url, main, meta)
+
+
+def listing(
+    site: Site, ed: Edition, routes: Routes, base: str, heading: str, articles: list[Article]
+) -> None:
+    """A listing and its further pages (?page=N, .pagination a.next), filed in `routes`."""
+    pages = paginate(articles, site.setting("per_page"))
+    for n, chunk in enumerate(pages, 1):
+        items = "".join(
+            f'<div class="news-item"><a class="news-item-title" href="{a.url}">{esc(a.title)}</a>'
+            f'<span class="news-item-date">{a.published:%d.%m.%Y} [{a.published:%H:%M}]</span></div>'
+            for a in chunk
+        )
+        nav = ""
+        if len(pages) > 1:
+            prev = (
+                f'<a class="prev" href="{base if n == 2 else f"{base}?page={n - 1}"}">&laquo;</a>'
+                if n > 1
+                else ""
+            )
+            nxt = (
+                f'<a class="next" href="{base}?page={n + 1}">&raquo;</a>' if n < len(pages) else ""
+            )
+            nav = f'<div class="pagination">{prev}<span class="current">{n}</span>{nxt}</div>'
+        main = (
+            f'<div class="news-list"><h1 class="list-title">{esc(heading)}</h1>{items}{nav}</div>'
+        )
+        url = base if n == 1 else f"{base}?page={n}"
+        routes.page(
+            url,
+            _page(
+                site,
+                ed,
+                f"{heading} | {ed.labels['site']}",
+                url,
+                main,
+                '<meta property="og:type" content="website">\n',
+            ),
+            _src(site, "listing", *(a.source for a in chunk)),
+        )
+
+
+def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
+    items = [
+        f"""<item>
+<title>{esc(a.title)}</title>
+<link>{a.url}</link>
+<description>{esc(a.excerpt(30))}</description>
+<pubDate>{rfc822(a.published)}</pubDate>
+<guid>{a.url}</guid>
+</item>"""
+        for a in articles
+    ]
+    channel = {
+        "title": ed.labels["site"],
+        "link": ed.home,
+        "description": ed.labels["feed"],
+        "language": ed.code,
+    }
+    return rss(channel, items)
+
+
+def build(site: Site) -> Routes:
+    eds = editions(site)
+    not_found = _page(
+        site, eds["az"], "404", ORIGIN + "/404", "<h1>404</h1><p>Səhifə tapılmadı</p>"
+    )
+    routes = Routes(
+        site.host,
+        redirect_slash=True,
+        not_found=Resource(not_found.encode(), HTML, 404, (), _src(site, "build")),
+    )
+    for a in site.articles:
+        routes.page(
+            a.url,
+            article_page(site, eds[a.language], a),
+            _src(site, "article_page", a.source),
+            last_modified=a.modified,
+        )
+    for ed in eds.values():
+        articles = site.select(ed.code)
+        newest = articles[: site.setting("per_page")]
+        items = "".join(
+            f'<div class="news-item"><a class="news-item-title" href="{a.url}">{esc(a.title)}</a></div>'
+            for a in newest
+        )
+        home = f'<div class="news-list">{items}<a class="more" href="{ed.all_news}">{esc(ed.labels["all_news"])}</a></div>'
+        routes.page(
+            ed.home,
+            _page(site, ed, ed.labels["site"], ed.home, home),
+            _src(site, "build", *(a.source for a in newest)),
+        )
+        listing(site, ed, routes, ed.all_news, ed.labels["all_news"], articles)
+        for slug, name in ed.categories.items():
+            listing(
+                site, ed, routes, ed.category_url(slug), name, site.select(ed.code, category=slug)
+            )
+    az = eds["az"]
+    items = site.newest("az")
+    routes.page(
+        ORIGIN + "/rss", feed(site, az, items), _src(site, "feed", *(a.source for a in items)), RSS
+    )
+    years = sorted({a.published.year for a in site.articles}, reverse=True)
+    index = []
+    for year in years:
+        dated = [a for a in site.articles if a.published.year == year]
+        url = f"{ORIGIN}/sitemap/{year}.xml"
+        routes.page(
+            url,
+            urlset((a.url, a.modified) for a in dated),
+            _src(site, "sitemap", *(a.source for a in dated)),
+            XML,
+        )
+        index.append((url, max(a.modified for a in dated)))
+    routes.page(ORIGIN + "/sitemap.xml", sitemap_index(index), _src(site, "sitemap_index"), XML)
+    return routes

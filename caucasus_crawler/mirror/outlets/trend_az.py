@@ -1,0 +1,294 @@
+"""trend.az as the mirror renders it: one subdomain per language edition (az.trend.az,
+en.trend.az, ru.trend.az), each a site directory of its own that this renderer draws.
+
+Article pages carry ``article:published_time`` ("2025-11-14T17:57:00+04:00") and
+``article:section``; the visible date is "14 November 2025 17:57 (UTC+04)" in English and
+Russian, and has no year in Azerbaijani: "14 Noyabr 17:57 (UTC+04)". The body
+``div.article-content`` opens with a dateline paragraph ("BAKU, Azerbaijan, November 14.")
+and holds a related-news box (``.related-news``), the "Follow Trend on Whatsapp Telegram"
+line, the tags (``.tags``) and the most-read box (``.most-read``). Breadcrumbs name the
+section and its subsection. Listings paginate with ``?page=N`` behind a "more news" link
+(``a.next-page``). Only the English edition has the known feed.
+
+Routes (words from sites/<edition host>/, markup from here):
+  /<section>/<sub>/<id>.html            article: articles/<lang>-<id>.toml
+  /                                     edition home: the newest news, sections
+  /latest/[?page=N]                     all news, newest first
+  /<section>/[<sub>/][?page=N]          section and subsection listings
+  /tags/<n>/                            a tag's news
+  /feeds/index.rss                      RSS 2.0 (where site.toml names a feed)
+"""
+
+# The templates keep the outlet's markup on long lines, as the site serves it.
+# ruff: noqa: E501
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
+from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822, rss
+from caucasus_crawler.mirror.outlets import source
+
+
+class Edition:
+    """The one edition a subdomain serves."""
+
+    def __init__(self, site: Site):
+        self.site = site
+        self.origin = f"https://{site.host}"
+        ((key, ed),) = site.setting("editions").items()
+        self.code = ed.get("language", key)
+        self.months = tuple(ed["months"])
+        self.date_format = ed["date_format"]
+        self.dateline_format = ed["dateline"]
+        self.labels = dict(ed["labels"])
+        self.categories = dict(ed["categories"])  # "business/energy" -> "Energy"
+        self.feed = ed.get("feed")
+        self.hosts = dict(site.setting("hosts"))  # language -> subdomain
+        tags = sorted({t for a in site.articles for t in a.tags})
+        self.tag_ids = {t: 1001 + n for n, t in enumerate(tags)}
+
+    def url(self, path: str) -> str:
+        return self.origin + path
+
+    def category_url(self, slug: str) -> str:
+        return f"{self.origin}/{slug}/"
+
+    def tag_url(self, tag: str) -> str:
+        return f"{self.origin}/tags/{self.tag_ids[tag]}/"
+
+    def date(self, when: datetime) -> str:
+        return self.date_format.format(
+            day=when.day, month=self.months[when.month - 1], year=when.year, time=f"{when:%H:%M}"
+        )
+
+    def dateline(self, when: datetime) -> str:
+        return self.dateline_format.format(day=when.day, month=self.months[when.month - 1])
+
+    def trail(self, slug: str) -> list[tuple[str, str]]:
+        """The section, then the subsection: (name, url) pairs."""
+        parts = slug.split("/")
+        return [
+            (self.categories[p], self.category_url(p))
+            for p in ("/".join(parts[: n + 1]) for n in range(len(parts)))
+        ]
+
+
+def _src(site: Site, renderer: str, *files) -> str:
+    return source(site, f"trend_az.py:{renderer}", *files)
+
+
+def _page(ed: Edition, title: str, url: str, main: str, meta: str = "", side: str = "") -> str:
+    sections = [s for s in ed.categories if "/" not in s]
+    menu = "".join(
+        f'<li class="menu-item"><a href="{ed.category_url(s)}">{esc(ed.categories[s])}</a><ul class="submenu">'
+        + "".join(
+            f'<li><a href="{ed.category_url(sub)}">{esc(ed.categories[sub])}</a></li>'
+            for sub in ed.categories
+            if sub.startswith(s + "/")
+        )
+        + "</ul></li>"
+        for s in sections
+    )
+    langs = "".join(
+        f'<a class="lang{" active" if lang == ed.code else ""}" href="https://{host}/">{lang.upper()}</a>'
+        for lang, host in ed.hosts.items()
+    )
+    feed = (
+        f'<link rel="alternate" type="application/rss+xml" title="Trend" href="{ed.url(ed.feed)}">\n'
+        if ed.feed
+        else ""
+    )
+    return f"""<!DOCTYPE html>
+<html lang="{ed.code}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title>
+<link rel="canonical" href="{url}">
+<meta property="og:site_name" content="Trend.Az">
+<meta property="og:url" content="{url}">
+{meta}{feed}<link rel="stylesheet" href="https://static.trend.az/media/css/style.min.css?v=1731">
+<link rel="shortcut icon" href="https://static.trend.az/media/images/favicon.ico">
+</head>
+<body>
+<div class="header"><div class="container">
+<a class="logo" href="{ed.origin}/"><img src="https://static.trend.az/media/images/logo_{ed.code}.svg" alt="Trend"></a>
+<div class="languages">{langs}</div>
+<ul class="main-menu"><li class="menu-item"><a href="{ed.url("/latest/")}">{esc(ed.labels["latest"])}</a></li>{menu}</ul>
+</div></div>
+<div class="container page-content"><div class="row">
+<div class="col-main">{main}</div>
+<div class="col-side">{side}</div>
+</div></div>
+<div class="footer"><div class="container"><p>&copy; 2002-2026 Trend News Agency. {esc(ed.labels["copyright"])}</p></div></div>
+<script src="https://static.trend.az/media/js/main.min.js?v=1731"></script>
+</body>
+</html>
+"""
+
+
+def _most_read(ed: Edition, a: Article) -> str:
+    others = [o for o in ed.site.articles if o is not a][:3]
+    items = "".join(f'<li><a href="{o.url}">{esc(o.title)}</a></li>' for o in others)
+    return f'<div class="most-read"><div class="block-title">{esc(ed.labels["most_read"])}</div><ol>{items}</ol></div>'
+
+
+def _related(ed: Edition, a: Article) -> str:
+    section = a.categories[0].split("/")[0]
+    others = [o for o in ed.site.select(ed.code, category=section) if o is not a][:2]
+    others = others or [o for o in ed.site.articles if o is not a][:2]
+    items = "".join(f'<li><a href="{o.url}">{esc(o.title)}</a></li>' for o in others)
+    return f'<div class="related-news"><span class="title">{esc(ed.labels["related"])}</span><ul>{items}</ul></div>'
+
+
+def article_page(ed: Edition, a: Article) -> str:
+    slug = a.categories[0]
+    crumbs = [(ed.labels["home"], ed.origin + "/"), *ed.trail(slug)]
+    breadcrumbs = "".join(f'<li><a href="{u}">{esc(n)}</a></li>' for n, u in crumbs)
+    follow = ed.labels["follow"]
+    paragraphs = [f"<p>{esc(ed.dateline(a.published))}</p>", *(f"<p>{p}</p>" for p in a.body)]
+    paragraphs.insert(3, _related(ed, a))
+    tags = "".join(f'<a href="{ed.tag_url(t)}">{esc(t)}</a>' for t in a.tags)
+    image = (
+        f'<div class="article-image"><img src="{a.image}" alt="{esc(a.title)}"></div>'
+        if a.image
+        else ""
+    )
+    meta = (
+        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
+        f'<meta property="og:type" content="article">\n'
+        f'<meta property="og:title" content="{esc(a.title)}">\n'
+        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
+        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
+        + f'<meta property="article:published_time" content="{a.published.isoformat()}">\n'
+        f'<meta property="article:modified_time" content="{a.modified.isoformat()}">\n'
+        f'<meta property="article:section" content="{esc(ed.categories[slug])}">\n'
+        + "".join(f'<meta property="article:tag" content="{esc(t)}">\n' for t in a.tags)
+    )
+    author = (
+        f'<span class="author">{esc(ed.labels["author"])}: <a href="{ed.url("/latest/")}">{esc(a.author)}</a></span>'
+        if a.author
+        else ""
+    )
+    main = f"""<div class="article-page">
+<ul class="breadcrumbs">{breadcrumbs}</ul>
+<h1 class="article-title">{esc(a.title)}</h1>
+<div class="article-top"><span class="date-time">{ed.date(a.published)}</span>{author}</div>
+{image}<div class="article-content">{"".join(paragraphs)}
+<p>{follow}</p>
+<div class="tags"><span>{esc(ed.labels["tags"])}:</span>{tags}</div>
+{_most_read(ed, a)}
+</div>
+</div>"""
+    return _page(ed, f"{a.title} - Trend.Az", a.url, main, meta)
+
+
+def _items(ed: Edition, articles: list[Article]) -> str:
+    return "".join(
+        f'<div class="news-item"><a href="{a.url}"><span class="news-date">{ed.date(a.published)}</span>'
+        f'<span class="news-title">{esc(a.title)}</span></a></div>'
+        for a in articles
+    )
+
+
+def listing(ed: Edition, routes: Routes, base: str, heading: str, articles: list[Article]) -> None:
+    """A listing and its further pages (?page=N, behind a.next-page), filed in `routes`."""
+    pages = paginate(articles, ed.site.setting("per_page"))
+    for n, chunk in enumerate(pages, 1):
+        more = (
+            f'<div class="more-news"><a class="next-page" href="{base}?page={n + 1}">{esc(ed.labels["more"])}</a></div>'
+            if n < len(pages)
+            else ""
+        )
+        main = f'<div class="news-list"><h1 class="page-title">{esc(heading)}</h1>{_items(ed, chunk)}{more}</div>'
+        url = base if n == 1 else f"{base}?page={n}"
+        routes.page(
+            url,
+            _page(
+                ed,
+                f"{heading} - Trend.Az",
+                url,
+                main,
+                '<meta property="og:type" content="website">\n',
+            ),
+            _src(ed.site, "listing", *(a.source for a in chunk)),
+        )
+
+
+def feed(ed: Edition, articles: list[Article]) -> str:
+    items = [
+        f"""<item>
+<title>{esc(a.title)}</title>
+<link>{a.url}</link>
+<description>{esc(a.excerpt(30))}</description>
+<category>{esc(ed.categories[a.categories[0]])}</category>
+<pubDate>{rfc822(a.published)}</pubDate>
+<guid isPermaLink="true">{a.url}</guid>
+</item>"""
+        for a in articles
+    ]
+    channel = {
+        "title": "Trend.Az",
+        "link": ed.origin + "/",
+        "description": ed.labels["latest"],
+        "language": ed.code,
+    }
+    return rss(channel, items)
+
+
+def build(site: Site) -> Routes:
+    ed = Edition(site)
+    routes = Routes(
+        site.host,
+        redirect_slash=True,
+        not_found=Resource(
+            _page(
+                ed,
+                "404 - Trend.Az",
+                ed.url("/404"),
+                f"<h1>404</h1><p>{esc(ed.labels['not_found'])}</p>",
+            ).encode(),
+            HTML,
+            404,
+            (),
+            _src(site, "build"),
+        ),
+    )
+    for a in site.articles:
+        routes.page(
+            a.url,
+            article_page(ed, a),
+            _src(site, "article_page", a.source),
+            last_modified=a.modified,
+        )
+    articles = site.select(ed.code)
+    newest = articles[: site.setting("per_page")]
+    home = (
+        f'<div class="news-list">{_items(ed, newest)}'
+        f'<div class="more-news"><a href="{ed.url("/latest/")}">{esc(ed.labels["latest"])}</a></div></div>'
+    )
+    routes.page(
+        ed.origin + "/",
+        _page(ed, "Trend.Az", ed.origin + "/", home),
+        _src(site, "build", *(a.source for a in newest)),
+    )
+    listing(ed, routes, ed.url("/latest/"), ed.labels["latest"], articles)
+    for slug, name in ed.categories.items():
+        listing(ed, routes, ed.category_url(slug), name, site.select(ed.code, category=slug))
+    for tag in ed.tag_ids:
+        tagged = site.select(ed.code, tag=tag)
+        main = f'<div class="news-list"><h1 class="page-title">{esc(tag)}</h1>{_items(ed, tagged)}</div>'
+        url = ed.tag_url(tag)
+        routes.page(
+            url,
+            _page(ed, f"{tag} - Trend.Az", url, main),
+            _src(site, "tag", *(a.source for a in tagged)),
+        )
+    if ed.feed:
+        items = site.newest(ed.code)
+        routes.page(
+            ed.url(ed.feed), feed(ed, items), _src(site, "feed", *(a.source for a in items)), RSS
+        )
+    return routes
