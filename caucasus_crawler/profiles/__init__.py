@@ -74,6 +74,7 @@ class Profile:
     listing_urls: tuple[re.Pattern, ...] = ()
     ignore_urls: tuple[re.Pattern, ...] = ()
     max_listing_pages: int = 3
+    next_page: str | None = None  # CSS selector of a listing's "next page" link, if unusual
     extract: ExtractRules = field(default_factory=ExtractRules)
     schedule: Schedule = field(default_factory=Schedule)
     source: str = "<built-in>"
@@ -212,12 +213,20 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
         raise _fail(source, "start.robots_sitemaps", "must be true or false")
 
     urls = _table(data, "urls", source)
-    unknown = sorted(set(urls) - {"article", "listing", "ignore", "max_listing_pages"})
+    unknown = sorted(
+        set(urls) - {"article", "listing", "ignore", "max_listing_pages", "next_page"}
+    )
     if unknown:
         raise _fail(source, f"urls.{unknown[0]}", "unknown field")
     max_pages = urls.get("max_listing_pages", 3)
     if not isinstance(max_pages, int) or max_pages < 1:
         raise _fail(source, "urls.max_listing_pages", "must be a positive integer")
+
+    next_page = urls.get("next_page")
+    if next_page is not None:
+        if not (isinstance(next_page, str) and next_page):
+            raise _fail(source, "urls.next_page", "must be a CSS selector")
+        _check_selector(next_page, source, "urls.next_page")
 
     rules = _table(data, "extract", source)
     unknown = sorted(set(rules) - _EXTRACT_KEYS)
@@ -259,6 +268,7 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
         listing_urls=_patterns(urls, "listing", source, "urls.listing"),
         ignore_urls=_patterns(urls, "ignore", source, "urls.ignore"),
         max_listing_pages=max_pages,
+        next_page=next_page,
         extract=ExtractRules(
             body=rules.get("body"),
             remove=_strings(rules, "remove", source, "extract.remove"),
