@@ -126,7 +126,7 @@ def extract_article(
     if listing:
         raise NotAnArticle(f"{listing}: {url}")
     canonical = extract_canonical(page, profile)
-    published, modified = find_dates(page, profile, now)
+    published, modified = find_dates(page, profile, now, title)
     authors = extract_authors(page, profile)
     categories = extract_categories(page, profile, title, canonical)
     tags = extract_tags(page)

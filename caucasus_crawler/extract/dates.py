@@ -4,6 +4,11 @@ All results are ISO 8601 strings with an offset (``2024-09-04T13:27:00+04:00``),
 the page's own clock: an offset the page states is kept, a local time without one gets the
 profile's offset (the whole region is UTC+4, no DST).
 
+`find_dates` takes the machine-readable dates first and checks them against what the page
+shows a reader (the day in its URL, the date beside its headline, a date labelled
+"Published"): a server's UTC time goes on the page's clock, a weak or misplaced source gives
+way (see `byline` for how the shown dates are found).
+
 dateparser reads the five languages but misses some forms these outlets print: Georgian
 and Armenian month names in inflected cases ("სექტემბერს", "სექტემბრის"), Azerbaijani
 suffixed months and "(UTC +04:00)" suffixes. `parse_date` rewrites those to forms dateparser
@@ -14,14 +19,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from datetime import timezone as dt_timezone
+from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
 from dateparser.date import DateDataParser
 from lxml.etree import XPath
 
 from ..profiles import Profile
+from .byline import ShownDate, header_date, labelled_date
 from .page import Page, clean_text, element_text
 
 DEFAULT_TIMEZONE = "+04:00"
@@ -77,6 +84,12 @@ _RELATIVE = re.compile(
 _ISO_TIME = re.compile(r"\d[T ]?\d{1,2}:\d\d|T\d\d")
 _CLOCK = re.compile(r"\d{1,2}[:.]\d\d(?![.\d])|\d{1,2}:\d\d")
 _URL_YEAR = re.compile(r"/((?:19|20)\d\d)(?:[/-]|$)")
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)/(\d{1,2})/(\d{1,2})(?:/|$)|(?<![\d-])((?:19|20)\d\d)-(\d\d)-(\d\d)(?![\d])"
+)
+_WAYBACK = re.compile(r"^https?://web\.archive\.org/web/\d+[a-z_]*/", re.IGNORECASE)
+_RFC2822_OFFSET = re.compile(r"\d\d:\d\d(?::\d\d)?\s+[+-](?!0000)\d{4}$")
+_HAS_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d|UTC|GMT)$", re.IGNORECASE)
 _MIN_YEAR = 1995
 # A site's clock may run a little ahead of ours: a date this close to now is not "future".
 _CLOCK_SKEW = timedelta(minutes=15)
@@ -88,6 +101,9 @@ _PUBLISHED_META = (
     "date", "dc.date", "dcterms.date", "sailthru.date", "parsely-pub-date",
     "citation_publication_date", "release_date", "originalpublicationdate",
 )
+# Generic names that hold a publication date on some sites and a modification or page date on
+# others: they give way to the URL's day or the byline's.
+_WEAK_META = frozenset({"date", "dc.date", "dcterms.date"})
 _MODIFIED_META = (
     "article:modified_time", "og:article:modified_time", "datemodified", "og:updated_time",
     "article:updated_time", "dc.date.modified", "dcterms.modified", "modified_time",
@@ -223,7 +239,7 @@ def parse_date(
         return None
     iso = parse_iso(text, timezone)
     if iso is not None:
-        return _format(iso)
+        return None if _in_the_future(iso, now) else _format(iso)
 
     stated = _UTC_SUFFIX.search(text)
     if stated:
@@ -250,7 +266,12 @@ def parse_date(
 
     if not _HAS_YEAR.search(text) and not _RELATIVE.search(text):
         moment = _with_year(moment, year or reference.year, reference)
-    return _format(moment)
+    return None if _in_the_future(moment, now) else _format(moment)
+
+
+def _in_the_future(moment: datetime, now: datetime | None) -> bool:
+    """A publication date more than a day after `now` (the fetch) is a typo or a trap."""
+    return moment > aware(now) + timedelta(days=1)
 
 
 def _with_year(moment: datetime, year: int, reference: datetime) -> datetime:
@@ -273,6 +294,18 @@ def url_year(url: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
+def _rfc2822(value: str) -> datetime | None:
+    """An e-mail style date with a local offset ("Sat, 19 Oct 2019 00:04:00 +0200"), kept on
+    that clock (a UTC one is left to `parse_date`, which puts it on the outlet's)."""
+    if not _RFC2822_OFFSET.search(value):
+        return None
+    try:
+        moment = parsedate_to_datetime(value.strip())
+    except (TypeError, ValueError, IndexError):
+        return None
+    return moment if moment.utcoffset() else None
+
+
 class _Dater:
     """Parses candidate values in order and keeps the first plausible one."""
 
@@ -287,9 +320,9 @@ class _Dater:
         """The date of `value` and whether it had a time of day."""
         if not isinstance(value, str) or not value.strip() or len(value) > 200:
             return None
-        moment = parse_iso(value, self.timezone)
+        moment = parse_iso(value, self.timezone) or _rfc2822(value)
         if moment is not None:
-            timed = bool(_ISO_TIME.search(value))
+            timed = bool(_ISO_TIME.search(value)) or bool(_CLOCK.search(value))
         else:
             text = parse_date(value, self.languages, self.timezone, self.now, year=self.year)
             moment = datetime.fromisoformat(text) if text else None
@@ -342,10 +375,74 @@ def _htmldate(page: Page) -> str | None:
         return None
 
 
+def url_date(url: str) -> date | None:
+    """The day in an article URL like `/2024/09/04/slug` or `/2024-09-04-slug`, if any (of an
+    archived copy, the original URL's)."""
+    match = _URL_DATE.search(_WAYBACK.sub("", url))
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups() if g is not None)
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _localised(moment: datetime, day: date, clock: tuple[int, int] | None,
+               others: Sequence[datetime]) -> datetime | None:
+    """`moment`, a UTC time, on the clock of a page that shows it on `day`: the offset of
+    another source's rendering of the same instant, else the one the shown time of day
+    implies, else the nearest whole-hour offset that puts it on `day`."""
+    utc = moment.astimezone(UTC)
+    for other in others:
+        if other.utcoffset() and other == utc and other.date() == day:
+            return other
+    naive = utc.replace(tzinfo=None)
+    if clock is not None:
+        shown = datetime.combine(day, datetime.min.time()).replace(hour=clock[0], minute=clock[1])
+        offset = shown - naive.replace(second=0)
+        quarter = timedelta(minutes=15)
+        if abs(offset) <= timedelta(hours=14) and offset % quarter == timedelta(0):
+            return utc.astimezone(dt_timezone(offset))
+    for hours in range(1, 15):
+        for offset in (timedelta(hours=hours), timedelta(hours=-hours)):
+            if (naive + offset).date() == day and hours <= (12 if offset < timedelta(0) else 14):
+                return utc.astimezone(dt_timezone(offset))
+    return None
+
+
+def _naive_offsets(moment: datetime, values: Iterable[object]) -> list[datetime]:
+    """Renderings of `moment` by sources that print the local time without an offset
+    ("2023-11-08 18:09:55" beside "2023-11-09T01:09:55Z"): the offset is their difference."""
+    found = []
+    utc = moment.astimezone(UTC).replace(tzinfo=None)
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        parsed = parse_iso(value, "+00:00")
+        if parsed is None or not _ISO_TIME.search(value) or _HAS_OFFSET.search(value.strip()):
+            continue
+        offset = parsed.replace(tzinfo=None) - utc
+        if timedelta(0) < abs(offset) <= timedelta(hours=14) and not offset % timedelta(minutes=15):
+            found.append(moment.astimezone(dt_timezone(offset)))
+    return found
+
+
 def find_dates(
-    page: Page, profile: Profile | None = None, now: datetime | None = None
+    page: Page,
+    profile: Profile | None = None,
+    now: datetime | None = None,
+    title: str | None = None,
 ) -> tuple[str | None, str | None]:
-    """(published, modified) of the page, each from the first source that holds one."""
+    """(published, modified) of the page.
+
+    The published date is the first machine-readable one (JSON-LD, `article:*` and other
+    meta, `<time>` markup; a profile's visible date), checked against what the page shows:
+    the day in its URL and the date beside its headline (`title` helps to find it). A UTC
+    time the page shows on another day is put on the page's clock; a date from a weak source
+    (a bare `date` meta, the first `<time>` of the page) that neither the URL nor the
+    byline confirms gives way to them. htmldate has the last word when nothing is found.
+    """
     timezone = profile.extract.timezone if profile is not None else DEFAULT_TIMEZONE
     languages = profile.languages if profile is not None else ()
     dater = _Dater(languages, timezone, now, page.url)
@@ -353,16 +450,19 @@ def find_dates(
     webpage = page.jsonld_webpage or {}
     scope = page.scope
 
-    def published_candidates():
+    def strong_candidates():
         yield article.get("datePublished")
         yield article.get("dateCreated")
         yield webpage.get("datePublished")
         for name in _PUBLISHED_META:
-            yield from page.meta.get(name, ())
+            if name not in _WEAK_META:
+                yield from page.meta.get(name, ())
         yield from _attribute_dates(_TIME_PUBLISHED(page.tree))
-        if scope is not None:
-            yield from _attribute_dates(_TIME_ANY(scope))
         yield from _visible_dates(page, profile)
+
+    def weak_candidates():
+        for name in _WEAK_META:
+            yield from page.meta.get(name, ())
 
     def modified_candidates():
         yield article.get("dateModified")
@@ -371,9 +471,67 @@ def find_dates(
             yield from page.meta.get(name, ())
         yield from _attribute_dates(_TIME_MODIFIED(page.tree))
 
-    published = dater.first(published_candidates())
-    if published is None:
-        published = dater.first([_htmldate(page)])
     modified = dater.first(modified_candidates())
+    strong = dater.first(strong_candidates())
+    medium = strong or dater.first(_attribute_dates(_TIME_ANY(scope)) if scope is not None else [])
+    published = medium or dater.first(weak_candidates())
+
+    def plausible(shown: ShownDate | None) -> ShownDate | None:
+        if shown is None or shown.day > dater.latest.date() or shown.day.year < _MIN_YEAR:
+            return None
+        return shown
+
+    # What the page shows, most telling first: the day in its URL (it overrules any source it
+    # does not confirm), a date labelled as the publication's (it overrules the first <time>
+    # and weak meta), the date beside the headline (it overrules weak meta only).
+    in_url = url_date(page.url)
+    shown = plausible(header_date(page, title))
+    labelled = None
+    if in_url is None and (shown is None or strong is None):
+        labelled = plausible(labelled_date(page))
+        if labelled is not None:
+            shown = labelled
+    evidence = in_url or (shown.day if shown is not None else None)
+    if published is None:
+        if evidence is not None:
+            return _on_day(evidence, shown, timezone), modified
+        return dater.first([_htmldate(page)]), modified
+
+    moment = datetime.fromisoformat(published)
+    if evidence is None or moment.date() == evidence:
+        return published, modified
+    values = _all_values(
+        strong_candidates(), weak_candidates(),
+        _attribute_dates(_TIME_ANY(scope)) if scope is not None else [],
+    )
+    clock = shown.clock if shown is not None and shown.day == evidence else None
+    off_by_one = abs(moment.date() - evidence) == timedelta(days=1)
+    if off_by_one and moment.utcoffset() == timedelta(0) and _timed(published):
+        # a UTC time that the page shows on the day before or after: its clock is another
+        others = [c[0] for c in map(dater.parse, values) if c is not None]
+        local = _localised(moment, evidence, clock, others + _naive_offsets(moment, values))
+        if local is not None:
+            return _format(local), modified
+    # another source confirming the day the page shows (a bare day does not overrule a time)
+    precise = strong is not None and _timed(strong)
+    for value in values:
+        parsed = dater.parse(value)
+        if parsed is not None and parsed[0].date() == evidence and (parsed[1] or not precise):
+            return _format(parsed[0]), modified
+    if in_url is not None or medium is None or (labelled is not None and strong is None):
+        return _on_day(evidence, shown, timezone), modified
     return published, modified
 
+
+def _all_values(*groups: Iterable[object]) -> list[object]:
+    return [value for group in groups for value in group]
+
+
+def _timed(value: str) -> bool:
+    return bool(_ISO_TIME.search(value)) and not value.endswith("T00:00:00+00:00")
+
+
+def _on_day(day: date, shown: ShownDate | None, timezone: str) -> str:
+    """The day the page shows, at the time shown beside it (midnight if none), on its clock."""
+    hour, minute = shown.clock if shown is not None and shown.day == day and shown.clock else (0, 0)
+    return _format(datetime(day.year, day.month, day.day, hour, minute, tzinfo=offset_tz(timezone)))
