@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from caucasus_crawler.archive import Archive
+from caucasus_crawler.charsets import decode_page
 from caucasus_crawler.extract import NotAnArticle, extract_article
 from caucasus_crawler.pipelines import normalise_article
 from caucasus_crawler.profiles import Profile
@@ -53,8 +54,10 @@ def reextract(
                 report.no_profile += 1
                 continue
             try:
+                # the charset the crawl read it with: the header's, unless the bytes disagree
+                html = decode_page(response["body"], _content_type(response["headers"]))
                 article = extract_article(
-                    response["body"],
+                    html,
                     response["url"],
                     profile,
                     now=datetime.fromisoformat(response["fetched"]),
@@ -86,3 +89,7 @@ def reextract(
                 outcome = writer.store_article(article).outcome
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
+
+
+def _content_type(headers: dict[str, str]) -> str | None:
+    return next((v for k, v in headers.items() if k.lower() == "content-type"), None)

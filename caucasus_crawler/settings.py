@@ -34,8 +34,24 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.5
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
-DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # also the cap on a gzip-encoded body once expanded
+DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 COOKIES_ENABLED = False
+
+# -- hostile sites (caucasus_crawler/middlewares.py; README "Reliability") ---------------------
+DOWNLOADER_MIDDLEWARES = {
+    "caucasus_crawler.middlewares.PrivateAddressMiddleware": 40,  # before robots.txt, offsite
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "caucasus_crawler.middlewares.BackoffRetryMiddleware": 550,
+    "caucasus_crawler.middlewares.CharsetMiddleware": 570,  # after gzip decoding (590)
+    "caucasus_crawler.middlewares.XmlEntityMiddleware": 575,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "caucasus_crawler.middlewares.LoopAwareRedirectMiddleware": 600,
+}
+ALLOW_PRIVATE_ADDRESSES = False  # True: fetch private, loopback and link-local addresses too
+RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled for each next one
+RETRY_BACKOFF_MAX = 60.0
+RETRY_AFTER_MAX = 120.0  # a longer Retry-After is cut to this (and noted in the page's reason)
 TELNETCONSOLE_ENABLED = False
 
 # -- the pipeline: normalise -> deduplicate -> store ------------------------------------------

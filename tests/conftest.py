@@ -47,3 +47,18 @@ def run_cli(*args: str, check: bool = True, timeout: float = 300) -> subprocess.
             f"{result.stdout}\n{result.stderr}"
         )
     return result
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """Two demo crawls of the whole mirror into one archive, right after each other, as the
+    README's first command runs them: (archive path, first output, second output, number of
+    articles after the first). Shared by the tests that only read the demo archive."""
+    from caucasus_crawler.archive import Archive
+
+    db = tmp_path_factory.mktemp("demo") / "archive.db"
+    first = run_cli("crawl", "--demo", "--db", str(db))
+    with Archive(db) as archive:
+        articles_after_first = archive.count("articles")
+    second = run_cli("crawl", "--demo", "--db", str(db))
+    return db, first, second, articles_after_first

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sqlite3
 
-import pytest
 from conftest import REAL_PAGES, REFERENCE_TITLE, REPO, reference_paragraphs, run_cli, shared_file
 
 from caucasus_crawler.archive import Archive
@@ -13,17 +12,6 @@ from caucasus_crawler.mirror import MirrorServer
 from caucasus_crawler.profiles import load_profiles
 
 REFERENCE_URL = "https://civil.ge/archives/626112"
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """Two demo crawls of the unchanged mirror into one archive; the outputs of both."""
-    db = tmp_path_factory.mktemp("demo") / "archive.db"
-    first = run_cli("crawl", "--demo", "--db", str(db))
-    with Archive(db) as archive:
-        counts_after_first = archive.count("articles")
-    second = run_cli("crawl", "--demo", "--db", str(db))
-    return db, first, second, counts_after_first
 
 
 def test_the_demo_stores_the_reference_article_once(demo):

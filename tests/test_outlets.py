@@ -7,7 +7,6 @@ paragraphs); a crawl of the whole mirror must store exactly that, once, for ever
 from __future__ import annotations
 
 import pytest
-from conftest import run_cli
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.mirror.content import load_sites
@@ -36,10 +35,9 @@ BOILERPLATE = (
 
 
 @pytest.fixture(scope="module")
-def archive(tmp_path_factory):
-    db = tmp_path_factory.mktemp("outlets") / "archive.db"
-    run_cli("crawl", "--demo", "--db", str(db))
-    with Archive(db) as opened:
+def archive(demo):
+    """The archive of the session's demo crawls (see conftest.py)."""
+    with Archive(demo[0]) as opened:
         yield opened
 
 

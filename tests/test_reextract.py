@@ -70,3 +70,29 @@ def test_reextract_needs_an_existing_archive(tmp_path):
         result.stderr.strip()
         == f"caucasus-crawler: {tmp_path / 'none.db'}: no such archive; run a crawl first"
     )
+
+
+def test_reextract_reads_a_mislabelled_charset_as_the_crawl_did(tmp_path):
+    """windows-1251 Russian declared as UTF-8: stored clean, and re-extraction keeps it so."""
+    from caucasus_crawler.mirror import MirrorServer
+
+    url = "https://civil.ge/ru/archives/799002"
+    text = "Парламент Грузии одобрил поправки к бюджету на следующий год. " * 6
+    page = (
+        '<html lang="ru-RU"><head><meta charset="utf-8"><title>Поправки к бюджету</title>'
+        '<meta property="og:type" content="article">'
+        '<meta property="article:published_time" content="2026-10-01T09:00:00+04:00">'
+        '</head><body><article><h1>Поправки к бюджету</h1><div class="entry-content">'
+        f"<p>{text}</p></div></article></body></html>"
+    ).encode("cp1251")
+    db = tmp_path / "archive.db"
+    with MirrorServer() as mirror:
+        mirror.add_page(url, page, content_type="text/html; charset=utf-8")
+        run_cli("crawl", "civil_ge", "--mirror", mirror.address, "--db", str(db), "--url", url)
+    with Archive(db) as archive:
+        stored = archive.article_by_url(url)
+    assert stored["title"] == "Поправки к бюджету" and stored["body"] == text.strip()
+    result = run_cli("reextract", "--db", str(db))
+    assert "0 article(s) updated" in result.stdout and "1 unchanged" in result.stdout
+    with Archive(db) as archive:
+        assert archive.article_by_url(url)["body"] == text.strip()

@@ -17,8 +17,8 @@ from lxml.cssselect import CSSSelector
 from lxml.etree import ParserError, XPath
 from lxml.html import HtmlElement
 from trafilatura.utils import load_html
-from w3lib.encoding import html_to_unicode
 
+from ..charsets import decode_page
 from ..profiles import ProfileError
 
 _WS = re.compile(r"\s+")
@@ -66,21 +66,12 @@ def element_text(element: HtmlElement) -> str:
     return clean_text(" ".join(_VISIBLE_TEXT(element)))
 
 
-def _utf8_or_cp1252(data: bytes) -> str:
-    """For undeclared bytes: UTF-8 when they are valid UTF-8, else Windows-1252 (not mojibake)."""
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return "cp1252"
-    return "utf-8"
-
-
 def decode_html(html: str | bytes) -> str:
-    """Bytes to text: a BOM or a declared charset (`<meta charset>`, XML declaration), else
-    UTF-8 (Windows-1252 for the rare undeclared page whose bytes are not UTF-8)."""
+    """Bytes to text: a BOM or the page's declared charset, else UTF-8, unless the bytes show
+    the declaration is wrong (see charsets.decode_page)."""
     if isinstance(html, str):
         return html
-    return html_to_unicode(None, html, default_encoding="utf-8", auto_detect_fun=_utf8_or_cp1252)[1]
+    return decode_page(html)
 
 
 def parse_html(html: str | bytes) -> HtmlElement | None:

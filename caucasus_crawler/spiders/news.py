@@ -8,7 +8,6 @@ followed, `lastmod` kept), RSS/Atom feeds (from the profile and autodiscovered t
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -20,12 +19,14 @@ import feedparser
 import scrapy
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.extract import NotAnArticle, extract_article, looks_like_article
 from caucasus_crawler.items import PageVisit, RawResponse
+from caucasus_crawler.middlewares import RefusedAddress, failure_reason
 from caucasus_crawler.profiles import Profile
 from caucasus_crawler.spiders.frontier import Frontier
 from caucasus_crawler.urls import canonical_url
@@ -38,7 +39,8 @@ _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+
 # Links that lead to the next page of a listing, on the sites we know and most others.
 _NEXT_PAGE = (
     'link[rel="next"]::attr(href), a[rel~="next"]::attr(href), a.next::attr(href), '
-    "a.next-page::attr(href), .pagination a.next::attr(href), li.next a::attr(href)"
+    "a.next-page::attr(href), .pagination a.next::attr(href), li.next a::attr(href), "
+    "li.pager-next a::attr(href), .pager__item--next a::attr(href)"  # Drupal 7 and 8+
 )
 
 
@@ -140,6 +142,8 @@ class NewsSpider(scrapy.Spider):
             headers = self.frontier.conditional_headers(url)
             meta["handle_httpstatus_list"] = [304]
             meta["validators"] = headers
+            if kind == "sitemap":  # the protocol allows 50 MB
+                meta["download_maxsize"] = MAX_SITEMAP_BYTES
         return scrapy.Request(
             url,
             callback=callback,
@@ -205,10 +209,13 @@ class NewsSpider(scrapy.Spider):
             return
         body = response.body
         if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served as bytes
-            try:
-                body = gzip.decompress(body)[:MAX_SITEMAP_BYTES]
-            except (OSError, EOFError) as exc:
-                yield self.visit(response, "failed", f"broken gzip sitemap: {exc}")
+            try:  # expanded up to the sitemap protocol's limit only (a gzip bomb stops there)
+                body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
+            except ValueError:
+                yield self.visit(response, "failed", "refused: sitemap over 50 MB once gunzipped")
+                return
+            except Exception as exc:  # BadGzipFile, zlib.error, EOFError, struct.error
+                yield self.visit(response, "failed", f"broken gzip sitemap: {_one_line(exc)}")
                 return
         try:
             sitemap = Sitemap(body)
@@ -235,7 +242,8 @@ class NewsSpider(scrapy.Spider):
             problem = feed.get("bozo_exception") or "no entries"
             yield self.visit(response, "failed", f"not a usable feed: {_one_line(problem)}")
             return
-        yield self.visit(response, "feed")
+        problem = feed.get("bozo_exception") if feed.get("bozo") else None
+        yield self.visit(response, "feed", _malformed(problem))
         for entry in feed.entries:
             url = entry.get("link")
             # Feeds list articles, so their links are taken even when no URL pattern matches.
@@ -303,7 +311,8 @@ class NewsSpider(scrapy.Spider):
         page = response.meta.get("page", 1)
         depth = response.meta.get("depth", 0)
         if page < self.max_listing_pages:
-            for href in response.css(_NEXT_PAGE).getall()[:1]:
+            own = profile.next_page and response.css(profile.next_page).xpath("@href").getall()
+            for href in (own or response.css(_NEXT_PAGE).getall())[:1]:
                 url = canonical_url(response.urljoin(href))
                 if profile.owns(url):
                     yield self.request(
@@ -374,14 +383,16 @@ class NewsSpider(scrapy.Spider):
 
     def failed(self, failure: Failure) -> Iterator[PageVisit]:
         request = failure.request
-        status = None
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            reason = f"HTTP {status}"
-        else:
-            reason = _one_line(f"{failure.type.__name__}: {failure.getErrorMessage()}")
-        outcome = "skipped" if "robots.txt" in reason else "failed"
+        status = failure.value.response.status if failure.check(HttpError) else None
+        reason = _one_line(failure_reason(failure, self.settings.getint("DOWNLOAD_MAXSIZE")))
+        refused = failure.check(RefusedAddress) or "robots.txt" in reason
+        outcome = "skipped" if refused else "failed"
         logger.warning("%s: %s", request.url, reason)
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        codes = [*request.meta.get("redirect_reasons", []), None]
+        for url, target, code in zip(chain, chain[1:], codes, strict=False):  # redirects to here
+            code = code if isinstance(code, int) else None
+            yield PageVisit(url, self.name, "redirected", code, f"redirected to {target}", _now())
         yield PageVisit(
             url=request.url,
             site=self.name,
@@ -390,6 +401,10 @@ class NewsSpider(scrapy.Spider):
             reason=reason,
             fetched=_now(),
         )
+
+
+def _malformed(problem: object) -> str | None:
+    return f"malformed, read anyway: {_one_line(problem)}" if problem else None
 
 
 def _flag(value: bool | str) -> bool:

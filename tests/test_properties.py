@@ -1,0 +1,136 @@
+"""Property tests (hypothesis): URL canonicalisation and date parsing never raise, whatever
+text a hostile page puts in a link or a date; canonical URLs are fixed points; and no
+article gets a date more than a day after the moment it was fetched."""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from caucasus_crawler.extract.dates import find_dates, parse_date
+from caucasus_crawler.extract.page import Page
+from caucasus_crawler.urls import canonical_url
+
+# -- URLs ---------------------------------------------------------------------------------------
+_piece = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+_host = st.one_of(
+    _piece,
+    st.sampled_from(["civil.ge", "WWW.News.AM", "xn--80ak6aa92e.com", "ქართული.გე", "report.az."]),
+    st.ip_addresses().map(lambda ip: f"[{ip}]" if ip.version == 6 else str(ip)),
+)
+_port = st.sampled_from(["", ":80", ":443", ":8080", ":", ":99999", ":abc", ":-1"])
+_query = st.lists(
+    st.tuples(st.sampled_from(["utm_source", "id", "fbclid", "q", "", "a b"]), _piece), max_size=4
+).map(lambda pairs: "&".join(f"{k}={v}" for k, v in pairs))
+URLS = st.one_of(
+    st.text(),
+    st.builds(
+        lambda scheme, host, port, path, query, fragment: (
+            f"{scheme}://{host}{port}/{path}?{query}#{fragment}"
+        ),
+        st.sampled_from(["http", "https", "HTTPS", "ftp", "", "javascript"]),
+        _host,
+        _port,
+        _piece,
+        _query,
+        _piece,
+    ),
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(URLS)
+@example("http://[::1/")  # an unclosed IPv6 bracket: urlsplit raises
+@example("https://civil.ge:99999/x")  # a port out of range: .port raises
+@example("https:////x")  # an empty host: the path must not become one
+@example("http://[::1]:8080/a?utm_source=x#top")
+def test_canonical_url_never_raises_and_is_idempotent(url):
+    once = canonical_url(url)
+    assert isinstance(once, str)
+    assert canonical_url(once) == once
+
+
+def test_canonical_url_keeps_what_makes_a_page_a_page():
+    assert canonical_url("HTTPS://Civil.GE:443/ka/archives/1?utm_source=fb&id=2#x") == (
+        "https://civil.ge/ka/archives/1?id=2"
+    )
+    assert canonical_url("http://[::1]:8080/a") == "http://[::1]:8080/a"
+    assert canonical_url("https:////x") == "https:///x"
+
+
+# -- dates --------------------------------------------------------------------------------------
+_MONTHS = ["September", "Sep", "სექტემბერს", "სექტემბრის", "սեպտեմբերի", "sentyabr", "сентября"]
+DATES = st.one_of(
+    st.text(max_size=40),
+    st.from_regex(r"\d{1,4}[-/. ]\d{1,2}[-/. ]\d{1,4}( \d{1,2}:\d\d)?( UTC\+4)?", fullmatch=True),
+    st.builds(
+        lambda d, m, y: f"{d} {m} {y}",
+        st.integers(0, 40),
+        st.sampled_from(_MONTHS),
+        st.integers(1900, 2100),
+    ),
+    st.builds(
+        lambda d, m: f"{d} {m}",
+        st.integers(1, 31),
+        st.sampled_from(_MONTHS),  # no year
+    ),
+    st.builds(
+        lambda n, unit: f"{n} {unit}",
+        st.integers(-5, 10**6),
+        st.sampled_from(["hours ago", "days ago", "საათის წინ", "saat əvvəl", "дня назад"]),
+    ),
+    st.builds(
+        lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}T10:00:00+04:00",
+        st.integers(1, 9999),
+        st.integers(1, 12),
+        st.integers(1, 28),
+    ),
+)
+LANGUAGES = st.lists(st.sampled_from(["en", "ka", "hy", "az", "ru"]), max_size=3)
+NOWS = st.datetimes(
+    min_value=datetime(2000, 1, 1), max_value=datetime(2035, 1, 1), timezones=st.just(UTC)
+)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DATES, LANGUAGES, NOWS)
+def test_parse_date_never_raises(text, languages, now):
+    parsed = parse_date(text, languages, now=now)
+    assert parsed is None or datetime.fromisoformat(parsed).tzinfo is not None
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DATES, LANGUAGES, NOWS)
+@example("2099-01-01", ["en"], datetime(2026, 1, 1, tzinfo=UTC))
+def test_parse_date_gives_no_date_more_than_a_day_in_the_future(text, languages, now):
+    parsed = parse_date(text, languages, now=now)
+    assert parsed is None or datetime.fromisoformat(parsed) <= now + timedelta(days=1)
+
+
+# htmldate, the last resort of find_dates, bounds its dates by the real clock: `now` from today.
+_REAL_NOW = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+PAGE_NOWS = st.datetimes(
+    min_value=_REAL_NOW, max_value=datetime(2040, 1, 1), timezones=st.just(UTC)
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DATES, DATES, PAGE_NOWS)
+@example("2099-01-01T10:00:00+04:00", "1 September 2099", datetime(2026, 1, 1, tzinfo=UTC))
+def test_no_article_date_is_more_than_a_day_in_the_future(meta, shown, now):
+    """Whatever dates a page states (meta, <time>, visible text), the article's published
+    and modified dates are never more than a day after the moment it was fetched."""
+    page = Page.from_html(
+        "<html><head><title>Council meets</title>"
+        f'<meta property="article:published_time" content="{html.escape(meta)}">'
+        f'<meta property="article:modified_time" content="{html.escape(shown)}"></head>'
+        f'<body><article><h1>Council meets</h1><time datetime="{html.escape(meta)}">'
+        f"{html.escape(shown)}</time><p>{html.escape(shown)}: the council met.</p>"
+        "</article></body></html>",
+        "https://civil.ge/archives/1",
+    )
+    for found in find_dates(page, None, now, "Council meets"):
+        assert found is None or datetime.fromisoformat(found) <= now + timedelta(days=1)
