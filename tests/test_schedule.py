@@ -1,0 +1,182 @@
+"""`caucasus-crawler schedule`: real processes crawling the mirror into real SQLite files."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import pytest
+from conftest import REFERENCE_TITLE, REPO, run_cli
+
+from caucasus_crawler.archive import Archive
+from caucasus_crawler.mirror import MirrorServer
+from caucasus_crawler.profiles import Schedule, load_profiles
+from caucasus_crawler.schedule import Scheduler
+
+REFERENCE_URL = "https://civil.ge/archives/626112"
+
+
+@pytest.fixture(scope="module")
+def mirror():
+    with MirrorServer() as server:
+        yield server
+
+
+def _launches(log_text: str) -> list[tuple[str, int]]:
+    return [(site, int(pid)) for site, pid in re.findall(r"launch (\w+) \(pid (\d+)\)", log_text)]
+
+
+def _is_crawl_process(pid: int) -> bool:
+    """True while `pid` is still one of our crawls (a reused pid is someone else)."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return b"caucasus_crawler.cli" in command and "State:\tZ" not in status
+
+
+def _count(db: Path, sql: str) -> int:
+    """A count read without the Archive class (no migration, no write) while a crawl writes."""
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5)
+        try:
+            return conn.execute(sql).fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.OperationalError:  # not created yet
+        return 0
+
+
+@pytest.fixture(scope="module")
+def once(tmp_path_factory, mirror):
+    """`schedule --once` of two outlets on a new archive: the archive, the log, the command."""
+    tmp = tmp_path_factory.mktemp("once")
+    db, log = tmp / "archive.db", tmp / "schedule.log"
+    command = ("schedule", "--once", "--db", str(db), "--log", str(log))
+    command += ("--mirror", mirror.address, "civil_ge", "report_az")
+    run_cli(*command, timeout=120)
+    return db, log, command
+
+
+def test_once_launches_the_due_outlets_then_nothing_until_they_are_due(once):
+    db, log, command = once
+
+    with Archive(db) as archive:
+        runs = list(archive.db["crawl_runs"].rows_where(order_by="id"))
+        sites = dict(archive.db.execute("SELECT site, count(*) FROM articles GROUP BY site"))
+        reference = archive.article_by_url(REFERENCE_URL)
+    assert sorted(json.loads(run["sites"]) for run in runs) == [["civil_ge"], ["report_az"]]
+    assert all(run["finished"] and run["mode"] == "demo" for run in runs)
+    assert set(sites) == {"civil_ge", "report_az"} and all(n >= 8 for n in sites.values())
+    assert reference["title"] == REFERENCE_TITLE
+
+    first = log.read_text("utf-8")
+    assert sorted(site for site, _ in _launches(first)) == ["civil_ge", "report_az"]
+    for run in runs:
+        (site,) = json.loads(run["sites"])
+        assert re.search(
+            rf"INFO finished {site} \(pid \d+\): exit 0 in [\d.]+ s; run {run['id']}:"
+            rf" {run['requests']} requests, {run['articles_new']} new,",
+            first,
+        ), first
+    assert not any(_is_crawl_process(pid) for _, pid in _launches(first))
+
+    # Right after, nothing is due: the runs finished less than 20 minutes ago.
+    run_cli(*command, timeout=60)
+    second = log.read_text("utf-8")[len(first) :]
+    assert "once: none due of 2 outlet(s)" in second and "launch" not in second
+    with Archive(db) as archive:
+        assert archive.count("crawl_runs") == 2
+
+
+def test_an_outlet_falls_due_after_its_profile_interval(once):
+    db, *_ = once
+    with Archive(db) as archive:
+        finished = datetime.fromisoformat(archive.last_finished_run("report_az")["finished"])
+        civil = datetime.fromisoformat(archive.last_finished_run("civil_ge")["finished"])
+    assert abs(civil - finished) < timedelta(minutes=1)
+    profiles = load_profiles()
+    often = dataclasses.replace(profiles["report_az"], schedule=Schedule(feeds=5))
+    scheduler = Scheduler(db, {**profiles, "report_az": often}, ["news_am", "report_az"])
+    assert scheduler.due(now=finished + timedelta(minutes=2)) == ["news_am"]  # never crawled
+    assert scheduler.due(now=finished + timedelta(minutes=6)) == ["news_am", "report_az"]
+    default = Scheduler(db, profiles, ["report_az"])
+    assert default.due(now=finished + timedelta(minutes=19)) == []
+    assert default.due(now=finished + timedelta(minutes=21)) == ["report_az"]
+
+
+def test_the_service_runs_one_crawl_per_outlet_and_stops_cleanly_on_sigterm(tmp_path, mirror):
+    """A slow crawl (DOWNLOAD_DELAY) is running when a cron-style `--once` on the same archive
+    tries the same outlet, and when the service gets SIGTERM."""
+    db, log = tmp_path / "archive.db", tmp_path / "service.log"
+    common = ("--db", str(db), "--mirror", mirror.address, "--set", "DOWNLOAD_DELAY=0.2")
+    common += ("--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1")  # one request at a time
+    service = subprocess.Popen(
+        [sys.executable, "-m", "caucasus_crawler.cli", "schedule", *common]
+        + ["--log", str(log), "--max-parallel", "1", "civil_ge", "report_az"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    launched: list[tuple[str, int]] = []
+    try:
+        deadline = time.monotonic() + 60
+        while _count(db, "SELECT count(*) FROM pages") < 3:  # the crawl is fetching
+            assert service.poll() is None, service.stdout.read().decode()
+            assert time.monotonic() < deadline, "the crawl did not start"
+            time.sleep(0.2)
+        other_log = tmp_path / "cron.log"
+        run_cli("schedule", "--once", *common, "--log", str(other_log), "civil_ge", timeout=60)
+
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=60) == 0  # the crawl closed and the service exited
+        text = log.read_text("utf-8")
+        launched = _launches(text)
+    finally:
+        if service.poll() is None:
+            service.kill()
+            service.wait(10)
+        for _, pid in _launches(log.read_text("utf-8") if log.exists() else ""):
+            if _is_crawl_process(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert "skip civil_ge: another process is crawling it" in other_log.read_text("utf-8")
+    assert "launch" not in other_log.read_text("utf-8")
+
+    lines = text.strip().splitlines()
+    assert "INFO service started: 2 outlet(s) (civil_ge, report_az), at most 1" in lines[0]
+    assert [site for site, _ in launched] == ["civil_ge"]  # once, and report_az waited
+    (pid,) = [pid for _, pid in launched]
+    assert "stopping on SIGTERM: no new crawls; 1 running crawl(s) asked to finish" in text
+    assert re.search(rf"finished civil_ge \(pid {pid}\): exit 0 in [\d.]+ s; run 1: ", text)
+    assert lines[-1].endswith("INFO stopped")
+    assert not _is_crawl_process(pid)  # nothing left behind
+
+    with Archive(db) as archive:
+        runs = list(archive.db["crawl_runs"].rows)
+    assert len(runs) == 1 and json.loads(runs[0]["sites"]) == ["civil_ge"]
+    assert runs[0]["finished"] is not None  # Scrapy closed the run on the forwarded SIGTERM
+    assert runs[0]["pages"] >= 3
+
+
+def test_schedule_user_errors_are_one_line(tmp_path):
+    for args, message in (
+        (("nowhere_am",), "no outlet named nowhere_am; `caucasus-crawler sites` lists them"),
+        (("--max-parallel", "0"), "--max-parallel must be at least 1, not 0"),
+        (("--set", "DOWNLOAD_DELAY"), "--set takes NAME=VALUE, not 'DOWNLOAD_DELAY'"),
+        (("--log", str(tmp_path / "no" / "such" / "dir.log")), "cannot write the log"),
+        (("--scrapyd", "http://127.0.0.1:9/"), "cannot reach Scrapyd at http://127.0.0.1:9/"),
+    ):
+        result = run_cli("schedule", "--once", "--db", str(tmp_path / "a.db"), *args, check=False)
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
