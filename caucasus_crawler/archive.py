@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
@@ -27,6 +28,7 @@ BUSY_TIMEOUT_SECONDS = 30
 # Cyrillic words are split on spaces and punctuation like Latin ones; diacritics are folded
 # for Latin/Cyrillic only ("remove_diacritics 2" keeps combined letters correct).
 FTS_TOKENIZER = "unicode61 remove_diacritics 2"
+_FTS_TRIGGERS = {"articles_ai", "articles_ad", "articles_au"}  # as sqlite-utils names them
 
 # Each migration moves the schema from version N to N+1 (PRAGMA user_version).
 MIGRATIONS: list[str] = [
@@ -148,7 +150,29 @@ MIGRATIONS: list[str] = [
     ALTER TABLE pages ADD COLUMN etag TEXT;
     ALTER TABLE pages ADD COLUMN last_modified TEXT;
     """,
+    # 6: newest first across outlets (datasette's articles page, search and export --since,
+    # stats' date range) without sorting the whole table
+    """
+    CREATE INDEX articles_published ON articles (published);
+    """,
 ]
+
+
+def _statements(script: str) -> list[str]:
+    """The statements of a migration script (no `;` inside our schema's strings)."""
+    return [part.strip() for part in script.split(";") if part.strip()]
+
+
+def _retry_while_locked(step, attempts: int = 50) -> None:
+    """Run `step`, retrying while SQLite answers "database is locked" at once (it does so
+    instead of waiting when waiting could deadlock, e.g. two processes switching to WAL)."""
+    for attempt in range(attempts):
+        try:
+            return step()
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05 + 0.01 * attempt)
 
 
 def now_iso() -> str:
@@ -175,24 +199,50 @@ class Archive:
         try:
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_SECONDS)
             self.db = sqlite_utils.Database(conn)
-            self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA foreign_keys=ON")
             self.db.execute("PRAGMA synchronous=NORMAL")
-            self._migrate()
+            _retry_while_locked(self._prepare)
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{self.path}: not a usable archive ({exc})") from None
 
     # -- schema -----------------------------------------------------------------------------
+    def _prepare(self) -> None:
+        """WAL mode, the migrations, the full-text index: safe when several processes open a
+        new archive at once (each step re-checks under the write lock or tolerates a peer)."""
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self._migrate()
+        self._ensure_fts()
+
     def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-            with self.db.conn:
-                self.db.conn.executescript(f"BEGIN; {script}; PRAGMA user_version={number};")
-        # Outside the migrations so that an archive interrupted between the two still gets it.
-        if not self.db["articles_fts"].exists():
+        conn = self.db.conn
+        if conn.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+            return
+        conn.execute("BEGIN IMMEDIATE")  # the write lock first, then look again
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+                for statement in _statements(script):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version={number}")
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+
+    def _ensure_fts(self) -> None:
+        """The FTS5 index and its triggers (sqlite-utils), rebuilt if a crash or a peer left
+        the table without its triggers."""
+        triggers = {t.name for t in self.db["articles"].triggers}
+        if self.db["articles_fts"].exists() and _FTS_TRIGGERS <= triggers:
+            return
+        try:
             self.db["articles"].enable_fts(
-                ["title", "body"], create_triggers=True, tokenize=FTS_TOKENIZER
+                ["title", "body"], create_triggers=True, tokenize=FTS_TOKENIZER, replace=True
             )
+            self.db["articles"].rebuild_fts()
+        except sqlite3.OperationalError:
+            if not self.db["articles_fts"].exists():  # a peer made it meanwhile: fine
+                raise
 
     @property
     def schema_version(self) -> int:
@@ -604,6 +654,309 @@ class Archive:
             "SELECT outcome, count(*) FROM pages WHERE run_id = ? GROUP BY outcome", [run_id]
         )
         return dict(rows.fetchall())
+
+    # -- search, export and stats (issue 7) -----------------------------------------------------
+    # `search`, `export`, `stats` and `serve` only read: they open the archive with
+    # `open_read_only`, so a crawl may write to it meanwhile and a read-only file works.
+
+    @classmethod
+    def open_read_only(cls, path: str | Path = DEFAULT_PATH) -> Archive:
+        """The archive opened for reading only (SQLite `mode=ro`, `query_only`). An archive of
+        an older schema is migrated first by a normal open, once."""
+        path = Path(path)
+        if not path.is_file():
+            raise ArchiveError(f"{path}: no such archive; run a crawl first")
+        try:
+            conn = cls._read_only_connection(path)
+            if conn.execute("PRAGMA user_version").fetchone()[0] < len(MIGRATIONS):
+                conn.close()
+                cls(path).close()
+                conn = cls._read_only_connection(path)
+            conn.execute("SELECT count(*) FROM articles_fts LIMIT 0")
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{path}: not a usable archive ({exc})") from None
+        archive = cls.__new__(cls)
+        archive.path = path
+        archive.db = sqlite_utils.Database(conn)
+        return archive
+
+    @staticmethod
+    def _read_only_connection(path: Path) -> sqlite3.Connection:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+        conn.execute("PRAGMA query_only=1")
+        return conn
+
+    def has_table(self, name: str) -> bool:
+        return self.db[name].exists()
+
+    def site_names(self) -> list[str]:
+        """Outlets that have a row in `sites` (crawled at least once)."""
+        return [row[0] for row in self.db.execute("SELECT name FROM sites ORDER BY name")]
+
+    def languages(self) -> list[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY 1"
+        )
+        return [row[0] for row in rows]
+
+    def sites(self) -> list[dict]:
+        """Every outlet in the archive, with its `languages` as a list."""
+        rows = self.db.execute("SELECT name, title, country, languages, home FROM sites")
+        return [
+            {"name": n, "title": t, "country": c, "languages": json.loads(lang), "home": h}
+            for n, t, c, lang, h in rows
+        ]
+
+    @staticmethod
+    def _article_filter(
+        sites: Iterable[str] | None = None,
+        languages: Iterable[str] | None = None,
+        categories: Iterable[str] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> tuple[str, dict]:
+        """A WHERE clause over `articles a` (named parameters) for the filters users give.
+        `since` and `until` are days, both included, read from `published` as the outlet
+        printed it (its local date)."""
+        clauses: list[str] = []
+        params: dict = {}
+
+        def any_of(column: str, values: Iterable[str] | None, key: str) -> None:
+            values = list(values or [])
+            if values:
+                names = [f":{key}{i}" for i in range(len(values))]
+                clauses.append(f"{column} IN ({', '.join(names)})")
+                params.update({name[1:]: value for name, value in zip(names, values, strict=True)})
+
+        any_of("a.site", sites, "site")
+        any_of("a.language", languages, "language")
+        categories = list(categories or [])
+        if categories:
+            names = [f":category{i}" for i in range(len(categories))]
+            clauses.append(
+                "a.id IN (SELECT ac.article_id FROM article_categories ac JOIN categories c"
+                f" ON c.id = ac.category_id WHERE c.name IN ({', '.join(names)}))"
+            )
+            params.update({n[1:]: v for n, v in zip(names, categories, strict=True)})
+        if since is not None:
+            clauses.append("a.published >= :since")
+            params["since"] = since.isoformat()
+        if until is not None:
+            clauses.append("a.published < :until")
+            params["until"] = (until + timedelta(days=1)).isoformat()
+        return (" AND ".join(clauses) or "1"), params
+
+    def search_hits(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        mark: tuple[str, str] = ("<mark>", "</mark>"),
+        snippet_words: int = 24,
+        **filters,
+    ) -> list[dict]:
+        """Full-text hits, best first (bm25): each with the title highlighted (`headline`) and
+        a `snippet` of the body around the matched words, both marked with `mark`."""
+        where, params = self._article_filter(**filters)
+        cursor = self.db.execute(
+            "SELECT a.id, a.url, a.site, a.language, a.published, a.title,"
+            " highlight(articles_fts, 0, :open, :close) AS headline,"
+            " snippet(articles_fts, 1, :open, :close, '…', :words) AS snippet,"
+            " bm25(articles_fts) AS rank"
+            " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+            f" WHERE articles_fts MATCH :match AND {where}"
+            " ORDER BY rank LIMIT :limit",
+            {
+                **params,
+                "open": mark[0],
+                "close": mark[1],
+                "words": snippet_words,
+                "match": _fts_query(query),
+                "limit": limit,
+            },
+        )
+        columns = [d[0] for d in cursor.description]
+        hits = [dict(zip(columns, row, strict=True)) for row in cursor]
+        for hit in hits:  # a snippet may span paragraphs: one line reads better
+            hit["snippet"] = " ".join((hit["snippet"] or "").split())
+        return hits
+
+    def count_articles(self, **filters) -> int:
+        where, params = self._article_filter(**filters)
+        return self.db.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[
+            0
+        ]
+
+    def export_records(self, **filters) -> Iterator[dict]:
+        """One record per article, oldest id first, with its outlet, categories and tags;
+        read from one cursor, a row at a time, so memory stays flat on any archive size."""
+        where, params = self._article_filter(**filters)
+        cursor = self.db.conn.execute(
+            "SELECT a.id, a.url, a.site, s.title AS outlet, s.country, a.language, a.title,"
+            " a.description, a.body AS text, a.published, a.modified, a.authors, a.image,"
+            " a.word_count, a.content_hash, a.first_seen, a.last_seen,"
+            " (SELECT json_group_array(name) FROM (SELECT c.name FROM article_categories ac"
+            "   JOIN categories c ON c.id = ac.category_id WHERE ac.article_id = a.id"
+            "   ORDER BY c.name)) AS categories,"
+            " (SELECT json_group_array(name) FROM (SELECT t.name FROM article_tags j"
+            "   JOIN tags t ON t.id = j.tag_id WHERE j.article_id = a.id ORDER BY t.name)) AS tags"
+            f" FROM articles a LEFT JOIN sites s ON s.name = a.site WHERE {where}"
+            " ORDER BY a.id",
+            params,
+        )
+        columns = [d[0] for d in cursor.description]
+        for row in cursor:
+            record = dict(zip(columns, row, strict=True))
+            for key in ("authors", "categories", "tags"):
+                record[key] = json.loads(record[key] or "[]")
+            yield record
+
+    _COUNT_KEYS = {
+        "site": "a.site",
+        "language": "a.language",
+        "month": "substr(a.published, 1, 7)",
+        "day": "substr(a.published, 1, 10)",
+    }
+
+    def article_counts(self, by: str, **filters) -> dict[str, int]:
+        """Articles per outlet (`site`), `language`, `month`, `day` or `category` (by name,
+        across outlets), in key order; undated articles have no month or day."""
+        where, params = self._article_filter(**filters)
+        if by == "category":
+            sql = (
+                "SELECT c.name, count(DISTINCT ac.article_id) FROM article_categories ac"
+                " JOIN categories c ON c.id = ac.category_id"
+                f" JOIN articles a ON a.id = ac.article_id WHERE {where} GROUP BY c.name"
+            )
+        else:
+            key = self._COUNT_KEYS[by]
+            sql = (
+                f"SELECT {key} AS k, count(*) FROM articles a WHERE {where} AND k IS NOT NULL"
+                " GROUP BY k"
+            )
+        return dict(sorted(self.db.execute(sql, params).fetchall()))
+
+    def articles_per_day(self, **filters) -> list[tuple[str, str, int]]:
+        """(day, outlet, articles) for every day an outlet published, by day."""
+        where, params = self._article_filter(**filters)
+        rows = self.db.execute(
+            "SELECT substr(a.published, 1, 10) AS day, a.site, count(*) FROM articles a"
+            f" WHERE {where} AND day IS NOT NULL GROUP BY day, a.site ORDER BY day, a.site",
+            params,
+        )
+        return rows.fetchall()
+
+    def date_range(self, **filters) -> tuple[str | None, str | None]:
+        """The first and last `published` of the articles (as the outlets printed them)."""
+        where, params = self._article_filter(**filters)
+        row = self.db.execute(
+            f"SELECT min(a.published), max(a.published) FROM articles a WHERE {where}", params
+        ).fetchone()
+        return row[0], row[1]
+
+    def count_responses(self, sites: Iterable[str] | None = None) -> int:
+        """Stored raw responses (of these outlets)."""
+        where, params = self._article_filter(sites=sites)
+        return self.db.execute(
+            f"SELECT count(*) FROM responses a WHERE {where}", params
+        ).fetchone()[0]
+
+    def site_summary(self) -> list[dict]:
+        """Per outlet: its title, articles, first and last date."""
+        rows = self.db.execute(
+            "SELECT s.name, s.title, count(a.id), min(a.published), max(a.published)"
+            " FROM sites s LEFT JOIN articles a ON a.site = s.name GROUP BY s.name ORDER BY s.name"
+        )
+        return [
+            {"site": n, "title": t, "articles": c, "first": f, "last": la}
+            for n, t, c, f, la in rows
+        ]
+
+    # The SQL that datasette runs for `caucasus-crawler serve` (see caucasus_crawler/serve.py
+    # and datasette_plugin.py). `fts_words()` is `_fts_query` as an SQL function.
+    DATASETTE_QUERIES: dict[str, str] = {
+        "latest_per_outlet": """
+            SELECT a.site, a.published, a.language, a.title, a.url, a.id
+            FROM sites s JOIN articles a ON a.id IN (
+                SELECT b.id FROM articles b WHERE b.site = s.name
+                ORDER BY b.published DESC LIMIT 10)
+            ORDER BY a.site, a.published DESC
+        """,
+        "articles_in_category": """
+            SELECT a.published, a.site, c.name AS category, a.language, a.title, a.url, a.id
+            FROM categories c
+            JOIN article_categories ac ON ac.category_id = c.id
+            JOIN articles a ON a.id = ac.article_id
+            WHERE c.name = :category
+            ORDER BY a.published DESC
+        """,
+        "search": """
+            SELECT a.published, a.site, a.language,
+                highlight(articles_fts, 0, '<mark>', '</mark>') AS headline,
+                snippet(articles_fts, 1, '<mark>', '</mark>', '…', 24) AS snippet,
+                a.url, a.id
+            FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+            WHERE articles_fts MATCH fts_words(:q)
+            ORDER BY bm25(articles_fts) LIMIT 100
+        """,
+        "duplicates_of_article": """
+            SELECT p.url AS duplicate_url, p.reason, p.fetched, p.http_status,
+                a.id AS article_id, a.title, a.url AS archived_url
+            FROM pages p JOIN articles a ON a.id = p.article_id
+            WHERE p.outcome = 'duplicate'
+                AND (:article = '' OR a.id = :article OR a.url = :article)
+            ORDER BY p.fetched DESC
+        """,
+    }
+    # Only once `article_revisions` exists (issue 5): earlier versions of an article.
+    DATASETTE_REVISIONS_QUERY = """
+        SELECT r.*, a.url, a.title AS current_title
+        FROM article_revisions r JOIN articles a ON a.id = r.article_id
+        WHERE a.id = :article OR a.url = :article
+        ORDER BY r.rowid DESC
+    """
+    # One article for its datasette page: the row, then its categories, tags and editions.
+    DATASETTE_ARTICLE = """
+        SELECT a.*, s.title AS outlet FROM articles a LEFT JOIN sites s ON s.name = a.site
+        WHERE a.id = :id
+    """
+    DATASETTE_ARTICLE_LINKS = """
+        SELECT 'categories' AS kind, c.name, c.url FROM article_categories j
+            JOIN categories c ON c.id = j.category_id WHERE j.article_id = :id
+        UNION ALL
+        SELECT 'tags', t.name, t.url FROM article_tags j
+            JOIN tags t ON t.id = j.tag_id WHERE j.article_id = :id
+        UNION ALL
+        SELECT 'translations', t.language, t.url FROM translations t WHERE t.article_id = :id
+        ORDER BY 1, 2
+    """
+
+    @staticmethod
+    def datasette_category_facet(inner_sql: str, limit: int) -> str:
+        """Articles per category name among the rows of a datasette table query."""
+        return (
+            "SELECT c.name AS value, count(DISTINCT ac.article_id) AS count"
+            " FROM article_categories ac JOIN categories c ON c.id = ac.category_id"
+            f" WHERE ac.article_id IN (SELECT id FROM ({inner_sql}))"
+            f" GROUP BY c.name ORDER BY count DESC, value LIMIT {int(limit)}"
+        )
+
+    @staticmethod
+    def datasette_month_facet(inner_sql: str, column: str, limit: int) -> str:
+        """Rows per month (`YYYY-MM` of an ISO date column), newest month first."""
+        return (
+            f"SELECT substr({column}, 1, 7) AS value, count(*) AS count FROM ({inner_sql})"
+            f" WHERE {column} IS NOT NULL GROUP BY value ORDER BY value DESC LIMIT {int(limit)}"
+        )
+
+    @staticmethod
+    def datasette_category_filter(param: str) -> str:
+        """The WHERE clause of datasette's `?_category=NAME` (articles in that category)."""
+        return (
+            "id IN (SELECT ac.article_id FROM article_categories ac JOIN categories c"
+            f" ON c.id = ac.category_id WHERE c.name = :{param})"
+        )
 
 
 def _links(article: Article) -> tuple:

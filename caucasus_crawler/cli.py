@@ -9,8 +9,11 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
+import sqlite3
 import sys
 import time
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -38,6 +41,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if args.url and len(names) != 1:
         raise UserError("--url needs exactly one outlet, e.g. `crawl civil_ge --url URL`")
     _assignments(args.set)  # checked before anything starts
+    _check_writable(args.db)
 
     mirror = None
     address = args.mirror
@@ -61,6 +65,22 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             mirror.stop()
     _print_summary(run, args.db, time.monotonic() - started)
     return 0
+
+
+def _check_writable(db: Path) -> None:
+    """One clear line, before a crawl starts, when the archive cannot be written there."""
+    if db.is_dir():
+        raise UserError(f"--db {db}: is a directory; name the file, e.g. {db / 'archive.db'}")
+    if db.exists():
+        if not os.access(db, os.W_OK):
+            raise UserError(f"--db {db}: the archive file is not writable")
+        return
+    parent = db.parent
+    if not parent.is_dir():
+        what = "is not a directory" if parent.exists() else "does not exist"
+        raise UserError(f"--db {db}: cannot create the archive: {parent} {what}")
+    if not os.access(parent, os.W_OK):
+        raise UserError(f"--db {db}: cannot create the archive: {parent} is not writable")
 
 
 def _run_spiders(names: list[str], args: argparse.Namespace, run_id: int, address: str | None):
@@ -125,18 +145,28 @@ def cmd_sites(args: argparse.Namespace) -> int:
 
 
 # -- extract -------------------------------------------------------------------------------------
+MAX_PAGE_BYTES = 50 * 1024 * 1024  # a saved page larger than this is not a news page
+
+
 def _read_page(path: Path) -> bytes:
+    """A saved page's bytes (gunzipped), refused when it is huge or binary."""
+    too_big = f"{path}: over {MAX_PAGE_BYTES // 1024 // 1024} MB, too large for a saved page"
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(MAX_PAGE_BYTES + 1)
+        if data[:2] == b"\x1f\x8b":
+            with gzip.open(path, "rb") as file:  # read up to the cap: a gzip bomb stops there
+                data = file.read(MAX_PAGE_BYTES + 1)
     except IsADirectoryError:
         raise UserError(f"{path}: is a directory, not a saved page") from None
+    except (gzip.BadGzipFile, EOFError, zlib.error) as exc:
+        raise UserError(f"{path}: broken gzip file: {exc}") from None
     except OSError as exc:
-        raise UserError(f"{path}: cannot read: {exc.strerror}") from None
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise UserError(f"{path}: broken gzip file: {exc}") from None
+        raise UserError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(data) > MAX_PAGE_BYTES:
+        raise UserError(too_big + (" once gunzipped" if path.suffix == ".gz" else ""))
+    if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UserError(f"{path}: binary data, not a saved HTML page")
     return data
 
 
@@ -213,11 +243,168 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     return 0
 
 
-# -- the parser ----------------------------------------------------------------------------------
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog=PROG, description="A crawl archive of South Caucasus news."
+# -- schedule ----------------------------------------------------------------------------------
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from caucasus_crawler.schedule import ScheduleError, Scheduler, configure_logging
+
+    profiles = _profiles(args)
+    unknown = [name for name in args.sites if name not in profiles]
+    if unknown:
+        raise UserError(f"no outlet named {', '.join(unknown)}; `{PROG} sites` lists them")
+    if args.max_parallel < 1:
+        raise UserError(f"--max-parallel must be at least 1, not {args.max_parallel}")
+    _assignments(args.set)  # checked here, not in every crawl
+    scheduler = Scheduler(
+        db=args.db,
+        profiles=profiles,
+        sites=args.sites or sorted(profiles),
+        profile_dirs=args.profiles or [],
+        mirror=args.mirror,
+        settings=args.set or [],
+        max_parallel=args.max_parallel,
+        scrapyd=args.scrapyd,
+        grace=args.grace,
     )
+    try:
+        configure_logging(args.log)
+        if args.scrapyd:
+            scheduler.check_scrapyd()
+        return scheduler.run_once() if args.once else scheduler.serve()
+    except ScheduleError as exc:
+        raise UserError(str(exc)) from None
+
+
+# -- search, export, stats, serve -----------------------------------------------------------------
+def _day(value: str | None, option: str):
+    """A YYYY-MM-DD option as a date, or one line saying what is wrong."""
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{option} {value!r}: give a day as YYYY-MM-DD, e.g. 2024-09-04") from None
+
+
+def _filters(args: argparse.Namespace, archive: Archive):
+    """The article filters of `search` and `export`, checked against what the archive holds."""
+    from caucasus_crawler.export import Filters
+
+    for option, asked, holding in (
+        ("--site", args.site, archive.site_names),
+        ("--language", args.language, archive.languages),  # a scan: only when asked
+    ):
+        held = holding() if asked else []
+        unknown = [value for value in asked or [] if value not in held]
+        if unknown:
+            raise UserError(
+                f"{option} {', '.join(unknown)}: not in {archive.path}, which has "
+                f"{', '.join(held) or 'nothing yet'}"
+            )
+    return Filters(
+        sites=args.site,
+        languages=args.language,
+        categories=getattr(args, "category", None),
+        since=_day(args.since, "--since"),
+        until=_day(getattr(args, "until", None), "--until"),
+    )
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    if not args.query.split():
+        raise UserError("give words to search for, e.g. `search Kaladze`")
+    if args.limit < 1:
+        raise UserError(f"--limit {args.limit}: give a number of hits of 1 or more")
+    with Archive.open_read_only(args.db) as archive:
+        filters = _filters(args, archive)
+        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        mark = ("<mark>", "</mark>") if args.json else ("\x1b[1;33m", "\x1b[0m") if color else "[]"
+        hits = archive.search_hits(
+            args.query, limit=args.limit, mark=tuple(mark), **filters.as_kwargs()
+        )
+    if args.json:
+        print(json.dumps(hits, ensure_ascii=False, indent=2))
+        return 0
+    if not hits:
+        print(f"No article matches {args.query!r}.")
+        return 0
+    for number, hit in enumerate(hits, start=1):
+        day = (hit["published"] or "undated")[:10]
+        print(f"{number:>2}. {hit['headline']}")
+        print(f"    {hit['site']} · {day} · {hit['language'] or '?'} · {hit['url']}")
+        print(f"    {hit['snippet']}")
+    return 0
+
+
+EXPORT_SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet", ".warc": "warc"}
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from caucasus_crawler.export import export, human_size
+
+    fmt = args.format or EXPORT_SUFFIXES.get(Path(args.output.name.removesuffix(".gz")).suffix)
+    if fmt is None:
+        raise UserError(f"-o {args.output}: say which --format (jsonl, csv, parquet or warc)")
+    if fmt == "warc" and (args.language or args.category or args.since or args.until):
+        raise UserError("--format warc exports raw responses: it takes --site only")
+    if args.output.is_dir():
+        raise UserError(f"-o {args.output}: is a directory; name the file to write")
+    started = time.monotonic()
+    with Archive.open_read_only(args.db) as archive:
+        try:
+            result = export(archive, fmt, args.output, _filters(args, archive))
+        except OSError as exc:
+            raise UserError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    unit = "response" if fmt == "warc" else "article"
+    print(
+        f"Exported {result.records:,} {unit}(s) to {result.path} ({fmt}, "
+        f"{human_size(result.bytes)}) in {time.monotonic() - started:.1f} s"
+    )
+    if result.card is not None:
+        print(f"  dataset card  {result.card}")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from caucasus_crawler import stats
+
+    with Archive.open_read_only(args.db) as archive:
+        counts = stats.collect(archive)
+        if args.plot:
+            try:
+                days = stats.plot(archive, args.plot)
+            except (OSError, ValueError) as exc:
+                raise UserError(f"--plot {args.plot}: cannot write the chart: {exc}") from None
+    if args.json:
+        print(json.dumps(counts, ensure_ascii=False, indent=2))
+    else:
+        print(stats.render(counts))
+    if args.plot:
+        print(f"Chart of articles per day per outlet ({days} days): {args.plot}", file=sys.stderr)
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from caucasus_crawler.serve import serve
+
+    if not 0 < args.port < 65536:
+        raise UserError(f"--port {args.port}: give a port from 1 to 65535")
+    Archive.open_read_only(args.db).close()  # one clear line if it is missing or broken
+    serve(args.db, host=args.host, port=args.port)
+    return 0
+
+
+# -- the parser ----------------------------------------------------------------------------------
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a mistake in the arguments reported as one line (not usage + error)."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="A crawl archive of South Caucasus news.")
     parser.add_argument(
         "--profiles",
         action="append",
@@ -281,12 +468,76 @@ def build_parser() -> argparse.ArgumentParser:
     again.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help="archive file")
     again.set_defaults(func=cmd_reextract)
 
+    every = commands.add_parser(
+        "schedule", help="launch the crawls that are due, as a service (or --once, for cron)"
+    )
+    every.add_argument("sites", nargs="*", metavar="SITE", help="outlets (default: all)")
+    every.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help="archive file")
+    every.add_argument("--log", type=Path, metavar="FILE", help="log file (default: stderr)")
+    every.add_argument(
+        "--once", action="store_true", help="launch what is due, wait for it, exit (for cron)"
+    )
+    every.add_argument(
+        "--max-parallel", type=int, default=2, metavar="N", help="crawls at once (default 2)"
+    )
+    every.add_argument(
+        "--scrapyd", metavar="URL", help="send the crawls to this Scrapyd server instead"
+    )
+    every.add_argument("--mirror", metavar="HOST:PORT", help="crawls read this mirror")
+    every.add_argument(
+        "--set",
+        action="append",
+        metavar="NAME=VALUE",
+        help="a Scrapy setting for every crawl (repeatable)",
+    )
+    every.add_argument(
+        "--grace",
+        type=float,
+        default=120.0,
+        metavar="SECONDS",
+        help="on SIGTERM, how long running crawls may take to close (default 120)",
+    )
+    every.set_defaults(func=cmd_schedule)
+
     extract = commands.add_parser("extract", help="extract articles from saved HTML pages")
     extract.add_argument("files", nargs="+", metavar="FILE", help="saved pages (.html or .html.gz)")
     extract.add_argument("--url", help="the page's URL (for one file)")
     extract.add_argument("--site", help="the outlet profile to use (default: from the URL)")
     extract.add_argument("--format", choices=["json", "text"], default="json")
     extract.set_defaults(func=cmd_extract)
+    db_help = f"archive file (default {DEFAULT_PATH})"
+    search = commands.add_parser("search", help="full-text search of the archive, best first")
+    search.add_argument("query", metavar="QUERY", help="words to find (all of them)")
+    search.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help=db_help)
+    search.add_argument("--site", action="append", help="only this outlet (repeatable)")
+    search.add_argument("--language", action="append", help="only this language (repeatable)")
+    search.add_argument("--since", metavar="DATE", help="published on or after YYYY-MM-DD")
+    search.add_argument("--limit", type=int, default=20, help="hits to show (default 20)")
+    search.add_argument("--json", action="store_true", help="as a JSON array")
+    search.set_defaults(func=cmd_search)
+
+    export = commands.add_parser("export", help="export articles as a dataset, or WARC")
+    export.add_argument("--format", choices=["jsonl", "csv", "parquet", "warc"])
+    export.add_argument("-o", "--output", type=Path, required=True, metavar="PATH")
+    export.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help=db_help)
+    export.add_argument("--site", action="append", help="only this outlet (repeatable)")
+    export.add_argument("--language", action="append", help="only this language (repeatable)")
+    export.add_argument("--category", action="append", help="only this category (repeatable)")
+    export.add_argument("--since", metavar="DATE", help="published on or after YYYY-MM-DD")
+    export.add_argument("--until", metavar="DATE", help="published on or before YYYY-MM-DD")
+    export.set_defaults(func=cmd_export)
+
+    stats = commands.add_parser("stats", help="articles per outlet, language and month")
+    stats.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help=db_help)
+    stats.add_argument("--plot", type=Path, metavar="FILE.png", help="chart articles per day")
+    stats.add_argument("--json", action="store_true", help="as a JSON object")
+    stats.set_defaults(func=cmd_stats)
+
+    serve = commands.add_parser("serve", help="browse and search the archive in datasette")
+    serve.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help=db_help)
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+    serve.set_defaults(func=cmd_serve)
     return parser
 
 
@@ -297,9 +548,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, ProfileError, ArchiveError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
+    except sqlite3.DatabaseError as exc:  # damage found past the checks made on opening
+        db = getattr(args, "db", None) or "the archive"
+        print(f"{PROG}: {db}: the archive is damaged ({exc}); "
+              f"`sqlite3 {db} .recover` saves what is left", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `caucasus-crawler search ... | head`: the reader has had enough
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

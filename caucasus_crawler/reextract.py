@@ -17,6 +17,7 @@ from caucasus_crawler.charsets import decode_page
 from caucasus_crawler.extract import NotAnArticle, extract_article
 from caucasus_crawler.pipelines import normalise_article
 from caucasus_crawler.profiles import Profile
+from caucasus_crawler.progress import Progress
 
 logger = logging.getLogger(__name__)
 
@@ -46,8 +47,13 @@ def reextract(
 ) -> ReextractReport:
     report = ReextractReport()
     # Two connections: the reader's snapshot (WAL) is not disturbed by the writer's updates.
-    with Archive(db_path, create=False) as reader, Archive(db_path) as writer:
+    with (
+        Archive(db_path, create=False) as reader,
+        Archive(db_path) as writer,
+        Progress("re-extracting", unit="page") as progress,
+    ):
         for response in reader.responses(sites):
+            progress.update()
             report.pages += 1
             profile = profiles.get(response["site"])
             if profile is None:

@@ -55,6 +55,10 @@ RETRY_AFTER_MAX = 120.0  # a longer Retry-After is cut to this (and noted in the
 TELNETCONSOLE_ENABLED = False
 
 # -- the pipeline: normalise -> deduplicate -> store ------------------------------------------
+# A progress bar on a terminal; a line every PROGRESS_INTERVAL seconds in a log.
+EXTENSIONS = {"caucasus_crawler.progress.CrawlProgress": 500}
+PROGRESS_INTERVAL = 10
+
 ITEM_PIPELINES = {
     "caucasus_crawler.pipelines.NormalisePipeline": 100,
     "caucasus_crawler.pipelines.DeduplicatePipeline": 200,

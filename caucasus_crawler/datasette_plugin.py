@@ -1,0 +1,271 @@
+"""The datasette plugin behind `caucasus-crawler serve` (registered by caucasus_crawler.serve).
+
+What it adds to datasette for an archive:
+- facets by category (`_facet_category`; articles reach categories through a join table)
+  and by month (`_facet_month`), and the `?_category=NAME` filter that their links use;
+- canned queries, `article_revisions` included only once that table exists;
+- `fts_words()`, so that the canned search quotes what visitors type instead of reading it
+  as FTS5 syntax;
+- `<mark>` in search headlines and snippets shown as highlights, not as escaped text;
+- an article's page as a readable article (see templates/row.html);
+- no permission to write, whatever datasette version runs it.
+
+Its SQL is in caucasus_crawler/archive.py, like the rest of the project's.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from datasette import hookimpl
+from datasette.database import QueryInterrupted
+from datasette.facets import Facet
+from datasette.filters import FilterArguments
+from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from markupsafe import Markup, escape
+
+from caucasus_crawler.archive import Archive, _fts_query
+
+ARTICLES = "articles"
+MARKED_COLUMNS = {"headline", "snippet"}
+WRITE_ACTIONS = {
+    "insert-row",
+    "delete-row",
+    "update-row",
+    "create-table",
+    "alter-table",
+    "drop-table",
+    "upsert-row",
+}
+
+
+def paragraphs(body: str | None) -> list[str]:
+    """An article body's paragraphs (the archive separates them by a blank line)."""
+    return [p.strip() for p in (body or "").split("\n\n") if p.strip()]
+
+
+def _marked(value: str) -> Markup:
+    """Escape a value but keep the <mark> tags that SQLite's highlight()/snippet() put in."""
+    html = str(escape(value))
+    return Markup(html.replace("&lt;mark&gt;", "<mark>").replace("&lt;/mark&gt;", "</mark>"))
+
+
+class CategoryFacet(Facet):
+    """Articles per category name, across outlets (`_facet_category=category`); a value
+    selects `?_category=NAME` (see filters_from_request)."""
+
+    type = "category"
+    label = "via article_categories"  # shown as "category (via article_categories)"
+    arg = "_category"
+
+    def _selected(self, value: str) -> bool:
+        return (self.arg, value) in self.get_querystring_pairs()
+
+    def _toggle(self, value: str) -> str:
+        if self._selected(value):
+            path = path_with_removed_args(self.request, {self.arg: value})
+        else:
+            path = path_with_added_args(self.request, {self.arg: value})
+        return self.ds.absolute_url(self.request, self.ds.urls.path(path))
+
+    async def facet_results(self):
+        results, timed_out = [], []
+        if self.table != ARTICLES:  # only articles have categories
+            return results, timed_out
+        size = self.get_facet_size()
+        for source_and_config in self.get_configs():
+            config = source_and_config["config"]
+            column = config.get("column") or config["simple"]
+            try:
+                rows = await self.ds.execute(
+                    self.database,
+                    Archive.datasette_category_facet(self.sql, size + 1),
+                    self.params,
+                    truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )
+            except QueryInterrupted:
+                timed_out.append(column)
+                continue
+            results.append(
+                {
+                    "name": self.type,
+                    "type": self.label,
+                    "hideable": source_and_config["source"] != "metadata",
+                    "toggle_url": self.ds.urls.path(
+                        path_with_removed_args(self.request, {f"_facet_{self.type}": column})
+                    ),
+                    "results": [
+                        {
+                            "value": row["value"],
+                            "label": row["value"],
+                            "count": row["count"],
+                            "toggle_url": self._toggle(str(row["value"])),
+                            "selected": self._selected(str(row["value"])),
+                        }
+                        for row in rows.rows[:size]
+                    ],
+                    "truncated": len(rows) > size,
+                }
+            )
+        return results, timed_out
+
+
+class MonthFacet(Facet):
+    """Rows per month of a date column (`_facet_month=published`), newest first; a value
+    selects `?published__startswith=YYYY-MM`."""
+
+    type = "month"
+
+    async def facet_results(self):
+        results, timed_out = [], []
+        size = self.get_facet_size()
+        pairs = self.get_querystring_pairs()
+        for source_and_config in self.get_configs():
+            config = source_and_config["config"]
+            column = config.get("column") or config["simple"]
+            arg = f"{column}__startswith"
+            try:
+                rows = await self.ds.execute(
+                    self.database,
+                    Archive.datasette_month_facet(self.sql, escape_sqlite(column), size + 1),
+                    self.params,
+                    truncate=False,
+                    custom_time_limit=self.ds.setting("facet_time_limit_ms"),
+                )
+            except QueryInterrupted:
+                timed_out.append(column)
+                continue
+            values = []
+            for row in rows.rows[:size]:
+                selected = (arg, row["value"]) in pairs
+                change = path_with_removed_args if selected else path_with_added_args
+                path = change(self.request, {arg: row["value"]})
+                values.append(
+                    {
+                        "value": row["value"],
+                        "label": row["value"],
+                        "count": row["count"],
+                        "toggle_url": self.ds.absolute_url(self.request, self.ds.urls.path(path)),
+                        "selected": selected,
+                    }
+                )
+            results.append(
+                {
+                    "name": column,  # shown as "published (month)"
+                    "type": self.type,
+                    "hideable": source_and_config["source"] != "metadata",
+                    "toggle_url": self.ds.urls.path(
+                        path_with_removed_args(self.request, {"_facet_month": column})
+                    ),
+                    "results": values,
+                    "truncated": len(rows) > size,
+                }
+            )
+        return results, timed_out
+
+
+@hookimpl(trylast=True)  # after datasette's own: outlet and language facets come first
+def register_facet_classes():
+    return [CategoryFacet, MonthFacet]
+
+
+@hookimpl
+def filters_from_request(request, database, table, datasette):
+    """`?_category=NAME` (repeatable: all of them) on the articles table."""
+    if table != ARTICLES:
+        return None
+    names = request.args.getlist("_category")
+    if not names:
+        return None
+    clauses, params = [], {}
+    for i, name in enumerate(names):
+        key = f"_category_{i}"
+        clauses.append(Archive.datasette_category_filter(key))
+        params[key] = name
+    return FilterArguments(clauses, params, [f'in category "{name}"' for name in names])
+
+
+@hookimpl
+def prepare_connection(conn):
+    conn.create_function("fts_words", 1, lambda text: _fts_query(text or "") or '""')
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """In query results: highlights kept, and headlines and titles link to the article's
+    page when the row has the article's `id`."""
+    if table is not None or not isinstance(value, str):
+        return None
+    if column in MARKED_COLUMNS:
+        html = _marked(value)
+    elif column == "title":
+        html = escape(value)
+    else:
+        return None
+    keys = row.keys() if hasattr(row, "keys") else []
+    if column != "snippet" and "id" in keys and isinstance(row["id"], int):
+        href = datasette.urls.row(database, ARTICLES, str(row["id"]))
+        return Markup(f'<a href="{escape(href)}">{html}</a>')
+    return html
+
+
+@hookimpl
+def canned_queries(datasette, database):
+    async def queries() -> dict:
+        db = datasette.get_database(database)
+        if not await db.table_exists(ARTICLES):
+            return {}
+        found = {}
+        if await db.table_exists("article_revisions"):
+            if "article_id" in await db.table_columns("article_revisions"):
+                found["revisions_of_article"] = {
+                    "title": "Revisions of an article",
+                    "description": "Earlier versions of an article (its id or URL), newest first.",
+                    "sql": Archive.DATASETTE_REVISIONS_QUERY,
+                }
+        return found
+
+    return queries
+
+
+@hookimpl
+def extra_template_vars(view_name, table, database, request, datasette):
+    """On an article's page: the article, its categories, tags and other editions."""
+    if view_name != "row" or table != ARTICLES or request is None:
+        return {}
+
+    async def article() -> dict:
+        try:
+            article_id = int(request.url_vars["pks"])
+        except (KeyError, ValueError):
+            return {}
+        db = datasette.get_database(database)
+        rows = (await db.execute(Archive.DATASETTE_ARTICLE, {"id": article_id})).rows
+        if not rows:
+            return {}
+        row = dict(rows[0])
+        links: dict[str, list[dict]] = {"categories": [], "tags": [], "translations": []}
+        found = await db.execute(Archive.DATASETTE_ARTICLE_LINKS, {"id": article_id})
+        for kind, name, url in found.rows:
+            links[kind].append({"name": name, "url": url})
+        table_url = datasette.urls.table(database, ARTICLES)
+        for category in links["categories"]:
+            category["archive_url"] = f"{table_url}?{urlencode({'_category': category['name']})}"
+        return {
+            "cc_article": {
+                **row,
+                "paragraphs": paragraphs(row["body"]),
+                **links,
+            }
+        }
+
+    return article
+
+
+@hookimpl
+def permission_allowed(action):
+    """Visitors read; nobody writes through the server."""
+    if action in WRITE_ACTIONS:
+        return False
+    return None

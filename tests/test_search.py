@@ -1,0 +1,141 @@
+"""The archive from the terminal: `caucasus-crawler search` and `caucasus-crawler stats`,
+over the archive of a real demo crawl."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import REFERENCE_TITLE, run_cli
+
+from caucasus_crawler.archive import Archive
+
+REFERENCE_URL = "https://civil.ge/archives/626112"
+DEMO_OUTLETS = ("civil_ge", "news_am", "report_az")  # three outlets keep the crawl short
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("search") / "archive.db"
+    run_cli("crawl", *DEMO_OUTLETS, "--demo", "--db", str(path))
+    return path
+
+
+def search(db: Path, *args: str) -> list[dict]:
+    return json.loads(run_cli("search", *args, "--db", str(db), "--json").stdout)
+
+
+def test_search_prints_outlet_date_title_and_a_highlighted_snippet(db):
+    out = run_cli("search", "Kaladze", "--db", str(db)).stdout.splitlines()
+    assert (
+        out[0]
+        == " 1. Mayor [Kaladze]: GD Welcomes Moscow’s Offer to Aid Ties with Occupied Territories"
+    )
+    assert out[1] == f"    civil_ge · 2024-09-04 · en · {REFERENCE_URL}"
+    assert out[2].startswith("    Tbilisi Mayor and GD Secretary General Kakha [Kaladze] reported")
+    assert "\x1b[" not in "\n".join(out)  # no colours when stdout is not a terminal
+
+
+def test_search_json_is_ranked_by_bm25(db):
+    hits = search(db, "Tskhinvali non-aggression")
+    assert [hit["url"] for hit in hits] == [REFERENCE_URL]
+    assert hits[0]["title"] == REFERENCE_TITLE
+    assert "<mark>non-aggression</mark>" in hits[0]["snippet"]
+    assert set(hits[0]) >= {"id", "url", "site", "language", "published", "title", "headline"}
+    several = search(db, "Georgia")
+    assert len(several) > 2
+    ranks = [hit["rank"] for hit in several]
+    assert ranks == sorted(ranks)  # bm25: lower is better
+    with Archive.open_read_only(db) as archive:
+        assert [hit["url"] for hit in several] == [hit["url"] for hit in archive.search("Georgia")]
+
+
+def test_search_finds_georgian_armenian_and_russian_words(db):
+    assert [hit["url"] for hit in search(db, "ღვინის")] == ["https://civil.ge/ka/archives/624152"]
+    with Archive.open_read_only(db) as archive:
+        hy = next(a for a in archive.export_records(languages=["hy"]))
+        ru = next(a for a in archive.export_records(languages=["ru"]))
+    for article in (hy, ru):
+        word = max(article["title"].split(), key=len).strip("«»“”,.:")
+        assert article["url"] in [hit["url"] for hit in search(db, word)]
+
+
+def test_search_filters_by_outlet_language_and_date(db):
+    everything = search(db, "the", "--limit", "100")
+    assert len({hit["site"] for hit in everything}) == 3
+    by_site = search(db, "the", "--site", "news_am", "--limit", "100")
+    assert by_site and {hit["site"] for hit in by_site} == {"news_am"}
+    assert len(by_site) == sum(1 for hit in everything if hit["site"] == "news_am")
+    by_language = search(db, "the", "--language", "en", "--site", "civil_ge")
+    assert by_language and {(h["site"], h["language"]) for h in by_language} == {("civil_ge", "en")}
+    since = search(db, "the", "--since", "2025-06-01", "--limit", "100")
+    assert since and all(hit["published"] >= "2025-06-01" for hit in since)
+    assert len(since) == sum(1 for h in everything if (h["published"] or "") >= "2025-06-01")
+    assert len(search(db, "the", "--limit", "2")) == 2
+
+
+def test_search_without_a_hit_says_so(db):
+    result = run_cli("search", "Zqxwvbn", "--db", str(db))
+    assert result.stdout.strip() == "No article matches 'Zqxwvbn'."
+    assert search(db, "Zqxwvbn") == []
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["   "], "give words to search for, e.g. `search Kaladze`"),
+        (["x", "--site", "nowhere_ge"], "--site nowhere_ge: not in"),
+        (["x", "--language", "de"], "--language de: not in"),
+        (["x", "--since", "2024-13-01"], "--since '2024-13-01': give a day as YYYY-MM-DD"),
+        (["x", "--limit", "0"], "--limit 0: give a number of hits of 1 or more"),
+    ],
+)
+def test_search_mistakes_are_one_line(db, args, message):
+    result = run_cli("search", *args, "--db", str(db), check=False)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in result.stderr
+
+
+def test_search_of_a_missing_archive(tmp_path):
+    result = run_cli("search", "x", "--db", str(tmp_path / "none.db"), check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"caucasus-crawler: {tmp_path / 'none.db'}: no such archive; run a crawl first"
+    )
+
+
+# -- stats ---------------------------------------------------------------------------------------
+def test_stats_counts_per_outlet_language_and_month(db):
+    out = run_cli("stats", "--db", str(db)).stdout
+    with Archive.open_read_only(db) as archive:
+        total = archive.count_articles()
+        sites = archive.article_counts("site")
+        languages = archive.article_counts("language")
+        months = archive.article_counts("month")
+    lines = out.splitlines()
+    assert lines[0].startswith(f"{db}: {total:,} articles from 3 outlet(s), published 20")
+    rows = {line.split()[0]: line.split() for line in lines[1:] if line.strip()}
+    for site, n in sites.items():
+        assert int(rows[site][-3]) == n
+    for language, n in languages.items():
+        assert rows[language][1] == str(n)
+    for month, n in months.items():
+        assert rows[month][1] == str(n) and rows[month][2].startswith("▇")
+    stats = json.loads(run_cli("stats", "--db", str(db), "--json").stdout)
+    assert stats["articles"] == total and stats["languages"] == languages
+    assert stats["months"] == months
+    assert {o["site"]: o["articles"] for o in stats["outlets"]} == sites
+
+
+def test_stats_plots_articles_per_day_per_outlet(db, tmp_path):
+    chart = tmp_path / "per-day.png"
+    result = run_cli("stats", "--db", str(db), "--plot", str(chart))
+    data = chart.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")) == (1200, 500)
+    assert len(data) > 20_000
+    assert "Chart of articles per day per outlet" in result.stderr and str(chart) in result.stderr
+    bad = run_cli("stats", "--db", str(db), "--plot", str(tmp_path / "x.nope"), check=False)
+    assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1

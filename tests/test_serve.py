@@ -1,0 +1,341 @@
+"""`caucasus-crawler serve`: a real datasette server on a free port over a demo crawl's archive,
+read through its JSON API and rendered by a headless Chromium."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from conftest import REFERENCE_TITLE, REPO, run_cli
+from lxml import html as lxml_html
+
+from caucasus_crawler.archive import Archive
+from caucasus_crawler.serve import TABLES, build_datasette
+
+REFERENCE_URL = "https://civil.ge/archives/626112"
+DEMO_OUTLETS = ("civil_ge", "news_am", "report_az")  # three outlets keep the crawl short
+ARTIFACTS = REPO / "test-artifacts"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+needs_chromium = pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="no chromium here: install Debian's (apt-get install chromium), as .ci/run does",
+)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("serve") / "archive.db"
+    run_cli("crawl", *DEMO_OUTLETS, "--demo", "--db", str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(db):
+    """`caucasus-crawler serve --db DB --port P` in its own process; its base URL."""
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "caucasus_crawler.cli",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/-/versions.json", timeout=5):
+                break
+        except OSError:
+            if process.poll() is not None:
+                error = process.stderr.read()
+                raise AssertionError(f"serve exited {process.returncode}: {error}") from None
+            if time.monotonic() > deadline:
+                process.kill()
+                raise
+            time.sleep(0.2)
+    yield base, port
+    process.terminate()
+    process.wait(timeout=10)
+
+
+def get_json(url: str):
+    with urllib.request.urlopen(url, timeout=30) as response:
+        return json.load(response)
+
+
+def test_the_json_api_search_finds_the_reference_article(server):
+    base, _ = server
+    hits = get_json(f"{base}/archive/articles.json?_search=Kaladze&_shape=array")
+    assert [hit["title"] for hit in hits] == [REFERENCE_TITLE]
+    assert hits[0]["url"] == REFERENCE_URL and hits[0]["site"] == "civil_ge"
+
+
+def test_the_canned_search_ranks_and_highlights(server):
+    base, _ = server
+    hits = get_json(f"{base}/archive/search.json?q=Tskhinvali+non-aggression&_shape=array")
+    assert [hit["url"] for hit in hits] == [REFERENCE_URL]
+    assert "<mark>non-aggression</mark>" in hits[0]["snippet"]
+    # what a visitor types is never read as FTS5 syntax: a stray quote, a star, a lone dash
+    odd = get_json(f'{base}/archive/search.json?q="Kaladze+OR+Zqxwv&_shape=array')
+    assert odd == []  # every word must match: OR is a word here, not an operator
+    odd = get_json(f'{base}/archive/search.json?q="Kaladze+-+*&_shape=array')
+    assert [hit["url"] for hit in odd] == [REFERENCE_URL]
+
+
+def test_facet_counts_match_the_archive(server, db):
+    base, _ = server
+    data = get_json(f"{base}/archive/articles.json?_size=0&_facet_size=max")
+    facets = {
+        name: {row["value"]: row["count"] for row in facet["results"]}
+        for name, facet in data["facet_results"].items()
+    }
+    with Archive.open_read_only(db) as archive:
+        expected = {by: archive.article_counts(by) for by in ("site", "language", "category")}
+        expected["published"] = archive.article_counts("month")
+        total = archive.count_articles()
+    assert set(facets) == {"site", "language", "category", "published"}
+    assert facets == expected
+    assert not any(facet["truncated"] for facet in data["facet_results"].values())
+    assert data["filtered_table_rows_count"] == total
+    assert sum(facets["site"].values()) == total
+
+
+def test_facet_links_filter_by_category_and_month(server, db):
+    base, _ = server
+    data = get_json(f"{base}/archive/articles.json?_size=0&_facet_size=max")
+    facets = data["facet_results"]
+    news = next(r for r in facets["category"]["results"] if r["value"] == "News")
+    month = facets["published"]["results"][0]
+
+    def followed(link: str) -> dict:
+        """The JSON of a facet value's link, every row of it."""
+        parts = urllib.parse.urlsplit(link)
+        query = dict(urllib.parse.parse_qsl(parts.query), _size="max", _shape="objects")
+        path = parts.path.removesuffix(".json")
+        return get_json(f"{base}{path}.json?{urllib.parse.urlencode(query)}")
+
+    by_category, by_month = followed(news["toggle_url"]), followed(month["toggle_url"])
+    with Archive.open_read_only(db) as archive:
+        in_news = archive.count_articles(categories=["News"])
+        titles = {archive.article(row["id"])["title"] for row in by_category["rows"]}
+        assert all(
+            "News" in archive.article(row["id"])["categories"] for row in by_category["rows"]
+        )
+    assert by_category["filtered_table_rows_count"] == news["count"] == in_news == len(titles)
+    assert by_month["filtered_table_rows_count"] == month["count"]
+    assert all(row["published"].startswith(month["value"]) for row in by_month["rows"])
+    # newest first, and the newest month is the first facet value
+    rows = get_json(f"{base}/archive/articles.json?_shape=array")
+    published = [row["published"] for row in rows]
+    assert published == sorted(published, reverse=True) and published[0][:7] == month["value"]
+
+
+def test_the_metadata_describes_every_table_and_column(server, db):
+    base, _ = server
+    metadata = get_json(f"{base}/-/metadata.json")
+    assert metadata["title"] == "South Caucasus news archive"
+    assert "Civil.ge" in metadata["description_html"] and "civil.ge" in metadata["source"].lower()
+    tables = metadata["databases"]["archive"]["tables"]
+    with Archive.open_read_only(db) as archive:
+        for name in TABLES:
+            if not archive.has_table(name):
+                continue
+            columns = set(archive.db[name].columns_dict)
+            described = set(tables[name]["columns"])
+            assert tables[name]["description"]
+            assert columns == described, f"{name}: describe {columns - described} in serve.py"
+    assert tables["articles"]["fts_table"] == "articles_fts"
+    assert tables["articles"]["sort_desc"] == "published"
+
+
+def test_canned_queries(server, db):
+    base, _ = server
+    names = {q["name"] for q in get_json(f"{base}/archive.json")["queries"]}
+    with Archive.open_read_only(db) as archive:
+        sites = archive.article_counts("site")
+        has_revisions = archive.has_table("article_revisions")
+        duplicates = archive.db["pages"].count_where("outcome = 'duplicate'")
+    assert {"latest_per_outlet", "articles_in_category", "search", "duplicates_of_article"} <= names
+    assert ("revisions_of_article" in names) == has_revisions
+    latest = get_json(f"{base}/archive/latest_per_outlet.json?_shape=array")
+    assert {row["site"] for row in latest} == set(sites)
+    for site, count in sites.items():
+        assert sum(1 for row in latest if row["site"] == site) == min(count, 10)
+    sports = get_json(f"{base}/archive/articles_in_category.json?category=Sports&_shape=array")
+    assert sports and all(row["category"] == "Sports" for row in sports)
+    dups = get_json(f"{base}/archive/duplicates_of_article.json?article=&_shape=array")
+    assert len(dups) == duplicates
+    if has_revisions:
+        none = get_json(f"{base}/archive/revisions_of_article.json?article=18&_shape=array")
+        assert none == []
+
+
+def test_the_revisions_query_needs_the_revisions_table(db, tmp_path):
+    """Issue 5 adds `article_revisions`: its canned query is offered only where it exists."""
+    copy = tmp_path / "older.db"
+    shutil.copy(db, copy)
+    store = sqlite_utils.Database(copy)
+    if store["article_revisions"].exists():
+        store["article_revisions"].drop()
+    store.conn.close()
+    ds = build_datasette(copy)
+
+    async def names() -> set[str]:
+        response = await ds.client.get("/older.json")
+        return {q["name"] for q in response.json()["queries"]}
+
+    found = asyncio.run(names())
+    assert "search" in found and "revisions_of_article" not in found
+
+
+def test_visitors_cannot_write_and_it_listens_on_loopback_only(server, db):
+    base, port = server
+    with Archive.open_read_only(db) as archive:
+        before = archive.count_articles()
+    for sql in ("delete from articles", "update articles set title = 'x'"):
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(
+                f"{base}/archive.json?" + urllib.parse.urlencode({"sql": sql}), timeout=10
+            )
+        assert refused.value.code == 400
+    with Archive.open_read_only(db) as archive:
+        assert archive.count_articles() == before
+    listening = [
+        line.split()[1]
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]
+        if line.split()[3] == "0A"  # LISTEN
+    ]
+    assert f"0100007F:{port:04X}" in listening  # 127.0.0.1
+    assert f"00000000:{port:04X}" not in listening  # not every address
+
+
+def test_serve_without_an_archive_says_so(tmp_path):
+    result = run_cli("serve", "--db", str(tmp_path / "none.db"), check=False)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        f"caucasus-crawler: {tmp_path / 'none.db'}: no such archive; run a crawl first"
+    ]
+
+
+# -- what a browser shows ------------------------------------------------------------------------
+def chromium(url: str, *args: str) -> str:
+    """Headless Chromium on `url`: its stdout (the DOM with --dump-dom)."""
+    with tempfile.TemporaryDirectory(prefix="chromium-") as profile:
+        return _chromium(url, profile, *args)
+
+
+def _chromium(url: str, profile: str, *args: str) -> str:
+    result = subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--hide-scrollbars",
+            f"--user-data-dir={profile}",
+            *args,
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=90,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    return result.stdout
+
+
+def screenshot(url: str, name: str, size: str = "1280,1400") -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    path.unlink(missing_ok=True)
+    chromium(url, f"--window-size={size}", f"--screenshot={path}")
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == tuple(int(n) for n in size.split(","))
+    return path
+
+
+def text(element) -> str:
+    return " ".join(element.text_content().split())
+
+
+@needs_chromium
+def test_chromium_renders_the_search_page_with_its_facets(server):
+    base, _ = server
+    url = f"{base}/archive/articles?_search=Kaladze"
+    page = lxml_html.fromstring(chromium(url, "--dump-dom"))
+    assert 'search matches "Kaladze"' in text(page.cssselect("h3")[0])
+    titles = [text(td) for td in page.cssselect("table.rows-and-columns td.col-title")]
+    assert titles == [REFERENCE_TITLE]
+    facets = {div.get("data-column"): div for div in page.cssselect(".facet-info")}
+    assert set(facets) == {"site", "language", "category", "published"}
+    assert "South Caucasus News" in text(facets["category"])
+    assert "published (month)" in text(facets["published"])
+    assert "2024-09" in text(facets["published"])
+    assert "Civil.ge" in text(facets["site"])  # the outlet's name, from the sites table
+    assert screenshot(url, "serve-search.png").stat().st_size > 20_000
+
+
+@needs_chromium
+def test_chromium_shows_highlighted_snippets(server):
+    base, _ = server
+    page = lxml_html.fromstring(chromium(f"{base}/archive/search?q=Kaladze", "--dump-dom"))
+    marks = [text(mark) for mark in page.cssselect("td.col-snippet mark")]
+    assert marks and set(marks) == {"Kaladze"}
+    first = page.cssselect("td.col-headline a")[0]
+    assert text(first) == REFERENCE_TITLE and first.get("href").startswith("/archive/articles/")
+
+
+@needs_chromium
+def test_chromium_renders_an_article_as_paragraphs(server, db):
+    base, _ = server
+    with Archive.open_read_only(db) as archive:
+        article = archive.article_by_url(REFERENCE_URL)
+    url = f"{base}/archive/articles/{article['id']}"
+    page = lxml_html.fromstring(chromium(url, "--dump-dom"))
+    (shown,) = page.cssselect("article.cc-article")
+    assert text(shown.cssselect("h2")[0]) == REFERENCE_TITLE
+    paragraphs = [text(p) for p in shown.cssselect(".cc-body p")]
+    assert paragraphs == [" ".join(p.split()) for p in article["body"].split("\n\n")]
+    assert len(paragraphs) >= 5
+    categories = [text(a) for a in shown.cssselect(".cc-categories a")]
+    assert categories == article["categories"]
+    links = [a.get("href") for a in shown.cssselect(".cc-categories a")]
+    assert all(link.startswith("/archive/articles?_category=") for link in links)
+    assert [text(a) for a in shown.cssselect(".cc-tags a, .cc-tags span")] == article["tags"]
+    assert shown.cssselect("a.cc-original")[0].get("href") == REFERENCE_URL
+    assert "2024-09-04" in text(shown.cssselect(".cc-meta")[0])
+    assert screenshot(url, "serve-article.png").stat().st_size > 20_000
