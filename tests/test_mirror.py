@@ -17,6 +17,7 @@ from urllib.robotparser import RobotFileParser
 import pytest
 from conftest import REAL_PAGES, REFERENCE_TITLE, reference_paragraphs, shared_file
 from lxml import html as lxml_html
+from mirror_client import Page, fetch, follow
 
 from caucasus_crawler.mirror import MirrorServer
 from caucasus_crawler.mirror.content import SITES_DIR, load_sites
@@ -29,54 +30,6 @@ NS = {
     "sm": "http://www.sitemaps.org/schemas/sitemap/0.9",
     "content": "http://purl.org/rss/1.0/modules/content/",
 }
-
-
-class Page:
-    def __init__(self, status: int, headers: http.client.HTTPMessage, body: bytes):
-        self.status, self.headers, self.body = status, headers, body
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-    @property
-    def tree(self):
-        return lxml_html.fromstring(self.body)
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("Content-Type", "")
-
-
-def fetch(
-    mirror: MirrorServer,
-    url: str,
-    method: str = "GET",
-    host: str | None = None,
-    headers: dict[str, str] | None = None,
-) -> Page:
-    """One request, as the crawler's replay sends it: the real host in the Host header, the
-    real path and query on the mirror's address. Redirects are not followed."""
-    parts = urlsplit(url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    connection = http.client.HTTPConnection(mirror.host, mirror.port, timeout=10)
-    try:
-        connection.request(
-            method, target, headers={"Host": host or parts.netloc, **(headers or {})}
-        )
-        response = connection.getresponse()
-        return Page(response.status, response.headers, response.read())
-    finally:
-        connection.close()
-
-
-def follow(mirror: MirrorServer, url: str, limit: int = 5) -> tuple[str, Page]:
-    for _ in range(limit):
-        page = fetch(mirror, url)
-        if page.status not in (301, 302):
-            return url, page
-        url = urljoin(url, page.headers["Location"])
-    raise AssertionError(f"too many redirects from {url}")
 
 
 @pytest.fixture(scope="module")

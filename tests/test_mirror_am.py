@@ -8,7 +8,6 @@ categories and boilerplate its renderer promises, for the crawl test to hold it 
 
 from __future__ import annotations
 
-import http.client
 import json
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
@@ -17,7 +16,7 @@ from urllib.robotparser import RobotFileParser
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pytest
-from lxml import html as lxml_html
+from mirror_client import Page, fetch, follow
 
 from caucasus_crawler.mirror import MirrorServer
 from caucasus_crawler.mirror.content import SITES_DIR, load_site
@@ -35,45 +34,6 @@ OUTLETS = {
 }
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 FORBIDDEN_FEED = "https://eurasianet.org/region/caucasus/feed"
-
-
-class Page:
-    def __init__(self, status: int, headers: http.client.HTTPMessage, body: bytes):
-        self.status, self.headers, self.body = status, headers, body
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-    @property
-    def tree(self):
-        return lxml_html.fromstring(self.body)
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("Content-Type", "")
-
-
-def fetch(mirror: MirrorServer, url: str) -> Page:
-    """One GET as the crawler's replay sends it: the real host in the Host header."""
-    parts = urlsplit(url)
-    target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-    connection = http.client.HTTPConnection(mirror.host, mirror.port, timeout=10)
-    try:
-        connection.request("GET", target, headers={"Host": parts.netloc})
-        response = connection.getresponse()
-        return Page(response.status, response.headers, response.read())
-    finally:
-        connection.close()
-
-
-def follow(mirror: MirrorServer, url: str) -> tuple[str, Page]:
-    for _ in range(5):
-        page = fetch(mirror, url)
-        if page.status not in (301, 302, 307, 308):
-            return url, page
-        url = urljoin(url, page.headers["Location"])
-    raise AssertionError(f"too many redirects from {url}")
 
 
 @pytest.fixture(scope="module")

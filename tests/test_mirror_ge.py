@@ -4,17 +4,18 @@ missing feeds answer as on the real sites, and each site keeps its real quirks."
 
 from __future__ import annotations
 
-import http.client
 import json
 import re
 import xml.etree.ElementTree as ET
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import quote, unquote, urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
+import mirror_client
 import pytest
 from lxml import html as lxml_html
 from lxml.cssselect import CSSSelector
+from mirror_client import Page
 
 from caucasus_crawler.mirror import MirrorServer
 from caucasus_crawler.mirror.content import SITES_DIR, load_site
@@ -37,44 +38,9 @@ NEXT_PAGE = CSSSelector(
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 
 
-class Page:
-    def __init__(self, url: str, status: int, headers: http.client.HTTPMessage, body: bytes):
-        self.url, self.status, self.headers, self.body = url, status, headers, body
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-    @property
-    def tree(self):
-        return lxml_html.fromstring(self.body)
-
-    @property
-    def content_type(self) -> str:
-        return self.headers.get("Content-Type", "")
-
-    def hrefs(self) -> list[str]:
-        return [urljoin(self.url, h.strip()) for h in self.tree.xpath("//a/@href")]
-
-
 def fetch(mirror: MirrorServer, url: str, follow: bool = True) -> Page:
-    """GET as the crawler's replay sends it (real host in Host); redirects followed."""
-    for _ in range(5):
-        parts = urlsplit(url)
-        target = quote(parts.path or "/", safe="/%:@!$&'()*+,;=-._~") + (
-            f"?{parts.query}" if parts.query else ""
-        )
-        connection = http.client.HTTPConnection(mirror.host, mirror.port, timeout=10)
-        try:
-            connection.request("GET", target, headers={"Host": parts.netloc})
-            response = connection.getresponse()
-            page = Page(url, response.status, response.headers, response.read())
-        finally:
-            connection.close()
-        if not follow or page.status not in (301, 302):
-            return page
-        url = urljoin(url, page.headers["Location"])
-    raise AssertionError(f"too many redirects from {url}")
+    """GET as the crawler's replay sends it; redirects followed unless told otherwise."""
+    return mirror_client.fetch(mirror, url, follow=follow)
 
 
 def feed_items(page: Page) -> list[ET.Element]:
