@@ -1,13 +1,15 @@
-"""report.az as the mirror renders it: Azerbaijani at the root, English at /en/.
+"""report.az as the mirror renders it: Azerbaijani at the root, English at /en/, Russian
+at /ru/ (every edition of site.toml is rendered alike).
 
 No JSON-LD, no article:* meta and no machine-readable date on article pages: the date is
-only the visible ``ul.news__date`` pair ("16 noyabr, 2025" / "14:00"), and the English feed's
-pubDate. Pagination is Laravel's (``?page=N``, ``a[rel=next]``). There are no sitemaps.
+only the visible ``ul.news__date`` pair ("16 noyabr, 2025" / "14:00"; "16 ноября, 2025" in
+Russian), and the English feed's pubDate. Pagination is Laravel's (``?page=N``,
+``a[rel=next]``). There are no sitemaps.
 
 Routes (words from sites/report.az/, markup from here):
-  /[en/]<category>/<slug>/        article: articles/<lang>-<slug>.toml
-  /[en/][?page=N]                 edition home: all news, newest first
-  /[en/]<category>/[?page=N]      category listing
+  /[en/|ru/]<category>/<slug>/    article: articles/<lang>-<slug>.toml
+  /[en/|ru/][?page=N]             edition home: all news, newest first
+  /[en/|ru/]<category>/[?page=N]  category listing
   /en/rss/                        RSS 2.0 of the English edition (teasers)
   /az/                            301 to / (the Azerbaijani edition lives at the root)
 """
@@ -29,8 +31,8 @@ ORIGIN = "https://report.az"
 
 @dataclass(frozen=True)
 class Edition:
-    code: str  # language: "az", "en"
-    prefix: str  # "/", "/en/"
+    code: str  # language: "az", "en", "ru"
+    prefix: str  # "/", "/en/", "/ru/"
     feed: str | None  # path of the edition's RSS feed, if it has one
     months: tuple[str, ...]
     labels: dict[str, str]  # interface words: "latest", "read_more", "share", "home"
