@@ -31,12 +31,17 @@ def _profiles(args: argparse.Namespace) -> dict[str, Profile]:
     return load_profiles(args.profiles or [])
 
 
+def _check_outlets(names: Sequence[str], profiles: dict[str, Profile]) -> None:
+    """Every outlet a user named has a profile, or one line saying which do not."""
+    unknown = [name for name in names if name not in profiles]
+    if unknown:
+        raise UserError(f"no outlet named {', '.join(unknown)}; `{PROG} sites` lists them")
+
+
 # -- crawl ---------------------------------------------------------------------------------------
 def cmd_crawl(args: argparse.Namespace) -> int:
     profiles = _profiles(args)
-    unknown = [name for name in args.sites if name not in profiles]
-    if unknown:
-        raise UserError(f"no outlet named {', '.join(unknown)}; `{PROG} sites` lists them")
+    _check_outlets(args.sites, profiles)
     names = args.sites or sorted(profiles)
     if args.url and len(names) != 1:
         raise UserError("--url needs exactly one outlet, e.g. `crawl civil_ge --url URL`")
@@ -174,8 +179,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from caucasus_crawler.extract import NotAnArticle, extract_article
 
     profiles = _profiles(args)
-    if args.site and args.site not in profiles:
-        raise UserError(f"no outlet named {args.site}; `{PROG} sites` lists them")
+    _check_outlets([args.site] if args.site else [], profiles)
     if args.url and len(args.files) > 1:
         raise UserError("--url names the page of one file; give one file with it")
     failures = 0
@@ -235,9 +239,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     from caucasus_crawler.reextract import reextract
 
     profiles = _profiles(args)
-    unknown = [name for name in args.sites if name not in profiles]
-    if unknown:
-        raise UserError(f"no outlet named {', '.join(unknown)}; `{PROG} sites` lists them")
+    _check_outlets(args.sites, profiles)
     report = reextract(str(args.db), profiles, args.sites or None)
     print(report.summary())
     return 0
@@ -248,9 +250,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     from caucasus_crawler.schedule import ScheduleError, Scheduler, configure_logging
 
     profiles = _profiles(args)
-    unknown = [name for name in args.sites if name not in profiles]
-    if unknown:
-        raise UserError(f"no outlet named {', '.join(unknown)}; `{PROG} sites` lists them")
+    _check_outlets(args.sites, profiles)
     if args.max_parallel < 1:
         raise UserError(f"--max-parallel must be at least 1, not {args.max_parallel}")
     _assignments(args.set)  # checked here, not in every crawl

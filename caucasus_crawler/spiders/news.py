@@ -37,7 +37,7 @@ MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 BACKFILL_PAGES = 1000  # listing pages per listing with --backfill: the whole history, bounded
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 # Links that lead to the next page of a listing, on the sites we know and most others.
-_NEXT_PAGE = (
+NEXT_PAGE_LINKS = (
     'link[rel="next"]::attr(href), a[rel~="next"]::attr(href), a.next::attr(href), '
     "a.next-page::attr(href), .pagination a.next::attr(href), li.next a::attr(href), "
     "li.pager-next a::attr(href), .pager__item--next a::attr(href)"  # Drupal 7 and 8+
@@ -312,7 +312,7 @@ class NewsSpider(scrapy.Spider):
         depth = response.meta.get("depth", 0)
         if page < self.max_listing_pages:
             own = profile.next_page and response.css(profile.next_page).xpath("@href").getall()
-            for href in (own or response.css(_NEXT_PAGE).getall())[:1]:
+            for href in (own or response.css(NEXT_PAGE_LINKS).getall())[:1]:
                 url = canonical_url(response.urljoin(href))
                 if profile.owns(url):
                     yield self.request(
