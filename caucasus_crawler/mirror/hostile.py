@@ -25,9 +25,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email.utils import formatdate
 from functools import cached_property
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
+
+from caucasus_crawler.mirror.server import LoopbackHTTPServer
 
 HOST = "hostile.example"
 ORIGIN = f"https://{HOST}"
@@ -209,14 +211,13 @@ class HostileServer:
         self._lock = threading.Lock()
         self._hits: list[Hit] = []
         self._counts: dict[str, int] = {}
-        self._httpd: ThreadingHTTPServer | None = None
+        self._httpd: _Server | None = None
         self._thread: threading.Thread | None = None
 
     # -- life cycle ----------------------------------------------------------------------------
     def start(self) -> HostileServer:
         if self._httpd is None:
             httpd = _Server((self.host, self._requested_port), _Handler)
-            httpd.daemon_threads = True
             httpd.hostile = self  # type: ignore[attr-defined]
             self._httpd = httpd
             self._thread = threading.Thread(target=httpd.serve_forever, name="hostile", daemon=True)
@@ -323,9 +324,7 @@ def _sitemap(paths: list[str]) -> bytes:
     ).encode()
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 128  # a crawl opens dozens of connections at once
-    daemon_threads = True
+class _Server(LoopbackHTTPServer):
 
     def handle_error(self, request: object, client_address: object) -> None:
         """Quiet: a crawler hanging up on a hostile page is expected."""

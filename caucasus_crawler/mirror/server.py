@@ -82,8 +82,7 @@ class MirrorServer:
     def start(self) -> MirrorServer:
         if self._httpd is not None:
             return self
-        httpd = ThreadingHTTPServer((self.host, self._requested_port), _Handler)
-        httpd.daemon_threads = True
+        httpd = LoopbackHTTPServer((self.host, self._requested_port), _Handler)
         httpd.mirror = self  # type: ignore[attr-defined]
         self._httpd = httpd
         self._thread = threading.Thread(target=httpd.serve_forever, name="mirror", daemon=True)
@@ -217,6 +216,15 @@ class MirrorServer:
             text,
         )
         return re.sub(r'((?:href|src|action)=["\'])/(?!/)', rf"\1/{site}/", text)
+
+
+class LoopbackHTTPServer(ThreadingHTTPServer):
+    """The threads of the mirror and of the hostile server beside it."""
+
+    # A crawl opens dozens of connections at once; the default backlog of 5 drops some, and
+    # the crawler then retries pages that never failed.
+    request_queue_size = 128
+    daemon_threads = True
 
 
 class _Handler(BaseHTTPRequestHandler):
