@@ -194,6 +194,7 @@ class Archive:
 
     def __init__(self, path: str | Path = DEFAULT_PATH, *, create: bool = True):
         self.path = Path(path)
+        self._depth = 0
         if not create and not self.path.exists():
             raise ArchiveError(f"{self.path}: no such archive; run a crawl first")
         try:
@@ -259,8 +260,31 @@ class Archive:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        with self.db.conn:
-            yield
+        """One transaction; nested calls are savepoints inside it, so a batch of writes
+        commits once, and a write that fails inside a batch undoes only its own part."""
+        conn = self.db.conn
+        self._depth += 1
+        try:
+            if self._depth == 1:
+                conn.execute("BEGIN")
+                try:
+                    yield
+                except BaseException:
+                    conn.rollback()
+                    raise
+                conn.commit()
+                return
+            name = f"nested{self._depth}"
+            conn.execute(f"SAVEPOINT {name}")
+            try:
+                yield
+            except BaseException:
+                conn.execute(f"ROLLBACK TO {name}")
+                conn.execute(f"RELEASE {name}")
+                raise
+            conn.execute(f"RELEASE {name}")
+        finally:
+            self._depth -= 1
 
     # -- sites --------------------------------------------------------------------------------
     def register_sites(self, profiles: Iterable[Profile]) -> None:

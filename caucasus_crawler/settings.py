@@ -61,9 +61,13 @@ PROGRESS_INTERVAL = 10
 
 ITEM_PIPELINES = {
     "caucasus_crawler.pipelines.NormalisePipeline": 100,
-    "caucasus_crawler.pipelines.DeduplicatePipeline": 200,
     "caucasus_crawler.pipelines.StorePipeline": 300,
 }
+
+# The store pipeline deduplicates and writes a batch per transaction: this many items, or
+# what arrived in this many seconds, whichever comes first.
+ARCHIVE_BATCH_SIZE = 100
+ARCHIVE_BATCH_SECONDS = 2.0
 
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
