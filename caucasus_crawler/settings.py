@@ -4,6 +4,8 @@
 loads it too and overrides only what its options say (archive path, mirror, log level).
 """
 
+import os
+
 from caucasus_crawler import __version__
 
 BOT_NAME = "caucasus_crawler"
@@ -53,6 +55,13 @@ RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled for each nex
 RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 120.0  # a longer Retry-After is cut to this (and noted in the page's reason)
 TELNETCONSOLE_ENABLED = False
+
+# -- extraction (caucasus_crawler/extract_pool.py) ---------------------------------------------
+# Worker processes that extract articles, shared by the crawl process's spiders: by default
+# one per core this process may use; 0 extracts in the crawl's own thread (one core).
+EXTRACT_PROCESSES = (
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+)
 
 # -- the pipeline: normalise -> deduplicate -> store ------------------------------------------
 # A progress bar on a terminal; a line every PROGRESS_INTERVAL seconds in a log.

@@ -24,7 +24,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from caucasus_crawler.archive import Archive
-from caucasus_crawler.extract import NotAnArticle, extract_article, looks_like_article
+from caucasus_crawler.extract_pool import ExtractPool, WorkerDied, extract_page
 from caucasus_crawler.items import PageVisit, RawResponse
 from caucasus_crawler.middlewares import RefusedAddress, failure_reason
 from caucasus_crawler.profiles import Profile
@@ -60,6 +60,7 @@ class NewsSpider(scrapy.Spider):
     profile: Profile
 
     frontier: Frontier
+    extract_pool: ExtractPool | None = None  # None: extract in the crawl's own thread
 
     def __init__(
         self,
@@ -84,6 +85,7 @@ class NewsSpider(scrapy.Spider):
         spider.frontier = Frontier(
             spider.archive, spider.profile, force=spider.force, backfill=spider.backfill
         )
+        spider.extract_pool = ExtractPool.for_crawler(crawler)
         return spider
 
     def closed(self, reason: str) -> None:
@@ -323,7 +325,7 @@ class NewsSpider(scrapy.Spider):
                 yield self.request(url, self.parse_listing, kind="listing", page=1, depth=depth + 1)
 
     # -- articles ------------------------------------------------------------------------------
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         reasons = response.meta.get("redirect_reasons", [])
         for number, url in enumerate(response.meta.get("redirect_urls", [])):
             status = reasons[number] if number < len(reasons) else None
@@ -341,29 +343,32 @@ class NewsSpider(scrapy.Spider):
             )
             return
         html = response.text
-        kind = self.page_kind(response.url, html)
-        if kind == "listing":
-            yield self.visit(response, "listing")
-            yield from self.follow_links(response)
-            return
+        kind = self.page_kind(response.url)
         if kind == "other":
             yield self.visit(response, "not_article", f"not an article URL of {self.name}")
             return
+        if kind == "listing":
+            outcome, value = "listing", None
+        else:  # "page": its own signals tell whether it is an article, read in the pool too
+            outcome, value = await self.extract(html, response.url, classify=kind == "page")
+        if outcome == "listing":
+            yield self.visit(response, "listing")
+            for request in self.follow_links(response):
+                yield request
+            return
         raw = RawResponse(response.body, _headers(response))
-        try:
-            # relative and year-less dates count from the moment the page was fetched
-            article = extract_article(html, response.url, self.profile, now=datetime.now(UTC))
-        except NotAnArticle as exc:
+        if outcome == "not_article":
             # kept: a better extractor may find the article in it later (`reextract`)
-            visit = self.visit(response, "not_article", _one_line(exc))
+            visit = self.visit(response, "not_article", _one_line(value))
             visit.raw = raw
             yield visit
             return
-        except Exception as exc:  # a bug or a page extraction cannot take: record it, go on
-            reason = f"extraction failed: {type(exc).__name__}: {_one_line(exc)}"
+        if outcome == "failed":  # a bug or a page extraction cannot take: record it, go on
+            reason = f"extraction failed: {_one_line(value)}"
             logger.warning("%s: %s", response.url, reason)
             yield self.visit(response, "failed", reason)
             return
+        article = value
         article.site = self.name
         article.fetched_url = response.url
         article.http_status = response.status
@@ -371,15 +376,27 @@ class NewsSpider(scrapy.Spider):
         article.raw = raw
         yield article
 
-    def page_kind(self, url: str, html: str) -> str:
-        """ "article", "listing" or "other". A profile's URL patterns decide when it has them
-        (WordPress marks pages such as "About us" og:type=article too); else page signals."""
+    async def extract(self, html: str, url: str, classify: bool) -> tuple[str, Any]:
+        """`extract_page` of this page: in the process's extraction pool (see
+        caucasus_crawler/extract_pool.py), or here when EXTRACT_PROCESSES is 0."""
+        now = datetime.now(UTC)  # relative and year-less dates count from the fetch
+        if self.extract_pool is None:
+            return extract_page(html, url, self.profile, now, classify)
+        try:
+            return await self.extract_pool.extract(html, url, self.profile, now, classify)
+        except WorkerDied as exc:
+            return "failed", str(exc)
+
+    def page_kind(self, url: str) -> str:
+        """ "article", "listing" or "other" when the profile's URL patterns decide (WordPress
+        marks pages such as "About us" og:type=article too); "page" when they cannot and the
+        page's own signals must (read in `extract_page`)."""
         profile = self.profile
         if profile.article_urls:
             if profile.is_article_url(url):
                 return "article"
             return "listing" if profile.is_listing_url(url) else "other"
-        return "article" if looks_like_article(html, url, profile) else "listing"
+        return "page"
 
     def failed(self, failure: Failure) -> Iterator[PageVisit]:
         request = failure.request

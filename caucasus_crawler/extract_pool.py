@@ -1,0 +1,174 @@
+"""Extraction off the reactor: a pool of worker processes shared by a crawl process's spiders.
+
+Extraction (lxml parsing, trafilatura, dateparser) costs far more CPU per page than anything
+else a crawl does. Run in a callback, it would hold Scrapy's one thread and cap the crawl at
+one core; so the spider sends each article page to `ExtractPool.extract`, which runs the pure
+`extract_page` in a worker process (`concurrent.futures.ProcessPoolExecutor`) and awaits it
+on the asyncio reactor. The same function runs in the crawl's own thread when
+`EXTRACT_PROCESSES = 0`, so the outcomes are the same either way.
+
+* One pool per crawl process, whatever the number of crawlers (outlets) in it: started at the
+  first article, shut down when the last crawler's engine stops. `EXTRACT_PROCESSES` workers
+  (default: the cores this process may use).
+* Workers are forked from a forkserver that has imported the extraction once: they start in
+  milliseconds, share its memory, and never inherit the reactor's threads and sockets.
+* At most two pages per worker are handed to the pool at once (the others wait here), so
+  pickled pages do not pile up in its queue, and a worker that dies takes few pages with it.
+* A worker that dies (killed, out of memory, a crash in a C library) breaks the whole pool
+  (`BrokenProcessPool`): the pages it held are answered as failed with a one-line reason
+  (`WorkerDied`), a new pool is started and the crawl goes on. A failed page is fetched
+  again by the next crawl.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import signal
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from caucasus_crawler.extract import NotAnArticle, extract_article, looks_like_article
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+    from caucasus_crawler.items import Article
+    from caucasus_crawler.profiles import Profile
+
+logger = logging.getLogger(__name__)
+
+TASKS_PER_WORKER = 2  # in the pool at once: one running, one ready to start
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its CPU affinity, where the OS has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
+
+
+# -- the work: a pure function of the page, run in a worker or in the crawl's thread ---------
+def extract_page(
+    html: str, url: str, profile: Profile, now: datetime, classify: bool
+) -> tuple[str, Article | str | None]:
+    """What a fetched article page holds, as (outcome, value):
+    ("article", Article), ("listing", None) when `classify` is asked and the page carries no
+    article signal, ("not_article", why) or ("failed", "Type: message").
+
+    Errors come back as values, one line each, so that any exception (even one that cannot
+    be pickled) reaches the crawl as the same reason in a worker or in the crawl's thread."""
+    try:
+        if classify and not looks_like_article(html, url, profile):
+            return "listing", None
+        return "article", extract_article(html, url, profile, now=now)
+    except NotAnArticle as exc:
+        return "not_article", str(exc)
+    except Exception as exc:  # a bug, or a page extraction cannot take
+        return "failed", f"{type(exc).__name__}: {exc}"
+
+
+def _worker_started() -> None:
+    # Ctrl-C reaches the whole process group: the crawl stops gracefully and still needs its
+    # workers for the pages in flight; it shuts them down itself.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+class WorkerDied(Exception):
+    """The worker process that held a page died before it answered."""
+
+
+class ExtractPool:
+    """`await pool.extract(...)`: `extract_page` in a worker process (see the module doc)."""
+
+    def __init__(self, processes: int):
+        self.processes = processes
+        self._executor: ProcessPoolExecutor | None = None
+        self._slots: asyncio.Semaphore | None = None
+        self.users = 0  # crawlers whose engine has not stopped yet
+        self.pools_started = 0
+        self.workers_died = 0
+
+    # -- one pool per process, shared by its crawlers ------------------------------------------
+    _shared: ExtractPool | None = None
+
+    @classmethod
+    def for_crawler(cls, crawler: Crawler) -> ExtractPool | None:
+        """The process's pool for this crawler, or None when EXTRACT_PROCESSES is 0 (extract
+        in the crawl's own thread). Released when the crawler's engine stops."""
+        from scrapy import signals
+
+        processes = crawler.settings.getint("EXTRACT_PROCESSES", available_cores())
+        if processes <= 0:
+            return None
+        pool = cls._shared
+        if pool is None or pool.processes != processes:
+            pool = cls(processes)
+            if cls._shared is None:
+                cls._shared = pool
+        pool.users += 1
+        crawler.signals.connect(pool.release, signal=signals.engine_stopped, weak=False)
+        return pool
+
+    def release(self) -> None:
+        self.users -= 1
+        if self.users <= 0:
+            self.shutdown()
+            if ExtractPool._shared is self:
+                ExtractPool._shared = None
+
+    def shutdown(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+
+    # -- work --------------------------------------------------------------------------------
+    def _current(self) -> ProcessPoolExecutor:
+        if self._executor is None:
+            context = multiprocessing.get_context("forkserver")
+            # the forkserver imports extraction once; every worker forked from it has it
+            context.set_forkserver_preload(["caucasus_crawler.extract_pool"])
+            self._executor = ProcessPoolExecutor(
+                self.processes, mp_context=context, initializer=_worker_started
+            )
+            self.pools_started += 1
+        return self._executor
+
+    def _replace(self, broken: Executor) -> None:
+        """A new pool in place of a broken one (once, however many pages saw it break)."""
+        if self._executor is broken:
+            broken.shutdown(wait=False, cancel_futures=True)
+            self._executor = None
+
+    async def extract(
+        self, html: str, url: str, profile: Profile, now: datetime, classify: bool
+    ) -> tuple[str, Article | str | None]:
+        """`extract_page(...)` run in a worker. Raises WorkerDied when its worker died."""
+        if self._slots is None:
+            self._slots = asyncio.Semaphore(self.processes * TASKS_PER_WORKER)
+        async with self._slots:
+            executor = self._current()
+            try:
+                future = executor.submit(extract_page, html, url, profile, now, classify)
+            except BrokenProcessPool:  # it broke before this page reached it: a new pool
+                self._replace(executor)
+                executor = self._current()
+                future = executor.submit(extract_page, html, url, profile, now, classify)
+            try:
+                return await asyncio.wrap_future(future)
+            except BrokenProcessPool as exc:
+                if self._executor is executor:
+                    self.workers_died += 1
+                    logger.warning(
+                        "an extraction worker process died (%s); starting a new pool", exc
+                    )
+                self._replace(executor)
+                raise WorkerDied(
+                    "the extraction worker process died before it answered "
+                    "(killed, out of memory, or a crash); a new pool was started"
+                ) from None
