@@ -344,7 +344,7 @@ def test_civil_ge_listing_paginates_like_wordpress(mirror, sites):
     second = fetch(mirror, f"{base}/page/2").tree
     assert second.xpath("//link[@rel='prev']/@href") == [base]
     pages = listing_chain(mirror, base, "//a[@class='next page-numbers']/@href")
-    assert [len(p) for p in pages] == [3, 3, 1]
+    assert [len(p) for p in pages] == [3, 3, 2]
     news = sites["civil.ge"].select("en", category="news")  # subcategories included
     assert [url for page in pages for url in page] == [a.url for a in news]
     assert fetch(mirror, f"{base}/page/4").status == 404
@@ -364,7 +364,7 @@ def test_oldest_georgian_and_russian_posts_are_only_on_page_2(mirror, sites):
         in_sitemaps |= {u.findtext("sm:loc", namespaces=NS) for u in root.findall("sm:url", NS)}
     for edition, named in (
         ("ka", "https://civil.ge/ka/archives/603310"),
-        ("ru", "https://civil.ge/ru/archives/605880"),
+        ("ru", "https://civil.ge/ru/archives/624153"),
     ):
         base = f"https://civil.ge/{edition}/archives/category/news-{edition}"
         pages = listing_chain(mirror, base, "//a[@class='next page-numbers']/@href")
@@ -378,20 +378,21 @@ def test_news_am_listing_paginates_with_a_query_string(mirror, sites):
     base = "https://news.am/eng/news/allregions/allthemes/"
     pages = listing_chain(mirror, base, "//div[@class='pagination']/a[@class='next']/@href")
     english = [a.url for a in sites["news.am"].select("en")]
-    assert pages == [english[:3], english[3:]]
+    assert pages == [english[i : i + 3] for i in range(0, len(english), 3)]
     page2 = fetch(mirror, f"{base}?page=2")
     # the listing's time[datetime] is malformed as on the real site: offset where T belongs
     assert page2.tree.xpath("//article//time/@datetime") == [
+        "2026-03-02+0409:55:00",
         "2025-09-18+0414:30:00",
-        "2024-11-21+0419:05:00",
+        "2025-05-14+0416:00:00",
     ]
     # the day archive of each shown day is linked, and lists that day's news
     day = urljoin(base, page2.tree.xpath("//div[@class='calendar']/a/@href")[0])
-    assert day == f"{base}2025/09/18/"
+    assert day == f"{base}2026/03/02/"
     assert listing_chain(mirror, day, "//a[@class='next']/@href") == [[english[3]]]
     feed = {i.findtext("link") for i in feed_items(fetch(mirror, "https://news.am/eng/rss/"))}
     assert not feed & set(english[3:])  # page 2 holds what the feed does not
-    assert fetch(mirror, f"{base}?page=3").status == 404
+    assert fetch(mirror, f"{base}?page={len(pages) + 1}").status == 404
     assert fetch(mirror, f"{base}?utm_source=x").body == fetch(mirror, base).body
 
 
@@ -399,7 +400,7 @@ def test_report_az_listing_paginates_with_rel_next(mirror, sites):
     for home, language in (("https://report.az/", "az"), ("https://report.az/en/", "en")):
         pages = listing_chain(mirror, home, "//a[@rel='next']/@href")
         articles = [a.url for a in sites["report.az"].select(language)]
-        assert [u for p in pages for u in p] == articles and len(pages) == 2
+        assert [u for p in pages for u in p] == articles and len(pages) == -(-len(articles) // 3)
     tree = fetch(mirror, "https://report.az/en/?page=2").tree
     assert tree.xpath("//a[@rel='prev']/@href") == ["https://report.az/en/"]
 
@@ -487,7 +488,7 @@ def test_redirects(mirror, url, location):
         "https://news.am/eng/news/1.html",
         "https://news.am/eng/news/allregions/allthemes/?page=9",
         "https://report.az/en/energy/no-such-article-here/",
-        "https://report.az/en/?page=3",
+        "https://report.az/en/?page=9",
     ],
 )
 def test_unknown_pages_are_404_in_the_sites_own_html(mirror, url):

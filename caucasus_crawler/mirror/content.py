@@ -379,3 +379,82 @@ class Routes:
             location = f"https://{self.host}{other}" + (f"?{query}" if query else "")
             return redirect(location, 301, "the site's trailing-slash redirect (content.Routes)")
         return None
+
+
+# -- the labelled near-duplicate set -----------------------------------------------------------
+
+LABELS_FILE = Path(__file__).parent / "duplicates.toml"
+# same = true: the later article is a copy of the earlier (by another outlet, or the same one)
+SAME_KINDS = frozenset({"syndication", "repost", "update"})
+# same = false: shared template text or subject, or one story in two languages
+DIFFERENT_KINDS = frozenset(
+    {"roundup", "template", "live-blog", "follow-up", "same-topic", "translation"}
+)
+
+
+@dataclass(frozen=True)
+class LabelledPair:
+    """Two mirror articles, url_a the earlier, and whether url_b is a copy of url_a."""
+
+    url_a: str
+    url_b: str
+    same: bool
+    kind: str
+    note: str
+
+
+def labelled_pairs(path: Path = LABELS_FILE, sites: list[Site] | None = None) -> list[LabelledPair]:
+    """The labelled pairs of `duplicates.toml`, checked against the mirror's articles.
+
+    Both URLs must be articles of the mirror, the earlier first; a copy is in the language of
+    its source and a translation is not; a "repost" or "update" stays on its site and a
+    "syndication" leaves it; and no pair labelled different may join two articles that the
+    true pairs make one story (copies of copies are copies). Errors name the file and pair.
+    """
+    articles = {a.url: (site, a) for site in sites or load_sites() for a in site.articles}
+    pairs: list[LabelledPair] = []
+    seen: set[frozenset[str]] = set()
+    for n, entry in enumerate(_read_toml(path).get("pair", []), 1):
+        where = f"{path}: pair {n}"
+        if set(entry) != {"url_a", "url_b", "same", "kind", "note"}:
+            raise MirrorDataError(f"{where}: needs exactly url_a, url_b, same, kind and note")
+        pair = LabelledPair(**entry)
+        kinds = SAME_KINDS if pair.same is True else DIFFERENT_KINDS
+        if not isinstance(pair.same, bool) or pair.kind not in kinds:
+            raise MirrorDataError(
+                f"{where}: kind {pair.kind!r} does not go with same = {pair.same}"
+            )
+        for url in (pair.url_a, pair.url_b):
+            if url not in articles:
+                raise MirrorDataError(f"{where}: {url} is no article of the mirror")
+        (site_a, a), (site_b, b) = articles[pair.url_a], articles[pair.url_b]
+        key = frozenset((a.url, b.url))
+        if len(key) < 2 or key in seen:
+            raise MirrorDataError(f"{where}: a pair of one article, or a pair given twice")
+        seen.add(key)
+        if not a.published < b.published:
+            raise MirrorDataError(f"{where}: url_a must be the earlier article")
+        if (a.language != b.language) != (pair.kind == "translation"):
+            raise MirrorDataError(f"{where}: only a translation is in another language")
+        if pair.same and (site_a is site_b) != (pair.kind != "syndication"):
+            raise MirrorDataError(f"{where}: a syndication crosses sites, a repost or update not")
+        pairs.append(pair)
+    for pair in pairs:
+        if not pair.same and any(
+            pair.url_a in group and pair.url_b in group for group in copy_groups(pairs)
+        ):
+            raise MirrorDataError(f"{path}: {pair.url_a} and {pair.url_b} are labelled both ways")
+    return pairs
+
+
+def copy_groups(pairs: list[LabelledPair]) -> list[set[str]]:
+    """The stories of the true pairs: each a set of URLs, the original and its copies."""
+    groups: list[set[str]] = []
+    for pair in pairs:
+        if pair.same:
+            joined = {pair.url_a, pair.url_b}
+            for group in [g for g in groups if g & joined]:
+                joined |= group
+                groups.remove(group)
+            groups.append(joined)
+    return groups
