@@ -1,0 +1,262 @@
+"""Near-duplicate detection: pure functions over article bodies, no SQL, no Scrapy.
+
+A body becomes a set of word shingles (runs of SHINGLE_WORDS words of the normalised text:
+NFKD without combining marks, casefolded, punctuation dropped; `\\w` is Unicode-aware, so
+Georgian, Armenian and Cyrillic words split like Latin ones). A MinHash of that set (datasketch,
+fed in one vectorised `update_batch`) is cut into BANDS bands of ROWS values; each band is
+hashed with its number and the article's language into one integer. Two articles that share a
+band hash are *candidates*; the archive keeps the band hashes (see archive.py) so that a new
+article's candidates are a few index lookups away at any archive size. Languages never share a
+band: a translation is not a duplicate.
+
+A candidate is only a duplicate when `compare` says so, on the real shingle sets (the body
+read back from the archive), not on the MinHash estimate: texts that share a template
+(daily rate roundups, agency items with the same boilerplate, live blogs) can share bands,
+and what tells them apart is what they do *not* share, chiefly their numbers.
+
+    fp = fingerprint(body, "en")
+    fp.bands                                  # what the archive indexes
+    compare(fp, shingles_of(other_body))      # the similarity, or None: not a duplicate
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+SHINGLE_WORDS = 4
+NUM_PERM = 128
+SEED = 1
+# The Jaccard similarity the LSH bands aim at. Copies that cut or add a paragraph have a
+# Jaccard of 0.55 to 0.7 (their containment is what is high), so the bands aim below that and
+# lean to recall: a missed pair is lost, a needless candidate only costs one verification.
+LSH_THRESHOLD = 0.4
+LSH_WEIGHTS = (0.3, 0.7)
+# Below this many distinct shingles a text is too short to call a near copy: two short agency
+# items that share their boilerplate would be "similar" while saying different things.
+# (Exact copies of short texts are still found by content_hash.)
+MIN_SHINGLES = 30
+# A pair is the same story when the shorter text lies almost wholly in the longer
+# (CONTAINMENT of its shingles: a reprint keeps the text, cut or extended by a line or a
+# paragraph) and the longer adds little of its own (NOVEL_SHARE of the union at most: a
+# follow-up that quotes the earlier story adds a story of its own). Containment separates
+# the labelled set better than Jaccard: a reprint that cuts the last paragraph has a Jaccard
+# as low as a roundup's (0.6), while its containment stays above 0.85 and theirs below 0.8.
+CONTAINMENT = 0.8
+NOVEL_SHARE = 0.45
+# Copies keep the story's figures; a roundup or a template item differs in exactly those.
+# When both texts have at least NUMBERS_MIN distinct numbers, they must share NUMBERS_SHARED
+# of the smaller set.
+NUMBERS_MIN = 3
+NUMBERS_SHARED = 0.7
+
+# Marks written inside words: Armenian emphasis, exclamation, question and abbreviation marks,
+# soft hyphens and zero-width characters. Dropped, so that a word keeps being one word.
+_IN_WORD = str.maketrans("", "", "\u055b\u055c\u055e\u055f\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_COMBINING = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff]")
+_WORD = re.compile(r"\w+")
+# A number with its decimal and thousands separators ("7.2", "1,200", "1 200"), compared by its
+# digits alone: reprints re-format numbers ("7,2" for "7.2") but keep them.
+_NUMBER = re.compile(r"\d+(?:[.,]\d+|[ \u00a0\u202f]\d{3}(?!\d))*")
+_NOT_DIGIT = re.compile(r"\D")
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+_MULTIPLIER = np.uint64(0x9E3779B97F4A7C15)
+_BAND_BITS = 47  # band hashes fit SQLite's 6-byte integers
+
+
+def normalise(text: str) -> str:
+    """Text as compared: compatibility forms, no combining marks (Latin and Cyrillic accents;
+    Georgian and Armenian have none), casefolded; Azerbaijani dotless ı folded with i so that
+    "IŞIQ" and "işıq" agree."""
+    text = unicodedata.normalize("NFKD", (text or "").translate(_IN_WORD))
+    return _COMBINING.sub("", text).casefold().replace("ı", "i")
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, normalised, punctuation dropped."""
+    return _WORD.findall(normalise(text))
+
+
+def _fmix64(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 64-bit finaliser: spreads structured values over all 64 bits."""
+    with np.errstate(over="ignore"):
+        values = values ^ (values >> np.uint64(33))
+        values = values * np.uint64(0xFF51AFD7ED558CCD)
+        values = values ^ (values >> np.uint64(33))
+        values = values * np.uint64(0xC4CEB9FE1A85EC53)
+        return values ^ (values >> np.uint64(33))
+
+
+def _word_hashes(tokens: list[str]) -> np.ndarray:
+    # crc32 and adler32 are C calls and stable across processes (unlike hash()); together
+    # they make a 64-bit word hash with no collisions in practice.
+    encoded = [t.encode("utf-8") for t in tokens]
+    high = np.fromiter((zlib.crc32(b) for b in encoded), dtype=np.uint64, count=len(encoded))
+    low = np.fromiter((zlib.adler32(b) for b in encoded), dtype=np.uint64, count=len(encoded))
+    return (high << np.uint64(32)) | low
+
+
+@dataclass(frozen=True)
+class Shingles:
+    """What compare() needs of a text: its shingle hashes (sorted, unique) and its numbers."""
+
+    hashes: np.ndarray
+    numbers: frozenset[str]
+
+    def __len__(self) -> int:
+        return len(self.hashes)
+
+
+def shingles_of(text: str, size: int = SHINGLE_WORDS) -> Shingles:
+    """The set of `size`-word shingles of a text (hashed to 64 bits) and its numbers. A text
+    shorter than `size` words is one shingle; an empty one has none."""
+    normalised = normalise(text)
+    tokens = _WORD.findall(normalised)
+    numbers = frozenset(_NOT_DIGIT.sub("", n) for n in _NUMBER.findall(normalised))
+    if not tokens:
+        return Shingles(np.empty(0, dtype=np.uint64), numbers)
+    hashes = _word_hashes(tokens)
+    count = max(1, len(tokens) - size + 1)
+    combined = hashes[:count].copy()
+    with np.errstate(over="ignore"):
+        for offset in range(1, min(size, len(tokens))):  # a rolling polynomial over the run
+            combined = combined * _MULTIPLIER + hashes[offset : offset + count]
+    return Shingles(np.unique(_fmix64(combined)), numbers)
+
+
+@cache
+def lsh_parameters() -> tuple[int, int]:
+    """(bands, rows per band) that minimise the weighted false positive and negative
+    probabilities around LSH_THRESHOLD for NUM_PERM permutations: datasketch's own optimiser,
+    read from a MinHashLSH built for that purpose only."""
+    lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
+    return lsh.b, lsh.r
+
+
+def index_version() -> str:
+    """Names everything band hashes depend on; the archive rebuilds its index when it
+    changes (a stored band made otherwise would never match a new one)."""
+    bands, rows = lsh_parameters()
+    return f"shingles={SHINGLE_WORDS} perm={NUM_PERM} seed={SEED} bands={bands}x{rows} v1"
+
+
+def _minhash_input(shingles: Shingles) -> list[int]:
+    # MinHash (affine32) takes 32-bit inputs: the high half of the already mixed shingle hash
+    return (shingles.hashes >> np.uint64(32)).tolist()
+
+
+def _identity(value: int) -> int:
+    return value
+
+
+def _minhash_args() -> dict:
+    return {"num_perm": NUM_PERM, "seed": SEED, "hashfunc": _identity, "scheme": "affine32"}
+
+
+def minhash(shingles: Shingles) -> LeanMinHash:
+    """The MinHash of a shingle set (frozen: LeanMinHash keeps only seed and values)."""
+    sketch = MinHash(**_minhash_args())
+    sketch.update_batch(_minhash_input(shingles))
+    return LeanMinHash(sketch)
+
+
+def _language_salt(language: str | None) -> np.uint64:
+    return np.uint64(zlib.crc32((language or "").encode("utf-8")))
+
+
+def band_hashes(sketch: MinHash | LeanMinHash, language: str | None) -> list[int]:
+    """One integer per band of the sketch, mixing in the band's number and the language, so
+    that one table holds every band and languages never meet."""
+    bands, rows = lsh_parameters()
+    values = np.asarray(sketch.hashvalues[: bands * rows], dtype=np.uint64).reshape(bands, rows)
+    with np.errstate(over="ignore"):
+        combined = np.arange(bands, dtype=np.uint64) + (_language_salt(language) << np.uint64(8))
+        for column in range(rows):
+            combined = combined * _MULTIPLIER + values[:, column]
+    mixed = _fmix64(combined) >> np.uint64(64 - _BAND_BITS)
+    return [int(v) for v in mixed]
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """A text's shingles and, when it is long enough to be compared, its band hashes."""
+
+    shingles: Shingles
+    bands: tuple[int, ...]
+
+
+def fingerprint(text: str, language: str | None) -> Fingerprint:
+    shingles = shingles_of(text)
+    if len(shingles) < MIN_SHINGLES:
+        return Fingerprint(shingles, ())
+    return Fingerprint(shingles, tuple(band_hashes(minhash(shingles), language)))
+
+
+def fingerprints(texts: Iterable[tuple[str, str | None]]) -> Iterator[Fingerprint]:
+    """fingerprint() of many (text, language) pairs, through datasketch's bulk generator
+    (one permutation set for all), for building an index over a whole archive."""
+    pending: list[tuple[Shingles, str | None]] = []
+    for text, language in texts:
+        pending.append((shingles_of(text), language))
+        if len(pending) >= 256:
+            yield from _fingerprints_of(pending)
+            pending.clear()
+    yield from _fingerprints_of(pending)
+
+
+def _fingerprints_of(pending: list[tuple[Shingles, str | None]]) -> Iterator[Fingerprint]:
+    sketches = MinHash.generator(
+        (_minhash_input(s) for s, _language in pending if len(s) >= MIN_SHINGLES),
+        **_minhash_args(),
+    )
+    for shingles, language in pending:
+        if len(shingles) < MIN_SHINGLES:
+            yield Fingerprint(shingles, ())
+        else:
+            yield Fingerprint(shingles, tuple(band_hashes(next(sketches), language)))
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """How two shingle sets relate; `same` is the verdict."""
+
+    jaccard: float
+    containment: float  # of the smaller set in the larger
+    novel_share: float  # share of the union only the larger text has
+    numbers_shared: float | None  # of the smaller number set; None when too few to tell
+    same: bool
+
+
+def compare_sets(a: Shingles, b: Shingles) -> Comparison:
+    small, large = sorted((a, b), key=len)
+    shared = len(np.intersect1d(small.hashes, large.hashes, assume_unique=True))
+    union = len(small) + len(large) - shared
+    jaccard = shared / union if union else 0.0
+    containment = shared / len(small) if len(small) else 0.0
+    novel_share = (len(large) - shared) / union if union else 0.0
+    numbers_shared = None
+    if min(len(a.numbers), len(b.numbers)) >= NUMBERS_MIN:
+        fewer = min(len(a.numbers), len(b.numbers))
+        numbers_shared = len(a.numbers & b.numbers) / fewer
+    same = (
+        len(small) >= MIN_SHINGLES
+        and containment >= CONTAINMENT
+        and novel_share <= NOVEL_SHARE
+        and (numbers_shared is None or numbers_shared >= NUMBERS_SHARED)
+    )
+    return Comparison(jaccard, containment, novel_share, numbers_shared, same)
+
+
+def compare(new: Fingerprint | Shingles, kept: Shingles) -> float | None:
+    """The similarity (shingle Jaccard) of a new text to a kept one when the new text is a
+    near copy of it; None when it is not."""
+    shingles = new.shingles if isinstance(new, Fingerprint) else new
+    result = compare_sets(shingles, kept)
+    return round(result.jaccard, 4) if result.same else None
