@@ -297,9 +297,10 @@ def redirect(location: str, status: int = 301, source: str = "") -> Resource:
 
 def route_key(path: str, query: str = "") -> str:
     """How a route is filed: the path percent-decoded (so /%E1%83%90 and its Unicode spelling
-    are one page), then ``?query`` as sent."""
+    are one page), then ``?query`` with its pairs sorted (a site reads its parameters by name:
+    ?a=1&b=2 and ?b=2&a=1 are one page, and the crawler asks with sorted ones)."""
     path = unquote(path or "/")
-    return f"{path}?{query}" if query else path
+    return f"{path}?{'&'.join(sorted(query.split('&')))}" if query else path
 
 
 def url_path(path: str) -> str:
