@@ -21,6 +21,7 @@ from .cleanup import apply_rules, paragraphs_of
 from .dates import find_dates, parse_date, parse_iso
 from .language import detect_language
 from .metadata import (
+    extract_aliases,
     extract_authors,
     extract_canonical,
     extract_categories,
@@ -131,6 +132,7 @@ def extract_article(
     categories = extract_categories(page, profile, title, canonical)
     tags = extract_tags(page)
     translations = find_translations(page, canonical)
+    aliases = extract_aliases(page, profile, canonical)
     description = extract_description(page)
     image = extract_image(page)
     declared = [
@@ -161,4 +163,5 @@ def extract_article(
         description=description,
         image=image,
         translations=translations,
+        aliases=aliases,
     )

@@ -14,6 +14,7 @@ from lxml.html import HtmlElement
 
 from ..items import Link
 from ..profiles import Profile
+from ..urls import canonical_url, url_key
 from .page import Page, clean_text, element_text, jsonld_types, same_site
 
 _SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " « ", " » ", " · ", " / ")
@@ -157,6 +158,14 @@ def extract_title(page: Page, profile: Profile | None = None) -> str:
 
 # -- canonical, description, image ---------------------------------------------------------
 
+def _on_site(url: str, page: Page, profile: Profile | None) -> bool:
+    """Whether a URL the page names for itself stays on the page's site (or on another host
+    of the same outlet): another site's claim on the article is not trusted."""
+    return same_site(url, page.url) or (
+        profile is not None and profile.owns(url) and profile.owns(page.url)
+    )
+
+
 def extract_canonical(page: Page, profile: Profile | None = None) -> str:
     """`<link rel=canonical>` when it stays on the page's site (and is not its home page)."""
     for link in page.tree.iter("link"):
@@ -165,12 +174,44 @@ def extract_canonical(page: Page, profile: Profile | None = None) -> str:
         canonical = page.absolute(link.get("href"))
         if not canonical or urlsplit(canonical).scheme not in ("http", "https"):
             return page.url
-        on_site = same_site(canonical, page.url) or (
-            profile is not None and profile.owns(canonical) and profile.owns(page.url)
-        )
+        on_site = _on_site(canonical, page, profile)
         to_home = urlsplit(canonical).path in ("", "/") and urlsplit(page.url).path not in ("", "/")
         return canonical if on_site and not to_home else page.url
     return page.url
+
+
+def extract_aliases(page: Page, profile: Profile | None, canonical: str) -> list[str]:
+    """The page's other URLs of this same article: `rel=shortlink` (WordPress's `/?p=<id>`),
+    `rel=amphtml`, `og:url`, and the fetched URL when rel=canonical names another. The URL
+    alone cannot say that /?p=2895 is /2024/09/slug/; the page can, so a later fetch of an
+    alias is known as this article. Only the page's own site, never a home or listing page
+    (a template's og:url pointing there must not swallow it); canonicalised, each once (by
+    url_key), without the canonical URL itself."""
+    hrefs = [
+        link.get("href")
+        for link in page.tree.iter("link")
+        if {"shortlink", "amphtml"} & set((link.get("rel") or "").lower().split())
+    ]
+    hrefs += [*page.meta.get("og:url", ()), page.url]
+    starts = ()
+    if profile is not None:
+        starts = (profile.home, *profile.editions.values(), *profile.listings)
+    seen = {url_key(canonical), *map(url_key, starts)}
+    aliases = []
+    for href in hrefs:
+        absolute = page.absolute(href)
+        if not absolute or urlsplit(absolute).scheme not in ("http", "https"):
+            continue
+        alias = canonical_url(absolute)
+        parts = urlsplit(alias)
+        if not _on_site(alias, page, profile) or (parts.path == "/" and not parts.query):
+            continue
+        if profile is not None and profile.is_listing_url(alias):
+            continue
+        if (key := url_key(alias)) not in seen:
+            seen.add(key)
+            aliases.append(alias)
+    return aliases
 
 
 def extract_description(page: Page) -> str | None:
