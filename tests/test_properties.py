@@ -1,6 +1,6 @@
-"""Property tests (hypothesis): URL canonicalisation and date parsing never raise, whatever
-text a hostile page puts in a link or a date; canonical URLs are fixed points; and no
-article gets a date more than a day after the moment it was fetched."""
+"""Property tests (hypothesis): date parsing never raises, whatever text a hostile page puts
+in a date, and no article gets a date more than a day after the moment it was fetched.
+(The URL properties live with the URL table in test_urls.py.)"""
 
 from __future__ import annotations
 
@@ -12,54 +12,6 @@ from hypothesis import strategies as st
 
 from caucasus_crawler.extract.dates import find_dates, parse_date
 from caucasus_crawler.extract.page import Page
-from caucasus_crawler.urls import canonical_url
-
-# -- URLs ---------------------------------------------------------------------------------------
-_piece = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
-_host = st.one_of(
-    _piece,
-    st.sampled_from(["civil.ge", "WWW.News.AM", "xn--80ak6aa92e.com", "ქართული.გე", "report.az."]),
-    st.ip_addresses().map(lambda ip: f"[{ip}]" if ip.version == 6 else str(ip)),
-)
-_port = st.sampled_from(["", ":80", ":443", ":8080", ":", ":99999", ":abc", ":-1"])
-_query = st.lists(
-    st.tuples(st.sampled_from(["utm_source", "id", "fbclid", "q", "", "a b"]), _piece), max_size=4
-).map(lambda pairs: "&".join(f"{k}={v}" for k, v in pairs))
-URLS = st.one_of(
-    st.text(),
-    st.builds(
-        lambda scheme, host, port, path, query, fragment: (
-            f"{scheme}://{host}{port}/{path}?{query}#{fragment}"
-        ),
-        st.sampled_from(["http", "https", "HTTPS", "ftp", "", "javascript"]),
-        _host,
-        _port,
-        _piece,
-        _query,
-        _piece,
-    ),
-)
-
-
-@settings(max_examples=400, deadline=None)
-@given(URLS)
-@example("http://[::1/")  # an unclosed IPv6 bracket: urlsplit raises
-@example("https://civil.ge:99999/x")  # a port out of range: .port raises
-@example("https:////x")  # an empty host: the path must not become one
-@example("http://[::1]:8080/a?utm_source=x#top")
-def test_canonical_url_never_raises_and_is_idempotent(url):
-    once = canonical_url(url)
-    assert isinstance(once, str)
-    assert canonical_url(once) == once
-
-
-def test_canonical_url_keeps_what_makes_a_page_a_page():
-    assert canonical_url("HTTPS://Civil.GE:443/ka/archives/1?utm_source=fb&id=2#x") == (
-        "https://civil.ge/ka/archives/1?id=2"
-    )
-    assert canonical_url("http://[::1]:8080/a") == "http://[::1]:8080/a"
-    assert canonical_url("https:////x") == "https:///x"
-
 
 # -- dates --------------------------------------------------------------------------------------
 _MONTHS = ["September", "Sep", "სექტემბერს", "სექტემბრის", "սեպտեմբերի", "sentyabr", "сентября"]
