@@ -112,7 +112,12 @@ def test_a_killed_crawl_resumes_into_the_archive_an_uninterrupted_one_gives(tmp_
     expected = articles_of(whole)
 
     killed = tmp_path / "killed.db"
-    slow = ("--set", "DOWNLOAD_DELAY=0.15", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1")
+    # slow, and small batches (items are committed a batch at a time), so the kill lands
+    # between commits with some articles stored and more to come
+    slow = (
+        *("--set", "DOWNLOAD_DELAY=0.15", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1"),
+        *("--set", "ARCHIVE_BATCH_SIZE=3"),
+    )
     crawl = subprocess.Popen(
         [
             sys.executable,
