@@ -9,7 +9,10 @@ Two kinds of item flow through the pipelines:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import base64
+import binascii
+from dataclasses import dataclass, field, fields
+from typing import Any
 
 
 @dataclass
@@ -94,3 +97,49 @@ class PageVisit:
     raw: RawResponse | None = None  # kept for HTML pages that might hold an article
     etag: str | None = None  # validators of feeds, sitemaps, listings: the next poll
     last_modified: str | None = None  # asks "changed since?" (a 304 costs nothing)
+
+
+# -- items as JSON (workers push them to Redis, `ingest` reads them back; never pickle) -------
+_ITEM_TYPES: dict[str, type] = {"Article": Article, "PageVisit": PageVisit}
+
+
+def item_to_dict(item: Article | PageVisit) -> dict[str, Any]:
+    """A JSON-ready dict of an item: its type under "type", links as {"name", "url"}, a raw
+    response's bytes as base64. Every field is kept, so `item_from_dict` gives the item back
+    equal, whatever fields the item classes gain later."""
+    data: dict[str, Any] = {"type": type(item).__name__}
+    for spec in fields(item):
+        value = getattr(item, spec.name)
+        if isinstance(value, RawResponse):
+            value = {"body": base64.b64encode(value.body).decode("ascii"), "headers": value.headers}
+        elif isinstance(value, list) and value and isinstance(value[0], Link):
+            value = [{"name": link.name, "url": link.url} for link in value]
+        data[spec.name] = value
+    return data
+
+
+def item_from_dict(data: dict[str, Any]) -> Article | PageVisit:
+    """The item `item_to_dict` gave; ValueError saying what is wrong when `data` is not one
+    (e.g. it came from a worker whose item classes have fields these do not)."""
+    if not isinstance(data, dict):
+        raise ValueError(f"an item is a JSON object, not {type(data).__name__}")
+    kind = data.get("type")
+    cls = _ITEM_TYPES.get(kind) if isinstance(kind, str) else None
+    if cls is None:
+        raise ValueError(f"unknown item type {kind!r} (expected Article or PageVisit)")
+    known = {spec.name: spec for spec in fields(cls)}
+    unknown = sorted(set(data) - set(known) - {"type"})
+    if unknown:
+        raise ValueError(f"{kind} has no field {', '.join(unknown)}")
+    values = {name: value for name, value in data.items() if name != "type"}
+    try:
+        raw = values.get("raw")
+        if raw is not None:
+            body = base64.b64decode(raw["body"], validate=True)
+            values["raw"] = RawResponse(body, dict(raw.get("headers") or {}))
+        for name, spec in known.items():
+            if spec.type == "list[Link]" and values.get(name):
+                values[name] = [Link(link["name"], link.get("url")) for link in values[name]]
+        return cls(**values)
+    except (TypeError, KeyError, AttributeError, binascii.Error) as exc:
+        raise ValueError(f"not a valid {kind}: {exc}") from None
