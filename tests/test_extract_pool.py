@@ -1,0 +1,190 @@
+"""The extraction pool: crawls extract in worker processes, and a worker's death costs only the
+pages it held.
+
+Real processes throughout: the pool's workers are killed with SIGKILL, in a bare pool and in
+the middle of a crawl of the mirror over real HTTP.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+
+import psutil
+import pytest
+from conftest import REPO
+from mirror_client import fetch
+
+from caucasus_crawler.archive import Archive
+from caucasus_crawler.extract_pool import ExtractPool, WorkerDied, extract_page
+from caucasus_crawler.mirror import MirrorServer
+from caucasus_crawler.profiles import load_profiles
+
+OUTLETS = ["civil_ge", "news_am", "report_az", "apa_az", "armenpress_am"]
+WORKER_DIED = "extraction failed: the extraction worker process died"
+ARTICLE_COLUMNS = "url, site, title, body, published, modified, authors, language, content_hash"
+
+
+def articles_of(db, sites) -> dict[str, tuple]:
+    marks = ", ".join("?" * len(sites))
+    with Archive(db) as archive:
+        rows = archive.db.execute(
+            f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE site IN ({marks})", list(sites)
+        ).fetchall()
+    return {row[0]: row for row in rows}
+
+
+def article_pages(db, sites) -> set[str]:
+    """The URLs of pages that held an article (stored, or a duplicate of one: which copy of
+    a near-duplicate pair is kept depends on the order pages arrive)."""
+    marks = ", ".join("?" * len(sites))
+    with Archive(db) as archive:
+        rows = archive.db.execute(
+            f"SELECT url FROM pages WHERE outcome IN ('article', 'duplicate')"
+            f" AND site IN ({marks})",
+            list(sites),
+        )
+        return {row[0] for row in rows}
+
+
+def same_articles(got: dict[str, tuple], expected: dict[str, tuple]) -> int:
+    """Articles stored under the same URL in both are the same, field for field; how many."""
+    both = got.keys() & expected.keys()
+    assert all(got[url] == expected[url] for url in both)
+    return len(both)
+
+
+def workers_of(pid: int) -> list[psutil.Process]:
+    """The pool's workers under a process: the children of its forkserver."""
+    try:
+        below = psutil.Process(pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        return []
+    return [p for p in below if p.ppid() != pid]
+
+
+# -- a bare pool -----------------------------------------------------------------------------
+def test_a_killed_worker_fails_its_page_and_a_new_pool_takes_the_next():
+    profile = load_profiles()["civil_ge"]
+    url = "https://civil.ge/archives/626112"
+    with MirrorServer() as mirror:
+        html = fetch(mirror, url).text
+    now = datetime(2026, 11, 1, tzinfo=UTC)
+    in_thread = extract_page(html, url, profile, now, False)
+
+    async def scenario():
+        pool = ExtractPool(1)
+        try:
+            first = await pool.extract(html, url, profile, now, False)
+            (worker,) = workers_of(os.getpid())
+            worker.send_signal(signal.SIGSTOP)  # the next page waits in it...
+            pending = asyncio.ensure_future(pool.extract(html, url, profile, now, False))
+            await asyncio.sleep(0.3)
+            worker.kill()  # ...when it dies
+            with pytest.raises(WorkerDied, match="worker process died"):
+                await pending
+            after = await pool.extract(html, url, profile, now, False)
+            return first, after, pool.pools_started, pool.workers_died
+        finally:
+            pool.shutdown()
+
+    first, after, pools, deaths = asyncio.run(scenario())
+    assert first[0] == after[0] == in_thread[0] == "article"
+    assert first[1] == after[1] == in_thread[1]  # the same Article, field for field
+    assert first[1].title.startswith("Mayor Kaladze")
+    assert (pools, deaths) == (2, 1)
+
+
+# -- in a crawl ------------------------------------------------------------------------------
+def crawl(db, *options: str) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "caucasus_crawler.cli", "crawl", *OUTLETS, "--demo"]
+        + ["--db", str(db), "--set", "EXTRACT_PROCESSES=2", *options],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def test_a_worker_killed_during_a_crawl_fails_only_its_pages_and_the_crawl_goes_on(demo, tmp_path):
+    expected = articles_of(demo[0], OUTLETS)
+    db = tmp_path / "killed.db"
+    process = crawl(db)
+    # Hold every worker still as soon as the first starts, so pages queue in the pool; then
+    # kill one for real and let the other go on.
+    deadline = time.monotonic() + 60
+    while not workers_of(process.pid) and process.poll() is None:
+        assert time.monotonic() < deadline, "no extraction worker started"
+        time.sleep(0.01)
+    held: dict[int, psutil.Process] = {}
+    until = time.monotonic() + 1.5
+    while time.monotonic() < until:
+        for worker in workers_of(process.pid):
+            if worker.pid not in held:
+                worker.send_signal(signal.SIGSTOP)
+                held[worker.pid] = worker
+        time.sleep(0.01)
+    victim, *others = held.values()
+    victim.kill()
+    for worker in others:
+        worker.send_signal(signal.SIGCONT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 0, err
+
+    def failed_pages() -> set[tuple[str, str]]:
+        with Archive(db) as archive:
+            return set(
+                archive.db.execute(
+                    "SELECT url, reason FROM pages WHERE outcome = 'failed' AND reason LIKE ?",
+                    [WORKER_DIED + "%"],
+                )
+            )
+
+    failed = failed_pages()
+    failed_urls = {url for url, _ in failed}
+    # the pages the pool held (at most two per worker) failed, with a one-line reason...
+    assert 1 <= len(failed) <= 4
+    assert all("\n" not in reason and "new pool" in reason for _, reason in failed)
+    assert "an extraction worker process died" in err
+    # ...and every other page was extracted, as the demo extracted it
+    wanted = article_pages(demo[0], OUTLETS)
+    assert failed_urls <= wanted
+    assert article_pages(db, OUTLETS) == wanted - failed_urls
+    assert same_articles(articles_of(db, OUTLETS), expected) >= 60
+
+    # A failed page is fetched again by a later crawl (--backfill: its sitemap is unchanged,
+    # and a 304 lists no articles): the archive ends complete.
+    again = crawl(db, "--backfill")
+    again.communicate(timeout=120)
+    assert again.returncode == 0
+    assert not failed_pages()
+    assert article_pages(db, OUTLETS) == wanted
+    assert same_articles(articles_of(db, OUTLETS), expected) >= 60
+
+
+def test_extraction_in_the_crawl_thread_stores_what_the_pool_stores(demo, tmp_path):
+    db = tmp_path / "in-thread.db"
+    sites = OUTLETS[:3]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "caucasus_crawler.cli", "crawl", *sites, "--demo"]
+        + ["--db", str(db), "--set", "EXTRACT_PROCESSES=0"],
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    processes = set()
+    while process.poll() is None:
+        processes.update(workers_of(process.pid))
+        time.sleep(0.05)
+    assert process.returncode == 0, process.stderr.read()
+    assert not processes  # no worker ever ran
+    assert article_pages(db, sites) == article_pages(demo[0], sites)
+    assert same_articles(articles_of(db, sites), articles_of(demo[0], sites)) >= 30
