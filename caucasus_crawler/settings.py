@@ -19,7 +19,17 @@ PROFILES_DIRS: list[str] = []  # extra directories of user profiles (*.toml)
 CRAWL_MODE = "live"  # "demo" when replaying the bundled mirror
 CRAWL_RUN_ID = None  # set by the CLI when several outlets share one crawl_runs row
 MIRROR_ADDRESS = None  # "127.0.0.1:PORT": fetch every URL from the mirror (see mirror.replay)
-ADDONS = {"caucasus_crawler.mirror.replay.MirrorReplay": 0}
+ADDONS = {
+    "caucasus_crawler.mirror.replay.MirrorReplay": 0,
+    "caucasus_crawler.distributed.worker.RedisCrawl": 0,
+}
+
+# -- scaling out (caucasus_crawler/distributed; README "Scaling out") ------------------------
+# A Redis URL makes this crawl one worker of a shared crawl: scrapy-redis's scheduler and
+# duplicate filter in Redis, items pushed to Redis (for `caucasus-crawler ingest`) instead of
+# written to ARCHIVE_PATH, which is then only read, for what is already archived.
+REDIS_URL = None  # e.g. "redis://127.0.0.1:6379/0"
+REDIS_WORKER_TIMEOUT = 30  # seconds without a heartbeat before a worker's requests are requeued
 
 # -- politeness (live sites) -------------------------------------------------------------------
 USER_AGENT = (

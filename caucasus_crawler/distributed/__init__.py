@@ -1,0 +1,79 @@
+"""Scaling out on Redis: many crawl workers, one archive.
+
+SQLite has one writer, so the work is split in two:
+
+* **Workers** (`caucasus-crawler crawl --redis URL`, on any machines) share the request queue
+  and the duplicate filter through Redis (scrapy-redis's scheduler, see `worker.py`) and push
+  each normalised item, as JSON, onto the `caucasus:items` list. They never write archive.db.
+* **The ingester** (`caucasus-crawler ingest --redis URL`, next to archive.db, one at a time)
+  drains that list into the archive through `ArchiveWriter`, exactly once (`ingest.py`).
+
+Every key lives under `caucasus:`; give each crawl its own Redis database (`redis://host/1`)
+to run two independent crawls on one server:
+
+    caucasus:<spider>:requests              the outlet's request queue (sorted set, scrapy-redis)
+    caucasus:<spider>:dupefilter            fingerprints of requests already queued (set)
+    caucasus:<spider>:inflight:<worker>     requests a worker took and has not finished (hash)
+    caucasus:<spider>:workers               workers that have the outlet open (set)
+    caucasus:workers                        worker id -> its record (host, pid, outlets)
+    caucasus:worker:<worker>                the worker's heartbeat (expires when it stops beating)
+    caucasus:items                          items pushed by workers, oldest on the right (list)
+    caucasus:items:processing               the batch the ingester is storing (list)
+    caucasus:items:rejected                 items the ingester could not read or store, and why
+    caucasus:run, caucasus:run:sites        the crawl's mode and request counts; its outlets
+    caucasus:ingest                         the ingester's lock
+"""
+
+from __future__ import annotations
+
+import redis
+
+PREFIX = "caucasus"
+ITEMS = f"{PREFIX}:items"
+PROCESSING = f"{PREFIX}:items:processing"
+REJECTED = f"{PREFIX}:items:rejected"
+WORKERS = f"{PREFIX}:workers"
+RUN = f"{PREFIX}:run"
+RUN_SITES = f"{PREFIX}:run:sites"
+INGEST_LOCK = f"{PREFIX}:ingest"
+
+
+def queue_key(spider: str) -> str:
+    return f"{PREFIX}:{spider}:requests"
+
+
+def dupefilter_key(spider: str) -> str:
+    return f"{PREFIX}:{spider}:dupefilter"
+
+
+def inflight_key(spider: str, worker: str) -> str:
+    return f"{PREFIX}:{spider}:inflight:{worker}"
+
+
+def spider_workers_key(spider: str) -> str:
+    return f"{PREFIX}:{spider}:workers"
+
+
+def heartbeat_key(worker: str) -> str:
+    return f"{PREFIX}:worker:{worker}"
+
+
+class RedisUnavailable(Exception):
+    """The Redis server cannot be used; the message is one line for the user."""
+
+
+def connect(url: str) -> redis.Redis:
+    """A client of the Redis server at `url`, checked with a PING."""
+    try:
+        server = redis.Redis.from_url(
+            url, socket_timeout=30, socket_connect_timeout=10, retry_on_timeout=True
+        )
+    except ValueError as exc:
+        message = f"{url}: not a Redis URL ({exc}); e.g. redis://host:6379/0"
+        raise RedisUnavailable(message) from None
+    try:
+        server.ping()
+    except redis.RedisError as exc:
+        message = f"{url}: cannot reach Redis ({exc}); is redis-server running there?"
+        raise RedisUnavailable(message) from None
+    return server
