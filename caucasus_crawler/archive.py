@@ -321,6 +321,17 @@ class Archive:
                 f"UPDATE crawl_runs SET {assignments} WHERE id = :id", {**counts, "id": run_id}
             )
 
+    def add_run_sites(self, run_id: int, sites: Iterable[str]) -> None:
+        """Add outlets to a run (`ingest` learns them as workers join a crawl on Redis)."""
+        with self.transaction():
+            (listed,) = self.db.execute(
+                "SELECT sites FROM crawl_runs WHERE id = ?", [run_id]
+            ).fetchone()
+            merged = sorted(set(json.loads(listed)) | set(sites))
+            self.db.execute(
+                "UPDATE crawl_runs SET sites = ? WHERE id = ?", [json.dumps(merged), run_id]
+            )
+
     def finish_run(self, run_id: int) -> dict:
         with self.transaction():
             self.db.execute("UPDATE crawl_runs SET finished = ? WHERE id = ?", [now_iso(), run_id])

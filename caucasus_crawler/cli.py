@@ -46,6 +46,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     if args.url and len(names) != 1:
         raise UserError("--url needs exactly one outlet, e.g. `crawl civil_ge --url URL`")
     _assignments(args.set)  # checked before anything starts
+    if args.redis:
+        return _crawl_on_redis(args, names)
     _check_writable(args.db)
 
     mirror = None
@@ -88,7 +90,13 @@ def _check_writable(db: Path) -> None:
         raise UserError(f"--db {db}: cannot create the archive: {parent} is not writable")
 
 
-def _run_spiders(names: list[str], args: argparse.Namespace, run_id: int, address: str | None):
+def _run_spiders(
+    names: list[str],
+    args: argparse.Namespace,
+    run_id: int | None,
+    address: str | None,
+    extra: dict | None = None,
+):
     # Imported here so that `sites` and `extract` start fast.
     from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
@@ -101,12 +109,14 @@ def _run_spiders(names: list[str], args: argparse.Namespace, run_id: int, addres
     settings.set("LOG_LEVEL", args.log_level, priority="cmdline")
     if address:
         settings.set("MIRROR_ADDRESS", address, priority="cmdline")
-    for name, value in _assignments(args.set).items():
+    for name, value in {**(extra or {}), **_assignments(args.set)}.items():
         settings.set(name, value, priority="cmdline")
     process = CrawlerProcess(settings)
     for name in names:
         process.crawl(name, urls=args.url, force=args.force, backfill=args.backfill)
+    crawlers = list(process.crawlers)  # the process forgets them as they finish
     process.start()
+    return crawlers
 
 
 def _assignments(pairs: list[str] | None) -> dict[str, str]:
@@ -136,6 +146,117 @@ def _print_summary(run: dict, db: Path, seconds: float) -> None:
             "(`--force` polls now)"
         )
     print("\n".join(lines))
+
+
+# -- crawl --redis, ingest (caucasus_crawler/distributed) ----------------------------------------
+def _redis(url: str):
+    from caucasus_crawler.distributed import RedisUnavailable, connect
+
+    try:
+        return connect(url)
+    except RedisUnavailable as exc:
+        raise UserError(f"--redis {exc}") from None
+
+
+def _crawl_on_redis(args: argparse.Namespace, names: list[str]) -> int:
+    """One worker of a crawl shared through Redis: it pushes items there, never writes the
+    archive. Its frontier reads --db when that file exists (what is archived already is not
+    fetched again), else it starts from nothing and the shared duplicate filter alone
+    keeps the workers from fetching a page twice."""
+    import tempfile
+
+    from caucasus_crawler.distributed.worker import Worker
+
+    _redis(args.redis)
+    mirror = None
+    address = args.mirror
+    if args.demo and not address:
+        from caucasus_crawler.mirror import MirrorServer
+
+        mirror = MirrorServer()
+        mirror.start()
+        address = mirror.address
+    started = time.monotonic()
+    try:
+        with tempfile.TemporaryDirectory(prefix="caucasus-worker-") as scratch:
+            known = args.db if args.db.is_file() else Path(scratch) / "nothing-archived.db"
+            extra = {"REDIS_URL": args.redis, "ARCHIVE_PATH": str(known)}
+            crawlers = _run_spiders(names, args, None, address, extra)
+    finally:
+        if mirror is not None:
+            mirror.stop()
+    stats = [crawler.stats.get_value for crawler in crawlers]
+    taken = sum(get("scheduler/dequeued/redis", 0) for get in stats)
+    fetched = sum(get("downloader/request_count", 0) for get in stats)
+    pushed = sum(get("redis/items_pushed", 0) for get in stats)
+    print(
+        "\n".join(
+            [
+                f"Worker {Worker.last_id} crawled {len(names)} outlet(s) "
+                f"({'demo' if address else 'live'}) through {args.redis} "
+                f"in {time.monotonic() - started:.1f} s",
+                f"  outlets          {', '.join(names)}",
+                f"  requests         {taken} taken from the shared queue, {fetched} fetched",
+                f"  items pushed     {pushed} (`{PROG} ingest --redis URL` stores them)",
+            ]
+        )
+    )
+    return 0
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    import signal
+
+    from caucasus_crawler.distributed.ingest import Ingester, IngestError
+
+    if args.batch < 1:
+        raise UserError(f"--batch {args.batch}: give a number of items of 1 or more")
+    profiles = _profiles(args)
+    server = _redis(args.redis)
+    _check_writable(args.db)
+    started = time.monotonic()
+    with Archive(args.db) as archive:
+        ingester = Ingester(server, archive, profiles, batch_size=args.batch, follow=args.follow)
+        for number in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(number, ingester.stop)
+        try:
+            report = ingester.run()
+        except IngestError as exc:
+            raise UserError(str(exc)) from None
+    seconds = time.monotonic() - started
+    if not report.items and not report.runs and not report.replayed:
+        print(
+            f"Nothing to ingest: no worker is running on {args.redis} and no item waits "
+            f"(start the workers first, or wait for them with --follow)."
+        )
+        return 0
+    lines = [f"Ingested {report.items} item(s) from {args.redis} into {args.db} in {seconds:.1f} s"]
+    if report.replayed:
+        lines.append(
+            f"  replayed         {report.replayed} item(s) an earlier ingester had taken "
+            "(stored once)"
+        )
+    for done in report.runs:
+        run, workers = done.run, done.workers
+        by = ", ".join(f"{worker} {count}" for worker, count in sorted(workers.items()))
+        lines += [
+            f"  run {run['id']} ({run['mode']}, finished): {len(run['sites'])} outlet(s)",
+            f"    requests       {run['requests']} by {len(workers)} worker(s): {by}",
+            f"    articles       {run['articles_new']} new, {run['articles_updated']} updated",
+            f"    duplicates     {run['duplicates']}",
+            f"    failures       {run['failures']}",
+        ]
+    if report.open_run is not None:
+        why = "stopped" if report.stopped else f"{report.waiting} request(s) wait for a worker"
+        lines.append(f"  run {report.open_run} is not finished ({why}); ingest again later")
+    if report.repeats:
+        lines.append(
+            f"  repeats          {report.repeats} item(s) of requests done twice, stored once"
+        )
+    if report.rejected:
+        lines.append(f"  rejected         {report.rejected} (kept in Redis, see the messages)")
+    print("\n".join(lines))
+    return 0
 
 
 # -- sites ---------------------------------------------------------------------------------------
@@ -444,12 +565,33 @@ def build_parser() -> argparse.ArgumentParser:
         help="a Scrapy setting for this crawl, e.g. --set DOWNLOAD_DELAY=2 (repeatable)",
     )
     crawl.add_argument(
+        "--redis",
+        metavar="URL",
+        help="be one worker of a crawl shared through this Redis (redis://host:6379/0); "
+        "items go there for `ingest`, not into --db",
+    )
+    crawl.add_argument(
         "--log-level",
         default="WARNING",
         choices=["DEBUG", "INFO", "WARNING", "ERROR"],
         help="Scrapy's log level (default WARNING)",
     )
     crawl.set_defaults(func=cmd_crawl)
+
+    ingest = commands.add_parser(
+        "ingest", help="store what crawl workers pushed to Redis in the archive, once each"
+    )
+    ingest.add_argument("--redis", required=True, metavar="URL", help="the workers' Redis")
+    ingest.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help="archive file")
+    ingest.add_argument(
+        "--follow",
+        action="store_true",
+        help="keep waiting for items after the crawl is done (until SIGTERM)",
+    )
+    ingest.add_argument(
+        "--batch", type=int, default=200, metavar="N", help="items per transaction (200)"
+    )
+    ingest.set_defaults(func=cmd_ingest)
 
     sites = commands.add_parser("sites", help="list the outlet profiles")
     sites.add_argument("--json", action="store_true", help="as a JSON array")
