@@ -207,6 +207,8 @@ def _crawl_on_redis(args: argparse.Namespace, names: list[str]) -> int:
 def cmd_ingest(args: argparse.Namespace) -> int:
     import signal
 
+    from redis import RedisError
+
     from caucasus_crawler.distributed.ingest import Ingester, IngestError
 
     if args.batch < 1:
@@ -223,12 +225,17 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             report = ingester.run()
         except IngestError as exc:
             raise UserError(str(exc)) from None
+        except RedisError as exc:  # what was taken stays in Redis for the next ingest
+            raise UserError(f"--redis {args.redis}: {exc}") from None
     seconds = time.monotonic() - started
     if not report.items and not report.runs and not report.replayed:
-        print(
-            f"Nothing to ingest: no worker is running on {args.redis} and no item waits "
-            f"(start the workers first, or wait for them with --follow)."
-        )
+        if report.stopped:
+            print("Stopped; nothing was ingested.")
+        else:
+            print(
+                f"Nothing to ingest: no worker is running on {args.redis} and no item waits "
+                f"(start the workers first, or wait for them with --follow)."
+            )
         return 0
     lines = [f"Ingested {report.items} item(s) from {args.redis} into {args.db} in {seconds:.1f} s"]
     if report.replayed:

@@ -7,7 +7,7 @@ REDIS_URL setting is set (`caucasus-crawler crawl --redis URL`):
   both shared by every worker and kept in Redis. Three changes:
   - requests travel as JSON (`JsonRequests`), not pickle: readable, and nobody who can write
     to Redis can make a worker run code;
-  - no `spider=` argument to the stats (deprecated by Scrapy 2.13, an error later);
+  - no `spider=` argument to the stats (Scrapy 2.19 deprecates it, a later one refuses it);
   - nothing is lost when a worker dies. scrapy-redis pops a request and forgets it; here the
     pop moves it, in one Lua script, into the worker's in-flight hash
     (`caucasus:<spider>:inflight:<worker>`). It leaves that hash (is acknowledged) once
