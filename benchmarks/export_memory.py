@@ -105,7 +105,8 @@ def make_archive(path: Path, articles: int) -> float:
         rows, in_category, tagged = [], [], []
         for number in range(made + 1, min(made + BATCH, articles) + 1):
             site = sites[number % len(sites)]
-            language = SITE_LANGUAGES[site][number % len(SITE_LANGUAGES[site])]
+            # every language of the site in turn (by `number` alone, one site got one language)
+            language = SITE_LANGUAGES[site][(number // len(sites)) % len(SITE_LANGUAGES[site])]
             body = "\n\n".join(rng.choices(paragraphs[language], k=rng.randint(3, 7)))
             title = " ".join(body.split()[:9])
             when = start + timedelta(seconds=rng.randrange(seconds))
