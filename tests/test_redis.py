@@ -137,18 +137,23 @@ def _urls(db: Path, sql: str) -> list[str]:
 
 
 def _stored(db: Path, site: str | None = None) -> tuple[list[str], list[str]]:
-    """(article URLs, article and duplicate URLs) of an archive, of one outlet or all."""
-    where = f"WHERE site = '{site}'" if site else ""
-    articles = _urls(db, f"SELECT url FROM articles {where} ORDER BY url")
-    both = _urls(db, f"SELECT url FROM articles {where} UNION SELECT url FROM duplicates {where}")
+    """(article URLs, article and duplicate page URLs) of an archive, of one outlet or all."""
+    where = f"AND site = '{site}'" if site else ""
+    articles = _urls(db, f"SELECT url FROM articles WHERE 1 {where} ORDER BY url")
+    both = _urls(
+        db,
+        f"SELECT url FROM articles WHERE 1 {where} UNION "
+        f"SELECT url FROM pages WHERE outcome = 'duplicate' {where}",
+    )
     return articles, sorted(both)
 
 
 def _with_duplicates(db: Path) -> set[str]:
-    """URLs of duplicates and of the articles they duplicate."""
+    """URLs of duplicate pages and of the articles they duplicate."""
     sql = (
-        "SELECT d.url FROM duplicates d UNION "
-        "SELECT a.url FROM duplicates d JOIN articles a ON a.id = d.article_id"
+        "SELECT url FROM pages WHERE outcome = 'duplicate' UNION "
+        "SELECT a.url FROM pages p JOIN articles a ON a.id = p.article_id"
+        " WHERE p.outcome = 'duplicate'"
     )
     return set(_urls(db, sql))
 
