@@ -248,7 +248,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
         by = ", ".join(f"{worker} {count}" for worker, count in sorted(workers.items()))
         lines += [
             f"  run {run['id']} ({run['mode']}, finished): {len(run['sites'])} outlet(s)",
-            f"    requests       {run['requests']} by {len(workers)} worker(s): {by}",
+            f"    requests       {run['requests']}"
+            + (f" by {len(workers)} worker(s): {by}" if workers else ""),
             f"    articles       {run['articles_new']} new, {run['articles_updated']} updated",
             f"    duplicates     {run['duplicates']}",
             f"    failures       {run['failures']}",

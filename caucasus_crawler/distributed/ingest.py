@@ -217,10 +217,10 @@ class Ingester:
         self.warn(f"ingest: {url or 'an item'}: {reason} (kept in {REJECTED})")
 
     # -- the crawl's run ---------------------------------------------------------------------
-    def ensure_run(self, sites: set[str]) -> None:
+    def ensure_run(self, sites: set[str], mode: str | None = None) -> None:
         if self.run_id is None:
             announced = {s.decode() for s in self.server.smembers(RUN_SITES)}
-            mode = (self.server.hget(RUN, "mode") or b"live").decode()
+            mode = mode or (self.server.hget(RUN, "mode") or b"live").decode()
             sites = sites | {s for s in announced if s in self.profiles}
             self.archive.register_sites(self.profiles[name] for name in sorted(sites))
             mode = mode if mode in ("demo", "live") else "live"
@@ -260,7 +260,8 @@ class Ingester:
         if self.run_id is None and not counts:
             return  # nothing was crawled since the last run
         counts = {key.decode(): value.decode() for key, value in counts.items()}
-        self.ensure_run({s.decode() for s in announced if s.decode() in self.profiles})
+        announced = {name.decode() for name in announced}
+        self.ensure_run({name for name in announced if name in self.profiles}, counts.get("mode"))
         self.archive.add_to_run(self.run_id, requests=int(counts.get("requests", 0)))
         run = self.archive.finish_run(self.run_id)
         workers = {
