@@ -63,7 +63,8 @@ class Article:
     content_hash: str | None = None
     # Set by the dedupe pipeline: what the archive already holds of this article.
     duplicate_of: int | None = None
-    duplicate_kind: str | None = None  # "url" (already archived) or "exact" (same body)
+    duplicate_kind: str | None = None  # "url" (already archived), "exact" or "near" (body)
+    similarity: float | None = None  # of the body to the kept one: 1.0 for url and exact
 
     def as_json(self) -> dict:
         """The public JSON shape used by `caucasus-crawler extract`."""
