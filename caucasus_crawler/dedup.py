@@ -34,15 +34,18 @@ from datasketch import LeanMinHash, MinHash, MinHashLSH
 SHINGLE_WORDS = 4
 NUM_PERM = 128
 SEED = 1
-# The Jaccard similarity the LSH bands aim at. Copies that cut or add a paragraph have a
-# Jaccard of 0.55 to 0.7 (their containment is what is high), so the bands aim below that and
-# lean to recall: a missed pair is lost, a needless candidate only costs one verification.
-LSH_THRESHOLD = 0.4
+# The Jaccard similarity the LSH bands aim at. Verification accepts pairs down to a Jaccard
+# of about 0.48 (a reprint that cuts a third of the text: see lowest_accepted_jaccard), so
+# the bands aim well below it and lean to recall: with 42 bands of 3 rows, a pair at 0.48
+# becomes a candidate 99% of the time (at 0.4 the optimiser gives 32x4: 83%). A missed pair is
+# lost; a needless candidate only costs one verification.
+LSH_THRESHOLD = 0.3
 LSH_WEIGHTS = (0.3, 0.7)
-# Below this many distinct shingles a text is too short to call a near copy: two short agency
+# Below this many distinct shingles (about 50 words, a paragraph) a text is too short to call
+# a near copy: one changed word moves its containment by 8% or more, and two short agency
 # items that share their boilerplate would be "similar" while saying different things.
 # (Exact copies of short texts are still found by content_hash.)
-MIN_SHINGLES = 30
+MIN_SHINGLES = 50
 # A pair is the same story when the shorter text lies almost wholly in the longer
 # (CONTAINMENT of its shingles: a reprint keeps the text, cut or extended by a line or a
 # paragraph) and the longer adds little of its own (NOVEL_SHARE of the union at most: a
@@ -50,7 +53,7 @@ MIN_SHINGLES = 30
 # the labelled set better than Jaccard: a reprint that cuts the last paragraph has a Jaccard
 # as low as a roundup's (0.6), while its containment stays above 0.85 and theirs below 0.8.
 CONTAINMENT = 0.8
-NOVEL_SHARE = 0.45
+NOVEL_SHARE = 0.4
 # Copies keep the story's figures; a roundup or a template item differs in exactly those.
 # When both texts have at least NUMBERS_MIN distinct numbers, they must share NUMBERS_SHARED
 # of the smaller set.
@@ -59,7 +62,7 @@ NUMBERS_SHARED = 0.7
 
 # Marks written inside words: Armenian emphasis, exclamation, question and abbreviation marks,
 # soft hyphens and zero-width characters. Dropped, so that a word keeps being one word.
-_IN_WORD = str.maketrans("", "", "\u055b\u055c\u055e\u055f\u00ad\u200b\u200c\u200d\u2060\ufeff")
+_IN_WORD = re.compile("[\u055b\u055c\u055e\u055f\u00ad\u200b\u200c\u200d\u2060\ufeff]")
 _COMBINING = re.compile("[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff]")
 _WORD = re.compile(r"\w+")
 # A number with its decimal and thousands separators ("7.2", "1,200", "1 200"), compared by its
@@ -75,7 +78,7 @@ def normalise(text: str) -> str:
     """Text as compared: compatibility forms, no combining marks (Latin and Cyrillic accents;
     Georgian and Armenian have none), casefolded; Azerbaijani dotless ı folded with i so that
     "IŞIQ" and "işıq" agree."""
-    text = unicodedata.normalize("NFKD", (text or "").translate(_IN_WORD))
+    text = unicodedata.normalize("NFKD", _IN_WORD.sub("", text or ""))
     return _COMBINING.sub("", text).casefold().replace("ı", "i")
 
 
@@ -103,7 +106,7 @@ def _word_hashes(tokens: list[str]) -> np.ndarray:
     return (high << np.uint64(32)) | low
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Shingles:
     """What compare() needs of a text: its shingle hashes (sorted, unique) and its numbers."""
 
@@ -113,13 +116,20 @@ class Shingles:
     def __len__(self) -> int:
         return len(self.hashes)
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Shingles):
+            return NotImplemented
+        return self.numbers == other.numbers and np.array_equal(self.hashes, other.hashes)
+
 
 def shingles_of(text: str, size: int = SHINGLE_WORDS) -> Shingles:
     """The set of `size`-word shingles of a text (hashed to 64 bits) and its numbers. A text
     shorter than `size` words is one shingle; an empty one has none."""
-    normalised = normalise(text)
+    return _shingles(normalise(text), numbers_of(text), size)
+
+
+def _shingles(normalised: str, numbers: frozenset[str], size: int = SHINGLE_WORDS) -> Shingles:
     tokens = _WORD.findall(normalised)
-    numbers = frozenset(_NOT_DIGIT.sub("", n) for n in _NUMBER.findall(normalised))
     if not tokens:
         return Shingles(np.empty(0, dtype=np.uint64), numbers)
     hashes = _word_hashes(tokens)
@@ -131,6 +141,20 @@ def shingles_of(text: str, size: int = SHINGLE_WORDS) -> Shingles:
     return Shingles(np.unique(_fmix64(combined)), numbers)
 
 
+def numbers_of(text: str) -> frozenset[str]:
+    """The numbers of a text, by their digits ("7.2" and "7,2" are one number)."""
+    return frozenset(_NOT_DIGIT.sub("", n) for n in _NUMBER.findall(text))
+
+
+def _numbers_agree(a: frozenset[str], b: frozenset[str]) -> tuple[bool, float | None]:
+    """Whether two texts' numbers allow them to be one story, and the share of the smaller
+    set found in the other (None when either has too few numbers to tell)."""
+    if min(len(a), len(b)) < NUMBERS_MIN:
+        return True, None
+    shared = len(a & b) / min(len(a), len(b))
+    return shared >= NUMBERS_SHARED, shared
+
+
 @cache
 def lsh_parameters() -> tuple[int, int]:
     """(bands, rows per band) that minimise the weighted false positive and negative
@@ -140,11 +164,30 @@ def lsh_parameters() -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
+def candidate_probability(jaccard: float) -> float:
+    """The chance that two sets with this Jaccard similarity share at least one band."""
+    bands, rows = lsh_parameters()
+    return 1 - (1 - jaccard**rows) ** bands
+
+
+def lowest_accepted_jaccard() -> float:
+    """The lowest Jaccard similarity a pair can have and still pass compare(): the shorter
+    set only CONTAINMENT inside the longer, the longer as much larger as NOVEL_SHARE lets it
+    be. (Containment c, sizes s <= x: novel = (x - cs) / (x + s - cs) <= NOVEL_SHARE gives
+    x <= s (c (1 - N) + N) / (1 - N); then J = cs / (x + s - cs).)"""
+    c, n = CONTAINMENT, NOVEL_SHARE
+    larger = (c * (1 - n) + n) / (1 - n)  # the longer set's size, the shorter's being 1
+    return c / (larger + 1 - c)
+
+
 def index_version() -> str:
     """Names everything band hashes depend on; the archive rebuilds its index when it
     changes (a stored band made otherwise would never match a new one)."""
     bands, rows = lsh_parameters()
-    return f"shingles={SHINGLE_WORDS} perm={NUM_PERM} seed={SEED} bands={bands}x{rows} v1"
+    return (
+        f"shingles={SHINGLE_WORDS} min={MIN_SHINGLES} perm={NUM_PERM} seed={SEED}"
+        f" bands={bands}x{rows} v1"
+    )
 
 
 def _minhash_input(shingles: Shingles) -> list[int]:
@@ -160,9 +203,14 @@ def _minhash_args() -> dict:
     return {"num_perm": NUM_PERM, "seed": SEED, "hashfunc": _identity, "scheme": "affine32"}
 
 
+@cache
+def _empty_minhash() -> MinHash:
+    return MinHash(**_minhash_args())  # draws the permutations: copies share them
+
+
 def minhash(shingles: Shingles) -> LeanMinHash:
     """The MinHash of a shingle set (frozen: LeanMinHash keeps only seed and values)."""
-    sketch = MinHash(**_minhash_args())
+    sketch = _empty_minhash().copy()
     sketch.update_batch(_minhash_input(shingles))
     return LeanMinHash(sketch)
 
@@ -241,15 +289,12 @@ def compare_sets(a: Shingles, b: Shingles) -> Comparison:
     jaccard = shared / union if union else 0.0
     containment = shared / len(small) if len(small) else 0.0
     novel_share = (len(large) - shared) / union if union else 0.0
-    numbers_shared = None
-    if min(len(a.numbers), len(b.numbers)) >= NUMBERS_MIN:
-        fewer = min(len(a.numbers), len(b.numbers))
-        numbers_shared = len(a.numbers & b.numbers) / fewer
+    numbers_agree, numbers_shared = _numbers_agree(a.numbers, b.numbers)
     same = (
         len(small) >= MIN_SHINGLES
         and containment >= CONTAINMENT
         and novel_share <= NOVEL_SHARE
-        and (numbers_shared is None or numbers_shared >= NUMBERS_SHARED)
+        and numbers_agree
     )
     return Comparison(jaccard, containment, novel_share, numbers_shared, same)
 
@@ -260,3 +305,13 @@ def compare(new: Fingerprint | Shingles, kept: Shingles) -> float | None:
     shingles = new.shingles if isinstance(new, Fingerprint) else new
     result = compare_sets(shingles, kept)
     return round(result.jaccard, 4) if result.same else None
+
+
+def verify(new: Fingerprint, kept_text: str) -> float | None:
+    """compare() of a new text with a candidate's text, cheapest test first: the numbers
+    (a regular expression) turn away the template items that crowd a band, before the
+    candidate is shingled."""
+    numbers = numbers_of(kept_text)
+    if not _numbers_agree(new.shingles.numbers, numbers)[0]:
+        return None
+    return compare(new, _shingles(normalise(kept_text), numbers))
