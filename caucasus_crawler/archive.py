@@ -11,7 +11,7 @@ import json
 import sqlite3
 import time
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -19,8 +19,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from caucasus_crawler import dedup
 from caucasus_crawler.items import Article, Link, PageVisit, RawResponse
 from caucasus_crawler.profiles import Profile
+from caucasus_crawler.urls import canonical_url, url_key
 
 DEFAULT_PATH = "archive.db"
 BUSY_TIMEOUT_SECONDS = 30
@@ -155,7 +157,49 @@ MIGRATIONS: list[str] = [
     """
     CREATE INDEX articles_published ON articles (published);
     """,
+    # 7: every article once. Pages whose article the archive already holds (under another URL,
+    # with the same text, or as a near copy) are rows of `duplicates`, earlier ones included.
+    # The index that finds them: each article's URL keys (urls.url_key of its URL, aliases and
+    # fetched URLs) and the LSH band hashes of its body (dedup.py). Bands carry no foreign key:
+    # a band of an article that is gone only yields a candidate that verification drops, and
+    # checking one on every delete would scan the table. Archive._ensure_dedup_index fills both
+    # for the articles already stored (and again whenever dedup.index_version() changes).
+    """
+    CREATE TABLE duplicates (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        site TEXT,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('url', 'exact', 'near')),
+        similarity REAL,
+        seen TEXT NOT NULL,
+        run_id INTEGER REFERENCES crawl_runs(id)
+    );
+    CREATE INDEX duplicates_article ON duplicates (article_id);
+    CREATE INDEX pages_article ON pages (article_id);
+    INSERT OR IGNORE INTO duplicates (url, site, article_id, kind, similarity, seen, run_id)
+        SELECT url, site, article_id,
+            CASE WHEN reason LIKE 'url%' THEN 'url' ELSE 'exact' END, 1.0, fetched, run_id
+        FROM pages WHERE outcome = 'duplicate' AND article_id IN (SELECT id FROM articles);
+    CREATE TABLE article_urls (
+        url_key TEXT PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+    ) WITHOUT ROWID;
+    CREATE INDEX article_urls_article ON article_urls (article_id);
+    CREATE TABLE article_bands (
+        band INTEGER NOT NULL,
+        article_id INTEGER NOT NULL,
+        PRIMARY KEY (band, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE dedup_index (
+        name TEXT PRIMARY KEY,
+        value TEXT
+    );
+    """,
 ]
+# Articles fingerprinted per transaction when the dedup index is built for stored articles:
+# short transactions, so that a crawl writing the archive meanwhile waits seconds at most.
+INDEX_BUILD_CHUNK = 2000
 
 
 def _statements(script: str) -> list[str]:
@@ -213,6 +257,7 @@ class Archive:
         self.db.execute("PRAGMA journal_mode=WAL")
         self._migrate()
         self._ensure_fts()
+        self._ensure_dedup_index()
 
     def _migrate(self) -> None:
         conn = self.db.conn
@@ -244,6 +289,97 @@ class Archive:
         except sqlite3.OperationalError:
             if not self.db["articles_fts"].exists():  # a peer made it meanwhile: fine
                 raise
+
+    @contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        """A transaction that holds the write lock from its start (BEGIN IMMEDIATE), for a
+        check that must not change before the write that follows it."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    def _index_state(self) -> tuple[str | None, str | None]:
+        """(the dedup.index_version() the bands were made with, how far the build got: the
+        last article id fingerprinted, or "done")."""
+        state = dict(self.db.execute("SELECT name, value FROM dedup_index").fetchall())
+        return state.get("version"), state.get("built_to")
+
+    def _set_index_state(self, **values: str) -> None:
+        self.db.conn.executemany(
+            "INSERT INTO dedup_index (name, value) VALUES (?, ?)"
+            " ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+            list(values.items()),
+        )
+
+    def rebuild_dedup_index(self, progress: Callable[[int], None] | None = None) -> None:
+        """Build the duplicate index again from the stored articles, as the migration does;
+        `progress` is called with the number of articles done after each chunk."""
+        with self._write_lock():
+            self.db.conn.execute("DELETE FROM dedup_index")
+        self._ensure_dedup_index(progress)
+
+    def _ensure_dedup_index(self, progress: Callable[[int], None] | None = None) -> None:
+        """URL keys and band hashes for every stored article (after migration 7, or when the
+        fingerprint's parameters changed: bands made otherwise would never match). Built in
+        short transactions of INDEX_BUILD_CHUNK articles, resumed where a killed build stopped;
+        articles stored meanwhile index themselves (store_article)."""
+        version = dedup.index_version()
+        if self._index_state() == (version, "done"):
+            return
+        with self._write_lock():
+            if self._index_state()[0] != version:
+                self.db.conn.execute("DELETE FROM article_bands")
+                self._set_index_state(version=version, built_to="0")
+        done = 0
+        while True:
+            with self._write_lock():
+                built_to = self._index_state()[1]
+                if built_to == "done":
+                    return
+                indexed = self._index_chunk(int(built_to))
+                if not indexed:
+                    self._set_index_state(built_to="done")
+                    return
+            done += indexed
+            if progress is not None:
+                progress(done)
+
+    def _index_chunk(self, after_id: int) -> int:
+        """Index the next stored articles after `after_id`; how many (0: none were left)."""
+        conn = self.db.conn
+        rows = conn.execute(
+            "SELECT id, url, body, language FROM articles WHERE id > ? ORDER BY id LIMIT ?",
+            [after_id, INDEX_BUILD_CHUNK],
+        ).fetchall()
+        if not rows:
+            return 0
+        fingerprints = dedup.fingerprints((body, language) for _, _, body, language in rows)
+        conn.executemany(
+            "INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)",
+            [
+                (band, article_id)
+                for (article_id, *_), fp in zip(rows, fingerprints, strict=True)
+                for band in fp.bands
+            ],
+        )
+        # the URLs each article was fetched under count as its URLs too
+        fetched = conn.execute(
+            "SELECT url, article_id FROM pages WHERE outcome = 'article'"
+            " AND article_id BETWEEN ? AND ?",
+            [rows[0][0], rows[-1][0]],
+        ).fetchall()
+        conn.executemany(
+            "INSERT OR IGNORE INTO article_urls (url_key, article_id) VALUES (?, ?)",
+            [(url_key(url), article_id) for article_id, url, *_ in rows]
+            + [(url_key(url), article_id) for url, article_id in fetched],
+        )
+        self._set_index_state(built_to=str(rows[-1][0]))
+        return len(rows)
 
     @property
     def schema_version(self) -> int:
@@ -390,11 +526,150 @@ class Archive:
         ).fetchone()
         return (row[0], row[1]) if row else None
 
+    # -- the duplicate index (issue 6) ------------------------------------------------------
+    def article_for_url_keys(self, keys: Iterable[str]) -> int | None:
+        """The first stored article one of these URL keys (urls.url_key) belongs to."""
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return None
+        row = self.db.execute(
+            "SELECT min(article_id) FROM article_urls"
+            f" WHERE url_key IN ({', '.join('?' * len(keys))})",
+            keys,
+        ).fetchone()
+        return row[0]
+
+    def article_stored_from(self, page_url: str) -> int | None:
+        """The article that this fetched URL's page was stored as (pages.outcome 'article')."""
+        row = self.db.execute(
+            "SELECT article_id FROM pages WHERE url = ? AND outcome = 'article'", [page_url]
+        ).fetchone()
+        return row[0] if row else None
+
+    def near_candidates(self, bands: Iterable[int], limit: int = 20) -> list[tuple[int, int]]:
+        """(article id, bands shared) of the stored articles sharing a band hash with these,
+        most shared first (the best estimate of similarity), then first stored."""
+        bands = list(bands)
+        if not bands:
+            return []
+        return self.db.execute(
+            "SELECT article_id, count(*) AS shared FROM article_bands"
+            f" WHERE band IN ({', '.join('?' * len(bands))})"
+            " GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?",
+            [*bands, limit],
+        ).fetchall()
+
+    def kept_article_for(self, url: str) -> int | None:
+        """The article a canonical URL ended at: its own (`articles.url`), or the one it is a
+        duplicate of (`duplicates.url`); None when the archive holds neither."""
+        row = self.db.execute(
+            "SELECT id FROM articles WHERE url = :url"
+            " UNION ALL SELECT article_id FROM duplicates WHERE url = :url LIMIT 1",
+            {"url": url},
+        ).fetchone()
+        return row[0] if row else None
+
+    def published_and_url(self, article_id: int) -> tuple[str | None, str] | None:
+        row = self.db.execute(
+            "SELECT published, url FROM articles WHERE id = ?", [article_id]
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def demote(
+        self, article_id: int, kept_id: int, kind: str, similarity: float, run_id: int | None
+    ) -> None:
+        """An archived article turns out to be a copy of `kept_id` (stored after it, but the
+        earlier story): its URL becomes a row of `duplicates`, everything that pointed at it
+        (duplicates, pages, URL keys) points at the kept article, and its row, bands and links
+        go. Its raw response stays, so `reextract` can judge the page again."""
+        reason = f"{kind} duplicate" + (f" (similarity {similarity:.2f})" if kind == "near" else "")
+        with self.transaction():
+            row = self.db.execute(
+                "SELECT body, language FROM articles WHERE id = ?", [article_id]
+            ).fetchone()
+            if row is None:
+                return
+            self.db.execute(
+                "INSERT INTO duplicates (url, site, article_id, kind, similarity, seen, run_id)"
+                " SELECT url, site, :kept, :kind, :similarity, last_seen, :run_id FROM articles"
+                " WHERE id = :id ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id,"
+                " kind = excluded.kind, similarity = excluded.similarity, seen = excluded.seen,"
+                " run_id = excluded.run_id",
+                {
+                    "kept": kept_id,
+                    "kind": kind,
+                    "similarity": similarity,
+                    "run_id": run_id,
+                    "id": article_id,
+                },
+            )
+            self.db.execute(
+                "UPDATE duplicates SET article_id = ? WHERE article_id = ?", [kept_id, article_id]
+            )
+            self.db.execute(
+                "UPDATE pages SET outcome = 'duplicate', reason = ? WHERE article_id = ?"
+                " AND outcome = 'article'",
+                [reason, article_id],
+            )
+            self.db.execute(
+                "UPDATE pages SET article_id = ? WHERE article_id = ?", [kept_id, article_id]
+            )
+            self.db.execute(
+                "UPDATE OR IGNORE article_urls SET article_id = ? WHERE article_id = ?",
+                [kept_id, article_id],
+            )
+            self.db.execute("DELETE FROM article_urls WHERE article_id = ?", [article_id])
+            self._unindex_body(article_id, row[0], row[1])
+            self.db.execute("DELETE FROM articles WHERE id = ?", [article_id])
+
+    def article_bodies(self, article_ids: Iterable[int]) -> dict[int, str]:
+        ids = list(article_ids)
+        if not ids:
+            return {}
+        rows = self.db.execute(
+            f"SELECT id, body FROM articles WHERE id IN ({', '.join('?' * len(ids))})", ids
+        )
+        return dict(rows.fetchall())
+
+    def _index_article(
+        self, article_id: int, article: Article, fingerprint: dedup.Fingerprint | None
+    ) -> None:
+        """Files the article's URL keys (its URL, aliases and the URL it was fetched under:
+        the first article to claim a key keeps it) and, given a fingerprint, its bands."""
+        urls = [article.url, *article.aliases]
+        if article.fetched_url:
+            urls.append(article.fetched_url)
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO article_urls (url_key, article_id) VALUES (?, ?)",
+            [(key, article_id) for key in dict.fromkeys(map(url_key, urls))],
+        )
+        if fingerprint is not None:
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO article_bands (band, article_id) VALUES (?, ?)",
+                [(band, article_id) for band in fingerprint.bands],
+            )
+
+    def _unindex_body(self, article_id: int, body: str, language: str | None) -> None:
+        """Drops the bands an earlier body of the article gave (recomputed from that body:
+        bands are a pure function of body and language, so no per-article list is kept)."""
+        self.db.conn.executemany(
+            "DELETE FROM article_bands WHERE band = ? AND article_id = ?",
+            [(band, article_id) for band in dedup.fingerprint(body, language).bands],
+        )
+
     def store_article(
-        self, article: Article, run_id: int | None = None, *, record_page: bool = True
+        self,
+        article: Article,
+        run_id: int | None = None,
+        *,
+        record_page: bool = True,
+        fingerprint: dedup.Fingerprint | None = None,
     ) -> StoreResult:
         """Insert the article, or update the archived one with the same URL; one transaction.
-        `record_page=False` leaves the fetch's `pages` row as it is (re-extraction)."""
+        `record_page=False` leaves the fetch's `pages` row as it is (re-extraction). The
+        duplicate index follows: a new article's URL keys and bands are filed, an update's
+        bands replaced when its body changed (`fingerprint`, dedup.fingerprint of the body,
+        saves computing it again when the caller has it)."""
         seen = article.fetched or now_iso()
         fields = {
             "site": article.site,
@@ -423,8 +698,15 @@ class Archive:
                     {**fields, "url": article.url, "seen": seen, "run_id": run_id},
                 )
                 article_id, outcome = cursor.lastrowid, "new"
+                # a page is an article or a duplicate, not both (its text may have changed)
+                self.db.execute("DELETE FROM duplicates WHERE url = ?", [article.url])
+                self._index_article(
+                    article_id,
+                    article,
+                    fingerprint or dedup.fingerprint(article.text, article.language),
+                )
             else:
-                article_id = existing[0]
+                article_id, new_body = existing[0], None
                 changed = tuple(existing[1:]) != tuple(fields.values()) or self._links_of(
                     article_id
                 ) != _links(article)
@@ -440,6 +722,12 @@ class Archive:
                             " FROM articles WHERE id = ?",
                             [article_id],
                         )
+                    if (previous["content_hash"], previous["language"]) != (
+                        fields["content_hash"],
+                        fields["language"],
+                    ):
+                        self._unindex_body(article_id, previous["body"], previous["language"])
+                        new_body = fingerprint or dedup.fingerprint(article.text, article.language)
                     assignments = ", ".join(f"{k} = :{k}" for k in fields)
                     self.db.execute(
                         f"UPDATE articles SET {assignments}, last_seen = :seen, run_id = :run_id "
@@ -452,6 +740,7 @@ class Archive:
                         "UPDATE articles SET last_seen = ? WHERE id = ?", [seen, article_id]
                     )
                     outcome = "unchanged"
+                self._index_article(article_id, article, new_body)  # and keys of new aliases
             if outcome != "unchanged":
                 self._link(article_id, article.site, article.categories, "categories", "category")
                 self._link(article_id, article.site, article.tags, "tags", "tag")
@@ -549,7 +838,9 @@ class Archive:
         `{url, site, fetched, http_status, headers, body, article_id}`."""
         sql = (
             "SELECT r.url, r.site, r.fetched, r.http_status, r.headers, r.body, p.article_id "
-            "FROM responses r LEFT JOIN pages p ON p.url = r.url"
+            # only the page an article was stored from names it: a duplicate's page names the
+            # article it copies, which its text must not overwrite
+            "FROM responses r LEFT JOIN pages p ON p.url = r.url AND p.outcome = 'article'"
         )
         params: list = []
         if sites is not None:
@@ -571,17 +862,32 @@ class Archive:
 
     # -- pages --------------------------------------------------------------------------------
     def record_duplicate(self, article: Article, run_id: int | None = None) -> None:
-        """A fetched page whose article the archive already holds under another URL."""
+        """A fetched page whose article the archive already holds: its `pages` row, and its
+        `duplicates` row (by URL: the URL fetched for a `url` duplicate, the page's canonical
+        URL for an `exact` or `near` one)."""
+        seen = article.fetched or now_iso()
+        kind = article.duplicate_kind
+        page_url = article.fetched_url or article.url
+        url = canonical_url(page_url) if kind == "url" else article.url
+        similarity = 1.0 if article.similarity is None else article.similarity
         with self.transaction():
             self._record_page(
-                article.fetched_url or article.url,
+                page_url,
                 article.site,
                 "duplicate",
                 article.http_status,
-                f"{article.duplicate_kind} duplicate",
+                f"{kind} duplicate" + (f" (similarity {similarity:.2f})" if kind == "near" else ""),
                 article.duplicate_of,
-                article.fetched or now_iso(),
+                seen,
                 run_id,
+            )
+            self.db.execute(
+                "INSERT INTO duplicates (url, site, article_id, kind, similarity, seen, run_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+                " site = excluded.site, article_id = excluded.article_id,"
+                " kind = excluded.kind, similarity = excluded.similarity,"
+                " seen = excluded.seen, run_id = excluded.run_id",
+                [url, article.site, article.duplicate_of, kind, similarity, seen, run_id],
             )
 
     def record_page(self, visit: PageVisit, run_id: int | None = None) -> None:

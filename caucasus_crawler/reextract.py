@@ -2,7 +2,9 @@
 
 When extraction or a profile improves, `caucasus-crawler reextract` brings every archived
 article up to date without fetching anything: articles whose text or metadata changed are
-updated, and pages that held no article before but do now are added.
+updated, and pages that held no article before but do now are added. The duplicate index
+follows: an article whose body changed gets its new bands (Archive.store_article), and a page
+newly found to hold an article goes through the crawl's own duplicate check first.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from datetime import datetime
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.charsets import decode_page
 from caucasus_crawler.extract import NotAnArticle, extract_article
-from caucasus_crawler.pipelines import normalise_article
+from caucasus_crawler.pipelines import ArchiveWriter, normalise_article
 from caucasus_crawler.profiles import Profile
 from caucasus_crawler.progress import Progress
 
@@ -86,13 +88,12 @@ def reextract(
             if kept_id is not None:
                 article.url = writer.article(kept_id)["url"]  # the row it was stored as
                 outcome = writer.store_article(article, record_page=False).outcome
-            elif writer.article_id_for_url(article.url) or writer.article_with_hash(
-                article.content_hash, article.url
-            ):
-                report.duplicates += 1
-                continue
             else:
-                outcome = writer.store_article(article).outcome
+                counts = ArchiveWriter(writer).write([article])
+                if counts["duplicates"]:
+                    report.duplicates += 1
+                    continue
+                outcome = "new" if counts["articles_new"] else "unchanged"
             setattr(report, outcome, getattr(report, outcome) + 1)
     return report
 
