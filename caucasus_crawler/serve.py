@@ -136,6 +136,39 @@ TABLES: dict[str, dict] = {
             "body": "The body as received, zlib-compressed",
         },
     },
+    "duplicates": {
+        "description": "Pages whose article the archive already holds, each pointing at the "
+        "article kept (the earliest published copy of the story).",
+        "columns": {
+            "id": "The row's number",
+            "url": "The page: the URL fetched (url) or its canonical URL (exact, near)",
+            "site": "The outlet of the page",
+            "article_id": "The article kept",
+            "kind": "url (the same page under another URL), exact (the same text) or near "
+            "(a near copy)",
+            "similarity": "Shingle Jaccard of the two texts; 1.0 for url and exact",
+            "seen": "When it was last fetched (UTC)",
+            "run_id": "The crawl run (see crawl_runs)",
+        },
+    },
+    "article_urls": {
+        "description": "Every URL known to be an article's (its own, its aliases, the URLs it "
+        "was fetched under), as a key that folds www, http/https and trailing slashes.",
+        "columns": {"url_key": "The URL's key (urls.url_key)", "article_id": "The article"},
+    },
+    "article_bands": {
+        "description": "The near-duplicate index: LSH band hashes of each article's body.",
+        "hidden": True,
+        "columns": {
+            "band": "A band of the body's MinHash, with its number and the language",
+            "article_id": "The article",
+        },
+    },
+    "dedup_index": {
+        "description": "What the near-duplicate index was built with, and how far.",
+        "hidden": True,
+        "columns": {"name": "version or built_to", "value": "Its value"},
+    },
     "crawl_runs": {
         "description": "One row per run of `caucasus-crawler crawl`.",
         "columns": {
