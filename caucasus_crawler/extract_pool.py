@@ -14,6 +14,8 @@ on the asyncio reactor. The same function runs in the crawl's own thread when
   milliseconds, share its memory, and never inherit the reactor's threads and sockets.
 * At most two pages per worker are handed to the pool at once (the others wait here), so
   pickled pages do not pile up in its queue, and a worker that dies takes few pages with it.
+* Workers end with the crawl: shut down when its engine stops, or on their own within a
+  second when the crawl process is killed.
 * A worker that dies (killed, out of memory, a crash in a C library) breaks the whole pool
   (`BrokenProcessPool`): the pages it held are answered as failed with a one-line reason
   (`WorkerDied`), a new pool is started and the crawl goes on. A failed page is fetched
@@ -27,9 +29,11 @@ import logging
 import multiprocessing
 import os
 import signal
+import threading
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
+from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from caucasus_crawler.extract import NotAnArticle, extract_article, looks_like_article
@@ -73,10 +77,23 @@ def extract_page(
         return "failed", f"{type(exc).__name__}: {exc}"
 
 
-def _worker_started() -> None:
+def _worker_started(crawl: Connection) -> None:
     # Ctrl-C reaches the whole process group: the crawl stops gracefully and still needs its
     # workers for the pages in flight; it shuts them down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(crawl,), name="end-with-crawl", daemon=True).start()
+
+
+def _end_with(crawl: Connection) -> None:
+    """Ends this worker when the crawl process is gone. A crawl killed with SIGKILL cannot
+    shut its pool down, and a worker waiting for work never notices (it holds both ends of
+    its task queue): it would live on, orphaned. The crawl holds the other end of `crawl`
+    and never writes to it, so this returns when the crawl is gone (or drops the pool)."""
+    try:
+        crawl.recv_bytes()
+    except (EOFError, OSError):
+        pass
+    os._exit(0)
 
 
 class WorkerDied(Exception):
@@ -89,6 +106,7 @@ class ExtractPool:
     def __init__(self, processes: int):
         self.processes = processes
         self._executor: ProcessPoolExecutor | None = None
+        self._alive: Connection | None = None  # closed: the workers end
         self._slots: asyncio.Semaphore | None = None
         self.users = 0  # crawlers whose engine has not stopped yet
         self.pools_started = 0
@@ -126,6 +144,7 @@ class ExtractPool:
         if self._executor is not None:
             self._executor.shutdown(wait=True, cancel_futures=True)
             self._executor = None
+            self._alive.close()
 
     # -- work --------------------------------------------------------------------------------
     def _current(self) -> ProcessPoolExecutor:
@@ -133,8 +152,13 @@ class ExtractPool:
             context = multiprocessing.get_context("forkserver")
             # the forkserver imports extraction once; every worker forked from it has it
             context.set_forkserver_preload(["caucasus_crawler.extract_pool"])
+            # workers watch one end of a pipe whose other end only this process holds
+            watched, self._alive = context.Pipe(duplex=False)
             self._executor = ProcessPoolExecutor(
-                self.processes, mp_context=context, initializer=_worker_started
+                self.processes,
+                mp_context=context,
+                initializer=_worker_started,
+                initargs=(watched,),
             )
             self.pools_started += 1
         return self._executor
@@ -144,6 +168,7 @@ class ExtractPool:
         if self._executor is broken:
             broken.shutdown(wait=False, cancel_futures=True)
             self._executor = None
+            self._alive.close()  # any worker of it still running ends
 
     async def extract(
         self, html: str, url: str, profile: Profile, now: datetime, classify: bool

@@ -188,3 +188,16 @@ def test_extraction_in_the_crawl_thread_stores_what_the_pool_stores(demo, tmp_pa
     assert not processes  # no worker ever ran
     assert article_pages(db, sites) == article_pages(demo[0], sites)
     assert same_articles(articles_of(db, sites), articles_of(demo[0], sites)) >= 30
+
+
+def test_a_crawl_killed_with_sigkill_leaves_no_worker_behind(tmp_path):
+    process = crawl(tmp_path / "killed.db")
+    deadline = time.monotonic() + 60
+    while len(workers_of(process.pid)) < 1:
+        assert time.monotonic() < deadline and process.poll() is None, "no worker started"
+        time.sleep(0.01)
+    below = psutil.Process(process.pid).children(recursive=True)
+    process.kill()
+    process.communicate()
+    gone, alive = psutil.wait_procs(below, timeout=10)
+    assert not alive, f"left running: {alive}"
