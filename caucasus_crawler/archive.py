@@ -546,17 +546,26 @@ class Archive:
         ).fetchone()
         return row[0] if row else None
 
-    def near_candidates(self, bands: Iterable[int], limit: int = 20) -> list[tuple[int, int]]:
+    def near_candidates(
+        self, bands: Iterable[int], limit: int = 20, crowded: int = 100
+    ) -> list[tuple[int, int]]:
         """(article id, bands shared) of the stored articles sharing a band hash with these,
-        most shared first (the best estimate of similarity), then first stored."""
-        bands = list(bands)
+        most shared first (the best estimate of similarity), then newest. A band that more
+        than `crowded` stored articles share is left out: it comes from phrases common to
+        many different stories (or a template), so it says nothing about any one of them,
+        and its crowd would push the real copy out of the candidates verified. (Copies are
+        never indexed, so a crowd is always of different articles.)"""
+        bands = list(dict.fromkeys(bands))
         if not bands:
             return []
+        bucket = "SELECT * FROM (SELECT band, article_id FROM article_bands WHERE band = ? LIMIT ?)"
         return self.db.execute(
-            "SELECT article_id, count(*) AS shared FROM article_bands"
-            f" WHERE band IN ({', '.join('?' * len(bands))})"
-            " GROUP BY article_id ORDER BY shared DESC, article_id LIMIT ?",
-            [*bands, limit],
+            "SELECT article_id, count(*) AS shared FROM ("
+            "  SELECT article_id, count(*) OVER (PARTITION BY band) AS crowd FROM ("
+            + " UNION ALL ".join([bucket] * len(bands))
+            + ")) WHERE crowd <= ? GROUP BY article_id"
+            " ORDER BY shared DESC, article_id DESC LIMIT ?",
+            [value for band in bands for value in (band, crowded + 1)] + [crowded, limit],
         ).fetchall()
 
     def kept_article_for(self, url: str) -> int | None:

@@ -304,3 +304,17 @@ def test_the_earliest_published_copy_is_kept_whatever_the_order(tmp_path):
         assert {
             row["outcome"] for row in archive.db["pages"].rows_where("url = ?", [pair.url_b])
         } == {"duplicate"}
+
+
+def test_a_crowded_band_does_not_crowd_out_the_copy(tmp_path):
+    """A band 150 different articles share (a common phrase, a template) counts for none of
+    them; the candidates are those sharing the telling bands, most shared first."""
+    with Archive(tmp_path / "archive.db") as archive:
+        with archive.transaction():
+            archive.db.conn.executemany(
+                "INSERT INTO article_bands (band, article_id) VALUES (?, ?)",
+                [(7, n) for n in range(1, 151)] + [(8, 500), (9, 500), (8, 600), (7, 500)],
+            )
+        assert archive.near_candidates([7, 8, 9]) == [(500, 2), (600, 1)]
+        crowded_too = archive.near_candidates([7, 8, 9], crowded=200)
+        assert crowded_too[0] == (500, 3) and len(crowded_too) == 20
