@@ -402,7 +402,10 @@ class Archive:
         self._depth += 1
         try:
             if self._depth == 1:
-                conn.execute("BEGIN")
+                # the write lock first (waiting up to the busy timeout): a transaction that
+                # reads (dedupe checks) before it writes would otherwise fail at once with
+                # "database is locked" when another process wrote in between
+                conn.execute("BEGIN IMMEDIATE")
                 try:
                     yield
                 except BaseException:
@@ -880,6 +883,8 @@ class Archive:
         url = canonical_url(page_url) if kind == "url" else article.url
         similarity = 1.0 if article.similarity is None else article.similarity
         with self.transaction():
+            if article.raw is not None:  # kept like any page: a later extractor may disagree
+                self._store_response(page_url, article.site, seen, article.http_status, article.raw)
             self._record_page(
                 page_url,
                 article.site,

@@ -50,13 +50,13 @@ class Article:
     # Other language editions of the same article: language code -> URL (hreflang alternates,
     # translation links).
     translations: dict[str, str] = field(default_factory=dict)
-    # Set by the spider: how the page was fetched.
-    fetched_url: str | None = None  # the URL requested, before canonicalisation
-    http_status: int | None = None
     # Other URLs of this same article on its site (WordPress shortlink, AMP page, og:url, the
     # fetched URL when rel=canonical names another), canonicalised: a later fetch of any of
     # them is the same article.
     aliases: list[str] = field(default_factory=list)
+    # Set by the spider: how the page was fetched.
+    fetched_url: str | None = None  # the URL requested, before canonicalisation
+    http_status: int | None = None
     fetched: str | None = None
     raw: RawResponse | None = None  # kept so that text can be re-extracted later
     # Set by the normalise pipeline: a hash of the normalised body, for exact-duplicate checks.
