@@ -49,6 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a clone without installing it
 
 from datasketch import MinHashLSH  # noqa: E402
+from export_memory import SCRIPTS  # noqa: E402  (the five alphabets, one place)
 
 from caucasus_crawler import dedup  # noqa: E402
 from caucasus_crawler.archive import FTS_TOKENIZER, Archive  # noqa: E402
@@ -56,13 +57,6 @@ from caucasus_crawler.items import Article  # noqa: E402
 from caucasus_crawler.pipelines import ArchiveWriter, normalise_article  # noqa: E402
 from caucasus_crawler.profiles import load_profiles  # noqa: E402
 
-SCRIPTS = {
-    "en": "abcdefghijklmnopqrstuvwxyz",
-    "ka": "აბგდევზთიკლმნოპჟრსტუფქღყშჩცძწჭხჯჰ",
-    "hy": "աբգդեզէըթժիլխծկհձղճմյնշոչպջռսվտրցւփքօֆ",
-    "ru": "абвгдежзийклмнопрстуфхцчшщъыьэюя",
-    "az": "abcçdeəfgğhxıijkqlmnoöprsştuüvyz",
-}
 SITES = {"civil_ge": "ka", "news_am": "hy", "report_az": "az", "oc_media": "en", "apa_az": "ru"}
 VOCABULARY = 40_000
 ROUNDUP_SHARE = 0.03

@@ -290,19 +290,6 @@ class Archive:
             if not self.db["articles_fts"].exists():  # a peer made it meanwhile: fine
                 raise
 
-    @contextmanager
-    def _write_lock(self) -> Iterator[None]:
-        """A transaction that holds the write lock from its start (BEGIN IMMEDIATE), for a
-        check that must not change before the write that follows it."""
-        conn = self.db.conn
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            conn.rollback()
-            raise
-        conn.commit()
-
     def _index_state(self) -> tuple[str | None, str | None]:
         """(the dedup.index_version() the bands were made with, how far the build got: the
         last article id fingerprinted, or "done")."""
@@ -319,7 +306,7 @@ class Archive:
     def rebuild_dedup_index(self, progress: Callable[[int], None] | None = None) -> None:
         """Build the duplicate index again from the stored articles, as the migration does;
         `progress` is called with the number of articles done after each chunk."""
-        with self._write_lock():
+        with self.transaction():  # the write lock from the start
             self.db.conn.execute("DELETE FROM dedup_index")
         self._ensure_dedup_index(progress)
 
@@ -331,13 +318,13 @@ class Archive:
         version = dedup.index_version()
         if self._index_state() == (version, "done"):
             return
-        with self._write_lock():
+        with self.transaction():  # the write lock from the start
             if self._index_state()[0] != version:
                 self.db.conn.execute("DELETE FROM article_bands")
                 self._set_index_state(version=version, built_to="0")
         done = 0
         while True:
-            with self._write_lock():
+            with self.transaction():  # the write lock from the start
                 built_to = self._index_state()[1]
                 if built_to == "done":
                     return

@@ -50,14 +50,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         return _crawl_on_redis(args, names)
     _check_writable(args.db)
 
-    mirror = None
-    address = args.mirror
-    if args.demo and not address:
-        from caucasus_crawler.mirror import MirrorServer
-
-        mirror = MirrorServer()
-        mirror.start()
-        address = mirror.address
+    mirror, address = _mirror_for(args)
     mode = "demo" if address else "live"
     try:
         with Archive(args.db) as archive:
@@ -158,6 +151,18 @@ def _redis(url: str):
         raise UserError(f"--redis {exc}") from None
 
 
+def _mirror_for(args: argparse.Namespace):
+    """(the mirror this command started or None, the address to fetch from or None):
+    `--demo` starts the bundled mirror unless `--mirror ADDRESS` names a running one."""
+    if not args.demo or args.mirror:
+        return None, args.mirror
+    from caucasus_crawler.mirror import MirrorServer
+
+    mirror = MirrorServer()
+    mirror.start()
+    return mirror, mirror.address
+
+
 def _crawl_on_redis(args: argparse.Namespace, names: list[str]) -> int:
     """One worker of a crawl shared through Redis: it pushes items there, never writes the
     archive. Its frontier reads --db when that file exists (what is archived already is not
@@ -168,14 +173,7 @@ def _crawl_on_redis(args: argparse.Namespace, names: list[str]) -> int:
     from caucasus_crawler.distributed.worker import Worker
 
     _redis(args.redis)
-    mirror = None
-    address = args.mirror
-    if args.demo and not address:
-        from caucasus_crawler.mirror import MirrorServer
-
-        mirror = MirrorServer()
-        mirror.start()
-        address = mirror.address
+    mirror, address = _mirror_for(args)
     started = time.monotonic()
     try:
         with tempfile.TemporaryDirectory(prefix="caucasus-worker-") as scratch:
