@@ -44,6 +44,7 @@ _WARM_UP = 3  # pages each tool sees before the timed run
 
 # -- scoring ----------------------------------------------------------------------------------
 
+
 def token_scores(predicted: str, truth: str) -> tuple[float, float, float]:
     """(precision, recall, F1) of the bags of lower-cased `\\w+` tokens (the set's README)."""
     got = Counter(_TOKEN.findall(predicted.lower()))
@@ -60,9 +61,10 @@ def token_scores(predicted: str, truth: str) -> tuple[float, float, float]:
 def shingle_counts(predicted: str, truth: str, n: int = 4) -> tuple[float, float]:
     """Per-page (precision, recall) of case-sensitive 4-token shingles: the benchmark's own
     convention (its F1 is the harmonic mean of the mean precision and the mean recall)."""
+
     def shingles(text: str) -> Counter:
         tokens = _TOKEN.findall(text)
-        return Counter(tuple(tokens[i:i + n]) for i in range(max(1, len(tokens) - n + 1)))
+        return Counter(tuple(tokens[i : i + n]) for i in range(max(1, len(tokens) - n + 1)))
 
     got, want = shingles(predicted), shingles(truth)
     common = sum((got & want).values())
@@ -76,6 +78,7 @@ def hmean(a: float, b: float) -> float:
 
 
 # -- the tools --------------------------------------------------------------------------------
+
 
 def ours(html: bytes, url: str) -> str:
     try:
@@ -128,8 +131,12 @@ def available_tools() -> tuple[dict[str, Extractor], list[str]]:
 
 
 def tool_versions(names: list[str]) -> str:
-    packages = {"trafilatura": "trafilatura", "readability-lxml": "readability-lxml",
-                "newspaper4k": "newspaper4k", "htmldate": "htmldate"}
+    packages = {
+        "trafilatura": "trafilatura",
+        "readability-lxml": "readability-lxml",
+        "newspaper4k": "newspaper4k",
+        "htmldate": "htmldate",
+    }
     found = []
     for name in names:
         if name in packages:
@@ -141,6 +148,7 @@ def tool_versions(names: list[str]) -> str:
 
 
 # -- the data sets ----------------------------------------------------------------------------
+
 
 @dataclass
 class Sample:
@@ -164,13 +172,18 @@ def load(directory: Path, truth_key: str, quick: bool, step: int) -> list[Sample
         if not path.exists():
             continue
         samples.append(
-            Sample(page_id, ground[page_id]["url"], gzip.decompress(path.read_bytes()),
-                   ground[page_id][truth_key])
+            Sample(
+                page_id,
+                ground[page_id]["url"],
+                gzip.decompress(path.read_bytes()),
+                ground[page_id][truth_key],
+            )
         )
     return samples
 
 
 # -- text ------------------------------------------------------------------------------------
+
 
 @dataclass
 class Scores:
@@ -193,15 +206,17 @@ def run_text(samples: list[Sample], tools: dict[str, Extractor]) -> dict[str, Sc
                 pass
     for index, sample in enumerate(samples):
         # rotate the order so that no tool always runs right after another's allocations
-        order = names[index % len(names):] + names[: index % len(names)]
+        order = names[index % len(names) :] + names[: index % len(names)]
         for name in order:
             gc.collect()
             start = time.perf_counter()
             try:
                 text = tools[name](sample.html, sample.url)
             except Exception as exc:  # a peer failing on a page scores 0 on it
-                print(f"  {name} failed on {sample.id[:12]}: {type(exc).__name__}: {exc}",
-                      file=sys.stderr)
+                print(
+                    f"  {name} failed on {sample.id[:12]}: {type(exc).__name__}: {exc}",
+                    file=sys.stderr,
+                )
                 text = ""
             elapsed = time.perf_counter() - start
             precision, recall, f1 = token_scores(text, sample.truth)
@@ -220,29 +235,38 @@ def report_text(samples: list[Sample], scores: dict[str, Scores], show: int) -> 
     print(f"{'tool':<18} {'F1':>6} {'P':>6} {'R':>6} {'shingleF1':>9} {'ms/page':>8}")
     for name, s in scores.items():
         shingle = hmean(fmean(s.shingle_p), fmean(s.shingle_r))
-        print(f"{name:<18} {fmean(s.f1):6.3f} {fmean(s.precision):6.3f} {fmean(s.recall):6.3f}"
-              f" {shingle:9.3f} {1000 * fmean(s.seconds):8.1f}")
+        print(
+            f"{name:<18} {fmean(s.f1):6.3f} {fmean(s.precision):6.3f} {fmean(s.recall):6.3f}"
+            f" {shingle:9.3f} {1000 * fmean(s.seconds):8.1f}"
+        )
     a, b = scores["ours"], scores["trafilatura"]
     diffs = sorted(
         (a.f1[i] - b.f1[i], i) for i in range(len(samples)) if abs(a.f1[i] - b.f1[i]) > 0.001
     )
     better = sum(1 for d, _ in diffs if d > 0)
-    print(f"\nper page, ours - trafilatura: {better} better, {len(diffs) - better} worse, "
-          f"{len(samples) - len(diffs)} equal; worst first (F1 P/R):")
+    print(
+        f"\nper page, ours - trafilatura: {better} better, {len(diffs) - better} worse, "
+        f"{len(samples) - len(diffs)} equal; worst first (F1 P/R):"
+    )
     for diff, i in diffs[:show]:
-        print(f"  {diff:+.3f}  {samples[i].id[:12]}  ours {a.f1[i]:.3f} "
-              f"{a.precision[i]:.2f}/{a.recall[i]:.2f}  trafilatura {b.f1[i]:.3f} "
-              f"{b.precision[i]:.2f}/{b.recall[i]:.2f}  {samples[i].url[:70]}")
+        print(
+            f"  {diff:+.3f}  {samples[i].id[:12]}  ours {a.f1[i]:.3f} "
+            f"{a.precision[i]:.2f}/{a.recall[i]:.2f}  trafilatura {b.f1[i]:.3f} "
+            f"{b.precision[i]:.2f}/{b.recall[i]:.2f}  {samples[i].url[:70]}"
+        )
     if len(diffs) > show:
         print(f"  ... {len(diffs) - show} more")
     low = sorted((a.f1[i], i) for i in range(len(samples)))[:show]
     print("\nour lowest pages (F1 P/R):")
     for f1, i in low:
-        print(f"  {f1:.3f}  {samples[i].id[:12]}  {a.precision[i]:.2f}/{a.recall[i]:.2f}  "
-              f"{samples[i].url[:80]}")
+        print(
+            f"  {f1:.3f}  {samples[i].id[:12]}  {a.precision[i]:.2f}/{a.recall[i]:.2f}  "
+            f"{samples[i].url[:80]}"
+        )
 
 
 # -- dates -----------------------------------------------------------------------------------
+
 
 def our_date(html: bytes, url: str) -> tuple[str | None, bool]:
     """Our published date (and whether the page was judged not an article, its date then
@@ -297,8 +321,10 @@ def run_dates(samples: list[Sample], show: int) -> dict[str, float]:
     print(f"({not_articles} pages judged not articles: their date read by find_dates alone)")
     print(f"\nour date misses ({len(misses)}): id, truth, ours, htmldate")
     for sample, answers in misses[:show]:
-        print(f"  {sample.id[:15]:<15} {sample.truth}  ours {str(answers['ours'])[:25]:<25} "
-              f"htmldate {answers['htmldate']}  {sample.url[:60]}")
+        print(
+            f"  {sample.id[:15]:<15} {sample.truth}  ours {str(answers['ours'])[:25]:<25} "
+            f"htmldate {answers['htmldate']}  {sample.url[:60]}"
+        )
     if len(misses) > show:
         print(f"  ... {len(misses) - show} more")
     return accuracy
@@ -313,12 +339,21 @@ def logging_quiet() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_TEXT,
-                        help="extraction set: ground-truth.json and html/<id>.html.gz")
-    parser.add_argument("--dates", type=Path, default=DEFAULT_DATES,
-                        help="date set: ground-truth.json and html/<id>.html.gz")
-    parser.add_argument("--quick", action="store_true",
-                        help="every 4th extraction page and every 8th date page")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=DEFAULT_TEXT,
+        help="extraction set: ground-truth.json and html/<id>.html.gz",
+    )
+    parser.add_argument(
+        "--dates",
+        type=Path,
+        default=DEFAULT_DATES,
+        help="date set: ground-truth.json and html/<id>.html.gz",
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="every 4th extraction page and every 8th date page"
+    )
     parser.add_argument("--show", type=int, default=25, help="per-page lines to print")
     args = parser.parse_args(argv)
     logging_quiet()
@@ -334,16 +369,20 @@ def main(argv: list[str] | None = None) -> None:
     report_text(samples, scores, args.show)
 
     date_samples = load(args.dates, "date", args.quick, 8)
-    print(f"\ndates: {len(date_samples)} pages of {args.dates} "
-          f"(htmldate {version('htmldate')}: find_date(html, extensive_search=True, "
-          "original_date=True))")
+    print(
+        f"\ndates: {len(date_samples)} pages of {args.dates} "
+        f"(htmldate {version('htmldate')}: find_date(html, extensive_search=True, "
+        "original_date=True))"
+    )
     accuracy = run_dates(date_samples, args.show)
 
     ours_f1 = fmean(scores["ours"].f1)
     trafilatura_f1 = fmean(scores["trafilatura"].f1)
     ratio = fmean(scores["ours"].seconds) / fmean(scores["trafilatura"].seconds)
-    print(f"\nours F1 {ours_f1:.3f} trafilatura F1 {trafilatura_f1:.3f} ratio_ms {ratio:.3f} "
-          f"dates {accuracy['ours']:.3f} htmldate_dates {accuracy['htmldate']:.3f}")
+    print(
+        f"\nours F1 {ours_f1:.3f} trafilatura F1 {trafilatura_f1:.3f} ratio_ms {ratio:.3f} "
+        f"dates {accuracy['ours']:.3f} htmldate_dates {accuracy['htmldate']:.3f}"
+    )
 
 
 if __name__ == "__main__":

@@ -339,21 +339,35 @@ def cmd_runs(args: argparse.Namespace) -> int:
         runs = archive.recent_runs(args.limit)
         failures = archive.failures_by_reason(run["id"] for run in runs)
     if args.json:
-        print(json.dumps({"runs": runs, "failures": [
-            {"reason": reason, "urls": count, "example": url} for reason, count, url in failures
-        ]}, ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                {
+                    "runs": runs,
+                    "failures": [
+                        {"reason": reason, "urls": count, "example": url}
+                        for reason, count, url in failures
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
         return 0
     if not runs:
         print(f"No crawl has run on {args.db} yet.")
         return 0
-    print(f"{'run':>4}  {'started (UTC)':<19}  {'mode':<4}  {'requests':>8}  {'new':>5}  "
-          f"{'updated':>7}  {'dups':>5}  {'failed':>6}  outlets")
+    print(
+        f"{'run':>4}  {'started (UTC)':<19}  {'mode':<4}  {'requests':>8}  {'new':>5}  "
+        f"{'updated':>7}  {'dups':>5}  {'failed':>6}  outlets"
+    )
     for run in runs:
         started = run["started"][:19].replace("T", " ")
         state = "" if run["finished"] else "  (unfinished)"
-        print(f"{run['id']:>4}  {started:<19}  {run['mode']:<4}  {run['requests']:>8}  "
-              f"{run['articles_new']:>5}  {run['articles_updated']:>7}  {run['duplicates']:>5}  "
-              f"{run['failures']:>6}  {', '.join(run['sites'])}{state}")
+        print(
+            f"{run['id']:>4}  {started:<19}  {run['mode']:<4}  {run['requests']:>8}  "
+            f"{run['articles_new']:>5}  {run['articles_updated']:>7}  {run['duplicates']:>5}  "
+            f"{run['failures']:>6}  {', '.join(run['sites'])}{state}"
+        )
     if failures:
         print("\nFailures in these runs, by reason:")
         for reason, count, url in failures:
@@ -698,8 +712,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except sqlite3.DatabaseError as exc:  # damage found past the checks made on opening
         db = getattr(args, "db", None) or "the archive"
-        print(f"{PROG}: {db}: the archive is damaged ({exc}); "
-              f"`sqlite3 {db} .recover` saves what is left", file=sys.stderr)
+        print(
+            f"{PROG}: {db}: the archive is damaged ({exc}); "
+            f"`sqlite3 {db} .recover` saves what is left",
+            file=sys.stderr,
+        )
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

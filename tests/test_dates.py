@@ -181,6 +181,7 @@ def test_find_dates_a_bare_day_gives_way_to_a_time_on_that_day():
 
 # -- what the page shows: its URL's day, the byline's date, a "Published" label ---------------
 
+
 def test_a_utc_time_the_url_shows_on_another_day_is_put_on_the_pages_clock():
     # 01:09 UTC on the 9th is the evening of the 8th in Denver: the page says the 8th
     page = _page(
@@ -237,7 +238,7 @@ def test_a_date_labelled_published_anywhere_on_the_page():
         "",
         "<main><h1>Episode 158</h1><p>" + "Notes on the episode. " * 20 + "</p>"
         "<p>Veröffentlicht am 16.08.2019<br>Dauer: 1 Stunde</p></main>"
-        '<script>/* Anzeige, erstellt 07.08.11 */</script>',
+        "<script>/* Anzeige, erstellt 07.08.11 */</script>",
     )
     assert find_dates(page, now=NOW, title="Episode 158")[0][:10] == "2019-08-16"
 

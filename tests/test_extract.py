@@ -81,10 +81,18 @@ def test_civil_ge_body_is_its_paragraphs_without_also_read(civil_body, civil_art
 @pytest.mark.parametrize(
     "boilerplate",
     [
-        "Also Read", "Roman Kartsivadze Moved", "Disputed Parliament Approves",
-        "Kobakhidze Announces Changes", "Interior Ministry Undergoes Major Reshuffle",
-        "Giorgi Bakhuashvili SSSG", "SSSG Role", "Read Next", "Adblock", "URL Copied",
-        "Back to top", "Photo: MIA",
+        "Also Read",
+        "Roman Kartsivadze Moved",
+        "Disputed Parliament Approves",
+        "Kobakhidze Announces Changes",
+        "Interior Ministry Undergoes Major Reshuffle",
+        "Giorgi Bakhuashvili SSSG",
+        "SSSG Role",
+        "Read Next",
+        "Adblock",
+        "URL Copied",
+        "Back to top",
+        "Photo: MIA",
     ],
 )
 def test_civil_ge_body_holds_no_boilerplate(civil_article, boilerplate):
@@ -111,6 +119,7 @@ def test_civil_ge_metadata(civil_article):
 
 
 # -- civil.ge: a Jannah page written around the reference article ----------------------------
+
 
 def reference_article() -> tuple[str, list[str]]:
     """(title, body paragraphs) of the reference text."""
@@ -265,7 +274,9 @@ def article_page(head: str = "", byline: str = "", text: str = LOREM_EN, lang: s
 
 def test_canonical_on_another_site_is_ignored():
     html = article_page('<link rel="canonical" href="https://aggregator.example.com/story/1">')
-    assert extract_article(html, "https://oc-media.org/bridge/").url == "https://oc-media.org/bridge/"
+    assert (
+        extract_article(html, "https://oc-media.org/bridge/").url == "https://oc-media.org/bridge/"
+    )
 
 
 def test_canonical_on_the_same_site_is_used():
@@ -276,7 +287,9 @@ def test_canonical_on_the_same_site_is_used():
 
 def test_canonical_to_the_home_page_is_ignored():
     html = article_page('<link rel="canonical" href="https://oc-media.org/">')
-    assert extract_article(html, "https://oc-media.org/bridge/").url == "https://oc-media.org/bridge/"
+    assert (
+        extract_article(html, "https://oc-media.org/bridge/").url == "https://oc-media.org/bridge/"
+    )
 
 
 def test_json_ld_dates_authors_section_and_keywords():
@@ -290,8 +303,10 @@ def test_json_ld_dates_authors_section_and_keywords():
                 "headline": "Bridge to open in spring",
                 "datePublished": "2024-09-04T13:27:00+04:00",
                 "dateModified": "2024-09-05T08:00:00Z",
-                "author": [{"@id": "https://jam-news.net/#/person/1"},
-                           {"@type": "Organization", "name": "JAMnews"}],
+                "author": [
+                    {"@id": "https://jam-news.net/#/person/1"},
+                    {"@type": "Organization", "name": "JAMnews"},
+                ],
                 "articleSection": ["Armenia", "Economy"],
                 "keywords": "bridge, infrastructure",
             },
@@ -309,7 +324,7 @@ def test_json_ld_dates_authors_section_and_keywords():
 def test_news_am_malformed_time_datetime(profiles):
     html = page(
         "<title>Bridge to open in spring - News.am</title>",
-        '<article><h1>Bridge to open in spring</h1>'
+        "<article><h1>Bridge to open in spring</h1>"
         '<time datetime="2018-09-01+0412:30:00">12:30, 01.09.2018</time>'
         f'<span class="article-body"><p>{LOREM_EN}</p></span></article>',
     )
@@ -332,7 +347,9 @@ def test_visible_date_of_the_profile_with_two_items(profiles):
         lang="az",
     )
     article = extract_article(
-        html, "https://report.az/infrastruktur/korpu-yazda-acilacaq/", profiles["report_az"],
+        html,
+        "https://report.az/infrastruktur/korpu-yazda-acilacaq/",
+        profiles["report_az"],
         now=NOW,
     )
     assert article.published == "2025-11-16T14:00:00+04:00"
@@ -340,9 +357,7 @@ def test_visible_date_of_the_profile_with_two_items(profiles):
 
 
 def test_georgian_page_declaring_en_us_is_georgian():
-    html = article_page(
-        '<meta property="og:locale" content="en_US">', text=TEXT_KA, lang="en-US"
-    )
+    html = article_page('<meta property="og:locale" content="en_US">', text=TEXT_KA, lang="en-US")
     assert extract_article(html, "https://netgazeti.ge/news/700000/").language == "ka"
 
 
@@ -368,14 +383,14 @@ def test_authors_are_cleaned_to_people():
     )
     html = article_page('<meta property="og:site_name" content="OC Media">', byline=byline)
     assert extract_article(html, "https://oc-media.org/bridge/").authors == [
-        "Nini Gabritchidze", "Mariam Nikuradze"
+        "Nini Gabritchidze",
+        "Mariam Nikuradze",
     ]
 
 
 def test_author_meta_without_outlet_names():
     html = article_page(
-        '<meta name="author" content="Civil.ge">'
-        '<meta property="og:site_name" content="Civil.ge">',
+        '<meta name="author" content="Civil.ge"><meta property="og:site_name" content="Civil.ge">',
         byline='<a rel="author" href="/author/giorgi">Giorgi Lomsadze</a>',
     )
     assert extract_article(html, "https://civil.ge/archives/1").authors == ["Giorgi Lomsadze"]
@@ -384,20 +399,38 @@ def test_author_meta_without_outlet_names():
 @pytest.mark.parametrize(
     ("head", "url", "expected"),
     [
-        ('<meta property="og:title" content="Bridge to open in spring | JAMnews">'
-         '<meta property="og:site_name" content="JAMnews">', "https://jam-news.net/bridge/",
-         "Bridge to open in spring"),
-        ("<title>Bridge to open in spring - Civil.ge</title>", "https://civil.ge/archives/1",
-         "Bridge to open in spring"),
-        ("<title>Report.az | Bridge to open in spring</title>", "https://report.az/en/a/b/",
-         "Bridge to open in spring"),
-        ('<meta property="og:title" content="Live updates | Bridge to open in spring">'
-         '<meta property="og:site_name" content="OC Media">', "https://oc-media.org/live/",
-         "Live updates | Bridge to open in spring"),
-        ('<meta property="og:title" content="‘Bridge’ to open in “spring” — Civil.ge">',
-         "https://civil.ge/archives/1", "‘Bridge’ to open in “spring”"),
-        ("<title>Bridge to open in spring :: Some Outlet</title>", "https://example.org/a",
-         "Bridge to open in spring :: Some Outlet"),
+        (
+            '<meta property="og:title" content="Bridge to open in spring | JAMnews">'
+            '<meta property="og:site_name" content="JAMnews">',
+            "https://jam-news.net/bridge/",
+            "Bridge to open in spring",
+        ),
+        (
+            "<title>Bridge to open in spring - Civil.ge</title>",
+            "https://civil.ge/archives/1",
+            "Bridge to open in spring",
+        ),
+        (
+            "<title>Report.az | Bridge to open in spring</title>",
+            "https://report.az/en/a/b/",
+            "Bridge to open in spring",
+        ),
+        (
+            '<meta property="og:title" content="Live updates | Bridge to open in spring">'
+            '<meta property="og:site_name" content="OC Media">',
+            "https://oc-media.org/live/",
+            "Live updates | Bridge to open in spring",
+        ),
+        (
+            '<meta property="og:title" content="‘Bridge’ to open in “spring” — Civil.ge">',
+            "https://civil.ge/archives/1",
+            "‘Bridge’ to open in “spring”",
+        ),
+        (
+            "<title>Bridge to open in spring :: Some Outlet</title>",
+            "https://example.org/a",
+            "Bridge to open in spring :: Some Outlet",
+        ),
     ],
 )
 def test_title_loses_the_site_name_only(head, url, expected):
@@ -418,10 +451,18 @@ def test_categories_from_links_meta_and_breadcrumbs_deduplicated():
         "@type": "BreadcrumbList",
         "itemListElement": [
             {"@type": "ListItem", "position": 1, "name": "Home", "item": "https://oc-media.org/"},
-            {"@type": "ListItem", "position": 2, "name": "Politics",
-             "item": "https://oc-media.org/category/politics/"},
-            {"@type": "ListItem", "position": 3, "name": "Bridge to open in spring",
-             "item": "https://oc-media.org/bridge/"},
+            {
+                "@type": "ListItem",
+                "position": 2,
+                "name": "Politics",
+                "item": "https://oc-media.org/category/politics/",
+            },
+            {
+                "@type": "ListItem",
+                "position": 3,
+                "name": "Bridge to open in spring",
+                "item": "https://oc-media.org/bridge/",
+            },
         ],
     }
     html = article_page(
@@ -479,8 +520,10 @@ def test_body_format_is_nfc_paragraphs_with_collapsed_whitespace():
     [
         ("", "not an HTML page"),
         (page("<title>Empty</title>", ""), "no body text"),
-        (page("<title>Short</title>", "<article><h1>Short</h1><p>Only a line.</p></article>"),
-         "too short"),
+        (
+            page("<title>Short</title>", "<article><h1>Short</h1><p>Only a line.</p></article>"),
+            "too short",
+        ),
     ],
 )
 def test_not_an_article(html, reason):
@@ -529,7 +572,9 @@ def test_looks_like_article_signals(profiles):
         "https://x.ge/a",
     )
     assert looks_like_article(page(), "https://civil.ge/archives/743770", profiles["civil_ge"])
-    assert not looks_like_article(page('<meta property="og:type" content="website">'), "https://x.ge/")
+    assert not looks_like_article(
+        page('<meta property="og:type" content="website">'), "https://x.ge/"
+    )
     assert looks_like_article(lxml_html.fromstring(article_page()), "https://x.ge/a")
 
 
@@ -598,40 +643,70 @@ def test_extraction_dev_sample(prefix, ground_truth):
 
 # (language, article paragraphs, boilerplate lines a site puts inside the article's container)
 BOILERPLATE = [
-    ("en", LOREM_EN, [
-        "Read more: Minister resigns after bridge dispute",
-        "Related: Tbilisi's new metro line",
-        "Sign up for our free daily newsletter to get the news in your inbox.",
-        "Follow us on Facebook, Twitter and Instagram.",
-        "Share this article", "Comments", "Photo: Reuters",
-        "Reporting by Jane Doe; Editing by John Smith",
-        "Support independent journalism: donate today.",
-        "Tuesday, 5 November 2024, 10:15",
-    ]),
-    ("ka", TEXT_KA, [
-        "ასევე წაიკითხეთ: მინისტრმა თანამდებობა დატოვა",
-        "გამოიწერეთ ჩვენი Telegram არხი",
-        "გაზიარება", "კომენტარები", "ფოტო: ინტერპრესნიუსი",
-        "5 ნოემბერი, 2024",
-    ]),
-    ("hy", TEXT_HY, [
-        "Կարդացեք նաև՝ Նախարարը հրաժարական է տվել",
-        "Բաժանորդագրվեք մեր Telegram ալիքին",
-        "Կիսվել", "Մեկնաբանություններ", "Լուսանկարը՝ Արմենպրես",
-        "17 դեկտեմբերի, 2020",
-    ]),
-    ("az", TEXT_AZ, [
-        "Həmçinin oxuyun: Nazir istefa verib",
-        "Telegram kanalımıza abunə olun",
-        "Paylaş", "Şərhlər", "Şəkil: APA",
-        "16 noyabr 2025, 14:00",
-    ]),
-    ("ru", TEXT_RU, [
-        "Читайте также: Министр ушел в отставку",
-        "Подписывайтесь на наш канал в Telegram",
-        "Поделиться", "Комментарии", "Фото: ТАСС",
-        "5 сентября 2024 г., 10:15",
-    ]),
+    (
+        "en",
+        LOREM_EN,
+        [
+            "Read more: Minister resigns after bridge dispute",
+            "Related: Tbilisi's new metro line",
+            "Sign up for our free daily newsletter to get the news in your inbox.",
+            "Follow us on Facebook, Twitter and Instagram.",
+            "Share this article",
+            "Comments",
+            "Photo: Reuters",
+            "Reporting by Jane Doe; Editing by John Smith",
+            "Support independent journalism: donate today.",
+            "Tuesday, 5 November 2024, 10:15",
+        ],
+    ),
+    (
+        "ka",
+        TEXT_KA,
+        [
+            "ასევე წაიკითხეთ: მინისტრმა თანამდებობა დატოვა",
+            "გამოიწერეთ ჩვენი Telegram არხი",
+            "გაზიარება",
+            "კომენტარები",
+            "ფოტო: ინტერპრესნიუსი",
+            "5 ნოემბერი, 2024",
+        ],
+    ),
+    (
+        "hy",
+        TEXT_HY,
+        [
+            "Կարդացեք նաև՝ Նախարարը հրաժարական է տվել",
+            "Բաժանորդագրվեք մեր Telegram ալիքին",
+            "Կիսվել",
+            "Մեկնաբանություններ",
+            "Լուսանկարը՝ Արմենպրես",
+            "17 դեկտեմբերի, 2020",
+        ],
+    ),
+    (
+        "az",
+        TEXT_AZ,
+        [
+            "Həmçinin oxuyun: Nazir istefa verib",
+            "Telegram kanalımıza abunə olun",
+            "Paylaş",
+            "Şərhlər",
+            "Şəkil: APA",
+            "16 noyabr 2025, 14:00",
+        ],
+    ),
+    (
+        "ru",
+        TEXT_RU,
+        [
+            "Читайте также: Министр ушел в отставку",
+            "Подписывайтесь на наш канал в Telegram",
+            "Поделиться",
+            "Комментарии",
+            "Фото: ТАСС",
+            "5 сентября 2024 г., 10:15",
+        ],
+    ),
 ]
 
 
@@ -685,8 +760,13 @@ def test_headings_and_list_items_of_the_article_stay():
 def test_a_trailing_list_of_links_to_other_articles_is_dropped():
     links = "".join(
         f'<p><a href="/news/{n}">{title}</a></p>'
-        for n, title in enumerate(["Tbilisi metro extends to the airport",
-                                   "Parliament passes the budget", "Storm closes mountain roads"])
+        for n, title in enumerate(
+            [
+                "Tbilisi metro extends to the airport",
+                "Parliament passes the budget",
+                "Storm closes mountain roads",
+            ]
+        )
     )
     sentences = _sentences(LOREM_EN)
     body = "".join(f"<p>{s}</p>" for s in sentences) + links

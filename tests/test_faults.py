@@ -404,8 +404,14 @@ def test_sigkill_during_writes_leaves_an_intact_archive_and_a_resume_loses_nothi
     expected = articles_of(whole)
 
     killed = tmp_path / "killed.db"
-    slow = ("--set", "DOWNLOAD_DELAY=0.1", "--set", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-            "--set", "ARCHIVE_BATCH_SIZE=3")  # fmt: skip  (batches of 3: kills fall mid-crawl)
+    slow = (
+        "--set",
+        "DOWNLOAD_DELAY=0.1",
+        "--set",
+        "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+        "--set",
+        "ARCHIVE_BATCH_SIZE=3",
+    )  # fmt: skip  (batches of 3: kills fall mid-crawl)
     moments = random.Random(20261127)
     kills = []
     for _ in range(5):

@@ -32,9 +32,13 @@ OUTLETS = {
     "bm_ge": "bm.ge",
 }
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
 def next_page(page: Page) -> list[str]:
     """The page's "next page" links, as the spider reads them."""
     return Selector(text=page.text).css(NEXT_PAGE_LINKS).getall()
+
+
 FEED_TYPES = ("application/rss+xml", "application/atom+xml")
 
 

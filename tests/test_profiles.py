@@ -67,7 +67,7 @@ def test_a_user_profile_directory_adds_an_outlet(tmp_path):
         (("'^https://example", "'(^https://example"), "urls.article"),
         (('name = "example_ge"', 'name = "Example GE"'), "name"),
         (("[start]", "[start]\nfeed = 1"), "start.feed"),
-        (("[start]", "[extract]\nbody = \"div..body\"\n[start]"), "extract.body"),
+        (("[start]", '[extract]\nbody = "div..body"\n[start]'), "extract.body"),
         (('en = "https://example.ge/en/"', 'ru = "https://example.ge/ru/"'), "editions.ru"),
     ],
 )

@@ -35,8 +35,16 @@ from .text import extract_paragraphs
 from .translations import find_translations
 
 __all__ = [
-    "NotAnArticle", "apply_rules", "detect_language", "extract_article", "find_dates",
-    "looks_like_article", "paragraphs_of", "parse_date", "parse_html", "parse_iso",
+    "NotAnArticle",
+    "apply_rules",
+    "detect_language",
+    "extract_article",
+    "find_dates",
+    "looks_like_article",
+    "paragraphs_of",
+    "parse_date",
+    "parse_html",
+    "parse_iso",
 ]
 
 # Bodies shorter than this are not articles (a teaser, an empty template, an error page).

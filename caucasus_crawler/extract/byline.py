@@ -30,24 +30,83 @@ from .page import Page, clean_text
 # Languages whose month names are recognised (dateparser's locale data), besides the stems
 # of Georgian, Armenian and Azerbaijani inflected months.
 _LANGUAGES = (
-    "en", "de", "fr", "es", "it", "pt", "nl", "ru", "uk", "az", "tr", "pl", "ka", "hy",
-    "ro", "sv", "da", "nb", "fi", "cs", "id",
+    "en",
+    "de",
+    "fr",
+    "es",
+    "it",
+    "pt",
+    "nl",
+    "ru",
+    "uk",
+    "az",
+    "tr",
+    "pl",
+    "ka",
+    "hy",
+    "ro",
+    "sv",
+    "da",
+    "nb",
+    "fi",
+    "cs",
+    "id",
 )
 _KA_STEMS = (
-    "იანვ", "თებერვ", "მარტ", "აპრილ", "მაის", "ივნის", "ივლის", "აგვისტ", "სექტემბ",
-    "ოქტომბ", "ნოემბ", "დეკემბ",
+    "იანვ",
+    "თებერვ",
+    "მარტ",
+    "აპრილ",
+    "მაის",
+    "ივნის",
+    "ივლის",
+    "აგვისტ",
+    "სექტემბ",
+    "ოქტომბ",
+    "ნოემბ",
+    "დეკემბ",
 )
 _HY_STEMS = (
-    "հունվար", "փետրվար", "մարտ", "ապրիլ", "մայիս", "հունիս", "հուլիս", "օգոստոս",
-    "սեպտեմբեր", "հոկտեմբեր", "նոյեմբեր", "դեկտեմբեր",
+    "հունվար",
+    "փետրվար",
+    "մարտ",
+    "ապրիլ",
+    "մայիս",
+    "հունիս",
+    "հուլիս",
+    "օգոստոս",
+    "սեպտեմբեր",
+    "հոկտեմբեր",
+    "նոյեմբեր",
+    "դեկտեմբեր",
 )
 _AZ_STEMS = (
-    "yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avqust", "sentyabr",
-    "oktyabr", "noyabr", "dekabr",
+    "yanvar",
+    "fevral",
+    "mart",
+    "aprel",
+    "may",
+    "iyun",
+    "iyul",
+    "avqust",
+    "sentyabr",
+    "oktyabr",
+    "noyabr",
+    "dekabr",
 )
 _MONTH_KEYS = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september",
-    "october", "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 
 _YEAR = r"(?:19[89]\d|20[0-4]\d)"
@@ -165,15 +224,18 @@ def dates_in(text: str) -> Iterator[tuple[date, int, int]]:
         if month is None:
             continue
         try:
-            yield date(int(match["y"] or match["y2"]), month, int(match["d"] or match["d2"])), \
-                match.start(), match.end()
+            yield (
+                date(int(match["y"] or match["y2"]), month, int(match["d"] or match["d2"])),
+                match.start(),
+                match.end(),
+            )
         except ValueError:
             continue
 
 
 def _clock_near(text: str, start: int, end: int) -> tuple[int, int] | None:
     """The time of day printed right beside a date (within a few characters)."""
-    window = text[max(0, start - 12):start] + " " * 3 + text[end:end + 16]
+    window = text[max(0, start - 12) : start] + " " * 3 + text[end : end + 16]
     match = _CLOCK.search(window)
     if not match:
         return None
@@ -199,7 +261,9 @@ def _shown(text: str, label: str) -> ShownDate | None:
     if _NOT_ARTICLE.search(context):
         return None
     return ShownDate(
-        day, _clock_near(text, start, end), bool(_UPDATED.search(context)),
+        day,
+        _clock_near(text, start, end),
+        bool(_UPDATED.search(context)),
         bool(_PUBLISHED.search(context)),
     )
 
@@ -228,8 +292,10 @@ def headline(page: Page, title: str | None) -> HtmlElement | None:
     for candidates in (h1s, _H2(page.tree) if title_key else []):
         for element in candidates:
             text_key = _key(element.text_content())
-            if len(text_key) >= 8 and title_key and (
-                text_key in title_key or title_key in text_key
+            if (
+                len(text_key) >= 8
+                and title_key
+                and (text_key in title_key or title_key in text_key)
             ):
                 return element
     return h1s[0] if len(h1s) == 1 else None
@@ -338,8 +404,17 @@ _LABELS = re.compile(
     re.IGNORECASE,
 )
 _LABEL_STEMS = (
-    "published", "publié", "publicado", "pubblicato", "veröffentlicht", "erstellt",
-    "опубликовано", "გამოქვეყნდა", "հրապարակվել", "dərc ", "was posted",
+    "published",
+    "publié",
+    "publicado",
+    "pubblicato",
+    "veröffentlicht",
+    "erstellt",
+    "опубликовано",
+    "გამოქვეყნდა",
+    "հրապարակվել",
+    "dərc ",
+    "was posted",
 )
 # The German rendering of WordPress's "This entry was posted on ... at ...".
 _LABEL_AFTER = re.compile(
@@ -389,8 +464,8 @@ def labelled_date(page: Page) -> ShownDate | None:
         match = _LABELS.match(source, position)
         if match is None or _in_code(source, position):
             continue
-        rest = source[match.end():match.end() + 400]
-        shown = _dated(rest[_GAP.match(rest).end():])
+        rest = source[match.end() : match.end() + 400]
+        shown = _dated(rest[_GAP.match(rest).end() :])
         if shown is not None:
             return shown
     for position in _label_positions(source, ("wurde am",), 8):

@@ -15,19 +15,73 @@ from .page import clean_text
 
 # Elements that start a paragraph: HTML blocks and their trafilatura XML equivalents
 # (head = heading, item = list item, quote, row = table row, lb = line break).
-_BLOCKS = frozenset({
-    "p", "div", "section", "article", "main", "header", "footer", "h1", "h2", "h3", "h4", "h5",
-    "h6", "li", "ul", "ol", "dl", "dt", "dd", "blockquote", "pre", "table", "tr", "thead",
-    "tbody", "figcaption", "address", "details", "summary",
-    "head", "item", "list", "quote", "row",
-})
+_BLOCKS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "header",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "thead",
+        "tbody",
+        "figcaption",
+        "address",
+        "details",
+        "summary",
+        "head",
+        "item",
+        "list",
+        "quote",
+        "row",
+    }
+)
 _BREAKS = frozenset({"br", "lb", "hr"})
 _CELLS = frozenset({"td", "th", "cell"})
-_SKIP = frozenset({
-    "script", "style", "noscript", "template", "iframe", "object", "embed", "form", "button",
-    "select", "textarea", "input", "svg", "canvas", "video", "audio", "img", "picture", "graphic",
-    "nav", "aside", "label", "figure",
-})
+_SKIP = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "form",
+        "button",
+        "select",
+        "textarea",
+        "input",
+        "svg",
+        "canvas",
+        "video",
+        "audio",
+        "img",
+        "picture",
+        "graphic",
+        "nav",
+        "aside",
+        "label",
+        "figure",
+    }
+)
 
 
 def normalise(text: str) -> str:

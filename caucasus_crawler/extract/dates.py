@@ -33,30 +33,86 @@ from .page import Page, clean_text, element_text
 
 DEFAULT_TIMEZONE = "+04:00"
 _MONTHS = (
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 )
 # Stems that every case form of a month name starts with (Georgian syncopates the
 # genitive: სექტემბერი -> სექტემბრის, so the stem stops before the dropped vowel).
 _KA_STEMS = (
-    "იანვ", "თებერვ", "მარტ", "აპრილ", "მაის", "ივნის", "ივლის", "აგვისტ", "სექტემბ",
-    "ოქტომბ", "ნოემბ", "დეკემბ",
+    "იანვ",
+    "თებერვ",
+    "მარტ",
+    "აპრილ",
+    "მაის",
+    "ივნის",
+    "ივლის",
+    "აგვისტ",
+    "სექტემბ",
+    "ოქტომბ",
+    "ნოემბ",
+    "დეკემბ",
 )
 _KA_ABBREVIATIONS = (
-    "იან", "თებ", "მარ", "აპრ", "მაი", "ივნ", "ივლ", "აგვ", "სექ", "ოქტ", "ნოე", "დეკ",
+    "იან",
+    "თებ",
+    "მარ",
+    "აპრ",
+    "მაი",
+    "ივნ",
+    "ივლ",
+    "აგვ",
+    "სექ",
+    "ოქტ",
+    "ნოე",
+    "დეკ",
 )
 _HY_STEMS = (
-    "հունվար", "փետրվար", "մարտ", "ապրիլ", "մայիս", "հունիս", "հուլիս", "օգոստոս",
-    "սեպտեմբեր", "հոկտեմբեր", "նոյեմբեր", "դեկտեմբեր",
+    "հունվար",
+    "փետրվար",
+    "մարտ",
+    "ապրիլ",
+    "մայիս",
+    "հունիս",
+    "հուլիս",
+    "օգոստոս",
+    "սեպտեմբեր",
+    "հոկտեմբեր",
+    "նոյեմբեր",
+    "դեկտեմբեր",
 )
 _AZ_STEMS = (
-    "yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avqust", "sentyabr",
-    "oktyabr", "noyabr", "dekabr",
+    "yanvar",
+    "fevral",
+    "mart",
+    "aprel",
+    "may",
+    "iyun",
+    "iyul",
+    "avqust",
+    "sentyabr",
+    "oktyabr",
+    "noyabr",
+    "dekabr",
 )
 _AZ_SUFFIXES = ("", "da", "də", "dan", "dən", "ın", "in", "un", "ün", "a", "ə", "ı", "i", "u", "ü")
 _AZ_UNITS = {
-    "saniyə": "seconds", "dəqiqə": "minutes", "saat": "hours", "gün": "days", "həftə": "weeks",
-    "ay": "months", "il": "years",
+    "saniyə": "seconds",
+    "dəqiqə": "minutes",
+    "saat": "hours",
+    "gün": "days",
+    "həftə": "weeks",
+    "ay": "months",
+    "il": "years",
 }
 _AZ_RELATIVE = re.compile(r"(\d+)\s*(saniyə|dəqiqə|saat|gün|həftə|ay|il)\s+(?:əvvəl|öncə)", re.I)
 _AZ_ORDINAL = re.compile(r"(\d)-(?:ci|cı|cu|cü|si|sı|su|sü|nci|ncı|ncu|ncü|inci|ıncı|uncu|üncü)\b")
@@ -95,19 +151,43 @@ _MIN_YEAR = 1995
 _CLOCK_SKEW = timedelta(minutes=15)
 
 _PUBLISHED_META = (
-    "article:published_time", "og:article:published_time", "datepublished", "pubdate",
-    "publishdate", "publish-date", "publish_date", "published_time", "og:published_time",
-    "article.published", "dc.date.issued", "dcterms.issued", "dc.date.created", "dcterms.created",
-    "date", "dc.date", "dcterms.date", "sailthru.date", "parsely-pub-date",
-    "citation_publication_date", "release_date", "originalpublicationdate",
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "published_time",
+    "og:published_time",
+    "article.published",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date.created",
+    "dcterms.created",
+    "date",
+    "dc.date",
+    "dcterms.date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "citation_publication_date",
+    "release_date",
+    "originalpublicationdate",
 )
 # Generic names that hold a publication date on some sites and a modification or page date on
 # others: they give way to the URL's day or the byline's.
 _WEAK_META = frozenset({"date", "dc.date", "dcterms.date"})
 _MODIFIED_META = (
-    "article:modified_time", "og:article:modified_time", "datemodified", "og:updated_time",
-    "article:updated_time", "dc.date.modified", "dcterms.modified", "modified_time",
-    "last-modified", "lastmod",
+    "article:modified_time",
+    "og:article:modified_time",
+    "datemodified",
+    "og:updated_time",
+    "article:updated_time",
+    "dc.date.modified",
+    "dcterms.modified",
+    "modified_time",
+    "last-modified",
+    "lastmod",
 )
 _TIME_PUBLISHED = XPath(
     ".//*[@itemprop='datePublished'][@datetime or @content]"
@@ -153,7 +233,12 @@ def parse_iso(value: str, timezone: str = DEFAULT_TIMEZONE) -> datetime | None:
     try:
         tz = offset_tz(offset) if offset else offset_tz(timezone)
         return datetime(
-            int(year), int(month), int(day), int(hour or 0), int(minute or 0), int(second or 0),
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
             tzinfo=tz,
         )
     except ValueError:
@@ -163,6 +248,7 @@ def parse_iso(value: str, timezone: str = DEFAULT_TIMEZONE) -> datetime | None:
 def _translate_months(text: str, languages: Sequence[str]) -> str:
     """Inflected Georgian/Armenian/Azerbaijani month names -> English month names, and the
     Azerbaijani forms dateparser lacks -> English."""
+
     def georgian(match: re.Match) -> str:
         word = match.group(0)
         for number, stem in enumerate(_KA_STEMS):
@@ -182,7 +268,7 @@ def _translate_months(text: str, languages: Sequence[str]) -> str:
     def azerbaijani(match: re.Match) -> str:
         word = match.group(0).replace("İ", "i").replace("I", "ı").lower()
         for number, stem in enumerate(_AZ_STEMS):
-            if word.startswith(stem) and word[len(stem):] in _AZ_SUFFIXES:
+            if word.startswith(stem) and word[len(stem) :] in _AZ_SUFFIXES:
                 return _MONTHS[number]
         return match.group(0)
 
@@ -245,7 +331,7 @@ def parse_date(
     if stated:
         sign, hours, minutes = stated.groups()
         timezone = f"{'-' if sign in '-−' else '+'}{int(hours):02d}:{minutes or '00'}"
-        text = clean_text(text[: stated.start()] + " " + text[stated.end():])
+        text = clean_text(text[: stated.start()] + " " + text[stated.end() :])
     tz = offset_tz(timezone)
     timezone = _format(datetime(2000, 1, 1, tzinfo=tz))[-6:]
     reference = aware(now).astimezone(tz)
@@ -258,7 +344,7 @@ def parse_date(
         # "Published: 4 September 2024": retry from the first digit
         first_digit = re.search(r"\d", normalised)
         if first_digit and first_digit.start() > 0:
-            moment = _dateparser(normalised[first_digit.start():], codes, timezone, base)
+            moment = _dateparser(normalised[first_digit.start() :], codes, timezone, base)
     if moment is None:
         return None
     if moment.tzinfo is None:
@@ -287,6 +373,7 @@ def _with_year(moment: datetime, year: int, reference: datetime) -> datetime:
 
 
 # -- finding a page's dates ------------------------------------------------------------------
+
 
 def url_year(url: str) -> int | None:
     """The year in an article URL like `/2024/09/04/slug`, if any."""
@@ -388,8 +475,9 @@ def url_date(url: str) -> date | None:
         return None
 
 
-def _localised(moment: datetime, day: date, clock: tuple[int, int] | None,
-               others: Sequence[datetime]) -> datetime | None:
+def _localised(
+    moment: datetime, day: date, clock: tuple[int, int] | None, others: Sequence[datetime]
+) -> datetime | None:
     """`moment`, a UTC time, on the clock of a page that shows it on `day`: the offset of
     another source's rendering of the same instant, else the one the shown time of day
     implies, else the nearest whole-hour offset that puts it on `day`."""
@@ -501,7 +589,8 @@ def find_dates(
     if evidence is None or moment.date() == evidence:
         return published, modified
     values = _all_values(
-        strong_candidates(), weak_candidates(),
+        strong_candidates(),
+        weak_candidates(),
         _attribute_dates(_TIME_ANY(scope)) if scope is not None else [],
     )
     clock = shown.clock if shown is not None and shown.day == evidence else None

@@ -37,11 +37,29 @@ _MAX_AUTHORS = 8  # a source naming more is not a byline (a list of staff, a com
 _AUTHOR_CLASS = re.compile(r"^(?:[\w-]*[-_])?(?:author|byline)(?:[-_]+(?:name|link))?$")
 
 # Breadcrumb and menu labels of the home page, in the five languages and the usual variants.
-_HOME_WORDS = frozenset({
-    "home", "homepage", "home page", "main", "main page", "start", "front page", "news home",
-    "главная", "главная страница", "головна", "მთავარი", "მთავარი გვერდი", "გვერდი",
-    "գլխավոր", "գլխավոր էջ", "ana səhifə", "əsas səhifə", "əsas",
-})
+_HOME_WORDS = frozenset(
+    {
+        "home",
+        "homepage",
+        "home page",
+        "main",
+        "main page",
+        "start",
+        "front page",
+        "news home",
+        "главная",
+        "главная страница",
+        "головна",
+        "მთავარი",
+        "მთავარი გვერდი",
+        "გვერდი",
+        "գլխավոր",
+        "գլխավոր էջ",
+        "ana səhifə",
+        "əsas səhifə",
+        "əsas",
+    }
+)
 _AUTHOR_PREFIX = re.compile(
     r"^(?:(?:written|posted|reporting|reported|text|story|photos?|words)\s+by|by|from|authors?"
     r"|автор(?:ы)?|текст|ავტორი|ავტორები|հեղինակ|müəllif)\s*[:\-–—]?\s*",
@@ -51,20 +69,84 @@ _AUTHOR_SPLIT = re.compile(r"\s+(?:and|и|და|և|ve|və)\s+|\s*[&;|/]\s*|\s*\
 _EMAIL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
 _URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|ge|am|az|ru|info)\b", re.IGNORECASE)
 _HAS_DIGIT = re.compile(r"\d")
-_NOT_PEOPLE = frozenset({
-    "admin", "administrator", "staff", "editor", "editors", "editorial", "editorial staff",
-    "newsroom", "news desk", "desk", "agency", "reporter", "correspondent", "author", "guest",
-    "unknown", "anonymous", "redaction", "редакция", "редактор", "რედაქცია", "խմբագրություն",
-    "redaksiya", "web editor", "online editor", "news", "wire", "wires", "press release",
-    "reuters", "afp", "ap", "associated press", "interfax", "tass", "ria novosti", "sputnik",
-    "bloomberg", "dpa", "efe", "anadolu", "xinhua", "armenpress", "apa", "trend", "report",
-})
+_NOT_PEOPLE = frozenset(
+    {
+        "admin",
+        "administrator",
+        "staff",
+        "editor",
+        "editors",
+        "editorial",
+        "editorial staff",
+        "newsroom",
+        "news desk",
+        "desk",
+        "agency",
+        "reporter",
+        "correspondent",
+        "author",
+        "guest",
+        "unknown",
+        "anonymous",
+        "redaction",
+        "редакция",
+        "редактор",
+        "რედაქცია",
+        "խմբագրություն",
+        "redaksiya",
+        "web editor",
+        "online editor",
+        "news",
+        "wire",
+        "wires",
+        "press release",
+        "reuters",
+        "afp",
+        "ap",
+        "associated press",
+        "interfax",
+        "tass",
+        "ria novosti",
+        "sputnik",
+        "bloomberg",
+        "dpa",
+        "efe",
+        "anadolu",
+        "xinhua",
+        "armenpress",
+        "apa",
+        "trend",
+        "report",
+    }
+)
 # Words of a job title or an organisation, not of a person's name.
-_ROLE_WORDS = frozenset({
-    "writer", "correspondent", "editor", "reporter", "contributor", "columnist", "staff",
-    "press", "news", "agency", "desk", "media", "service", "bureau", "team", "office",
-    "department", "ministry", "network", "television", "radio", "magazine", "newspaper",
-})
+_ROLE_WORDS = frozenset(
+    {
+        "writer",
+        "correspondent",
+        "editor",
+        "reporter",
+        "contributor",
+        "columnist",
+        "staff",
+        "press",
+        "news",
+        "agency",
+        "desk",
+        "media",
+        "service",
+        "bureau",
+        "team",
+        "office",
+        "department",
+        "ministry",
+        "network",
+        "television",
+        "radio",
+        "magazine",
+        "newspaper",
+    }
+)
 
 
 def key(name: str) -> str:
@@ -73,6 +155,7 @@ def key(name: str) -> str:
 
 
 # -- site names and title ---------------------------------------------------------------------
+
 
 def site_names(page: Page, profile: Profile | None = None) -> list[str]:
     """Names the outlet goes by: og:site_name, publisher, profile title, host name."""
@@ -149,7 +232,7 @@ def extract_title(page: Page, profile: Profile | None = None) -> str:
             continue  # absent, or only the outlet's name (a bare og:title "Civil.ge")
         title = strip_site_name(candidate, names)
         if h1 and title != h1 and title.startswith(h1):
-            rest = title[len(h1):]
+            rest = title[len(h1) :]
             if any(rest.startswith(s) for s in _SEPARATORS):
                 title = h1  # "Headline | Some Outlet" whose outlet name we do not know
         return title
@@ -157,6 +240,7 @@ def extract_title(page: Page, profile: Profile | None = None) -> str:
 
 
 # -- canonical, description, image ---------------------------------------------------------
+
 
 def _on_site(url: str, page: Page, profile: Profile | None) -> bool:
     """Whether a URL the page names for itself stays on the page's site (or on another host
@@ -237,6 +321,7 @@ def extract_image(page: Page) -> str | None:
 
 # -- authors ------------------------------------------------------------------------------
 
+
 def _jsonld_people(page: Page) -> list[str]:
     article = page.jsonld_article or {}
     value = article.get("author") or article.get("creator")
@@ -294,12 +379,19 @@ def extract_authors(page: Page, profile: Profile | None = None) -> list[str]:
 
     sources = (
         lambda: _jsonld_people(page),
-        lambda: page.meta.get("author", []) + page.meta.get("article:author", [])
-        + page.meta.get("dc.creator", []) + page.meta.get("parsely-author", []),
+        lambda: (
+            page.meta.get("author", [])
+            + page.meta.get("article:author", [])
+            + page.meta.get("dc.creator", [])
+            + page.meta.get("parsely-author", [])
+        ),
         lambda: from_elements(_REL_AUTHOR(scope)),
         lambda: from_elements(
-            [e for e in _CLASSED(scope)
-             if any(_AUTHOR_CLASS.match(c) for c in (e.get("class") or "").split())]
+            [
+                e
+                for e in _CLASSED(scope)
+                if any(_AUTHOR_CLASS.match(c) for c in (e.get("class") or "").split())
+            ]
         ),
     )
     for source in sources:
@@ -314,6 +406,7 @@ def extract_authors(page: Page, profile: Profile | None = None) -> list[str]:
 
 
 # -- categories and tags -------------------------------------------------------------------
+
 
 class _Links:
     """An ordered set of named links, deduplicated by name; a URL fills in when one is known."""

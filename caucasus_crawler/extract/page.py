@@ -28,18 +28,34 @@ _TRAILING_COMMA = re.compile(r",\s*([\]}])")
 _ARTICLE_SCOPES = tuple(
     XPath(f"({path})[1]")
     for path in (
-        "//article[.//h1]", "//*[@itemprop='articleBody']/..", "//article", "//main",
+        "//article[.//h1]",
+        "//*[@itemprop='articleBody']/..",
+        "//article",
+        "//main",
         "//*[@role='main']",
     )
 )
 
 # schema.org types of an article (a WebPage is not one, but carries dates on Yoast sites).
-ARTICLE_TYPES = frozenset({
-    "article", "newsarticle", "blogposting", "reportagenewsarticle", "analysisnewsarticle",
-    "opinionnewsarticle", "backgroundnewsarticle", "reviewnewsarticle", "liveblogposting",
-    "socialmediaposting", "report", "techarticle", "scholarlyarticle", "satiricalarticle",
-    "askpublicnewsarticle",
-})
+ARTICLE_TYPES = frozenset(
+    {
+        "article",
+        "newsarticle",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "backgroundnewsarticle",
+        "reviewnewsarticle",
+        "liveblogposting",
+        "socialmediaposting",
+        "report",
+        "techarticle",
+        "scholarlyarticle",
+        "satiricalarticle",
+        "askpublicnewsarticle",
+    }
+)
 
 
 def clean_text(text: str | None) -> str:
@@ -103,6 +119,7 @@ def css(selector: str) -> CSSSelector:
 
 def same_site(url_a: str, url_b: str) -> bool:
     """Whether two URLs are on one site: hosts equal once `www.`/`m.`/`amp.` are dropped."""
+
     def host(url: str) -> str:
         name = (urlsplit(url).hostname or "").lower()
         for prefix in ("www.", "m.", "amp."):

@@ -59,7 +59,11 @@ def _trafilatura(tree: HtmlElement, url: str, precision: bool, fast: bool = True
     # of its time and changed the text of 2 pages in 88 (a split body, handled here instead);
     # they are asked where the first extraction holds too little
     document = bare_extraction(
-        tree, url=url, include_comments=False, favor_precision=precision, output_format="python",
+        tree,
+        url=url,
+        include_comments=False,
+        favor_precision=precision,
+        output_format="python",
         fast=fast,
     )
     if document is None or document.body is None:
@@ -117,11 +121,12 @@ def _split_body(page: Page, paragraphs: list[str]) -> list[str]:
         if ancestor is None or ancestor.tag in ("body", "html"):
             return paragraphs
     chunks = [
-        c for c in ancestor.iter(container.tag)
+        c
+        for c in ancestor.iter(container.tag)
         if c.get("class") == container.get("class") and c.find("p") is not None
     ]
     # trafilatura takes the first chunk of a split body: the missing ones follow it
-    chunks = chunks[chunks.index(container):] if container in chunks else []
+    chunks = chunks[chunks.index(container) :] if container in chunks else []
     if len(chunks) < 2:
         return paragraphs
     document = document_fromstring("<html><body><article></article></body></html>")
@@ -150,7 +155,8 @@ def _drop_link_lists(page: Page, paragraphs: list[str]) -> list[str]:
     """Without lists of links to other articles: a run of short paragraphs that are each a
     link's whole text, at the end of the body or after a "Related"/"Read more" line."""
     candidates = [
-        i for i, p in enumerate(paragraphs)
+        i
+        for i, p in enumerate(paragraphs)
         if len(p) <= _LINK_TITLE_CHARS and p[-1:] not in _SENTENCE_END
     ]
     if len(candidates) < _LINK_RUN:

@@ -325,7 +325,6 @@ def _sitemap(paths: list[str]) -> bytes:
 
 
 class _Server(LoopbackHTTPServer):
-
     def handle_error(self, request: object, client_address: object) -> None:
         """Quiet: a crawler hanging up on a hostile page is expected."""
 

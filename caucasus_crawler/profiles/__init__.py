@@ -167,7 +167,8 @@ _TOP_LEVEL = {
     "editions",
     "start",
     "urls",
-    "extract", "schedule",
+    "extract",
+    "schedule",
 }
 _EXTRACT_KEYS = {"body", "remove", "cut_at", "drop_lines", "date", "categories", "timezone"}
 
@@ -213,9 +214,7 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
         raise _fail(source, "start.robots_sitemaps", "must be true or false")
 
     urls = _table(data, "urls", source)
-    unknown = sorted(
-        set(urls) - {"article", "listing", "ignore", "max_listing_pages", "next_page"}
-    )
+    unknown = sorted(set(urls) - {"article", "listing", "ignore", "max_listing_pages", "next_page"})
     if unknown:
         raise _fail(source, f"urls.{unknown[0]}", "unknown field")
     max_pages = urls.get("max_listing_pages", 3)
