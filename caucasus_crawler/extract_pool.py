@@ -37,6 +37,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from caucasus_crawler.extract import NotAnArticle, extract_article, looks_like_article
+from caucasus_crawler.pipelines import prepare_article
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -70,7 +71,8 @@ def extract_page(
     try:
         if classify and not looks_like_article(html, url, profile):
             return "listing", None
-        return "article", extract_article(html, url, profile, now=now)
+        # normalised and fingerprinted here too: that work then runs beside the crawl
+        return "article", prepare_article(extract_article(html, url, profile, now=now))
     except NotAnArticle as exc:
         return "not_article", str(exc)
     except Exception as exc:  # a bug, or a page extraction cannot take

@@ -77,9 +77,33 @@ def normalise_article(article: Article) -> Article:
     return article
 
 
+def prepare_article(article: Article) -> Article:
+    """normalise_article, and the body's near-duplicate fingerprint kept with it: the costly
+    part of storing an article, done where the article was extracted (an extraction worker),
+    so that the crawl's own thread, which stores every article, does not have to. The
+    fingerprint is not a field (it never leaves the process): it holds only while the text
+    and language it was made from are the article's, which `_prepared_fingerprint` checks."""
+    normalise_article(article)
+    article.__dict__["_prepared"] = (
+        article.content_hash,
+        article.language,
+        dedup.fingerprint(article.text, article.language),
+    )
+    return article
+
+
+def _prepared_fingerprint(article: Article) -> dedup.Fingerprint | None:
+    prepared = article.__dict__.get("_prepared")
+    if prepared and prepared[:2] == (article.content_hash, article.language):
+        return prepared[2]
+    return None
+
+
 class NormalisePipeline:
     def process_item(self, item):
-        return normalise_article(item) if isinstance(item, Article) else item
+        if not isinstance(item, Article) or _prepared_fingerprint(item) is not None:
+            return item  # prepared (normalised) in the extraction worker
+        return normalise_article(item)
 
 
 class ArchiveWriter:
@@ -180,7 +204,7 @@ class ArchiveWriter:
             mark(same_body[0], "exact")
             return None
         # 3. A near copy: candidates from the band index, verified on the stored texts
-        fingerprint = dedup.fingerprint(text, language)
+        fingerprint = _prepared_fingerprint(article) or dedup.fingerprint(text, language)
         candidates = self.archive.near_candidates(fingerprint.bands, self.MAX_CANDIDATES)
         bodies = self.archive.article_bodies(article_id for article_id, _ in candidates)
         best: tuple[float, int] | None = None
