@@ -43,9 +43,11 @@ from caucasus_crawler.distributed import (
     RUN,
     RUN_SITES,
     WORKERS,
+    dupefilter_key,
     heartbeat_key,
     inflight_key,
     queue_key,
+    spider_workers_key,
 )
 from caucasus_crawler.items import Article, PageVisit, item_from_dict
 from caucasus_crawler.pipelines import ArchiveWriter
@@ -250,6 +252,23 @@ class Ingester:
         self.report.waiting = waiting
         return "paused" if waiting else "done"
 
+    def forget_finished_crawl(self, outlets: set[str]) -> None:
+        """The crawl is over (no worker beats, nothing queued or in flight): its outlets'
+        duplicate filters and worker sets go, so the next crawl polls the feeds again. The
+        workers do this themselves when they finish last, but a worker that finishes while a
+        dead peer's heartbeat has not yet expired cannot tell it is the last one."""
+        dead = [
+            w
+            for w in self.server.hkeys(WORKERS)
+            if not self.server.exists(heartbeat_key(w.decode()))
+        ]
+        with self.server.pipeline() as pipe:
+            for name in outlets:
+                pipe.delete(dupefilter_key(name), spider_workers_key(name))
+            if dead:
+                pipe.hdel(WORKERS, *dead)
+            pipe.execute()
+
     def finish_run(self) -> None:
         """Record the finished crawl: its requests (as the workers counted them), its outlets."""
         with self.server.pipeline() as pipe:  # MULTI: read and clear at once
@@ -261,6 +280,7 @@ class Ingester:
             return  # nothing was crawled since the last run
         counts = {key.decode(): value.decode() for key, value in counts.items()}
         announced = {name.decode() for name in announced}
+        self.forget_finished_crawl(announced)
         self.ensure_run({name for name in announced if name in self.profiles}, counts.get("mode"))
         self.archive.add_to_run(self.run_id, requests=int(counts.get("requests", 0)))
         run = self.archive.finish_run(self.run_id)
