@@ -28,7 +28,13 @@ from dateparser.date import DateDataParser
 from lxml.etree import XPath
 
 from ..profiles import Profile
-from .byline import ShownDate, header_date, labelled_date
+from .byline import (  # month names, one place
+    _AZ_STEMS,
+    _HY_STEMS,
+    ShownDate,
+    header_date,
+    labelled_date,
+)
 from .page import Page, clean_text, element_text
 
 DEFAULT_TIMEZONE = "+04:00"
@@ -75,34 +81,6 @@ _KA_ABBREVIATIONS = (
     "ოქტ",
     "ნოე",
     "დეკ",
-)
-_HY_STEMS = (
-    "հունվար",
-    "փետրվար",
-    "մարտ",
-    "ապրիլ",
-    "մայիս",
-    "հունիս",
-    "հուլիս",
-    "օգոստոս",
-    "սեպտեմբեր",
-    "հոկտեմբեր",
-    "նոյեմբեր",
-    "դեկտեմբեր",
-)
-_AZ_STEMS = (
-    "yanvar",
-    "fevral",
-    "mart",
-    "aprel",
-    "may",
-    "iyun",
-    "iyul",
-    "avqust",
-    "sentyabr",
-    "oktyabr",
-    "noyabr",
-    "dekabr",
 )
 _AZ_SUFFIXES = ("", "da", "də", "dan", "dən", "ın", "in", "un", "ün", "a", "ə", "ı", "i", "u", "ü")
 _AZ_UNITS = {
