@@ -741,9 +741,12 @@ class Archive:
                     outcome = "unchanged"
                 self._index_article(article_id, article, new_body)  # and keys of new aliases
             if outcome != "unchanged":
-                self._link(article_id, article.site, article.categories, "categories", "category")
-                self._link(article_id, article.site, article.tags, "tags", "tag")
-                self._set_translations(article_id, article.translations)
+                fresh = outcome == "new"  # no links of its own yet: nothing to replace
+                self._link(
+                    article_id, article.site, article.categories, "categories", "category", fresh
+                )
+                self._link(article_id, article.site, article.tags, "tags", "tag", fresh)
+                self._set_translations(article_id, article.translations, fresh)
             if article.raw is not None:
                 self._store_response(
                     article.fetched_url or article.url,
@@ -786,31 +789,40 @@ class Archive:
         return (*names, translations)
 
     def _link(
-        self, article_id: int, site: str | None, links: list[Link], table: str, key: str
+        self,
+        article_id: int,
+        site: str | None,
+        links: list[Link],
+        table: str,
+        key: str,
+        fresh: bool = False,
     ) -> None:
         join = f"article_{table}"
-        self.db.execute(f"DELETE FROM {join} WHERE article_id = ?", [article_id])
+        conn = self.db.conn  # the statements of every stored article: no wrapper in between
+        if not fresh:
+            conn.execute(f"DELETE FROM {join} WHERE article_id = ?", [article_id])
         for link in links:
-            self.db.execute(
+            # RETURNING gives the row's id whether it was inserted or already there
+            link_id = conn.execute(
                 f"INSERT INTO {table} (site, name, url) VALUES (?, ?, ?) "
-                f"ON CONFLICT (site, name) DO UPDATE SET url = coalesce({table}.url, excluded.url)",
+                f"ON CONFLICT (site, name) DO UPDATE SET url = coalesce({table}.url, excluded.url)"
+                " RETURNING id",
                 [site, link.name, link.url],
-            )
-            link_id = self.db.execute(
-                f"SELECT id FROM {table} WHERE site = ? AND name = ?", [site, link.name]
             ).fetchone()[0]
-            self.db.execute(
+            conn.execute(
                 f"INSERT OR IGNORE INTO {join} (article_id, {key}_id) VALUES (?, ?)",
                 [article_id, link_id],
             )
 
-    def _set_translations(self, article_id: int, translations: dict[str, str]) -> None:
-        self.db.execute("DELETE FROM translations WHERE article_id = ?", [article_id])
-        for language, url in translations.items():
-            self.db.execute(
-                "INSERT INTO translations (article_id, language, url) VALUES (?, ?, ?)",
-                [article_id, language, url],
-            )
+    def _set_translations(
+        self, article_id: int, translations: dict[str, str], fresh: bool = False
+    ) -> None:
+        if not fresh:
+            self.db.execute("DELETE FROM translations WHERE article_id = ?", [article_id])
+        self.db.conn.executemany(
+            "INSERT INTO translations (article_id, language, url) VALUES (?, ?, ?)",
+            [(article_id, language, url) for language, url in translations.items()],
+        )
 
     def translations_of(self, article_id: int) -> dict[str, dict]:
         """The other editions of an article, by language: their URL and, where archived,

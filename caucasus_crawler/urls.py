@@ -21,6 +21,7 @@ Both never raise (a string that is not a URL comes back as given) and are idempo
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
@@ -81,6 +82,9 @@ def canonical_url(url: str) -> str:
     return _canonical(url) or url
 
 
+# A pure function of its string, asked again and again for the same URLs (a page's own URL
+# under several names, the sections and tags every page of an outlet links to).
+@lru_cache(maxsize=8192)
 def _canonical(url: str) -> str | None:
     """canonical_url, or None for a string that is not a URL."""
     try:
