@@ -45,7 +45,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     names = args.sites or sorted(profiles)
     if args.url and len(names) != 1:
         raise UserError("--url needs exactly one outlet, e.g. `crawl civil_ge --url URL`")
-    _assignments(args.set)  # checked before anything starts
+    # checked before anything starts; a Scrapy job directory holds one spider's job
+    if "JOBDIR" in _assignments(args.set) and len(names) != 1:
+        raise UserError(
+            "--set JOBDIR=... keeps one outlet's crawl for Scrapy's pause and resume: name "
+            "one outlet (queued requests wait on disk without it, see FRONTIER_ON_DISK)"
+        )
     if args.redis:
         return _crawl_on_redis(args, names)
     _check_writable(args.db)

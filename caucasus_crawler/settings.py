@@ -22,7 +22,16 @@ MIRROR_ADDRESS = None  # "127.0.0.1:PORT": fetch every URL from the mirror (see 
 ADDONS = {
     "caucasus_crawler.mirror.replay.MirrorReplay": 0,
     "caucasus_crawler.distributed.worker.RedisCrawl": 0,
+    "caucasus_crawler.disk_frontier.DiskFrontier": 0,
 }
+
+# -- the frontier on disk (caucasus_crawler/disk_frontier.py) ----------------------------------
+# Requests waiting to be fetched are pickled into Scrapy's disk queues, in a job directory
+# (JOBDIR) of each crawler's own, fresh for every run and removed when it ends; in memory a
+# sitemap's 50,000 articles would be 50,000 queued requests of ~2.7 KB each. False: in memory.
+# Off with REDIS_URL (the queue is in Redis) and when JOBDIR is set (Scrapy's pause and resume).
+FRONTIER_ON_DISK = True
+FRONTIER_DIR = None  # where the job directories go; None: "<ARCHIVE_PATH>.frontier"
 
 # -- scaling out (caucasus_crawler/distributed; README "Scaling out") ------------------------
 # A Redis URL makes this crawl one worker of a shared crawl: scrapy-redis's scheduler and

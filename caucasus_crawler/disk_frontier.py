@@ -1,0 +1,141 @@
+"""The frontier on disk: requests wait for their turn in files, not in the crawl's memory.
+
+Scrapy's scheduler holds every queued request in memory (about 2.7 KB each) unless the
+JOBDIR setting names a job directory; then it pickles them into disk queues
+(SCHEDULER_DISK_QUEUE) and keeps in memory only what it is fetching. A sitemap lists tens of
+thousands of articles at once, so on a big crawl that is most of the crawl's memory.
+
+The `DiskFrontier` add-on (enabled in settings.py, FRONTIER_ON_DISK) gives each crawler a
+job directory of its own for one run:
+
+* A fresh directory per crawler per run, `frontier-<spider>-<pid>-<random>` under
+  FRONTIER_DIR (default: `<archive>.frontier/` beside ARCHIVE_PATH, on the archive's disk: a
+  /tmp in RAM would move the queue into memory again). It is removed when the crawler's
+  engine stops, and at the latest when the process exits (a crawl that failed to start); the
+  default FRONTIER_DIR goes too once empty.
+* Never resumed. A restarted crawl resumes from the archive (it skips what archive.db holds);
+  Scrapy's own resume (requests.seen, spider.state, the queues left behind) would skip or
+  replay requests behind the archive's back, so no directory is ever used twice. One left by
+  a crawl killed with SIGKILL (its process gone) is deleted by the next crawl that starts.
+* Off when FRONTIER_ON_DISK is False, with REDIS_URL (the Redis scheduler keeps the queue in
+  Redis), and when the user set JOBDIR: that is Scrapy's documented pause and resume, asked
+  for on purpose, so their directory is used as given and never deleted.
+
+A request that cannot be pickled still works: Scrapy keeps it in memory and counts it in
+the `scheduler/unserializable` stat (the spider's requests all pickle).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.settings import BaseSettings
+
+logger = logging.getLogger(__name__)
+
+_owned: dict[Path, bool] = {}  # this process's directories (and whether their root goes too)
+_NAME = re.compile(r"frontier-.+-(?P<pid>\d+)-[a-z0-9_]+")  # the suffix is mkdtemp's
+
+
+def frontier_root(settings: BaseSettings) -> tuple[Path, bool]:
+    """(where the crawlers' job directories go, whether it is ours to remove once empty):
+    FRONTIER_DIR, else `<archive>.frontier` beside the archive."""
+    configured = settings.get("FRONTIER_DIR")
+    if configured:
+        return Path(configured), False
+    archive = Path(settings.get("ARCHIVE_PATH") or "archive.db")
+    return archive.with_name(archive.name + ".frontier"), True
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def remove_stale(root: Path) -> list[Path]:
+    """Delete the directories under `root` whose crawl process is gone (killed: nothing ran
+    its clean-up). Those of live processes, parallel crawls of other outlets, stay."""
+    removed = []
+    try:
+        children = list(root.iterdir())
+    except OSError:
+        return removed
+    for child in children:
+        name = _NAME.fullmatch(child.name)
+        if name and child.is_dir() and not _process_alive(int(name["pid"])):
+            shutil.rmtree(child, ignore_errors=True)
+            removed.append(child)
+    if removed:
+        logger.info("removed %d job directories of killed crawls in %s", len(removed), root)
+    return removed
+
+
+def _remove(path: Path) -> None:
+    shutil.rmtree(path, ignore_errors=True)
+    with_root = _owned.pop(path, False)
+    if with_root:
+        try:
+            path.parent.rmdir()  # only once no other crawl uses it
+        except OSError:
+            pass
+
+
+@atexit.register
+def _remove_owned() -> None:
+    for path in list(_owned):
+        _remove(path)
+
+
+class DiskFrontier:
+    """Scrapy add-on: a private, fresh JOBDIR for this crawler's run (see the module doc)."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.path: Path | None = None
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> DiskFrontier:
+        return cls(crawler)
+
+    def update_settings(self, settings: BaseSettings) -> None:
+        if not settings.getbool("FRONTIER_ON_DISK") or settings.get("REDIS_URL"):
+            return
+        if settings.get("JOBDIR"):
+            logger.info("JOBDIR %s set: Scrapy's own pause and resume", settings["JOBDIR"])
+            return
+        root, ours = frontier_root(settings)
+        remove_stale(root)
+        name = f"frontier-{self.crawler.spidercls.name}-{os.getpid()}-"
+        self.path = _fresh_directory(root, name)
+        _owned[self.path] = ours
+        settings.set("JOBDIR", str(self.path), priority="addon")
+        logger.info("queued requests wait on disk in %s", self.path)
+        # after the scheduler has closed its queues and every extension has written its file
+        self.crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+
+    def engine_stopped(self) -> None:
+        if self.path is not None:
+            _remove(self.path)
+
+
+def _fresh_directory(root: Path, prefix: str) -> Path:
+    for _ in range(3):  # another crawl may remove an empty root between these two steps
+        root.mkdir(parents=True, exist_ok=True)
+        try:
+            return Path(tempfile.mkdtemp(prefix=prefix, dir=root))
+        except FileNotFoundError:
+            continue
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=root))
