@@ -1,15 +1,17 @@
 """Crawl speed: our end-to-end crawl beside trafilatura's crawler and plain extraction.
 
 Generates a mirror of several outlets (each with robots.txt, a sitemap index and its
-sitemaps, an RSS feed, a home page and its articles: realistic article HTML with meta tags,
-Open Graph, JSON-LD, navigation, body paragraphs of generated text in English, Georgian,
-Armenian, Azerbaijani or Russian, related links and a footer), serves it on loopback
+sitemaps, an RSS feed, a home page and its articles: article HTML as heavy as real pages,
+with meta tags, Open Graph, JSON-LD, inline CSS and scripts, a mega menu, body paragraphs of
+generated text in English, Georgian, Armenian, Azerbaijani or Russian, teasers, ad slots and
+a footer), serves it on loopback
 addresses (one per outlet: 127.R.0.2, 127.R.0.3, ...; port 80 when it can be had, as
 trafilatura's crawler refuses an IP address with a port) from a separate process, then measures
 in one run, with politeness off for both crawlers (no delays, no autothrottle, the same
 number of requests at a time):
 
-(a) ours: `caucasus-crawler --profiles DIR crawl OUTLET...` (a generated profile per outlet)
+(a) ours: `caucasus-crawler --profiles DIR crawl OUTLET...` (a generated profile per outlet,
+    with the article body's CSS selector as every bundled profile has; `--generic`: without)
     into a fresh archive: articles stored per second of the whole command, and the peak
     memory of its whole process tree (the crawl and its extraction workers), sampled every
     0.1 s with psutil: the sum of the processes' RSS (shared pages counted in each process,
@@ -27,7 +29,9 @@ Run from the repository root:
     python benchmarks/crawl_speed.py --quick      # 5 outlets, 300 articles (under a minute)
     python benchmarks/crawl_speed.py --memory 100000   # ours only: peak memory over 100k URLs
 
-It prints a table, then as its last line:
+It first prints the generated pages' median size, elements, links and plain trafilatura time
+beside those of the real pages in ../shared/data (when present), then a table (with the CPU
+time per article of the crawl process and of its extraction workers), then as its last line:
 `pages <n> ours_pps <a> trafilatura_pps <b> extract_1core_pps <c> peak_rss_mb <m>`.
 The machine should be otherwise idle: `uptime` is printed first.
 """
@@ -129,15 +133,31 @@ class Pages:
             )
             for lang in SECTIONS
         }
-        # Page furniture that real pages carry and extraction must skip.
+        # Page furniture that real pages carry and extraction must skip, in about the amounts
+        # the real pages of ../shared/data hold (`calibration` prints both: elements and links
+        # match, the generated pages are a little lighter in bytes and extraction time):
+        # inline styles and scripts, icons, a mega menu, teasers, ad slots, a cookie notice,
+        # a newsletter form.
         self.style = "\n".join(
             f".c{i}{{margin:{i % 7}px;padding:{i % 5}px;color:#{i * 2713 % 0xFFFFFF:06x}}}"
-            for i in range(400)
+            for i in range(260)
         )
         self.script = "\n".join(
             f"window.dataLayer.push({{event:'e{i}',value:{i * 31},label:'widget-{i}'}});"
-            for i in range(250)
+            for i in range(160)
         )
+        self.icons = {
+            name: (
+                f'<svg class="icon icon-{name}" viewBox="0 0 24 24" aria-hidden="true"><g>'
+                + "".join(
+                    f'<path d="M{i} {i * 3 % 24}c{i % 5} 2 4-{i % 3} 8 0s2-{i % 4} 4 0"/>'
+                    for i in range(3)
+                )
+                + "</g></svg>"
+            )
+            for name in ("facebook", "x", "telegram", "whatsapp", "youtube", "search", "menu")
+        }
+        self._furniture: dict[tuple[str, str], tuple[str, str]] = {}
 
     def get(self, host: str, path: str) -> tuple[int, str, bytes]:
         """(status, content type, body) for a request."""
@@ -231,6 +251,11 @@ class Pages:
         words = rng.choices(self.vocabulary[outlet.language_of(number)], k=rng.randint(6, 11))
         return " ".join(words).capitalize()
 
+    def excerpt_of(self, outlet: Outlet, number: int) -> str:
+        rng = random.Random(f"excerpt:{outlet.name}:{number}")
+        words = rng.choices(self.vocabulary[outlet.language_of(number)], k=rng.randint(18, 30))
+        return " ".join(words).capitalize() + "…"
+
     def text_of(self, outlet: Outlet, number: int) -> tuple[str, list[str], random.Random]:
         """An article's title, paragraphs, and the generator for the rest of its page."""
         rng = random.Random(f"{outlet.name}:{number}")
@@ -242,26 +267,96 @@ class Pages:
         return self.title_of(outlet, number), body, rng
 
     def nav(self, outlet: Outlet, language: str) -> str:
-        links = "".join(
-            f'<li class="menu-item"><a href="{outlet.origin}/{language}/section/{i}/">'
-            f"{escape(name)}</a></li>"
-            for i, name in enumerate(SECTIONS[language] * 4)
-        )
-        return (
-            f'<header class="site-header"><a class="logo" href="{outlet.origin}/">'
-            f'<img src="{outlet.origin}/logo.svg" alt="{outlet.name}"></a>'
-            f'<nav class="main-menu"><ul>{links}</ul></nav>'
-            '<form class="search" action="/search"><input name="q"></form></header>'
-        )
+        """The site header: logo, a mega menu (sections and their subsections), search,
+        social icons; the same on every page of an edition."""
+        return self.furniture(outlet, language)[0]
 
     def footer(self, outlet: Outlet) -> str:
-        links = "".join(
-            f'<li><a href="{outlet.origin}/page/{i}/">Page {i}</a></li>' for i in range(24)
+        return self.furniture(outlet, outlet.languages[0])[1]
+
+    def furniture(self, outlet: Outlet, language: str) -> tuple[str, str]:
+        """(header, footer) of an edition, made once."""
+        key = (outlet.name, language)
+        if key not in self._furniture:
+            sections = SECTIONS[language]
+            menu = "".join(
+                f'<li class="menu-item has-children"><a href="{outlet.origin}/{language}/'
+                f'section/{i}/">{escape(name)}</a><ul class="sub-menu">'
+                + "".join(
+                    f'<li class="menu-item"><a href="{outlet.origin}/{language}/section/{i}/'
+                    f'{j}/">{escape(sections[(i + j) % len(sections)])} {j}</a></li>'
+                    for j in range(1, 4)
+                )
+                + "</ul></li>"
+                for i, name in enumerate(sections)
+            )
+            social = "".join(
+                f'<li><a class="social-{n}" href="https://{n}.example/{outlet.name}">'
+                f"{self.icons[n]}</a></li>"
+                for n in ("facebook", "x", "telegram", "youtube")
+            )
+            header = (
+                '<div class="cookie-notice" role="dialog"><div class="inner"><p>We use cookies'
+                ' to improve your experience.</p><button class="accept">OK</button>'
+                '<a href="/privacy/">Privacy</a></div></div>'
+                '<div class="top-bar"><div class="container"><div class="row">'
+                f'<div class="date-now"><span>{NEWEST:%d.%m.%Y}</span></div>'
+                f'<ul class="social">{social}</ul><div class="languages">'
+                + "".join(f'<a href="{outlet.origin}/{x}/">{x}</a>' for x in outlet.languages)
+                + "</div></div></div></div>"
+                f'<header class="site-header"><div class="container"><div class="row">'
+                f'<div class="col logo"><a class="logo" href="{outlet.origin}/">'
+                f'<img src="{outlet.origin}/logo.svg" alt="{outlet.name}"></a></div>'
+                f'<div class="col"><button class="menu-toggle">{self.icons["menu"]}</button>'
+                f'<nav class="main-menu"><ul class="menu">{menu}</ul></nav></div>'
+                '<div class="col"><form class="search" action="/search"><input name="q">'
+                f'<button type="submit">{self.icons["search"]}</button></form></div>'
+                "</div></div></header>"
+            )
+            columns = "".join(
+                f'<div class="footer-col"><h4>{escape(sections[c % len(sections)])}</h4><ul>'
+                + "".join(
+                    f'<li><a href="{outlet.origin}/page/{c * 8 + i}/">Page {c * 8 + i}</a></li>'
+                    for i in range(8)
+                )
+                + "</ul></div>"
+                for c in range(4)
+            )
+            footer = (
+                '<div class="newsletter"><form action="/subscribe" method="post">'
+                '<label for="email">Newsletter</label><input id="email" name="email"'
+                ' type="email"><button type="submit">Subscribe</button></form></div>'
+                f'<footer class="site-footer"><div class="container"><div class="row">{columns}'
+                f'</div><ul class="social">{social}</ul>'
+                f"<p>© 2026 {outlet.name}. All rights reserved. Reproduction only with a "
+                "link.</p></div></footer>"
+            )
+            self._furniture[key] = (header, footer)
+        return self._furniture[key]
+
+    def teasers(self, outlet: Outlet, numbers: list[int], heading: str, css: str) -> str:
+        """A list of other articles: thumbnail, time, title, excerpt."""
+        items = "".join(
+            f'<li class="teaser teaser--{css} teaser--with-image col-12 col-md-6 col-lg-4" '
+            f'data-analytics="{{&quot;block&quot;:&quot;{css}&quot;,&quot;id&quot;:{n}}}">'
+            f'<div class="card"><div class="card-inner">'
+            f'<a href="{outlet.article_url(n)}"><div class="thumb ratio ratio-16x9">'
+            f'<img src="{outlet.origin}/images/{n}-thumb.jpg" srcset="'
+            + ", ".join(f"{outlet.origin}/images/{n}-{w}w.jpg {w}w" for w in (320, 640, 960))
+            + f'" sizes="(max-width: 768px) 100vw, 33vw" alt="" loading="lazy"></div>'
+            f'<div class="teaser-body"><span class="time">{outlet.published(n):%H:%M}</span>'
+            f"<h4>{escape(self.title_of(outlet, n))}</h4>"
+            f'<p class="excerpt">{escape(self.excerpt_of(outlet, n))}</p></div></a>'
+            "</div></div></li>"
+            for n in numbers
         )
+        return f'<section class="widget {css}"><h3>{heading}</h3><ul>{items}</ul></section>'
+
+    @staticmethod
+    def ad_slot(number: int, place: str) -> str:
         return (
-            f'<footer class="site-footer"><ul class="footer-links">{links}</ul>'
-            f"<p>© 2026 {outlet.name}. All rights reserved. Reproduction only with a link.</p>"
-            "</footer>"
+            f'<div class="ad-wrapper"><div class="ad ad-{place}" data-slot="{place}-{number}">'
+            '<div class="ad-label">Advertisement</div><div class="ad-inner"></div></div></div>'
         )
 
     def article(self, outlet: Outlet, number: int) -> str:
@@ -289,12 +384,34 @@ class Pages:
             ensure_ascii=False,
         )
         paragraphs = "".join(f"<p>{escape(p)}</p>" for p in body)
-        related = []
-        for other in rng.sample(range(1, outlet.articles + 1), min(8, outlet.articles)):
-            other_title = self.title_of(outlet, other)
-            related.append(
-                f'<li><a href="{outlet.article_url(other)}">{escape(other_title)}</a></li>'
+        others = range(1, outlet.articles + 1)
+        related = self.teasers(
+            outlet, rng.sample(others, min(6, outlet.articles)), RELATED[language], "related"
+        )
+        latest = [n for n in range(number + 1, number + 11) if n <= outlet.articles]
+        ticker = "".join(  # a news feed column, as most of the region's outlets have
+            f'<li class="feed-item"><span class="time">{outlet.published(n):%H:%M}</span>'
+            f'<a href="{outlet.article_url(n)}">{escape(self.title_of(outlet, n))}</a></li>'
+            for n in range(max(1, number - 20), number)
+        )
+        sidebar = (
+            f'<section class="widget news-feed"><h3>News feed</h3><ul>{ticker}</ul></section>'
+            + self.ad_slot(number, "sidebar-top")
+            + self.teasers(outlet, latest, "Latest", "latest")
+            + self.ad_slot(number, "sidebar-middle")
+            + self.teasers(
+                outlet, rng.sample(others, min(8, outlet.articles)), "Popular", "popular"
             )
+            + self.ad_slot(number, "sidebar-bottom")
+        )
+        more = self.teasers(
+            outlet, rng.sample(others, min(12, outlet.articles)), escape(section), "more"
+        )
+        header, footer = self.furniture(outlet, language)
+        share = "".join(
+            f'<a class="share-{n}" href="https://{n}.example/share?u={url}">{self.icons[n]}</a>'
+            for n in ("facebook", "x", "telegram", "whatsapp")
+        )
         tags = "".join(
             f'<a rel="tag" href="{outlet.origin}/{language}/tag/{t}/">{escape(w.strip(".,"))}</a> '
             for t, w in enumerate(rng.sample(body[-1].split(), 3))
@@ -323,23 +440,29 @@ class Pages:
 <script>window.dataLayer=window.dataLayer||[];{self.script}</script>
 </head>
 <body class="single-post">
-{self.nav(outlet, language)}
-<main class="content">
+{header}
+{self.ad_slot(number, "top")}
+<main class="content"><div class="container"><div class="row">
+<div class="col-main">
 <article class="post">
 <div class="breadcrumbs"><a href="{outlet.origin}/">{outlet.name}</a> /
 <a href="{outlet.origin}/{language}/section/0/">{escape(section)}</a></div>
 <h1 class="entry-title">{escape(title)}</h1>
 <div class="entry-meta"><time datetime="{when.isoformat()}">{when:%d.%m.%Y %H:%M}</time>
 <span class="byline">{escape(author)}</span></div>
+<div class="share share-top">{share}</div>
 <figure><img src="{outlet.origin}/images/{number}.jpg" alt=""></figure>
 <div class="entry-content">{paragraphs}</div>
 <div class="tags">{tags}</div>
-<div class="share"><a href="https://facebook.com/sharer?u={url}">Facebook</a>
-<a href="https://x.com/intent/tweet?url={url}">X</a></div>
+<div class="share share-bottom">{share}</div>
 </article>
-<aside class="related"><h3>{RELATED[language]}</h3><ul>{"".join(related)}</ul></aside>
-</main>
-{self.footer(outlet)}
+{self.ad_slot(number, "below-article")}
+{related}
+{more}
+</div>
+<aside class="col-side sidebar">{sidebar}</aside>
+</div></div></main>
+{footer}
 <script src="{outlet.origin}/assets/app.js"></script>
 </body>
 </html>"""
@@ -465,8 +588,10 @@ def _bind(outlets: int) -> tuple[list[socket.socket], list[str], int]:
     raise SystemExit("no free port on the loopback addresses 127.*.0.2...")
 
 
-def write_profiles(outlets: list[Outlet], directory: Path) -> None:
-    """One profile per generated outlet, as README "Adding an outlet" describes."""
+def write_profiles(outlets: list[Outlet], directory: Path, body: bool = True) -> None:
+    """One profile per generated outlet, as README "Adding an outlet" describes: with the
+    CSS selector of the article body, as every bundled profile has (`body=False`: without,
+    so that extraction takes the generic path, trafilatura over the whole page)."""
     directory.mkdir(parents=True, exist_ok=True)
     for outlet in outlets:
         origin = outlet.origin.replace(".", r"\.")
@@ -479,7 +604,8 @@ def write_profiles(outlets: list[Outlet], directory: Path) -> None:
             f'home = "{outlet.origin}/"\n\n'
             f"[editions]\n{editions}\n\n"
             f'[start]\nfeeds = ["{outlet.origin}/feed.xml"]\n\n'
-            f"[urls]\narticle = ['^{origin}/(?:{'|'.join(outlet.languages)})/news/\\d+/$']\n",
+            f"[urls]\narticle = ['^{origin}/(?:{'|'.join(outlet.languages)})/news/\\d+/$']\n"
+            + ('\n[extract]\nbody = "div.entry-content"\n' if body else ""),
             encoding="utf-8",
         )
 
@@ -512,6 +638,9 @@ class TreeMemory:
         self.peak_rss = self.peak_pss = 0
         self.peak_root_rss = 0  # the crawl's own process, without its workers
         self.peak_processes = 0
+        # CPU seconds per process, last seen (a process's own count only grows): the crawl's
+        # thread and its extraction workers apart, so the note can say which one limits
+        self.cpu: dict[int, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
@@ -529,6 +658,11 @@ class TreeMemory:
                     info = process.memory_full_info()
                 except psutil.Error:  # ended meanwhile
                     continue
+                try:
+                    times = process.cpu_times()
+                    self.cpu[process.pid] = times.user + times.system
+                except psutil.Error:
+                    pass
                 rss += info.rss
                 pss += getattr(info, "pss", info.rss)
                 if process.pid == self.root.pid:
@@ -587,13 +721,18 @@ def _patience(pages: int) -> float:
 
 
 def ours(
-    mirror: Mirror, work: Path, concurrency: int, processes: int | None, profile: bool = False
+    mirror: Mirror,
+    work: Path,
+    concurrency: int,
+    processes: int | None,
+    profile: bool = False,
+    generic: bool = False,
 ) -> Run:
     """(a) `caucasus-crawler crawl` of every generated outlet into a fresh archive."""
     from caucasus_crawler.archive import Archive
 
     profiles = work / "profiles"
-    write_profiles(mirror.outlets, profiles)
+    write_profiles(mirror.outlets, profiles, body=not generic)
     db = work / "ours.db"
     for stale in work.glob("ours.db*"):
         stale.unlink()
@@ -627,8 +766,15 @@ def ours(
         "" if stored == mirror.articles else f" (of {mirror.articles}!)"
     )
     note += f"; crawl process alone {memory.peak_root_rss / 2**20:.0f} MB RSS"
+    crawl_cpu = memory.cpu.get(memory.root.pid, 0.0)
+    others_cpu = sum(memory.cpu.values()) - crawl_cpu
+    if stored:
+        note += (
+            f"; CPU per article: crawl process {crawl_cpu / stored * 1000:.1f} ms, "
+            f"workers {others_cpu / stored * 1000:.1f} ms"
+        )
     return Run(
-        f"ours: crawl, {_processes_label(processes)}",
+        f"ours: crawl, {_processes_label(processes)}" + (", generic" if generic else ""),
         stored,
         seconds,
         cpu,
@@ -685,6 +831,52 @@ def trafilatura_crawler(mirror: Mirror, work: Path, concurrency: int) -> Run:
         max(memory.peak_pss, more_memory.peak_pss) / 2**20,
         f"{found} URLs from the sitemaps in {seconds:.1f} s, {extracted} extracted",
     )
+
+
+REAL_PAGES = REPO.parent / "shared" / "data" / "dates-dev" / "html"
+
+
+def _page_shape(html: bytes) -> tuple[int, int, int, float]:
+    """(bytes, elements, links, trafilatura.extract milliseconds) of one page."""
+    import lxml.html
+    import trafilatura
+
+    tree = lxml.html.fromstring(html)
+    started = time.process_time()
+    trafilatura.extract(html)
+    seconds = time.process_time() - started
+    return len(html), sum(1 for _ in tree.iter()), len(tree.findall(".//a")), seconds * 1000
+
+
+def calibration(mirror: Mirror, sample: int = 100) -> str:
+    """The generated article pages beside the real ones of ../shared/data (when there):
+    medians of size, elements, links and plain trafilatura's time, so a reader can tell
+    whether the generated pages weigh what real ones do."""
+    from statistics import median
+
+    pages = Pages(mirror.outlets)
+    urls = pages.urls()[:: max(1, len(pages.urls()) // sample)][:sample]
+    generated = [_page_shape(pages.article(outlet, number).encode()) for outlet, number in urls]
+
+    def line(name: str, shapes: list[tuple]) -> str:
+        size, elements, links, ms = (median(column) for column in zip(*shapes, strict=True))
+        return (
+            f"{name}: median {size / 1000:.0f} kB, {elements:.0f} elements, {links:.0f} links, "
+            f"trafilatura.extract {ms:.1f} ms ({len(shapes)} pages)"
+        )
+
+    lines = [line("generated pages", generated)]
+    if REAL_PAGES.is_dir():
+        import gzip
+
+        files = sorted(REAL_PAGES.glob("*.html.gz"))[
+            :: max(1, len(list(REAL_PAGES.glob("*"))) // sample)
+        ]
+        real = [_page_shape(gzip.decompress(f.read_bytes())) for f in files[:sample]]
+        lines.append(line("real pages (../shared/data/dates-dev)", real))
+    else:
+        lines.append("real pages: ../shared/data/dates-dev not here, no comparison")
+    return "\n".join(lines)
 
 
 def extract_one_core(mirror: Mirror) -> Run:
@@ -757,6 +949,11 @@ def main() -> int:
         action="store_true",
         help="sample our crawl with py-spy (collapsed stacks in the work directory)",
     )
+    parser.add_argument(
+        "--generic",
+        action="store_true",
+        help="ours without the profiles' body selector: trafilatura over the whole page",
+    )
     args = parser.parse_args()
     articles = args.memory or (300 if args.quick else args.articles)
     if args.outlets < 1 or articles < args.outlets:
@@ -774,10 +971,14 @@ def main() -> int:
         f"made in {time.monotonic() - started:.1f} s; work directory {work}",
         flush=True,
     )
+    if not args.memory and args.only is None:
+        print(calibration(mirror), flush=True)
     runs = []
     try:
         if args.only in (None, "ours"):
-            runs.append(ours(mirror, work, args.concurrency, args.processes, args.profile))
+            runs.append(
+                ours(mirror, work, args.concurrency, args.processes, args.profile, args.generic)
+            )
         if not args.memory and args.only in (None, "trafilatura"):
             runs.append(trafilatura_crawler(mirror, work, args.concurrency))
         if not args.memory and args.only in (None, "extract"):
