@@ -11,7 +11,8 @@ on the asyncio reactor. The same function runs in the crawl's own thread when
   first article, shut down when the last crawler's engine stops. `EXTRACT_PROCESSES` workers
   (default: the cores this process may use).
 * Workers are forked from a forkserver that has imported the extraction once: they start in
-  milliseconds, share its memory, and never inherit the reactor's threads and sockets.
+  milliseconds, share its memory (kept shared by `gc.freeze()`), and never inherit the
+  reactor's threads and sockets.
 * At most two pages per worker are handed to the pool at once (the others wait here), so
   pickled pages do not pile up in its queue, and a worker that dies takes few pages with it.
 * Workers end with the crawl: shut down when its engine stops, or on their own within a
@@ -25,6 +26,7 @@ on the asyncio reactor. The same function runs in the crawl's own thread when
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import multiprocessing
 import os
@@ -80,6 +82,10 @@ def extract_page(
 
 
 def _worker_started(crawl: Connection) -> None:
+    # What the worker shares with the forkserver (the imports) stays shared only while nothing
+    # writes to it; the garbage collector's full passes would, page by page, on every object.
+    # Frozen, they never visit them: forkserver and two workers 219 -> 162 MB PSS, measured.
+    gc.freeze()
     # Ctrl-C reaches the whole process group: the crawl stops gracefully and still needs its
     # workers for the pages in flight; it shuts them down itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
