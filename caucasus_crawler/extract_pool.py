@@ -39,7 +39,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from caucasus_crawler.extract import NotAnArticle, extract_article, looks_like_article
-from caucasus_crawler.pipelines import prepare_article
+from caucasus_crawler.normalise import prepare_article
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

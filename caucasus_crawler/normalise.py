@@ -1,0 +1,85 @@
+"""Normalising an article before it is stored: NFC text with uniform spacing, canonical
+URLs, unique names, the body's hash, and (in `prepare_article`) its near-duplicate
+fingerprint.
+
+No Scrapy and no SQLite here: the extraction workers (caucasus_crawler/extract_pool.py)
+import this module, and each import they skip is memory every worker saves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from itemadapter import ItemAdapter
+
+from caucasus_crawler import dedup
+from caucasus_crawler.items import Article, Link
+from caucasus_crawler.urls import canonical_url
+
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+
+
+def normalise_text(text: str) -> str:
+    """NFC, single spaces inside lines, paragraphs separated by one blank line."""
+    text = unicodedata.normalize("NFC", text or "")
+    lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r", "").split("\n"))
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def content_hash(text: str) -> str:
+    """A hash that ignores case and spacing, so trivially re-rendered copies match."""
+    words = normalise_text(text).casefold().split()
+    return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+
+
+def _clean_links(links: list[Link]) -> list[Link]:
+    seen: set[str] = set()
+    cleaned = []
+    for link in links:
+        name = normalise_text(link.name).replace("\n", " ")
+        if name and name.casefold() not in seen:
+            seen.add(name.casefold())
+            cleaned.append(Link(name, canonical_url(link.url) if link.url else None))
+    return cleaned
+
+
+def normalise_article(article: Article) -> Article:
+    """Canonical URLs, NFC text with uniform spacing, unique authors and links, the body's
+    hash. Shared by the crawl and `reextract`, so both store the same thing."""
+    adapter = ItemAdapter(article)
+    adapter["url"] = canonical_url(adapter["url"])
+    adapter["title"] = normalise_text(adapter["title"]).replace("\n", " ")
+    adapter["text"] = normalise_text(adapter["text"])
+    adapter["authors"] = list(dict.fromkeys(normalise_text(a) for a in adapter["authors"] if a))
+    adapter["categories"] = _clean_links(adapter["categories"])
+    adapter["tags"] = _clean_links(adapter["tags"])
+    adapter["translations"] = {
+        language: canonical_url(url) for language, url in adapter["translations"].items()
+    }
+    adapter["content_hash"] = content_hash(adapter["text"])
+    return article
+
+
+def prepare_article(article: Article) -> Article:
+    """normalise_article, and the body's near-duplicate fingerprint kept with it: the costly
+    part of storing an article, done where the article was extracted (an extraction worker),
+    so that the crawl's own thread, which stores every article, does not have to. The
+    fingerprint is not a field (it never leaves the process): it holds only while the text
+    and language it was made from are the article's, which `_prepared_fingerprint` checks."""
+    normalise_article(article)
+    article.__dict__["_prepared"] = (
+        article.content_hash,
+        article.language,
+        dedup.fingerprint(article.text, article.language),
+    )
+    return article
+
+
+def prepared_fingerprint(article: Article) -> dedup.Fingerprint | None:
+    prepared = article.__dict__.get("_prepared")
+    if prepared and prepared[:2] == (article.content_hash, article.language):
+        return prepared[2]
+    return None
