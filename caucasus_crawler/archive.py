@@ -20,7 +20,7 @@ from pathlib import Path
 import sqlite_utils
 
 from caucasus_crawler import dedup
-from caucasus_crawler.items import Article, Link, PageVisit, RawResponse
+from caucasus_crawler.items import Article, Link, PageVisit, RawResponse, compress_body
 from caucasus_crawler.profiles import Profile
 from caucasus_crawler.urls import canonical_url, url_key
 
@@ -838,10 +838,11 @@ class Archive:
     def _store_response(
         self, url: str, site: str | None, fetched: str, status: int | None, raw: RawResponse
     ) -> None:
+        body = raw.compressed if raw.compressed is not None else compress_body(raw.body)
         self.db.execute(
             "INSERT OR REPLACE INTO responses (url, site, fetched, http_status, headers, body)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [url, site, fetched, status, json.dumps(raw.headers), zlib.compress(raw.body, 6)],
+            [url, site, fetched, status, json.dumps(raw.headers), body],
         )
 
     def responses(self, sites: Iterable[str] | None = None) -> Iterator[dict]:

@@ -39,6 +39,7 @@ from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 from caucasus_crawler.extract import NotAnArticle, extract_article, looks_like_article
+from caucasus_crawler.items import compress_body
 from caucasus_crawler.normalise import prepare_article
 
 if TYPE_CHECKING:
@@ -62,23 +63,32 @@ def available_cores() -> int:
 
 # -- the work: a pure function of the page, run in a worker or in the crawl's thread ---------
 def extract_page(
-    html: str, url: str, profile: Profile, now: datetime, classify: bool
-) -> tuple[str, Article | str | None]:
-    """What a fetched article page holds, as (outcome, value):
+    html: str,
+    url: str,
+    profile: Profile,
+    now: datetime,
+    classify: bool,
+    raw: bytes | None = None,
+) -> tuple[str, Article | str | None, bytes | None]:
+    """What a fetched article page holds, as (outcome, value, compressed):
     ("article", Article), ("listing", None) when `classify` is asked and the page carries no
-    article signal, ("not_article", why) or ("failed", "Type: message").
+    article signal, ("not_article", why) or ("failed", "Type: message"); `compressed` is the
+    page's `raw` bytes as the archive keeps them (items.compress_body) when the page is one
+    whose raw response is kept (an article or not), else None.
 
     Errors come back as values, one line each, so that any exception (even one that cannot
     be pickled) reaches the crawl as the same reason in a worker or in the crawl's thread."""
     try:
         if classify and not looks_like_article(html, url, profile):
-            return "listing", None
+            return "listing", None, None
         # normalised and fingerprinted here too: that work then runs beside the crawl
-        return "article", prepare_article(extract_article(html, url, profile, now=now))
+        outcome, value = "article", prepare_article(extract_article(html, url, profile, now=now))
     except NotAnArticle as exc:
-        return "not_article", str(exc)
+        outcome, value = "not_article", str(exc)
     except Exception as exc:  # a bug, or a page extraction cannot take
-        return "failed", f"{type(exc).__name__}: {exc}"
+        return "failed", f"{type(exc).__name__}: {exc}", None
+    # compressed here too: the crawl's thread, which stores every page, is the busier
+    return outcome, value, compress_body(raw) if raw is not None else None
 
 
 def _worker_started(crawl: Connection) -> None:
@@ -179,19 +189,25 @@ class ExtractPool:
             self._alive.close()  # any worker of it still running ends
 
     async def extract(
-        self, html: str, url: str, profile: Profile, now: datetime, classify: bool
-    ) -> tuple[str, Article | str | None]:
+        self,
+        html: str,
+        url: str,
+        profile: Profile,
+        now: datetime,
+        classify: bool,
+        raw: bytes | None = None,
+    ) -> tuple[str, Article | str | None, bytes | None]:
         """`extract_page(...)` run in a worker. Raises WorkerDied when its worker died."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.processes * TASKS_PER_WORKER)
         async with self._slots:
             executor = self._current()
             try:
-                future = executor.submit(extract_page, html, url, profile, now, classify)
+                future = executor.submit(extract_page, html, url, profile, now, classify, raw)
             except BrokenProcessPool:  # it broke before this page reached it: a new pool
                 self._replace(executor)
                 executor = self._current()
-                future = executor.submit(extract_page, html, url, profile, now, classify)
+                future = executor.submit(extract_page, html, url, profile, now, classify, raw)
             try:
                 return await asyncio.wrap_future(future)
             except BrokenProcessPool as exc:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import zlib
 from dataclasses import dataclass, field, fields
 from typing import Any
 
@@ -23,12 +24,20 @@ class Link:
     url: str | None = None
 
 
+def compress_body(body: bytes) -> bytes:
+    """A raw body as the archive keeps it (`responses.body`): zlib, level 6."""
+    return zlib.compress(body, 6)
+
+
 @dataclass
 class RawResponse:
     """A response as received (body after transfer decoding), for re-extraction and WARC."""
 
     body: bytes
     headers: dict[str, str] = field(default_factory=dict)
+    # compress_body(body), when the extraction worker made it (off the crawl's thread);
+    # None: the archive compresses the body itself. Never sent to Redis.
+    compressed: bytes | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass

@@ -13,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import zlib
 from datetime import UTC, datetime
 
 import psutil
@@ -73,14 +74,15 @@ def test_a_killed_worker_fails_its_page_and_a_new_pool_takes_the_next():
     profile = load_profiles()["civil_ge"]
     url = "https://civil.ge/archives/626112"
     with MirrorServer() as mirror:
-        html = fetch(mirror, url).text
+        response = fetch(mirror, url)
+    html, body = response.text, response.body
     now = datetime(2026, 11, 1, tzinfo=UTC)
-    in_thread = extract_page(html, url, profile, now, False)
+    in_thread = extract_page(html, url, profile, now, False, body)
 
     async def scenario():
         pool = ExtractPool(1)
         try:
-            first = await pool.extract(html, url, profile, now, False)
+            first = await pool.extract(html, url, profile, now, False, body)
             (worker,) = workers_of(os.getpid())
             worker.send_signal(signal.SIGSTOP)  # the next page waits in it...
             pending = asyncio.ensure_future(pool.extract(html, url, profile, now, False))
@@ -97,6 +99,9 @@ def test_a_killed_worker_fails_its_page_and_a_new_pool_takes_the_next():
     assert first[0] == after[0] == in_thread[0] == "article"
     assert first[1] == after[1] == in_thread[1]  # the same Article, field for field
     assert first[1].title.startswith("Mayor Kaladze")
+    # the raw page comes back compressed as the archive keeps it, byte for byte the page
+    assert zlib.decompress(first[2]) == body and first[2] == in_thread[2]
+    assert after[2] is None  # not asked for
     assert (pools, deaths) == (2, 1)
 
 

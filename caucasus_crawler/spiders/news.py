@@ -348,15 +348,17 @@ class NewsSpider(scrapy.Spider):
             yield self.visit(response, "not_article", f"not an article URL of {self.name}")
             return
         if kind == "listing":
-            outcome, value = "listing", None
+            outcome, value, compressed = "listing", None, None
         else:  # "page": its own signals tell whether it is an article, read in the pool too
-            outcome, value = await self.extract(html, response.url, classify=kind == "page")
+            outcome, value, compressed = await self.extract(
+                html, response.url, classify=kind == "page", raw=response.body
+            )
         if outcome == "listing":
             yield self.visit(response, "listing")
             for request in self.follow_links(response):
                 yield request
             return
-        raw = RawResponse(response.body, _headers(response))
+        raw = RawResponse(response.body, _headers(response), compressed)
         if outcome == "not_article":
             # kept: a better extractor may find the article in it later (`reextract`)
             visit = self.visit(response, "not_article", _one_line(value))
@@ -376,16 +378,18 @@ class NewsSpider(scrapy.Spider):
         article.raw = raw
         yield article
 
-    async def extract(self, html: str, url: str, classify: bool) -> tuple[str, Any]:
+    async def extract(
+        self, html: str, url: str, classify: bool, raw: bytes | None = None
+    ) -> tuple[str, Any, bytes | None]:
         """`extract_page` of this page: in the process's extraction pool (see
         caucasus_crawler/extract_pool.py), or here when EXTRACT_PROCESSES is 0."""
         now = datetime.now(UTC)  # relative and year-less dates count from the fetch
         if self.extract_pool is None:
-            return extract_page(html, url, self.profile, now, classify)
+            return extract_page(html, url, self.profile, now, classify, raw)
         try:
-            return await self.extract_pool.extract(html, url, self.profile, now, classify)
+            return await self.extract_pool.extract(html, url, self.profile, now, classify, raw)
         except WorkerDied as exc:
-            return "failed", str(exc)
+            return "failed", str(exc), None
 
     def page_kind(self, url: str) -> str:
         """ "article", "listing" or "other" when the profile's URL patterns decide (WordPress
