@@ -63,6 +63,10 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 
 from export_memory import paragraphs_of  # noqa: E402  (the archive benchmarks' text)
 
+# imported before the run, so that a checkout changing under a long run cannot mix versions
+from caucasus_crawler.archive import Archive  # noqa: E402
+from caucasus_crawler.extract_pool import available_cores  # noqa: E402
+
 REGION = timezone(timedelta(hours=4))
 NEWEST = datetime(2026, 10, 1, 12, 0, tzinfo=REGION)
 PER_SITEMAP = 1000
@@ -729,8 +733,6 @@ def ours(
     generic: bool = False,
 ) -> Run:
     """(a) `caucasus-crawler crawl` of every generated outlet into a fresh archive."""
-    from caucasus_crawler.archive import Archive
-
     profiles = work / "profiles"
     write_profiles(mirror.outlets, profiles, body=not generic)
     db = work / "ours.db"
@@ -785,8 +787,6 @@ def ours(
 
 
 def _processes_label(processes: int | None) -> str:
-    from caucasus_crawler.extract_pool import available_cores
-
     if processes == 0:
         return "EXTRACT_PROCESSES=0"
     return f"{processes or available_cores()} extraction processes"
