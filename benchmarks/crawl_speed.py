@@ -21,7 +21,9 @@ number of requests at a time):
     file setting SLEEP_TIME = 0 (no politeness) and SSRF_PROTECTION = off (loopback), over
     the same sitemaps, text to /dev/null: pages it extracted per second of the command;
 (c) the limit: `trafilatura.extract(html, url=url)` of the same pages, in one process, one
-    after another (pages already in memory): pages per second of one core.
+    after another (pages already in memory): pages per second of one core;
+(d) the floor under ours: Scrapy fetching the same article pages with a callback that does
+    nothing: its CPU time per page is what any Scrapy crawl pays before doing anything.
 
 Run from the repository root:
 
@@ -907,6 +909,48 @@ def extract_one_core(mirror: Mirror) -> Run:
     )
 
 
+def scrapy_alone(mirror: Mirror, concurrency: int) -> Run:
+    """(d) the floor under ours: Scrapy fetching the same article pages with a callback that
+    does nothing (no robots.txt, no sitemaps: the URLs are given), in this process, last."""
+    import scrapy
+    from scrapy.crawler import CrawlerProcess
+
+    urls = [o.article_url(n) for o in mirror.outlets for n in range(1, o.articles + 1)]
+    fetched = []
+
+    class Nothing(scrapy.Spider):
+        name = "nothing"
+
+        async def start(self):
+            for url in urls:
+                yield scrapy.Request(url, callback=self.parse)
+
+        def parse(self, response):
+            fetched.append(len(response.body))
+
+    process = CrawlerProcess(
+        {
+            "LOG_LEVEL": "WARNING",
+            "CONCURRENT_REQUESTS": concurrency,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": concurrency,
+            "ROBOTSTXT_OBEY": False,
+            "TELNETCONSOLE_ENABLED": False,
+            "COOKIES_ENABLED": False,
+        }
+    )
+    process.crawl(Nothing)
+    cpu_started, started = time.process_time(), time.monotonic()
+    process.start()
+    seconds, cpu = time.monotonic() - started, time.process_time() - cpu_started
+    return Run(
+        "floor: Scrapy alone, a callback doing nothing",
+        len(fetched),
+        seconds,
+        cpu,
+        note=f"CPU per page {cpu / max(1, len(fetched)) * 1000:.1f} ms",
+    )
+
+
 # -- the run -----------------------------------------------------------------------------------
 def print_table(runs: list[Run]) -> None:
     print(
@@ -942,7 +986,9 @@ def main() -> int:
     )
     parser.add_argument("--dir", type=Path, help="work directory (default: a temporary one)")
     parser.add_argument(
-        "--only", choices=["ours", "trafilatura", "extract"], help="run just this measure"
+        "--only",
+        choices=["ours", "trafilatura", "extract", "scrapy"],
+        help="run just this measure",
     )
     parser.add_argument(
         "--profile",
@@ -983,6 +1029,8 @@ def main() -> int:
             runs.append(trafilatura_crawler(mirror, work, args.concurrency))
         if not args.memory and args.only in (None, "extract"):
             runs.append(extract_one_core(mirror))
+        if not args.memory and args.only in (None, "scrapy"):  # last: it runs the reactor here
+            runs.append(scrapy_alone(mirror, args.concurrency))
     finally:
         mirror.stop()
         if args.dir is None:
