@@ -52,6 +52,8 @@ _LANGUAGES = (
     "cs",
     "id",
 )
+# Stems that every case form of a month name starts with (Georgian syncopates the
+# genitive: სექტემბერი -> სექტემბრის, so the stem stops before the dropped vowel).
 _KA_STEMS = (
     "იანვ",
     "თებერვ",

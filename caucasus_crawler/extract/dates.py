@@ -31,6 +31,7 @@ from ..profiles import Profile
 from .byline import (  # month names, one place
     _AZ_STEMS,
     _HY_STEMS,
+    _KA_STEMS,
     ShownDate,
     header_date,
     labelled_date,
@@ -51,22 +52,6 @@ _MONTHS = (
     "October",
     "November",
     "December",
-)
-# Stems that every case form of a month name starts with (Georgian syncopates the
-# genitive: სექტემბერი -> სექტემბრის, so the stem stops before the dropped vowel).
-_KA_STEMS = (
-    "იანვ",
-    "თებერვ",
-    "მარტ",
-    "აპრილ",
-    "მაის",
-    "ივნის",
-    "ივლის",
-    "აგვისტ",
-    "სექტემბ",
-    "ოქტომბ",
-    "ნოემბ",
-    "დეკემბ",
 )
 _KA_ABBREVIATIONS = (
     "იან",
