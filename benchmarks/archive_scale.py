@@ -51,7 +51,7 @@ from export_memory import (  # noqa: E402  (the generator of big archives, share
 
 from caucasus_crawler.archive import Archive  # noqa: E402
 from caucasus_crawler.items import Article, Link  # noqa: E402
-from caucasus_crawler.pipelines import content_hash  # noqa: E402
+from caucasus_crawler.normalise import content_hash  # noqa: E402
 
 # Names and places as people search them, in each language's script.
 NAMES = {

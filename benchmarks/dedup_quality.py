@@ -38,7 +38,7 @@ from datasketch import MinHashLSH  # noqa: E402
 from caucasus_crawler import dedup  # noqa: E402
 from caucasus_crawler.archive import Archive  # noqa: E402
 from caucasus_crawler.mirror.content import LabelledPair, labelled_pairs, load_sites  # noqa: E402
-from caucasus_crawler.pipelines import content_hash, normalise_text  # noqa: E402
+from caucasus_crawler.normalise import content_hash, normalise_text  # noqa: E402
 from caucasus_crawler.urls import canonical_url  # noqa: E402
 
 

@@ -27,13 +27,7 @@ from scrapy.crawler import Crawler
 from caucasus_crawler import dedup
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.items import Article, PageVisit
-from caucasus_crawler.normalise import (  # noqa: F401  (also imported from here)
-    content_hash,
-    normalise_article,
-    normalise_text,
-    prepare_article,
-    prepared_fingerprint,
-)
+from caucasus_crawler.normalise import normalise_article, prepared_fingerprint
 from caucasus_crawler.urls import canonical_url, url_key
 
 

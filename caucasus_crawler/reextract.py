@@ -17,7 +17,8 @@ from datetime import datetime
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.charsets import decode_page
 from caucasus_crawler.extract import NotAnArticle, extract_article
-from caucasus_crawler.pipelines import ArchiveWriter, normalise_article
+from caucasus_crawler.normalise import normalise_article
+from caucasus_crawler.pipelines import ArchiveWriter
 from caucasus_crawler.profiles import Profile
 from caucasus_crawler.progress import Progress
 

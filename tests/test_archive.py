@@ -8,7 +8,7 @@ import pytest
 
 from caucasus_crawler.archive import Archive, ArchiveError
 from caucasus_crawler.items import Article, Link, PageVisit
-from caucasus_crawler.pipelines import content_hash
+from caucasus_crawler.normalise import content_hash
 from caucasus_crawler.profiles import load_profiles
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.mirror.content import copy_groups, labelled_pairs, load_sites
-from caucasus_crawler.pipelines import normalise_text
+from caucasus_crawler.normalise import normalise_text
 from caucasus_crawler.profiles import load_profiles
 
 SITES = load_sites()
