@@ -856,8 +856,11 @@ def calibration(mirror: Mirror, sample: int = 100) -> str:
     whether the generated pages weigh what real ones do."""
     from statistics import median
 
+    def spread(items: list) -> list:  # `sample` items from all over the list
+        return items[:: max(1, len(items) // sample)][:sample]
+
     pages = Pages(mirror.outlets)
-    urls = pages.urls()[:: max(1, len(pages.urls()) // sample)][:sample]
+    urls = spread(pages.urls())
     generated = [_page_shape(pages.article(outlet, number).encode()) for outlet, number in urls]
 
     def line(name: str, shapes: list[tuple]) -> str:
@@ -871,10 +874,8 @@ def calibration(mirror: Mirror, sample: int = 100) -> str:
     if REAL_PAGES.is_dir():
         import gzip
 
-        files = sorted(REAL_PAGES.glob("*.html.gz"))[
-            :: max(1, len(list(REAL_PAGES.glob("*"))) // sample)
-        ]
-        real = [_page_shape(gzip.decompress(f.read_bytes())) for f in files[:sample]]
+        files = spread(sorted(REAL_PAGES.glob("*.html.gz")))
+        real = [_page_shape(gzip.decompress(f.read_bytes())) for f in files]
         lines.append(line("real pages (../shared/data/dates-dev)", real))
     else:
         lines.append("real pages: ../shared/data/dates-dev not here, no comparison")
