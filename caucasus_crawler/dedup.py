@@ -27,9 +27,15 @@ import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import LeanMinHash, MinHash, MinHashLSH
+
+if TYPE_CHECKING:
+    from datasketch import LeanMinHash, MinHash
+
+# datasketch is imported where a MinHash is made, not here: importing it imports scipy too
+# (its LSH classes need it), 60 MB that a crawl process, which only looks bands up, never uses.
 
 SHINGLE_WORDS = 4
 NUM_PERM = 128
@@ -41,6 +47,10 @@ SEED = 1
 # lost; a needless candidate only costs one verification.
 LSH_THRESHOLD = 0.3
 LSH_WEIGHTS = (0.3, 0.7)
+# What datasketch's optimiser gives for LSH_THRESHOLD, NUM_PERM and LSH_WEIGHTS (test_dedup
+# asks it again, so the two cannot drift apart): written out, so that no process needs its
+# LSH class (and scipy) to know the bands.
+BANDS, ROWS = 42, 3
 # Below this many distinct shingles (about 50 words, a paragraph) a text is too short to call
 # a near copy: one changed word moves its containment by 8% or more, and two short agency
 # items that share their boilerplate would be "similar" while saying different things.
@@ -155,11 +165,17 @@ def _numbers_agree(a: frozenset[str], b: frozenset[str]) -> tuple[bool, float | 
     return shared >= NUMBERS_SHARED, shared
 
 
-@cache
 def lsh_parameters() -> tuple[int, int]:
     """(bands, rows per band) that minimise the weighted false positive and negative
-    probabilities around LSH_THRESHOLD for NUM_PERM permutations: datasketch's own optimiser,
-    read from a MinHashLSH built for that purpose only."""
+    probabilities around LSH_THRESHOLD for NUM_PERM permutations: datasketch's own optimiser's
+    answer (see BANDS)."""
+    return BANDS, ROWS
+
+
+def optimal_lsh_parameters() -> tuple[int, int]:
+    """What datasketch's optimiser says today, read from a MinHashLSH built for that only."""
+    from datasketch import MinHashLSH
+
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
     return lsh.b, lsh.r
 
@@ -205,11 +221,15 @@ def _minhash_args() -> dict:
 
 @cache
 def _empty_minhash() -> MinHash:
+    from datasketch import MinHash
+
     return MinHash(**_minhash_args())  # draws the permutations: copies share them
 
 
 def minhash(shingles: Shingles) -> LeanMinHash:
     """The MinHash of a shingle set (frozen: LeanMinHash keeps only seed and values)."""
+    from datasketch import LeanMinHash
+
     sketch = _empty_minhash().copy()
     sketch.update_batch(_minhash_input(shingles))
     return LeanMinHash(sketch)
@@ -260,6 +280,8 @@ def fingerprints(texts: Iterable[tuple[str, str | None]]) -> Iterator[Fingerprin
 
 
 def _fingerprints_of(pending: list[tuple[Shingles, str | None]]) -> Iterator[Fingerprint]:
+    from datasketch import MinHash
+
     sketches = MinHash.generator(
         (_minhash_input(s) for s, _language in pending if len(s) >= MIN_SHINGLES),
         **_minhash_args(),

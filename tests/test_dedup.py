@@ -91,6 +91,11 @@ def test_copies_share_bands_and_translations_never_do():
     assert len(dedup.fingerprint(a, "en").bands) == bands and bands * rows <= dedup.NUM_PERM
 
 
+def test_the_written_out_bands_are_what_datasketchs_optimiser_gives():
+    # written out so that no crawl process imports datasketch's LSH (and scipy) to know them
+    assert dedup.lsh_parameters() == dedup.optimal_lsh_parameters() == (42, 3)
+
+
 def test_short_texts_are_left_to_the_exact_check():
     short = "Tbilisi, 5 May. The session of the parliament will start at 12:00."
     fingerprint = dedup.fingerprint(short, "en")
