@@ -34,8 +34,10 @@ def _valid_utf8(body: bytes) -> bool:
     return True
 
 
-def better_encoding(body: bytes, encoding: str) -> str | None:
-    """A better charset than `encoding` (the declared or guessed one) for `body`, if any."""
+def better_encoding(body: bytes, encoding: str, text: str | None = None) -> str | None:
+    """A better charset than `encoding` (the declared or guessed one) for `body`, if any.
+    `text`, the body already decoded as `encoding` (replacing what it cannot read), spares
+    decoding it again to check UTF-8: the crawl's one thread does this for every page."""
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
@@ -44,7 +46,8 @@ def better_encoding(body: bytes, encoding: str) -> str | None:
         return None
     if name != "utf-8" and not body.isascii() and _valid_utf8(body):
         return "utf-8"  # valid UTF-8 is never an accident of another charset
-    if name in ("utf-8", "") and not _valid_utf8(body):
+    read_cleanly = name == "utf-8" and text is not None and not undecodable(text, body)
+    if name in ("utf-8", "") and not read_cleanly and not _valid_utf8(body):
         text = body.decode("utf-8", "replace")
         non_ascii = sum(1 for char in text if char > "\x7f")
         if text.count(_REPLACEMENT) * 5 < non_ascii:

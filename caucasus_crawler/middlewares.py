@@ -309,7 +309,8 @@ class CharsetMiddleware:
         content_type = (response.headers.get("Content-Type") or b"?").decode("latin-1")
         if looks_binary(body):
             raise IgnoreRequest(f"binary data served as {content_type}: not a page")
-        encoding = better_encoding(body, response.encoding)
+        text = response.text if response.encoding == "utf-8" else None  # decoded once
+        encoding = better_encoding(body, response.encoding, text)
         if encoding is not None:
             logger.info(
                 "%s: decoded as %s, not %s as %s",
