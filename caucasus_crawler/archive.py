@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-import zlib
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +19,14 @@ from pathlib import Path
 import sqlite_utils
 
 from caucasus_crawler import dedup
-from caucasus_crawler.items import Article, Link, PageVisit, RawResponse, compress_body
+from caucasus_crawler.items import (
+    Article,
+    Link,
+    PageVisit,
+    RawResponse,
+    compress_body,
+    decompress_body,
+)
 from caucasus_crawler.profiles import Profile
 from caucasus_crawler.urls import canonical_url, url_key
 
@@ -121,7 +127,7 @@ MIGRATIONS: list[str] = [
         fetched TEXT NOT NULL,
         http_status INTEGER,
         headers TEXT NOT NULL DEFAULT '{}',  -- JSON object
-        body BLOB NOT NULL                -- zlib-compressed bytes as received
+        body BLOB NOT NULL                -- bytes as received, compressed (items.compress_body)
     );
     CREATE INDEX responses_site ON responses (site);
     """,
@@ -868,7 +874,7 @@ class Archive:
                 "fetched": fetched,
                 "http_status": status,
                 "headers": json.loads(headers),
-                "body": zlib.decompress(body),
+                "body": decompress_body(body),
                 "article_id": article_id,
             }
 

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import base64
 import binascii
+import threading
 import zlib
 from dataclasses import dataclass, field, fields
 from typing import Any
+
+import zstandard
 
 
 @dataclass
@@ -24,9 +27,31 @@ class Link:
     url: str | None = None
 
 
+# Raw pages are kept as Zstandard frames, level 3: on 200 real pages of ../shared/data (165 kB
+# on average) 0.6 ms a page and 18.5% of the size, where zlib level 6 took 3.1 ms for 18.8%.
+# Archives written before kept zlib streams; decompress_body tells them apart by the frame's
+# magic number, which no zlib stream starts with (their first byte is 0x?8).
+ZSTD_LEVEL = 3
+_ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+_zstd = threading.local()  # a compression context serves one thread at a time
+
+
 def compress_body(body: bytes) -> bytes:
-    """A raw body as the archive keeps it (`responses.body`): zlib, level 6."""
-    return zlib.compress(body, 6)
+    """A raw body as the archive keeps it (`responses.body`): Zstandard, level 3."""
+    compressor = getattr(_zstd, "compressor", None)
+    if compressor is None:
+        compressor = _zstd.compressor = zstandard.ZstdCompressor(level=ZSTD_LEVEL)
+    return compressor.compress(body)
+
+
+def decompress_body(stored: bytes) -> bytes:
+    """`responses.body` as received: a Zstandard frame, or zlib from an older archive."""
+    if stored[:4] == _ZSTD_MAGIC:
+        decompressor = getattr(_zstd, "decompressor", None)
+        if decompressor is None:
+            decompressor = _zstd.decompressor = zstandard.ZstdDecompressor()
+        return decompressor.decompress(stored)
+    return zlib.decompress(stored)
 
 
 @dataclass

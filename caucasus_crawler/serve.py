@@ -133,7 +133,7 @@ TABLES: dict[str, dict] = {
             "fetched": "When it was fetched (UTC)",
             "http_status": "HTTP status",
             "headers": "Response headers, a JSON object",
-            "body": "The body as received, zlib-compressed",
+            "body": "The body as received, compressed: a Zstandard frame (zlib in older archives)",
         },
     },
     "duplicates": {

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+import zlib
 
 import pytest
 
 from caucasus_crawler.archive import Archive, ArchiveError
-from caucasus_crawler.items import Article, Link, PageVisit
+from caucasus_crawler.items import Article, Link, PageVisit, RawResponse
 from caucasus_crawler.normalise import content_hash
 from caucasus_crawler.profiles import load_profiles
 
@@ -92,6 +93,25 @@ def test_storing_the_same_article_twice_keeps_one_row(archive):
         archive.article_by_url("https://civil.ge/archives/1")["body"]
         == "Body text here, corrected."
     )
+
+
+def test_raw_pages_are_kept_as_zstandard_and_older_zlib_ones_still_read(archive):
+    page = "<html><body><p>თბილისის მერმა კახა კალაძემ განცხადება გააკეთა.</p></body></html>"
+    raw = RawResponse(page.encode("utf-8") * 50, {"Content-Type": "text/html; charset=utf-8"})
+    archive.store_article(article("https://civil.ge/archives/2", "Title", "Body.", raw=raw))
+    stored = archive.db.execute("SELECT body FROM responses").fetchone()[0]
+    assert stored[:4] == b"\x28\xb5\x2f\xfd" and len(stored) < len(raw.body) // 10
+    # a row written by an older version: a zlib stream
+    archive.db.execute(
+        "UPDATE responses SET url = 'https://civil.ge/archives/1', body = ?",
+        [zlib.compress(raw.body, 6)],
+    )
+    archive.store_article(article("https://civil.ge/archives/2", "Title", "Body.", raw=raw))
+    bodies = {r["url"]: r["body"] for r in archive.responses()}
+    assert bodies == {
+        "https://civil.ge/archives/1": raw.body,
+        "https://civil.ge/archives/2": raw.body,
+    }
 
 
 @pytest.mark.parametrize(
