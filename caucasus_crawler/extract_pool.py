@@ -32,10 +32,11 @@ import asyncio
 import gc
 import logging
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import signal
 import threading
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from multiprocessing.connection import Connection
@@ -135,6 +136,27 @@ def _end_with(crawl: Connection) -> None:
     os._exit(0)
 
 
+def _start_workers(executor: ProcessPoolExecutor, processes: int, ready: Future) -> None:
+    try:
+        # a pool starts a worker per task it cannot hand to an idle one: one task each
+        for _ in range(processes):
+            executor.submit(os.getpid)
+    except (RuntimeError, BrokenProcessPool):  # shut down or broken meanwhile: extract sees
+        pass
+    finally:
+        ready.set_result(None)
+
+
+def start_forkserver() -> multiprocessing.context.BaseContext:
+    """The forkserver that workers are forked from, started now if it is not running: it
+    imports the extraction once (a second or more, on a core of its own), and every worker
+    forked from it has it. A crawl starts it first thing, beside its own start-up."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["caucasus_crawler.extract_pool", *WORKER_IMPORTS])
+    multiprocessing.forkserver.ensure_running()
+    return context
+
+
 class WorkerDied(Exception):
     """The worker process that held a page died before it answered."""
 
@@ -148,6 +170,8 @@ class ExtractPool:
         self._alive: Connection | None = None  # closed: the workers end
         self._slots: asyncio.Semaphore | None = None
         self.users = 0  # crawlers whose engine has not stopped yet
+        self._ready: Future = Future()  # done once `start` has started the workers
+        self._ready.set_result(None)
         self.pools_started = 0
         self.workers_died = 0
 
@@ -174,13 +198,19 @@ class ExtractPool:
         return pool
 
     def start(self) -> None:
-        """Starts the workers now rather than at the first article: the forkserver's imports
-        (a second or more) then overlap the fetching of robots.txt, sitemaps and feeds."""
+        """Starts the workers when the crawl starts, from a thread: the forkserver imports the
+        extraction first (a second or more) and starting a worker waits for it. Started at
+        the first article, on the reactor's thread, that stalled the whole crawl for 1.3 s;
+        now it overlaps the fetching of robots.txt, sitemaps and feeds."""
         if self._executor is None:
             executor = self._current()
-            # a pool starts a worker per task it cannot hand to an idle one: one task each
-            for _ in range(self.processes):
-                executor.submit(os.getpid)
+            self._ready = Future()
+            threading.Thread(
+                target=_start_workers,
+                args=(executor, self.processes, self._ready),
+                name="extract-pool-start",
+                daemon=True,
+            ).start()
 
     def release(self) -> None:
         self.users -= 1
@@ -198,9 +228,7 @@ class ExtractPool:
     # -- work --------------------------------------------------------------------------------
     def _current(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            context = multiprocessing.get_context("forkserver")
-            # the forkserver imports extraction once; every worker forked from it has it
-            context.set_forkserver_preload(["caucasus_crawler.extract_pool", *WORKER_IMPORTS])
+            context = start_forkserver()
             # workers watch one end of a pipe whose other end only this process holds
             watched, self._alive = context.Pipe(duplex=False)
             self._executor = ProcessPoolExecutor(
@@ -231,6 +259,8 @@ class ExtractPool:
         """`extract_page(...)` run in a worker. Raises WorkerDied when its worker died."""
         if self._slots is None:
             self._slots = asyncio.Semaphore(self.processes * TASKS_PER_WORKER)
+        if not self._ready.done():  # the workers are still starting: wait off the reactor
+            await asyncio.wrap_future(self._ready)
         async with self._slots:
             executor = self._current()
             try:
