@@ -96,7 +96,6 @@ def _run_spiders(
     extra: dict | None = None,
 ):
     # Imported here so that `sites` and `extract` start fast.
-    from scrapy.crawler import CrawlerProcess
     from scrapy.settings import Settings
 
     settings = Settings()
@@ -109,12 +108,35 @@ def _run_spiders(
         settings.set("MIRROR_ADDRESS", address, priority="cmdline")
     for name, value in {**(extra or {}), **_assignments(args.set)}.items():
         settings.set(name, value, priority="cmdline")
+    _share_response_budget(settings, len(names))
+    if settings.getint("EXTRACT_PROCESSES") > 0:
+        # the extraction workers' imports run beside Scrapy's and the crawlers' set-up
+        from caucasus_crawler.extract_pool import start_forkserver
+
+        start_forkserver()
+    from scrapy.crawler import CrawlerProcess
+
     process = CrawlerProcess(settings)
     for name in names:
         process.crawl(name, urls=args.url, force=args.force, backfill=args.backfill)
     crawlers = list(process.crawlers)  # the process forgets them as they finish
     process.start()
     return crawlers
+
+
+def _share_response_budget(settings, crawlers: int) -> None:
+    """Scrapy stops fetching for a crawler while its responses still being processed pass
+    SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes (5 MB). Its article pages wait for the extraction
+    pool, which takes TASKS_PER_WORKER per worker: every crawler of the process keeping 5 MB
+    waiting held 470 pages (100 MB with their decoded text) in a 5-outlet crawl. Unless set,
+    the crawlers share what keeps the pool fed twice over (pages of 200 kB)."""
+    from caucasus_crawler.extract_pool import TASKS_PER_WORKER
+
+    processes = settings.getint("EXTRACT_PROCESSES")
+    if processes <= 0 or settings.getpriority("SCRAPER_SLOT_MAX_ACTIVE_SIZE") >= 40:
+        return  # extraction in the crawl's thread, or the user's own setting
+    budget = 2 * processes * TASKS_PER_WORKER * 200_000 // max(1, crawlers)
+    settings.set("SCRAPER_SLOT_MAX_ACTIVE_SIZE", max(1_000_000, budget), priority="project")
 
 
 def _assignments(pairs: list[str] | None) -> dict[str, str]:
