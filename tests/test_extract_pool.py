@@ -23,6 +23,7 @@ from mirror_client import fetch
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.extract_pool import (
     TASKS_PER_WORKER,
+    WORKER_NICENESS,
     ExtractPool,
     WorkerDied,
     extract_page,
@@ -110,6 +111,28 @@ def test_a_killed_worker_fails_its_page_and_a_new_pool_takes_the_next():
     assert (pools, deaths) == (2, 1)
 
 
+def test_the_crawlers_of_a_process_share_a_response_budget_sized_to_the_pool():
+    from scrapy.settings import Settings
+
+    from caucasus_crawler.cli import _share_response_budget
+
+    def budget(crawlers: int, **cmdline) -> int:
+        settings = Settings()
+        settings.setmodule("caucasus_crawler.settings", priority="project")
+        settings.set("EXTRACT_PROCESSES", 2, priority="cmdline")
+        for name, value in cmdline.items():
+            settings.set(name, value, priority="cmdline")
+        _share_response_budget(settings, crawlers)
+        return settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE")
+
+    # two workers with TASKS_PER_WORKER pages each, twice over, of 200 kB pages: one crawler
+    # keeps about Scrapy's own 5 MB; five share it (1 MB at least each)
+    assert budget(1) == 2 * 2 * TASKS_PER_WORKER * 200_000
+    assert budget(5) == max(1_000_000, budget(1) // 5)
+    assert budget(5, SCRAPER_SLOT_MAX_ACTIVE_SIZE=123_456) == 123_456  # the user's own
+    assert budget(5, EXTRACT_PROCESSES=0) == 5_000_000  # in the crawl's thread: Scrapy's
+
+
 # -- in a crawl ------------------------------------------------------------------------------
 def crawl(db, *options: str) -> subprocess.Popen:
     return subprocess.Popen(
@@ -142,6 +165,9 @@ def test_a_worker_killed_during_a_crawl_fails_only_its_pages_and_the_crawl_goes_
                 held[worker.pid] = worker
         time.sleep(0.01)
     victim, *others = held.values()
+    # workers run below the crawl's priority: its thread feeds them and must not wait
+    crawl_nice = psutil.Process(process.pid).nice()
+    assert {w.nice() for w in held.values()} == {min(19, crawl_nice + WORKER_NICENESS)}
     victim.kill()
     for worker in others:
         worker.send_signal(signal.SIGCONT)
