@@ -93,7 +93,8 @@ def test_the_job_directories_are_gone_after_the_crawl(both, demo):
 def test_a_crawl_killed_leaves_directories_the_next_deletes_and_never_resumes(tmp_path, both):
     db = tmp_path / "archive.db"
     command = [sys.executable, "-m", "caucasus_crawler.cli", "crawl", *OUTLETS, "--demo"]
-    command += ["--db", str(db), "--set", "DOWNLOAD_DELAY=0.5"]  # slow: killed midway
+    # slow, to be killed midway; two requests at a time, so that the others wait on disk
+    command += ["--db", str(db), "--set", "DOWNLOAD_DELAY=0.5", "--set", "CONCURRENT_REQUESTS=2"]
     killed = subprocess.Popen(command, cwd=REPO, stderr=subprocess.DEVNULL)
     root = frontier_of(db)
     deadline = time.monotonic() + 60
