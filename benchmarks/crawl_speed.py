@@ -30,6 +30,7 @@ Run from the repository root:
     python benchmarks/crawl_speed.py              # 5 outlets, 5,000 articles (a few minutes)
     python benchmarks/crawl_speed.py --quick      # 5 outlets, 300 articles (under a minute)
     python benchmarks/crawl_speed.py --memory 100000   # ours only: peak memory over 100k URLs
+    python benchmarks/crawl_speed.py --rounds 3   # (a), (b), (c) three times in turn: medians
 
 It first prints the generated pages' median size, elements, links and plain trafilatura time
 beside those of the real pages in ../shared/data (when present), then a table (with the CPU
@@ -53,7 +54,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from html import escape
 from pathlib import Path
@@ -953,6 +954,19 @@ def scrapy_alone(mirror: Mirror, concurrency: int) -> Run:
 
 
 # -- the run -----------------------------------------------------------------------------------
+def median_run(runs: list[Run]) -> Run:
+    """The run of median speed (the lower middle of an even count), with the highest peak
+    memory of them all."""
+    middle = sorted(runs, key=lambda run: run.pps)[(len(runs) - 1) // 2]
+    peaks = [run.peak_rss_mb for run in runs if run.peak_rss_mb]
+    pss = [run.peak_pss_mb for run in runs if run.peak_pss_mb]
+    return replace(
+        middle,
+        peak_rss_mb=max(peaks) if peaks else None,
+        peak_pss_mb=max(pss) if pss else None,
+    )
+
+
 def print_table(runs: list[Run]) -> None:
     print(
         f"{'tool':<52} {'pages':>7} {'seconds':>8} {'pages/s':>8} {'cores':>6} "
@@ -987,6 +1001,13 @@ def main() -> int:
     )
     parser.add_argument("--dir", type=Path, help="work directory (default: a temporary one)")
     parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="measure ours, trafilatura and plain extraction this many times, taking turns, "
+        "and report each one's median: a machine whose speed drifts then favours none",
+    )
+    parser.add_argument(
         "--only",
         choices=["ours", "trafilatura", "extract", "scrapy"],
         help="run just this measure",
@@ -1020,22 +1041,34 @@ def main() -> int:
     )
     if not args.memory and args.only is None:
         print(calibration(mirror), flush=True)
-    runs = []
+    measures: list[list[Run]] = []  # per measure, its run in each round
     try:
-        if args.only in (None, "ours"):
-            runs.append(
-                ours(mirror, work, args.concurrency, args.processes, args.profile, args.generic)
-            )
-        if not args.memory and args.only in (None, "trafilatura"):
-            runs.append(trafilatura_crawler(mirror, work, args.concurrency))
-        if not args.memory and args.only in (None, "extract"):
-            runs.append(extract_one_core(mirror))
+        for number in range(1, max(1, args.rounds) + 1):
+            this_round = []
+            if args.only in (None, "ours"):
+                this_round.append(
+                    ours(mirror, work, args.concurrency, args.processes, args.profile, args.generic)
+                )
+            if not args.memory and args.only in (None, "trafilatura"):
+                this_round.append(trafilatura_crawler(mirror, work, args.concurrency))
+            if not args.memory and args.only in (None, "extract"):
+                this_round.append(extract_one_core(mirror))
+            if not measures:
+                measures = [[] for _ in this_round]
+            for runs_of_measure, run in zip(measures, this_round, strict=True):
+                runs_of_measure.append(run)
+            if args.rounds > 1:
+                print(f"round {number} of {args.rounds}:")
+                print_table(this_round)
         if not args.memory and args.only in (None, "scrapy"):  # last: it runs the reactor here
-            runs.append(scrapy_alone(mirror, args.concurrency))
+            measures.append([scrapy_alone(mirror, args.concurrency)])
     finally:
         mirror.stop()
         if args.dir is None:
             shutil.rmtree(work, ignore_errors=True)
+    runs = [median_run(runs_of_measure) for runs_of_measure in measures]
+    if args.rounds > 1:
+        print(f"medians of {args.rounds} rounds (peak memory: the highest of any round):")
     print_table(runs)
     if args.only:
         return 0
