@@ -34,10 +34,11 @@ def _valid_utf8(body: bytes) -> bool:
     return True
 
 
-def better_encoding(body: bytes, encoding: str, text: str | None = None) -> str | None:
+def better_encoding(body: bytes, encoding: str, valid_utf8: bool = False) -> str | None:
     """A better charset than `encoding` (the declared or guessed one) for `body`, if any.
-    `text`, the body already decoded as `encoding` (replacing what it cannot read), spares
-    decoding it again to check UTF-8: the crawl's one thread does this for every page."""
+    `valid_utf8`: the caller knows the body is valid UTF-8 (its UTF-8 text holds no
+    undecodable character), which spares decoding it again to check: the crawl's one thread
+    does this for every page."""
     try:
         name = codecs.lookup(encoding).name
     except LookupError:
@@ -46,8 +47,7 @@ def better_encoding(body: bytes, encoding: str, text: str | None = None) -> str 
         return None
     if name != "utf-8" and not body.isascii() and _valid_utf8(body):
         return "utf-8"  # valid UTF-8 is never an accident of another charset
-    read_cleanly = name == "utf-8" and text is not None and not undecodable(text, body)
-    if name in ("utf-8", "") and not read_cleanly and not _valid_utf8(body):
+    if name in ("utf-8", "") and not valid_utf8 and not _valid_utf8(body):
         text = body.decode("utf-8", "replace")
         non_ascii = sum(1 for char in text if char > "\x7f")
         if text.count(_REPLACEMENT) * 5 < non_ascii:

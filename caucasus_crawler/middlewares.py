@@ -309,8 +309,9 @@ class CharsetMiddleware:
         content_type = (response.headers.get("Content-Type") or b"?").decode("latin-1")
         if looks_binary(body):
             raise IgnoreRequest(f"binary data served as {content_type}: not a page")
-        text = response.text if response.encoding == "utf-8" else None  # decoded once
-        encoding = better_encoding(body, response.encoding, text)
+        # a page declared (or guessed) UTF-8 is decoded once: its text tells whether it is
+        bad = undecodable(response.text, body) if response.encoding == "utf-8" else None
+        encoding = better_encoding(body, response.encoding, valid_utf8=bad == 0)
         if encoding is not None:
             logger.info(
                 "%s: decoded as %s, not %s as %s",
@@ -320,7 +321,9 @@ class CharsetMiddleware:
                 "declared" if response._declared_encoding() else "guessed",
             )
             response = response.replace(encoding=encoding)
-        bad = undecodable(response.text, body)
+            bad = None
+        if bad is None:
+            bad = undecodable(response.text, body)
         if bad > 8 or bad * 1000 > len(response.text):
             raise IgnoreRequest(
                 f"undecodable text: {bad} characters unreadable as {response.encoding} "
