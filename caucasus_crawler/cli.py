@@ -126,17 +126,19 @@ def _run_spiders(
 
 def _share_response_budget(settings, crawlers: int) -> None:
     """Scrapy stops fetching for a crawler while its responses still being processed pass
-    SCRAPER_SLOT_MAX_ACTIVE_SIZE bytes (5 MB). Its article pages wait for the extraction
-    pool, which takes TASKS_PER_WORKER per worker: every crawler of the process keeping 5 MB
-    waiting held 470 pages (100 MB with their decoded text) in a 5-outlet crawl. Unless set,
-    the crawlers share what keeps the pool fed twice over (pages of 200 kB)."""
-    from caucasus_crawler.extract_pool import TASKS_PER_WORKER
+    SCRAPER_SLOT_MAX_ACTIVE_SIZE; article pages wait there for the extraction pool, which the
+    process's crawlers share. Unless set, they share a budget sized to the pool."""
+    from scrapy.settings import SETTINGS_PRIORITIES
+
+    from caucasus_crawler.extract_pool import response_budget
 
     processes = settings.getint("EXTRACT_PROCESSES")
-    if processes <= 0 or settings.getpriority("SCRAPER_SLOT_MAX_ACTIVE_SIZE") >= 40:
+    user_set = settings.getpriority("SCRAPER_SLOT_MAX_ACTIVE_SIZE") > SETTINGS_PRIORITIES["default"]
+    if processes <= 0 or user_set:
         return  # extraction in the crawl's thread, or the user's own setting
-    budget = 2 * processes * TASKS_PER_WORKER * 200_000 // max(1, crawlers)
-    settings.set("SCRAPER_SLOT_MAX_ACTIVE_SIZE", max(1_000_000, budget), priority="project")
+    settings.set(
+        "SCRAPER_SLOT_MAX_ACTIVE_SIZE", response_budget(processes, crawlers), priority="project"
+    )
 
 
 def _assignments(pairs: list[str] | None) -> dict[str, str]:

@@ -62,6 +62,18 @@ WORKER_IMPORTS = ["caucasus_crawler.extract", "caucasus_crawler.normalise", "dat
 # pages). A worker that dies fails the pool's queued pages with it; they are fetched again.
 TASKS_PER_WORKER = 6
 WORKER_NICENESS = 10  # added to the crawl's; see _worker_started
+# The pages a crawl process keeps waiting for its pool: two rounds of every slot, of pages up
+# to this size. More is memory (a page waits as bytes and as decoded text), not speed.
+PAGE_BYTES_BUDGETED = 200_000
+
+
+def response_budget(processes: int, crawlers: int) -> int:
+    """SCRAPER_SLOT_MAX_ACTIVE_SIZE for each of a process's `crawlers`, which share one pool
+    of `processes` workers: Scrapy's 5 MB each held 470 pages (100 MB with their decoded
+    text) waiting for the pool in a 5-outlet crawl. At least 1 MB, so a large page still
+    fits."""
+    waiting = 2 * processes * TASKS_PER_WORKER * PAGE_BYTES_BUDGETED
+    return max(1_000_000, waiting // max(1, crawlers))
 
 
 def available_cores() -> int:

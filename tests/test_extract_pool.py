@@ -27,6 +27,7 @@ from caucasus_crawler.extract_pool import (
     ExtractPool,
     WorkerDied,
     extract_page,
+    response_budget,
 )
 from caucasus_crawler.items import decompress_body
 from caucasus_crawler.mirror import MirrorServer
@@ -129,7 +130,7 @@ def test_the_crawlers_of_a_process_share_a_response_budget_sized_to_the_pool():
 
     # two workers with TASKS_PER_WORKER pages each, twice over, of 200 kB pages: one crawler
     # keeps about Scrapy's own 5 MB; five share it (1 MB at least each)
-    assert budget(1) == 2 * 2 * TASKS_PER_WORKER * 200_000
+    assert budget(1) == response_budget(2, 1) == 2 * 2 * TASKS_PER_WORKER * 200_000
     assert budget(5) == max(1_000_000, budget(1) // 5)
     assert budget(5, SCRAPER_SLOT_MAX_ACTIVE_SIZE=123_456) == 123_456  # the user's own
     assert budget(5, EXTRACT_PROCESSES=0) == 5_000_000  # in the crawl's thread: Scrapy's
