@@ -21,8 +21,14 @@ job directory of its own for one run:
   Redis), and when the user set JOBDIR: that is Scrapy's documented pause and resume, asked
   for on purpose, so their directory is used as given and never deleted.
 
-A request that cannot be pickled still works: Scrapy keeps it in memory and counts it in
-the `scheduler/unserializable` stat (the spider's requests all pickle).
+Only the overflow is pickled. In such a job directory each queue (SCHEDULER_DISK_QUEUE,
+`MemoryFirstQueue`) holds its newest requests in memory while the process's crawlers hold
+fewer than FRONTIER_MEMORY_REQUESTS in all, and pickles the older ones to Scrapy's LIFO disk
+queue: a daily crawl's few hundred new URLs per outlet never touch the disk, a backfill's
+50,000 wait there but for the last few thousand. The order is exactly the disk queue's.
+
+A request that cannot be pickled still works: it stays in memory (the spider's requests all
+pickle).
 """
 
 from __future__ import annotations
@@ -33,11 +39,17 @@ import os
 import re
 import shutil
 import tempfile
+import weakref
+from collections import deque
 from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
 
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.settings import BaseSettings
+
+if TYPE_CHECKING:
+    from scrapy import Request
 
 logger = logging.getLogger(__name__)
 
@@ -122,6 +134,7 @@ class DiskFrontier:
         self.path = _fresh_directory(root, name)
         _owned[self.path] = ours
         settings.set("JOBDIR", str(self.path), priority="addon")
+        settings.set("SCHEDULER_DISK_QUEUE", MemoryFirstQueue, priority="addon")
         logger.info("queued requests wait on disk in %s", self.path)
         # after the scheduler has closed its queues and every extension has written its file
         self.crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
@@ -129,6 +142,69 @@ class DiskFrontier:
     def engine_stopped(self) -> None:
         if self.path is not None:
             _remove(self.path)
+
+
+class MemoryFirstQueue:
+    """A LIFO queue of requests: the newest in memory, the overflow pickled into Scrapy's
+    disk queue (PickleLifoDiskQueue, created at the first overflow) once the queues of this
+    process hold FRONTIER_MEMORY_REQUESTS in memory. Every request in memory is newer than
+    every one on disk, so requests come out in exactly the disk queue's order.
+
+    Pickling a request costs the crawl's thread more than fetching it in a crawl of few
+    URLs (Scrapy looks the callback up among all the spider's attributes, and each pop
+    truncates the queue file). Closed with requests in memory (a crawl stopped early), it
+    drops them: DiskFrontier installs it only in job directories that are never resumed."""
+
+    _live: ClassVar[weakref.WeakSet[MemoryFirstQueue]] = weakref.WeakSet()
+
+    def __init__(self, crawler: Crawler, key: str):
+        self.crawler = crawler
+        self.key = key
+        self.limit = crawler.settings.getint("FRONTIER_MEMORY_REQUESTS")
+        self.memory: deque[Request] = deque()
+        self.disk = None
+        self._live.add(self)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, key: str, *args, **kwargs) -> MemoryFirstQueue:
+        return cls(crawler, key)
+
+    def push(self, request: Request) -> None:
+        self.memory.append(request)
+        if sum(len(queue.memory) for queue in self._live) > self.limit:
+            self._spill()
+
+    def _spill(self) -> None:
+        """The oldest request in memory to the top of the disk queue."""
+        if self.disk is None:
+            from scrapy.squeues import PickleLifoDiskQueue
+
+            self.disk = PickleLifoDiskQueue.from_crawler(self.crawler, self.key)
+        request = self.memory.popleft()
+        try:
+            self.disk.push(request)
+        except ValueError:  # cannot be pickled: it waits in memory after all
+            self.memory.appendleft(request)
+            return
+        self.crawler.stats.inc_value("frontier/spilled")
+
+    def pop(self) -> Request | None:
+        if self.memory:
+            return self.memory.pop()
+        return self.disk.pop() if self.disk is not None else None
+
+    def peek(self) -> Request | None:
+        if self.memory:
+            return self.memory[-1]
+        return self.disk.peek() if self.disk is not None else None
+
+    def close(self) -> None:
+        self.memory.clear()
+        if self.disk is not None:
+            self.disk.close()
+
+    def __len__(self) -> int:
+        return len(self.memory) + (len(self.disk) if self.disk is not None else 0)
 
 
 def _fresh_directory(root: Path, prefix: str) -> Path:

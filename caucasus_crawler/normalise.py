@@ -31,7 +31,8 @@ def normalise_text(text: str) -> str:
 
 def content_hash(text: str) -> str:
     """A hash that ignores case and spacing, so trivially re-rendered copies match."""
-    words = normalise_text(text).casefold().split()
+    # split() drops all spacing, so of normalise_text only NFC matters here
+    words = unicodedata.normalize("NFC", text or "").casefold().split()
     return hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
 
 

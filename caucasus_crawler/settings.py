@@ -32,6 +32,9 @@ ADDONS = {
 # Off with REDIS_URL (the queue is in Redis) and when JOBDIR is set (Scrapy's pause and resume).
 FRONTIER_ON_DISK = True
 FRONTIER_DIR = None  # where the job directories go; None: "<ARCHIVE_PATH>.frontier"
+# Queued requests a crawl process keeps in memory before the rest go to disk (~4 MB: 750
+# bytes a request, tracemalloc), which spares its thread pickling them: 0.14 ms a request
+FRONTIER_MEMORY_REQUESTS = 5000
 
 # -- scaling out (caucasus_crawler/distributed; README "Scaling out") ------------------------
 # A Redis URL makes this crawl one worker of a shared crawl: scrapy-redis's scheduler and

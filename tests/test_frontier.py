@@ -27,10 +27,10 @@ def crawl(db: Path, *outlets: str, options: tuple[str, ...] = ()) -> subprocess.
 
 
 def scheduler_stats(log: str) -> dict[str, list[int]]:
-    """Scrapy's scheduler stats from the stats each crawler dumps at its end: one value per
-    crawler that counted it."""
+    """Scrapy's scheduler stats (and the frontier's) from the stats each crawler dumps at its
+    end: one value per crawler that counted it."""
     stats = defaultdict(list)
-    for name, value in re.findall(r"'(scheduler/[\w/]+)': (\d+)", log):
+    for name, value in re.findall(r"'((?:scheduler|frontier)/[\w/]+)': (\d+)", log):
         stats[name].append(int(value))
     return stats
 
@@ -49,7 +49,8 @@ def both(tmp_path_factory):
     """The same two outlets crawled with the frontier on disk (the default) and in memory."""
     work = tmp_path_factory.mktemp("frontier")
     on_disk, in_memory = work / "disk.db", work / "memory.db"
-    disk_run = crawl(on_disk, *OUTLETS)
+    # every request to disk: none kept in memory first (FRONTIER_MEMORY_REQUESTS)
+    disk_run = crawl(on_disk, *OUTLETS, options=("--set", "FRONTIER_MEMORY_REQUESTS=0"))
     memory_run = crawl(in_memory, *OUTLETS, options=("--set", "FRONTIER_ON_DISK=False"))
     return on_disk, disk_run, in_memory, memory_run
 
@@ -71,6 +72,10 @@ def test_every_request_waits_on_disk_and_pickles(both):
     assert len(stats["scheduler/enqueued/disk"]) == len(OUTLETS)  # each crawler's own queue
     assert all(count > 10 for count in stats["scheduler/enqueued/disk"])
     assert stats["scheduler/dequeued/disk"] == stats["scheduler/enqueued/disk"]
+    # all pickled: through the frontier's queue, but for the start requests (robots.txt,
+    # sitemaps, feeds), which wait in Scrapy's own start queue, on disk too
+    pairs = zip(stats["frontier/spilled"], stats["scheduler/enqueued/disk"], strict=True)
+    assert all(10 < spilled < enqueued for spilled, enqueued in pairs)
     assert "scheduler/enqueued/memory" not in stats  # nothing kept back, unpicklable
     assert "scheduler/unserializable" not in stats
     in_memory = scheduler_stats(memory_run.stderr)
@@ -95,6 +100,7 @@ def test_a_crawl_killed_leaves_directories_the_next_deletes_and_never_resumes(tm
     command = [sys.executable, "-m", "caucasus_crawler.cli", "crawl", *OUTLETS, "--demo"]
     # slow, to be killed midway; two requests at a time, so that the others wait on disk
     command += ["--db", str(db), "--set", "DOWNLOAD_DELAY=0.5", "--set", "CONCURRENT_REQUESTS=2"]
+    command += ["--set", "FRONTIER_MEMORY_REQUESTS=0"]
     killed = subprocess.Popen(command, cwd=REPO, stderr=subprocess.DEVNULL)
     root = frontier_of(db)
     deadline = time.monotonic() + 60
@@ -129,3 +135,83 @@ def test_a_jobdir_of_the_users_own_is_kept_for_scrapys_pause_and_resume(tmp_path
     assert refused.returncode != 0
     assert refused.stderr.count("\n") == 1
     assert "JOBDIR" in refused.stderr and "one outlet" in refused.stderr
+
+
+# -- the newest requests in memory (MemoryFirstQueue) ------------------------------------------
+@pytest.fixture
+def crawler(tmp_path):
+    """A crawler of a real outlet spider, as the scheduler hands it to its queues."""
+    from scrapy.settings import Settings
+    from scrapy.utils.test import get_crawler
+
+    from caucasus_crawler.spiders.loader import ProfileSpiderLoader
+
+    def make(limit: int):
+        settings = Settings()
+        settings.setmodule("caucasus_crawler.settings")
+        spidercls = ProfileSpiderLoader.from_settings(settings).load("civil_ge")
+        archive = str(tmp_path / "archive.db")
+        made = get_crawler(spidercls, {"FRONTIER_MEMORY_REQUESTS": limit, "ARCHIVE_PATH": archive})
+        made.spider = spidercls.from_crawler(made)
+        made.stats.open_spider()
+        return made
+
+    return make
+
+
+def request(crawler, number: int):
+    import scrapy
+
+    spider = crawler.spider
+    return scrapy.Request(f"https://civil.ge/archives/{number}", callback=spider.parse_article)
+
+
+def test_the_newest_requests_wait_in_memory_and_come_out_in_disk_queue_order(crawler, tmp_path):
+    from scrapy.squeues import PickleLifoDiskQueue
+
+    from caucasus_crawler.disk_frontier import MemoryFirstQueue
+
+    small = crawler(3)
+    queue = MemoryFirstQueue.from_crawler(small, str(tmp_path / "mixed"))
+    plain = PickleLifoDiskQueue.from_crawler(small, str(tmp_path / "plain"))
+    popped: dict[str, list[str]] = {"mixed": [], "plain": []}
+    number = 0
+    for pushes, pops in [(5, 2), (1, 3), (6, 0), (0, 4), (2, 9)]:
+        for _ in range(pushes):
+            number += 1
+            queue.push(request(small, number))
+            plain.push(request(small, number))
+        for _ in range(pops):
+            for name, which in (("mixed", queue), ("plain", plain)):
+                got = which.pop()
+                popped[name].append(got.url if got else None)
+        assert len(queue) == len(plain)
+    assert popped["mixed"] == popped["plain"]
+    assert popped["mixed"][:2] == ["https://civil.ge/archives/5", "https://civil.ge/archives/4"]
+    assert popped["mixed"][-3:] == [None, None, None]  # all out
+    # never more than 3 in memory: the 4th and 5th, then the 10th to 12th went to disk
+    assert small.stats.get_value("frontier/spilled") == 5
+    assert (tmp_path / "mixed").exists()
+    queue.close()
+    plain.close()
+
+
+def test_the_memory_budget_is_the_processs_and_a_small_crawl_never_touches_disk(crawler, tmp_path):
+    from caucasus_crawler.disk_frontier import MemoryFirstQueue
+
+    roomy = crawler(10)
+    first = MemoryFirstQueue.from_crawler(roomy, str(tmp_path / "first"))
+    second = MemoryFirstQueue.from_crawler(roomy, str(tmp_path / "second"))
+    for number in range(8):
+        first.push(request(roomy, number))
+    assert roomy.stats.get_value("frontier/spilled") is None
+    assert not (tmp_path / "first").exists()  # no disk queue made
+    for number in range(8, 12):  # 12 in memory in all: 2 over, spilled by the one pushing
+        second.push(request(roomy, number))
+    assert roomy.stats.get_value("frontier/spilled") == 2
+    assert len(first.memory) == 8 and len(second.memory) == 2 and len(second) == 4
+    first.close()  # a crawl stopped early: what waited in memory is dropped with the queue
+    assert len(first) == 0
+    second.push(request(roomy, 12))  # the budget is free again
+    assert roomy.stats.get_value("frontier/spilled") == 2
+    second.close()
