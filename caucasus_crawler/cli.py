@@ -7,6 +7,7 @@ stderr and a non-zero exit, never a traceback.
 from __future__ import annotations
 
 import argparse
+import gc
 import gzip
 import json
 import os
@@ -755,5 +756,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 141
 
 
+def run() -> None:
+    """The `caucasus-crawler` command: main(), then an exit that skips the garbage collector's
+    last passes over the objects a crawl leaves (150,000 after the demo crawl): they took 0.4
+    of the 0.7 s between a crawl's summary and the end of the process. Nothing among them
+    needs them: the archive is closed by then, and atexit handlers run as ever."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()
