@@ -21,7 +21,9 @@ and what tells them apart is what they do *not* share, chiefly their numbers.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
@@ -32,10 +34,35 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from datasketch import LeanMinHash, MinHash
+    from datasketch.lean_minhash import LeanMinHash
+    from datasketch.minhash import MinHash
 
-# datasketch is imported where a MinHash is made, not here: importing it imports scipy too
-# (its LSH classes need it), 60 MB that a crawl process, which only looks bands up, never uses.
+
+def _defer_datasketch_init() -> None:
+    """Lets `datasketch.minhash` and `datasketch.lean_minhash` be imported without the package's
+    __init__, which imports every class datasketch has: its LSH ones import scipy (59 MB and
+    0.45 s in every extraction process), which a MinHash never uses. The package module is made
+    without running __init__; the first name asked of it that no imported submodule gave runs
+    __init__ then, so `from datasketch import MinHashLSH` still works anywhere."""
+    if "datasketch" in sys.modules:
+        return
+    spec = importlib.util.find_spec("datasketch")
+    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
+        return  # not installed as a package: the import below fails with the usual error
+    package = importlib.util.module_from_spec(spec)
+
+    def complete(name: str) -> object:
+        del package.__dict__["__getattr__"]
+        spec.loader.exec_module(package)
+        return getattr(package, name)
+
+    package.__getattr__ = complete
+    sys.modules["datasketch"] = package
+
+
+# datasketch is imported where a MinHash is made, not here: a crawl process, which only looks
+# bands up, never needs it.
+_defer_datasketch_init()
 
 SHINGLE_WORDS = 4
 NUM_PERM = 128
@@ -222,14 +249,14 @@ def _minhash_args() -> dict:
 
 @cache
 def _empty_minhash() -> MinHash:
-    from datasketch import MinHash
+    from datasketch.minhash import MinHash
 
     return MinHash(**_minhash_args())  # draws the permutations: copies share them
 
 
 def minhash(shingles: Shingles) -> LeanMinHash:
     """The MinHash of a shingle set (frozen: LeanMinHash keeps only seed and values)."""
-    from datasketch import LeanMinHash
+    from datasketch.lean_minhash import LeanMinHash
 
     sketch = _empty_minhash().copy()
     sketch.update_batch(_minhash_input(shingles))
@@ -281,7 +308,7 @@ def fingerprints(texts: Iterable[tuple[str, str | None]]) -> Iterator[Fingerprin
 
 
 def _fingerprints_of(pending: list[tuple[Shingles, str | None]]) -> Iterator[Fingerprint]:
-    from datasketch import MinHash
+    from datasketch.minhash import MinHash
 
     sketches = MinHash.generator(
         (_minhash_input(s) for s, _language in pending if len(s) >= MIN_SHINGLES),

@@ -54,8 +54,13 @@ logger = logging.getLogger(__name__)
 
 # What a worker runs, imported by the forkserver once (every worker forked from it shares
 # them) and by the crawl process only when it extracts itself (EXTRACT_PROCESSES = 0):
-# without trafilatura, dateparser, datasketch and scipy its imports are 84 MB, not 138.
-WORKER_IMPORTS = ["caucasus_crawler.extract", "caucasus_crawler.normalise", "datasketch"]
+# without trafilatura, dateparser and datasketch its imports are 84 MB, not 138. (normalise
+# imports dedup, which keeps datasketch's __init__, and scipy with it, from running.)
+WORKER_IMPORTS = [
+    "caucasus_crawler.extract",
+    "caucasus_crawler.normalise",
+    "datasketch.lean_minhash",
+]
 # Pages in the pool at once, per worker: one running, the others queued. Enough that workers
 # ride through the reactor's pauses (a batch of stores, a burst of responses) without
 # running dry: 6 gave 90.5 and 97.7 pages/s where 4 gave 88.0 and 90.3 (crawl_speed, 3,000

@@ -4,6 +4,8 @@ duplicate index as the demo crawl, an alias fetch, a migration and `reextract` l
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 from conftest import run_cli
@@ -324,3 +326,22 @@ def test_a_crowded_band_does_not_crowd_out_the_copy(tmp_path):
         assert archive.near_candidates([7, 8, 9]) == [(500, 2), (600, 1)]
         crowded_too = archive.near_candidates([7, 8, 9], crowded=200)
         assert crowded_too[0] == (500, 3) and len(crowded_too) == 20
+
+
+def test_a_fingerprint_needs_no_scipy_and_datasketch_stays_whole():
+    """dedup imports datasketch's MinHash without the package's __init__ (and so without
+    scipy, 59 MB in every extraction process); the rest of datasketch is there when asked."""
+    code = (
+        "import sys\n"
+        "from caucasus_crawler import dedup\n"
+        "bands = dedup.fingerprint(' '.join(f'word{i}' for i in range(300)), 'en').bands\n"
+        "assert len(bands) == dedup.BANDS, bands\n"
+        "assert 'scipy' not in sys.modules\n"
+        "from datasketch import MinHash, MinHashLSH\n"
+        "assert 'scipy' in sys.modules\n"
+        "assert MinHash is sys.modules['datasketch.minhash'].MinHash\n"
+        "print(MinHashLSH.__name__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "MinHashLSH"

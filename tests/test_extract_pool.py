@@ -93,6 +93,8 @@ def test_a_killed_worker_fails_its_page_and_a_new_pool_takes_the_next():
             (worker,) = workers_of(os.getpid())
             # it runs below this process's priority: the crawl's thread must not wait for it
             assert worker.nice() == min(19, os.nice(0) + WORKER_NICENESS)
+            # no scipy in it: datasketch's __init__, which imports it, never ran (dedup.py)
+            assert not [m.path for m in worker.memory_maps() if "/scipy" in m.path]
             worker.send_signal(signal.SIGSTOP)  # the next page waits in it...
             pending = asyncio.ensure_future(pool.extract(html, url, profile, now, False))
             await asyncio.sleep(0.3)
