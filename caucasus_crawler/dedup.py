@@ -48,7 +48,7 @@ def _defer_datasketch_init() -> None:
         return
     spec = importlib.util.find_spec("datasketch")
     if spec is None or spec.loader is None or spec.submodule_search_locations is None:
-        return  # not installed as a package: the import below fails with the usual error
+        return  # not installed as a package: a later import of it fails as it would have
     package = importlib.util.module_from_spec(spec)
 
     def complete(name: str) -> object:

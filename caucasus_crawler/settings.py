@@ -32,8 +32,9 @@ ADDONS = {
 # Off with REDIS_URL (the queue is in Redis) and when JOBDIR is set (Scrapy's pause and resume).
 FRONTIER_ON_DISK = True
 FRONTIER_DIR = None  # where the job directories go; None: "<ARCHIVE_PATH>.frontier"
-# Queued requests a crawl process keeps in memory before the rest go to disk (~4 MB: 750
-# bytes a request, tracemalloc), which spares its thread pickling them: 0.14 ms a request
+# Queued requests a crawl process keeps in memory before the rest go to disk, sparing its
+# thread the pickling (0.14 ms a request): 4 to 13 MB (a request object is 750 bytes by
+# tracemalloc; a crawl's memory grew by 2.7 KB per queued request, all told)
 FRONTIER_MEMORY_REQUESTS = 5000
 
 # -- scaling out (caucasus_crawler/distributed; README "Scaling out") ------------------------
