@@ -308,3 +308,33 @@ def test_redis_errors_are_one_line(redis_port, tmp_path):
     assert follow.wait(timeout=10) == 0
     assert (tmp_path / "follow.log").read_text() == "Stopped; nothing was ingested.\n"
     assert _client(url).get("caucasus:ingest") is None
+
+
+def test_a_new_request_is_marked_seen_and_queued_in_one_step(redis_port):
+    """A worker killed between marking a request seen and queueing it lost the request:
+    another worker replaying the page that linked it found the link a duplicate. Both now
+    happen in one script, and a request that cannot be queued is not marked seen."""
+    import scrapy
+
+    from caucasus_crawler.distributed.worker import ReliableQueue
+
+    class Spider(scrapy.Spider):
+        name = "one_step"
+
+        def parse(self, response):
+            pass
+
+    client = _client(f"redis://127.0.0.1:{redis_port}/0")
+    client.delete("one-step:queue", "one-step:seen")
+    spider = Spider()
+    queue = ReliableQueue(client, spider, "one-step:queue", "one-step:inflight")
+    first = scrapy.Request("https://civil.ge/archives/1", callback=spider.parse)
+    assert queue.push_new(first, "one-step:seen", "fp-1") is True
+    assert queue.push_new(first.replace(), "one-step:seen", "fp-1") is False  # a duplicate
+    assert client.zcard("one-step:queue") == 1
+    assert client.smembers("one-step:seen") == {b"fp-1"}
+    odd = scrapy.Request("https://civil.ge/archives/2", callback=spider.parse, meta={"x": object()})
+    with pytest.raises(TypeError):
+        queue.push_new(odd, "one-step:seen", "fp-2")
+    assert client.smembers("one-step:seen") == {b"fp-1"}  # not seen: it may come again
+    assert queue.pop_to_inflight("1").url == "https://civil.ge/archives/1"

@@ -136,13 +136,34 @@ return #entries
 """
 
 
+# Queue a request unless the duplicate filter knows it (KEYS: filter set, queue; ARGV:
+# fingerprint, score, request): 1 queued, 0 a duplicate. One step, where scrapy-redis takes
+# two (SADD, then ZADD): a worker killed between them left a request marked seen that no
+# queue held, and the parent page, replayed by another worker, found its link a duplicate.
+_PUSH_NEW = """
+if redis.call('SADD', KEYS[1], ARGV[1]) == 0 then return 0 end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[3])
+return 1
+"""
+
+
 class ReliableQueue(PriorityQueue):
-    """scrapy-redis's priority queue whose pop files the request in an in-flight hash."""
+    """scrapy-redis's priority queue whose pop files the request in an in-flight hash, and
+    whose push of a new request marks it seen in the same step."""
 
     def __init__(self, server: redis.Redis, spider, key: str, inflight: str):
         super().__init__(server, spider, key, serializer=JsonRequests)
         self.inflight = inflight
         self._pop = server.register_script(_POP)
+        self._push_new = server.register_script(_PUSH_NEW)
+
+    def push_new(self, request: Request, seen_key: str, fingerprint: str) -> bool:
+        """Queue the request unless `fingerprint` is in the set `seen_key`; whether it was
+        queued. A request that cannot be encoded (TypeError) is neither queued nor seen."""
+        data = self._encode_request(request)
+        return bool(
+            self._push_new(keys=[seen_key, self.key], args=[fingerprint, -request.priority, data])
+        )
 
     def pop_to_inflight(self, token: str) -> Request | None:
         data = self._pop(keys=[self.key, self.inflight], args=[token])
@@ -203,17 +224,20 @@ class RedisScheduler(Scheduler):
         # A retry or a redirect copies its request's meta, token included: once it is queued
         # (or found a duplicate) in its place, the original needs nothing more.
         replaces = request.meta.pop(TOKEN, None)
-        if not request.dont_filter and self.df.request_seen(request):
-            self.df.log(request, self.spider)
-            queued = False
-        else:
-            try:
+        try:
+            if request.dont_filter:
                 self.queue.push(request)
-            except TypeError as exc:  # meta a middleware filled with something not JSON
-                logger.error("%s: cannot be queued: %s", request.url, exc)
-                return False
+                queued = True
+            else:
+                fingerprint = self.df.request_fingerprint(request)
+                queued = self.queue.push_new(request, self.df.key, fingerprint)
+        except TypeError as exc:  # meta a middleware filled with something not JSON
+            logger.error("%s: cannot be queued: %s", request.url, exc)
+            return False
+        if queued:
             self.stats.inc_value("scheduler/enqueued/redis")
-            queued = True
+        else:
+            self.df.log(request, self.spider)
         if replaces is not None:
             self.acknowledge({replaces})
         return queued
