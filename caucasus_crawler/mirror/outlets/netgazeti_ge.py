@@ -2,18 +2,21 @@
 English everywhere (``<html lang="en-US">``, og:locale en_US, the feed's
 ``<language>en-US</language>``).
 
-The feed's items have no description and no content; ``<category>`` holds the sections
-("ახალი ამბები" first) then the tags; ``guid`` is the ``?p=<id>`` shortlink; ``dc:creator``
-is in Georgian. Article pages have no JSON-LD and no article:* meta: the date is the theme's
-``<time class="entry-date published" datetime="…+04:00">`` with a Georgian visible date
-("4 სექტემბერი, 2024"). Inside the body: a "support Netgazeti" box and, at the end, a
-"ასევე წაიკითხეთ:" list of other posts. WordPress core sitemaps (/wp-sitemap.xml).
+Permalinks are ``/%category%/%post_id%/``: news posts are /news/<id>/, opinion pieces
+/opinion/<id>/ (the real feed carries both, evidence/README.md); a post's data file lists
+that category first. The feed's items have no description and no content; ``<category>``
+holds the sections (the permalink's first: "ახალი ამბები" or "მოსაზრებები") then the tags;
+``guid`` is the ``?p=<id>`` shortlink; ``dc:creator`` is in Georgian. Article pages have no
+JSON-LD and no article:* meta: the date is the theme's ``<time class="entry-date published"
+datetime="…+04:00">`` with a Georgian visible date ("4 სექტემბერი, 2024"). Inside the body:
+a "support Netgazeti" box and, at the end, a "ასევე წაიკითხეთ:" list of other posts.
+WordPress core sitemaps (/wp-sitemap.xml).
 
 Routes (words from sites/netgazeti.ge/, markup from here):
-  /news/<id>/                             a post: articles/ka-<id>.toml
+  /news/<id>/, /opinion/<id>/             a post: articles/ka-<id>.toml
   /?p=<id>                                301 to the post
   /[page/N/]                              home: the newest posts
-  /category/<slug>/[page/N/]              category listing (news, politics, society)
+  /category/<slug>/[page/N/]              category listing (news, politics, society, opinion)
   /feed/                                  RSS 2.0 (no description, no content)
   /wp-sitemap.xml -> /wp-sitemap-posts-post-1.xml, /wp-sitemap-taxonomies-category-1.xml
   anything else                           the theme's 404 page
@@ -26,7 +29,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
+from caucasus_crawler.mirror.content import (
+    HTML,
+    Article,
+    MirrorDataError,
+    Resource,
+    Routes,
+    Site,
+)
 from caucasus_crawler.mirror.markup import RSS, XML, cdata, esc, paginate, rfc822, rss, w3c
 from caucasus_crawler.mirror.outlets import source
 
@@ -259,6 +269,14 @@ def sitemaps(site: Site, routes: Routes) -> None:
     )
 
 
+def check_permalink(post: Article) -> None:
+    """A post's path is /<its first category>/<id>/, as the permalink structure makes it."""
+    if not post.categories or post.path != f"/{post.categories[0]}/{post.slug}/":
+        raise MirrorDataError(
+            f"{post.source}: url {post.url!r} is not /<first category>/<id>/ of its categories"
+        )
+
+
 def build(site: Site) -> Routes:
     routes = Routes(
         site.host,
@@ -268,6 +286,7 @@ def build(site: Site) -> Routes:
         ),
     )
     for post in site.articles:
+        check_permalink(post)
         routes.page(
             post.url,
             post_page(site, post),
