@@ -8,10 +8,13 @@ but no machine-readable date: only ``.articledate`` in the edition's language
 ("7 ივლისი 2026, 14:20", "7 июля 2026, 14:20"); ``.articlecatname`` names the category,
 ``h1.articletitle`` the title, ``.articlecontent_in`` holds the body, with an advertisement
 block in the middle and a "follow us on Telegram" line at the end. The "latest news" column
-beside articles is plain links (no microdata). Links are root-relative.
+beside every page is plain links (no microdata) without the trailing slash, which answer 301
+to the article's own URL: real articles are cited in both spellings (evidence/README.md).
+Links are root-relative.
 
 Routes (words from sites/interpressnews.ge/, markup from here):
   /<ed>/article/<id>-<slug>/              an article: articles/<ed>-<id>.toml
+  /<ed>/article/<id>-<slug>               301 to the article (the trailing-slash redirect)
   /<ed>/                                  the edition's home: newest articles (?page=N)
   /<ed>/category/<id>-<slug>/[?page=N]    a category's articles
   /<ed>/api/latest[?page=N]               JSON: the newest articles, per_page a page
@@ -107,9 +110,10 @@ def _page(site: Site, ed: Edition, title: str, path: str, meta: str, main: str, 
 
 
 def _latest(site: Site, ed: Edition) -> str:
-    """The "latest news" column beside every page: plain links, no microdata."""
+    """The "latest news" column beside every page: plain links, no microdata, and no trailing
+    slash (the site's other spelling of an article's URL, redirected to its own)."""
     items = "".join(
-        f'<li><span class="time">{a.published:%H:%M}</span> <a href="{a.path}">{esc(a.title)}</a></li>'
+        f'<li><span class="time">{a.published:%H:%M}</span> <a href="{a.path.rstrip("/")}">{esc(a.title)}</a></li>'
         for a in site.select(ed.code)[:4]
     )
     return f'<div class="latestnews"><h4 class="blocktitle">{esc(ed.labels["latest"])}</h4><ul>{items}</ul></div>'
