@@ -1,21 +1,31 @@
 """bm.ge (Business Media Georgia) as the mirror renders it: its own CMS, Georgian at /ka/ and
 English at /en/.
 
-/rss answers 403 (the feed is closed to crawlers). Articles are /<ed>/article/<slug>/<id>;
-Georgian slugs are in Georgian script, percent-encoded (upper-case hex) in links and in the
-canonical URL. The "all news" listing is a date range, /<ed>/all-news/DD.MM.YYYY-DD.MM.YYYY/<page>/,
-the range running from the oldest to the newest article; categories are
-/<ed>/category/<slug>/[<page>/]. Article pages carry a JSON-LD NewsArticle (dates +04:00)
-and Open Graph meta; the visible date is abbreviated ("07 ივლ. 2026 14:20"). Inside the
-body: an advertisement, a reprint notice and an "also interesting" block.
+What is known (sites.md, evidence/README.md): /rss answers 403 (the feed is closed to
+crawlers); articles are /<ed>/article/<slug>/<id> and the BM TV pieces /<ed>/tv-inner/<slug>/<id>
+(a Latin transliteration of the title, " - " written "---", and ids of their own); category
+listings have no trailing slash (/en/category/economy); the "all news" listing is a date
+range, /<ed>/all-news/DD.MM.YYYY-DD.MM.YYYY/<page>/; and the markup is utility classes
+(Tailwind): nothing names the body, the date or the categories, so semantic selectors such
+as ``div.article-text`` would find nothing.
+
+Guessed: Georgian article slugs in Georgian script, percent-encoded (upper-case hex) in links
+and in the canonical URL; the category pages' ``?page=N`` with ``a[rel=next]`` (Laravel's
+paginator: the stylesheet is a Vite build); the other spelling of a trailing slash
+answering 301. Article pages carry a JSON-LD NewsArticle (dates +04:00, the sections) and
+Open Graph meta; the visible date is abbreviated ("07 ივლ. 2026 14:20"). Inside the text
+block: an advertisement, a reprint notice at the end; after it, an "also interesting" list.
+A TV piece has its video (an iframe) above the text.
 
 Routes (words from sites/bm.ge/, markup from here):
   /<ed>/article/<slug>/<id>                   an article: articles/<ed>-<id>.toml
+  /<ed>/tv-inner/<slug>/<id>                  a BM TV piece: articles/<ed>-tv-<id>.toml
   /<ed>/                                      the edition's home: the newest articles
   /<ed>/all-news/<from>-<to>/<page>/          all news of the range, newest first
-  /<ed>/category/<slug>/[<page>/]             a category's articles
+  /<ed>/category/<slug>[?page=N]              a category's articles
   /rss                                        403
   /                                           302 to /ka/
+  the other spelling of a trailing slash      301 to the page
 """
 
 # The templates keep the outlet's markup on long lines, as the site serves it.
@@ -32,6 +42,8 @@ from caucasus_crawler.mirror.outlets import source
 
 ORIGIN = "https://bm.ge"
 NAME = "BM.GE"
+# The utility classes of the text block: no class says "body".
+TEXT_CLASSES = "text-lg leading-8 text-gray-800 [&>p]:mb-5"
 
 
 @dataclass(frozen=True)
@@ -46,7 +58,7 @@ class Edition:
         return f"{ORIGIN}/{self.code}/"
 
     def category(self, slug: str, page: int = 1) -> str:
-        return f"{ORIGIN}/{self.code}/category/{slug}/" + (f"{page}/" if page > 1 else "")
+        return f"{ORIGIN}/{self.code}/category/{slug}" + (f"?page={page}" if page > 1 else "")
 
     def visible_date(self, when: datetime) -> str:
         return f"{when:%d} {self.months[when.month - 1]} {when.year} {when:%H:%M}"
@@ -57,6 +69,11 @@ def editions(site: Site) -> dict[str, Edition]:
         code: Edition(code, tuple(ed["months"]), dict(ed["labels"]), dict(ed["categories"]))
         for code, ed in site.setting("editions").items()
     }
+
+
+def is_tv(article: Article) -> bool:
+    """A BM TV piece (/<ed>/tv-inner/...), rendered with its video."""
+    return article.path.split("/")[2] == "tv-inner"
 
 
 def all_news(site: Site, ed: Edition, page: int = 1) -> str:
@@ -72,41 +89,46 @@ def _src(site: Site, renderer: str, *files) -> str:
 
 def _page(site: Site, ed: Edition, title: str, url: str, meta: str, main: str) -> str:
     menu = "".join(
-        f'<li class="nav-item"><a class="nav-link" href="{ed.category(s)}">{esc(n)}</a></li>'
+        f'<a class="whitespace-nowrap hover:text-blue-700" href="{ed.category(s)}">{esc(n)}</a>'
         for s, n in ed.categories.items()
     )
     langs = "".join(
-        f'<a class="lang-link{" active" if o is ed else ""}" href="{o.home}">{o.code.upper()}</a>'
+        f'<a class="rounded px-2 py-1{" bg-blue-700 text-white" if o is ed else " text-gray-500 hover:text-blue-700"}" href="{o.home}">{o.code.upper()}</a>'
         for o in editions(site).values()
     )
     return f"""<!DOCTYPE html>
 <html lang="{ed.code}">
 <head>
 <meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{esc(title)}</title>
 <link rel="canonical" href="{url}">
 <meta property="og:site_name" content="BM.GE">
 <meta property="og:url" content="{url}">
-{meta}<link rel="stylesheet" href="{ORIGIN}/css/app.css?id=3f9a1c27">
+{meta}<link rel="preload" as="style" href="{ORIGIN}/build/assets/app-4f1c9a2e.css"><link rel="stylesheet" href="{ORIGIN}/build/assets/app-4f1c9a2e.css">
 <link rel="icon" href="{ORIGIN}/favicon.ico">
 </head>
-<body>
-<header class="header"><div class="container d-flex">
-<a class="logo" href="{ed.home}"><img src="{ORIGIN}/images/logo.svg" alt="BM.GE"></a>
-<ul class="nav main-nav"><li class="nav-item"><a class="nav-link" href="{all_news(site, ed)}">{esc(ed.labels["all_news"])}</a></li>{menu}</ul>
-<div class="langs">{langs}</div>
+<body class="bg-white font-sans text-gray-900 antialiased">
+<header class="sticky top-0 z-50 border-b border-gray-200 bg-white"><div class="mx-auto flex max-w-7xl items-center justify-between gap-6 px-4 py-3">
+<a class="shrink-0" href="{ed.home}"><img class="h-8 w-auto" src="{ORIGIN}/images/logo.svg" alt="BM.GE"></a>
+<nav class="hidden flex-1 items-center gap-6 text-sm font-medium lg:flex"><a class="whitespace-nowrap hover:text-blue-700" href="{all_news(site, ed)}">{esc(ed.labels["all_news"])}</a>{menu}</nav>
+<div class="flex items-center gap-1 text-xs font-semibold uppercase">{langs}</div>
 </div></header>
-<main class="container main-content">{main}</main>
-<footer class="footer"><div class="container"><p>&copy; 2026 Business Media Georgia. {esc(ed.labels["copyright"])}</p></div></footer>
-<script src="{ORIGIN}/js/app.js?id=8c1e45d0"></script>
+<main class="mx-auto max-w-7xl px-4 py-6">{main}</main>
+<footer class="mt-12 bg-gray-900 py-8 text-sm text-gray-400"><div class="mx-auto max-w-7xl px-4"><p>&copy; 2026 Business Media Georgia. {esc(ed.labels["copyright"])}</p></div></footer>
+<script type="module" src="{ORIGIN}/build/assets/app-8c1e45d0.js"></script>
 </body>
 </html>
 """
 
 
+def _video_id(a: Article) -> str:
+    """A made-up YouTube id for a TV piece's embed (eleven characters, as YouTube's are)."""
+    return f"bmtv{a.slug}".ljust(11, "x")[:11]
+
+
 def _schema(ed: Edition, a: Article) -> dict:
-    return {
+    schema = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": a.url},
@@ -123,6 +145,14 @@ def _schema(ed: Edition, a: Article) -> dict:
             "logo": {"@type": "ImageObject", "url": f"{ORIGIN}/images/logo.png"},
         },
     }
+    if is_tv(a):
+        schema["video"] = {
+            "@type": "VideoObject",
+            "name": a.title,
+            "embedUrl": f"https://www.youtube.com/embed/{_video_id(a)}",
+            "uploadDate": w3c(a.published),
+        }
+    return schema
 
 
 def article_page(site: Site, ed: Edition, a: Article) -> str:
@@ -136,56 +166,76 @@ def article_page(site: Site, ed: Edition, a: Article) -> str:
     paragraphs = [f"<p>{p}</p>" for p in a.body]
     paragraphs.insert(
         min(2, len(paragraphs)),
-        '<div class="banner banner-in-article"><a href="https://track.adform.net/C/?bn=52810044" target="_blank" rel="nofollow sponsored">'
-        f'<img src="{ORIGIN}/uploads/banners/bog-business-728x90.jpg" alt=""></a></div>',
+        '<div class="my-6 flex justify-center"><a href="https://track.adform.net/C/?bn=52810044" target="_blank" rel="nofollow sponsored">'
+        f'<img class="h-auto max-w-full" src="{ORIGIN}/uploads/banners/bog-business-728x90.jpg" alt=""></a></div>',
     )
-    paragraphs.append(f'<p class="reprint"><em>{esc(ed.labels["reprint"])}</em></p>')
+    paragraphs.append(f'<p class="text-sm italic text-gray-500">{esc(ed.labels["reprint"])}</p>')
     others = [o for o in site.select(ed.code) if o is not a][:3]
-    interesting = "".join(f'<li><a href="{o.url}">{esc(o.title)}</a></li>' for o in others)
-    paragraphs.append(
-        f'<div class="also-interesting"><h4>{esc(ed.labels["also"])}</h4><ul>{interesting}</ul></div>'
+    interesting = "".join(
+        f'<li><a class="font-medium hover:text-blue-700" href="{o.url}">{esc(o.title)}</a></li>'
+        for o in others
     )
     cats = " ".join(
-        f'<a class="article-category" href="{ed.category(c)}">{esc(ed.categories[c])}</a>'
+        f'<a class="font-semibold uppercase text-blue-700 hover:underline" href="{ed.category(c)}">{esc(ed.categories[c])}</a>'
         for c in a.categories
     )
-    image = (
-        f'<figure class="article-image"><img src="{a.image}" alt="{esc(a.title)}"></figure>'
-        if a.image
-        else ""
+    if is_tv(a):
+        media = (
+            '<div class="mb-6 aspect-video overflow-hidden rounded-lg bg-black">'
+            f'<iframe class="h-full w-full" src="https://www.youtube.com/embed/{_video_id(a)}" title="{esc(a.title)}" allowfullscreen></iframe></div>'
+        )
+    elif a.image:
+        media = f'<figure class="mb-6"><img class="w-full rounded-lg object-cover" src="{a.image}" alt="{esc(a.title)}"></figure>'
+    else:
+        media = ""
+    latest = "".join(
+        f'<li><a class="hover:text-blue-700" href="{o.url}">{esc(o.title)}</a></li>'
+        for o in site.select(ed.code)[:4]
     )
-    main = f"""<div class="row"><div class="col-lg-8">
-<div class="article-page">
-<div class="article-meta">{cats} <span class="article-date">{ed.visible_date(a.published)}</span></div>
-<h1 class="article-title">{esc(a.title)}</h1>
-{image}<div class="article-text">{"".join(paragraphs)}</div>
-<div class="article-share"><span>{esc(ed.labels["share"])}</span> <a href="https://www.facebook.com/sharer/sharer.php?u={a.url}">Facebook</a> <a href="https://www.linkedin.com/sharing/share-offsite/?url={a.url}">LinkedIn</a></div>
-</div></div>
-<div class="col-lg-4"><div class="sidebar-news"><h3>{esc(ed.labels["latest"])}</h3><ul>{"".join(f'<li><a href="{o.url}">{esc(o.title)}</a></li>' for o in site.select(ed.code)[:4])}</ul></div></div></div>"""
+    main = f"""<div class="grid grid-cols-1 gap-8 lg:grid-cols-12">
+<article class="lg:col-span-8">
+<div class="mb-3 flex flex-wrap items-center gap-3 text-sm text-gray-500">{cats} <span>{ed.visible_date(a.published)}</span></div>
+<h1 class="mb-6 text-2xl font-bold leading-tight md:text-4xl">{esc(a.title)}</h1>
+{media}<div class="{TEXT_CLASSES}">{"".join(paragraphs)}</div>
+<div class="mt-6 flex items-center gap-3 border-t border-gray-200 pt-4 text-sm"><span class="font-medium">{esc(ed.labels["share"])}</span> <a class="text-blue-700" href="https://www.facebook.com/sharer/sharer.php?u={a.url}">Facebook</a> <a class="text-blue-700" href="https://www.linkedin.com/sharing/share-offsite/?url={a.url}">LinkedIn</a></div>
+<section class="mt-10 border-t border-gray-200 pt-6"><h4 class="mb-4 text-lg font-bold">{esc(ed.labels["also"])}</h4><ul class="space-y-3">{interesting}</ul></section>
+</article>
+<aside class="lg:col-span-4"><div class="rounded-lg bg-gray-50 p-4"><h3 class="mb-3 font-bold">{esc(ed.labels["latest"])}</h3><ul class="space-y-2 text-sm">{latest}</ul></div></aside>
+</div>"""
     return _page(site, ed, f"{a.title} | {NAME}", a.url, meta, main)
 
 
 def _pagination(href, page: int, count: int) -> str:
+    """Laravel's Tailwind paginator: rel=prev / rel=next on the arrows."""
     if count < 2:
         return ""
+    link = "relative inline-flex items-center border border-gray-300 bg-white px-4 py-2 text-sm font-medium text-gray-700 hover:bg-gray-50"
     items = (
-        [
-            f'<li class="page-item"><a class="page-link" href="{href(page - 1)}" rel="prev">&lsaquo;</a></li>'
-        ]
-        if page > 1
-        else []
+        [f'<a class="{link}" href="{href(page - 1)}" rel="prev">&lsaquo;</a>'] if page > 1 else []
     )
     items += [
-        f'<li class="page-item active"><span class="page-link">{n}</span></li>'
+        f'<span aria-current="page"><span class="{link} cursor-default bg-gray-100">{n}</span></span>'
         if n == page
-        else f'<li class="page-item"><a class="page-link" href="{href(n)}">{n}</a></li>'
+        else f'<a class="{link}" href="{href(n)}">{n}</a>'
         for n in range(1, count + 1)
     ]
     if page < count:
-        items.append(
-            f'<li class="page-item"><a class="page-link" href="{href(page + 1)}" rel="next">&rsaquo;</a></li>'
-        )
-    return f'<nav><ul class="pagination">{"".join(items)}</ul></nav>'
+        items.append(f'<a class="{link}" href="{href(page + 1)}" rel="next">&rsaquo;</a>')
+    return f'<nav class="mt-8 flex justify-center" role="navigation" aria-label="Pagination Navigation"><span class="relative z-0 inline-flex rounded-md shadow-sm">{"".join(items)}</span></nav>'
+
+
+def _card(ed: Edition, a: Article) -> str:
+    image = a.image or ORIGIN + "/images/placeholder.jpg"
+    play = (
+        '<span class="absolute inset-0 flex items-center justify-center text-4xl text-white">&#9654;</span>'
+        if is_tv(a)
+        else ""
+    )
+    return (
+        f'<div class="flex gap-4 border-b border-gray-100 py-4"><a class="relative block w-40 shrink-0" href="{a.url}"><img class="aspect-video w-full rounded object-cover" src="{image}" alt="">{play}</a>'
+        f'<div class="flex flex-col gap-1"><a class="text-base font-semibold leading-snug hover:text-blue-700" href="{a.url}">{esc(a.title)}</a>'
+        f'<span class="text-xs text-gray-500">{ed.visible_date(a.published)}</span></div></div>'
+    )
 
 
 def listing(
@@ -194,13 +244,8 @@ def listing(
     """A listing; `href(n)` is the URL of its page n."""
     pages = paginate(articles, site.setting("per_page"))
     for n, chunk in enumerate(pages, 1):
-        items = "".join(
-            f'<div class="news-card"><a class="news-card__img" href="{a.url}"><img src="{a.image or ORIGIN + "/images/placeholder.jpg"}" alt=""></a>'
-            f'<div class="news-card__body"><a class="news-card__title" href="{a.url}">{esc(a.title)}</a>'
-            f'<span class="news-card__date">{ed.visible_date(a.published)}</span></div></div>'
-            for a in chunk
-        )
-        main = f'<h1 class="page-title">{esc(heading)}</h1><div class="news-list">{items}</div>{_pagination(href, n, len(pages))}'
+        items = "".join(_card(ed, a) for a in chunk)
+        main = f'<h1 class="mb-6 text-2xl font-bold">{esc(heading)}</h1><div class="divide-y divide-gray-100">{items}</div>{_pagination(href, n, len(pages))}'
         meta = '<meta property="og:type" content="website">\n'
         routes.page(
             href(n),
@@ -222,15 +267,25 @@ def not_found_page(site: Site) -> str:
         f"404 | {NAME}",
         f"{ORIGIN}/ka/",
         "",
-        '<div class="error-page"><h1>404</h1><p>გვერდი ვერ მოიძებნა</p></div>',
+        '<div class="py-24 text-center"><h1 class="text-6xl font-bold">404</h1><p class="mt-4 text-gray-500">გვერდი ვერ მოიძებნა</p></div>',
     )
+
+
+def home_page(site: Site, ed: Edition, newest: list[Article]) -> str:
+    items = "".join(
+        f'<div class="flex flex-col gap-1 border-b border-gray-100 py-3"><a class="text-lg font-semibold hover:text-blue-700" href="{a.url}">{esc(a.title)}</a><span class="text-xs text-gray-500">{ed.visible_date(a.published)}</span></div>'
+        for a in newest
+    )
+    main = f'<section class="mx-auto max-w-3xl">{items}<a class="mt-6 inline-block rounded bg-blue-700 px-4 py-2 text-sm font-medium text-white" href="{all_news(site, ed)}">{esc(ed.labels["all_news"])}</a></section>'
+    meta = '<meta property="og:type" content="website">\n'
+    return _page(site, ed, f"{NAME} | {ed.labels['tagline']}", ed.home, meta, main)
 
 
 def build(site: Site) -> Routes:
     eds = editions(site)
     routes = Routes(
         site.host,
-        redirect_slash=False,
+        redirect_slash=True,
         not_found=Resource(
             not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
         ),
@@ -248,22 +303,10 @@ def build(site: Site) -> Routes:
     for ed in eds.values():
         articles = site.select(ed.code)
         newest = articles[: site.setting("per_page")]
-        items = "".join(
-            f'<div class="main-news"><a class="main-news__title" href="{a.url}">{esc(a.title)}</a><span class="main-news__date">{ed.visible_date(a.published)}</span></div>'
-            for a in newest
-        )
-        main = f'<section class="home-news">{items}<a class="more" href="{all_news(site, ed)}">{esc(ed.labels["all_news"])}</a></section>'
         routes.page(
             ed.home,
-            _page(
-                site,
-                ed,
-                f"{NAME} | {ed.labels['tagline']}",
-                ed.home,
-                '<meta property="og:type" content="website">\n',
-                main,
-            ),
-            _src(site, "build", *(a.source for a in newest)),
+            home_page(site, ed, newest),
+            _src(site, "home_page", *(a.source for a in newest)),
         )
         listing(
             site,
