@@ -13,12 +13,16 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import mirror_client
 import pytest
+from conftest import run_cli
 from lxml import html as lxml_html
 from mirror_client import Page
 from parsel import Selector
 
+from caucasus_crawler.archive import Archive
 from caucasus_crawler.mirror import MirrorServer
 from caucasus_crawler.mirror.content import SITES_DIR, load_site
+from caucasus_crawler.normalise import normalise_text
+from caucasus_crawler.profiles import PACKAGE_DIR as PROFILES_DIR
 from caucasus_crawler.profiles import load_profiles
 from caucasus_crawler.spiders.news import NEXT_PAGE_LINKS
 
@@ -189,9 +193,14 @@ def test_start_points_lead_to_every_article(mirror, profiles, name):
     assert profile.owns(f"https://{OUTLETS[name]}/")
     found, fetched = discover(mirror, profile)
     assert urls(name) <= found, urls(name) - found
-    # every article found answers 200 at its own URL, with itself as canonical
+    # every article found answers 200 at its own URL, with itself as canonical; a link in the
+    # site's other spelling (no trailing slash, interpressnews.ge) redirects to that URL
     for url in sorted(found):
         page = fetch(mirror, url, follow=False)
+        if page.status == 301:
+            location = page.headers["Location"]
+            assert location == url + "/" and profile.is_article_url(location), url
+            url, page = location, fetch(mirror, location, follow=False)
         assert page.status == 200, url
         assert page.tree.xpath("//link[@rel='canonical']/@href"), url
         canonical = urljoin(url, page.tree.xpath("//link[@rel='canonical']/@href")[0])
@@ -449,6 +458,23 @@ def test_interpressnews_listings_carry_microdata_and_lead_to_every_article(mirro
         assert item.xpath(".//time/@datetime")[0].endswith("+04:00")
 
 
+def test_interpressnews_links_articles_with_and_without_the_slash(mirror, profiles):
+    """As real articles are cited: the listings link /<id>-<slug>/, the "latest news" column
+    /<id>-<slug>; the profile takes both for articles, and the second redirects."""
+    profile = profiles["interpressnews_ge"]
+    page = fetch(mirror, "https://interpressnews.ge/en/")
+    listed = page.tree.xpath("//div[@class='newslist']//a[@itemprop='url']/@href")
+    latest = page.tree.xpath("//div[@class='latestnews']//a/@href")
+    assert listed and all(href.endswith("/") for href in listed)
+    assert latest and not any(href.endswith("/") for href in latest)
+    for href in latest:
+        url = urljoin("https://interpressnews.ge/", href)
+        assert profile.is_article_url(url) and profile.is_article_url(url + "/")
+        moved = fetch(mirror, url, follow=False)
+        assert moved.status == 301 and moved.headers["Location"] == url + "/"
+        assert site_of("interpressnews_ge").article(url + "/") is not None
+
+
 def test_interpressnews_article_dates_are_visible_only(mirror):
     tree = fetch(
         mirror,
@@ -478,11 +504,15 @@ def test_netgazeti_feed_declares_english_and_has_no_descriptions(mirror):
     root = ET.fromstring(page.body)
     assert root.findtext("./channel/language") == "en-US"
     site = site_of("netgazeti_ge")
+    sections = site.edition("ka")["categories"]
+    links = [item.findtext("link") for item in root.findall("./channel/item")]
+    # as in the real feed: news posts and opinion pieces, each under its own section's path
+    assert {urlsplit(link).path.split("/")[1] for link in links} == {"news", "opinion"}
     for item in root.findall("./channel/item"):
         article = site.article(item.findtext("link"))
         assert item.find("description") is None
         categories = [c.text for c in item.findall("category")]
-        assert categories[0] == "ახალი ამბები"
+        assert categories[0] == sections[article.path.split("/")[1]]  # the permalink's section
         assert categories == [*site.category_names(article), *article.tags]
         assert item.findtext("guid") == f"https://netgazeti.ge/?p={article.slug}"
         creator = item.findtext("{http://purl.org/dc/elements/1.1/}creator")
@@ -507,6 +537,44 @@ def test_netgazeti_pages_declare_english_but_are_georgian(mirror, profiles):
     assert moved.status == 301
 
 
+def test_netgazeti_feed_leads_to_opinion_posts_the_crawl_archives(mirror, tmp_path):
+    """A crawl of this module's mirror that starts from the feed alone (no listings, no
+    sitemaps) archives the opinion pieces the feed carries as articles, with the text their
+    pages show."""
+    builtin = (PROFILES_DIR / "netgazeti_ge.toml").read_text(encoding="utf-8")
+    start = re.search(r"^\[start\]\n(?:.+\n)+", builtin, re.MULTILINE)
+    assert start, "the built-in profile has a [start] table"
+    feed_only = '[start]\nfeeds = ["https://netgazeti.ge/feed/"]\nrobots_sitemaps = false\n'
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "netgazeti_ge.toml").write_text(
+        builtin.replace(start.group(0), feed_only), encoding="utf-8"
+    )
+    db = tmp_path / "archive.db"
+    profiles_dir = str(tmp_path / "profiles")
+    run_cli(
+        "--profiles",
+        profiles_dir,
+        "crawl",
+        "netgazeti_ge",
+        "--mirror",
+        mirror.address,
+        "--db",
+        str(db),
+    )
+    site = site_of("netgazeti_ge")
+    opinions = [a for a in site.newest("ka") if a.path.startswith("/opinion/")]
+    assert opinions, "the feed carries opinion posts"
+    with Archive(db) as archive:
+        for article in opinions:
+            stored = archive.article_by_url(article.url)
+            assert stored is not None, f"{article.url} was not archived"
+            assert stored["title"] == article.title
+            assert stored["published"] == article.published.isoformat()
+            assert stored["body"].split("\n\n") == [normalise_text(p) for p in article.paragraphs]
+            page = archive.db.execute("SELECT outcome FROM pages WHERE url = ?", [article.url])
+            assert page.fetchone()[0] == "article"
+
+
 # -- bm.ge -------------------------------------------------------------------------------------
 
 
@@ -518,16 +586,55 @@ def test_bm_rss_is_forbidden_and_listings_are_date_ranges(mirror, profiles):
     assert re.fullmatch(
         r"https://bm\.ge/ka/all-news/\d\d\.\d\d\.\d{4}-\d\d\.\d\d\.\d{4}/1/", ranges[0]
     )
-    assert ranges[0] == "https://bm.ge/ka/all-news/05.03.2024-14.10.2026/1/"
+    assert ranges[0] == "https://bm.ge/ka/all-news/05.03.2024-25.10.2026/1/"
     second = fetch(mirror, ranges[0].replace("/1/", "/2/"))
     assert second.status == 200
     found, _ = discover(mirror, profiles["bm_ge"], kinds=("listings",))
     assert urls("bm_ge") <= found
 
 
+def test_bm_category_listings_have_no_trailing_slash(mirror, profiles):
+    """As the real site links them (/en/category/economy); pages go on with ?page=N."""
+    profile = profiles["bm_ge"]
+    home = fetch(mirror, "https://bm.ge/en/")
+    categories = [h for h in home.hrefs() if "/category/" in h]
+    assert "https://bm.ge/en/category/economy" in categories
+    for url in categories:
+        assert not url.endswith("/") and profile.is_listing_url(url), url
+        assert not profile.is_article_url(url), url
+    economy = fetch(mirror, "https://bm.ge/en/category/economy")
+    assert economy.status == 200
+    assert next_page(economy) == ["https://bm.ge/en/category/economy?page=2"]
+    assert profile.is_listing_url(next_page(economy)[0])
+    assert fetch(mirror, "https://bm.ge/en/category/economy?page=2").status == 200
+    moved = fetch(mirror, "https://bm.ge/en/category/economy/", follow=False)
+    assert moved.status == 301
+    assert moved.headers["Location"] == "https://bm.ge/en/category/economy"
+
+
+def test_bm_tv_pieces_are_tv_inner_with_latin_slugs(mirror, profiles):
+    """BM TV pieces: /<ed>/tv-inner/<transliterated slug>/<id>, listed with the articles;
+    their video is an embed above the text."""
+    site = site_of("bm_ge")
+    tv = [a for a in site.articles if "/tv-inner/" in a.url]
+    assert len(tv) >= 2
+    listed = set(fetch(mirror, "https://bm.ge/ka/all-news/05.03.2024-25.10.2026/1/").hrefs())
+    for article in tv:
+        assert re.fullmatch(r"https://bm\.ge/ka/tv-inner/[a-z0-9-]+/\d+", article.url)
+        assert profiles["bm_ge"].is_article_url(article.url)
+        tree = fetch(mirror, article.url).tree
+        assert tree.xpath("//article//iframe[contains(@src, 'youtube.com/embed/')]")
+        schema = json.loads(tree.xpath("//script[@type='application/ld+json']/text()")[0])
+        assert schema["video"]["@type"] == "VideoObject"
+    assert tv[0].url in listed  # the newest Georgian piece is on the first page
+    assert "---" in tv[0].url  # " - " of the title, as the real links write it
+
+
 def test_bm_georgian_urls_are_percent_encoded_georgian(mirror):
     site = site_of("bm_ge")
     for article in site.select("ka"):
+        if "/tv-inner/" in article.url:
+            continue  # Latin slugs (above)
         slug = unquote(urlsplit(article.url).path.split("/")[3])
         assert re.search("[\u10d0-\u10ff]", slug) and "%E1%83" in article.url
         tree = fetch(mirror, article.url).tree
@@ -535,11 +642,18 @@ def test_bm_georgian_urls_are_percent_encoded_georgian(mirror):
         schema = json.loads(tree.xpath("//script[@type='application/ld+json']/text()")[0])
         assert schema["@type"] == "NewsArticle"
         assert schema["datePublished"] == article.published.isoformat()
-    english = fetch(
-        mirror, "https://bm.ge/en/article/remittances-to-georgia-decline-slightly-in-june/186004"
-    ).tree
-    assert english.xpath("string(//span[@class='article-date'])") == "09 Jul 2026 12:10"
-    assert [a.text for a in english.xpath("//div[@class='article-meta']/a")] == [
-        "Economy",
-        "Finance",
-    ]
+
+
+def test_bm_markup_is_utility_classes(mirror):
+    """Tailwind: no class names the body, the date or the sections; the date and the
+    sections are in the JSON-LD and as plain text and links above the title."""
+    url = "https://bm.ge/en/article/remittances-to-georgia-decline-slightly-in-june/186004"
+    tree = fetch(mirror, url).tree
+    classes = {c for value in tree.xpath("//@class") for c in value.split()}
+    assert {"flex", "text-gray-800", "lg:col-span-8"} <= classes
+    assert not {c for c in classes if c.startswith(("article", "news", "post", "entry"))}
+    meta = tree.xpath("//article/div[1]")[0]
+    assert meta.xpath("string(span)") == "09 Jul 2026 12:10"
+    assert [a.text for a in meta.xpath("a")] == ["Economy", "Finance"]
+    schema = json.loads(tree.xpath("//script[@type='application/ld+json']/text()")[0])
+    assert schema["articleSection"] == ["Economy", "Finance"]
