@@ -13,6 +13,11 @@ dateparser reads the five languages but misses some forms these outlets print: G
 and Armenian month names in inflected cases ("სექტემბერს", "სექტემბრის"), Azerbaijani
 suffixed months and "(UTC +04:00)" suffixes. `parse_date` rewrites those to forms dateparser
 knows (English month names, an offset it applies itself) instead of parsing them by hand.
+
+A profile may name any ISO 639-1 language. Those dateparser has no locale for are left out of
+its languages (visible dates are then read in the others and English); markup dates do not need
+one. Persian and Arabic digits are read as digits; a year before 1995 or a bare year is no
+publication date (a Solar Hijri "۱۴۰۵/۰۹/۱۶" is not 16 September 1405, nor this year's).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from datetime import timezone as dt_timezone
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 
+from dateparser.data import language_order
 from dateparser.date import DateDataParser
 from lxml.etree import XPath
 
@@ -39,6 +45,7 @@ from .byline import (  # month names, one place
 from .page import Page, clean_text, element_text
 
 DEFAULT_TIMEZONE = "+04:00"
+_DATEPARSER_LANGUAGES = frozenset(language_order)  # the languages it has a locale for
 _MONTHS = (
     "January",
     "February",
@@ -97,7 +104,8 @@ _ISO_MISPLACED_OFFSET = re.compile(
 _HAS_YEAR = re.compile(r"(?<!\d)(?:1[89]\d\d|20\d\d)(?!\d)|\d{1,2}[./-]\d{1,2}[./-]\d\d(?!\d)")
 _RELATIVE = re.compile(
     r"\b(?:ago|today|yesterday|now|just|hour|minute|назад|сегодня|вчера|только|час|минут)"
-    r"|წინ|დღეს|გუშინ|ახლახან|առաջ|այսօր|երեկ|əvvəl|öncə|bugün|dünən|indi",
+    r"|წინ|დღეს|გუშინ|ახლახან|առաջ|այսօր|երեկ|əvvəl|öncə|bugün|dünən|indi"
+    r"|önce|\bdün\b|şimdi|پیش|امروز|دیروز|اکنون",  # Turkish, Persian
     re.IGNORECASE,
 )
 _ISO_TIME = re.compile(r"\d[T ]?\d{1,2}:\d\d|T\d\d")
@@ -264,9 +272,16 @@ def _parser(languages: tuple[str, ...], timezone: str, base: datetime | None) ->
 
 def _dateparser(text: str, languages: tuple[str, ...], timezone: str, base: datetime | None):
     try:
-        return _parser(languages, timezone, base).get_date_data(text).date_obj
+        found = _parser(languages, timezone, base).get_date_data(text)
     except (ValueError, TypeError, OverflowError, AttributeError):
         return None
+    # a bare year ("2026", or what is left of "آذر ۱۴۰۵") comes back as a day of this month
+    return None if found.period == "year" else found.date_obj
+
+
+def _ascii_digits(text: str) -> str:
+    """Persian, Arabic and other decimal digits as ASCII ones, which the patterns here expect."""
+    return text if text.isascii() else re.sub(r"\d", lambda m: str(int(m[0])), text)
 
 
 def parse_date(
@@ -283,12 +298,12 @@ def parse_date(
     `year` (e.g. from the article URL) or the year of `now`, and is moved a year back if that
     puts it in the future. Relative dates ("2 hours ago", "1 საათის წინ") count back from `now`.
     """
-    text = clean_text(text)
+    text = _ascii_digits(clean_text(text))
     if not text:
         return None
     iso = parse_iso(text, timezone)
     if iso is not None:
-        return None if _in_the_future(iso, now) else _format(iso)
+        return None if _in_the_future(iso, now) or iso.year < _MIN_YEAR else _format(iso)
 
     stated = _UTC_SUFFIX.search(text)
     if stated:
@@ -302,13 +317,15 @@ def parse_date(
 
     codes = tuple(dict.fromkeys([*(lang.split("-")[0].lower() for lang in languages), "en"]))
     normalised = _translate_months(text, codes if languages else ())
+    # dateparser refuses the whole list for one language it has no locale for (Abkhaz, Kurdish)
+    codes = tuple(code for code in codes if code in _DATEPARSER_LANGUAGES)
     moment = _dateparser(normalised, codes, timezone, base)
     if moment is None:
         # "Published: 4 September 2024": retry from the first digit
         first_digit = re.search(r"\d", normalised)
         if first_digit and first_digit.start() > 0:
             moment = _dateparser(normalised[first_digit.start() :], codes, timezone, base)
-    if moment is None:
+    if moment is None or moment.year < _MIN_YEAR:  # a Hijri year read as a Gregorian one
         return None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
