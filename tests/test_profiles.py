@@ -81,6 +81,45 @@ def test_a_bad_profile_names_its_file_and_field(tmp_path, change, field):
     assert "\n" not in message
 
 
+def test_any_iso_language_and_country_is_accepted(tmp_path):
+    # the region's outlets also publish in Turkish and Persian (issue 16)
+    turkish = GOOD.replace('country = "GE"', 'country = "TR"')
+    turkish = turkish.replace('languages = ["ka", "en"]', 'languages = ["tr", "fa", "ka", "en"]')
+    (tmp_path / "example_tr.toml").write_text(turkish, "utf-8")
+    profile = load_profile(tmp_path / "example_tr.toml")
+    assert (profile.country, profile.languages) == ("TR", ("tr", "fa", "ka", "en"))
+    (tmp_path / "example_tr.toml").write_text(turkish.replace('"TR"', '"regional"'), "utf-8")
+    assert load_profile(tmp_path / "example_tr.toml").country == "regional"
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (("languages = [", 'languages = ["xx", '), "'xx' is not an ISO 639-1 language code"),
+        (
+            ('country = "GE"', 'country = "XX"'),
+            "'XX' is not an ISO 3166-1 alpha-2 country code or 'regional'",
+        ),
+        # only ISO's case: `ge` beside `GE` would count as another country
+        (
+            ('country = "GE"', 'country = "ge"'),
+            "'ge' is not an ISO 3166-1 alpha-2 country code or 'regional' (ISO writes it 'GE')",
+        ),
+        (
+            ("languages = [", 'languages = ["TR", '),
+            "'TR' is not an ISO 639-1 language code (ISO writes it 'tr')",
+        ),
+    ],
+)
+def test_a_code_outside_iso_is_refused_in_one_line(tmp_path, change, message):
+    path = tmp_path / "bad.toml"
+    path.write_text(GOOD.replace(*change), "utf-8")
+    field = "country" if "country" in change[0] else "languages"
+    with pytest.raises(ProfileError) as error:
+        load_profile(path)
+    assert str(error.value) == f"{path}: field '{field}': {message}"
+
+
 def test_a_broken_profile_gives_one_line_and_exit_2(tmp_path):
     (tmp_path / "broken.toml").write_text('name = "x"\ncountry = [', "utf-8")
     result = run_cli("--profiles", str(tmp_path), "sites", check=False)

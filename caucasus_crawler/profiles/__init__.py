@@ -12,14 +12,19 @@ import re
 import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pycountry
 from cssselect import GenericTranslator, SelectorError
 
 PACKAGE_DIR = Path(__file__).parent
-COUNTRIES = ("GE", "AM", "AZ", "regional")
+# A profile's country is an ISO 3166-1 alpha-2 code, or this for an outlet of the whole region.
+REGIONAL = "regional"
+# The region's five languages, which extraction has rules of its own for (month names, scripts,
+# boilerplate). A profile may name any ISO 639-1 language: outlets also publish in others.
 LANGUAGES = ("en", "ka", "hy", "az", "ru")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _OFFSET = re.compile(r"^[+-]\d\d:\d\d$")
@@ -115,6 +120,25 @@ def _fail(source: str, field_name: str, problem: str) -> ProfileError:
     return ProfileError(f"{source}: field '{field_name}': {problem}")
 
 
+@lru_cache(maxsize=1)
+def _iso_codes() -> tuple[frozenset[str], frozenset[str]]:
+    """ISO 639-1 language codes and ISO 3166-1 alpha-2 country codes, as ISO writes them
+    (`tr`, `TR`); read once, pycountry's tables load on first use."""
+    languages = frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+    countries = frozenset(country.alpha_2 for country in pycountry.countries)
+    return languages, countries
+
+
+def _iso_problem(code: object, known: frozenset[str], what: str) -> str | None:
+    """Why `code` is not one of `known`, or None. Only ISO's case is accepted: codes are
+    stored and listed as written, so `ge` beside `GE` would count as another country."""
+    if isinstance(code, str) and code in known:
+        return None
+    problem = f"{code!r} is not an {what}"
+    fixed = next((c for c in (str(code).upper(), str(code).lower()) if c in known), None)
+    return f"{problem} (ISO writes it {fixed!r})" if fixed else problem
+
+
 def _strings(data: dict, key: str, source: str, field_name: str | None = None) -> tuple[str, ...]:
     value = data.get(key, [])
     name = field_name or key
@@ -184,15 +208,20 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
     name = data["name"]
     if not isinstance(name, str) or not _NAME.match(name):
         raise _fail(source, "name", "must be lower-case letters, digits and _ (e.g. civil_ge)")
+    iso_languages, iso_countries = _iso_codes()
     country = data["country"]
-    if country not in COUNTRIES:
-        raise _fail(source, "country", f"must be one of {', '.join(COUNTRIES)}, not {country!r}")
+    if country != REGIONAL:
+        what = f"ISO 3166-1 alpha-2 country code or {REGIONAL!r}"
+        problem = _iso_problem(country, iso_countries, what)
+        if problem:
+            raise _fail(source, "country", problem)
     languages = _strings(data, "languages", source)
     if not languages:
         raise _fail(source, "languages", "must name at least one language")
     for language in languages:
-        if language not in LANGUAGES:
-            raise _fail(source, "languages", f"{language!r} is not one of {', '.join(LANGUAGES)}")
+        problem = _iso_problem(language, iso_languages, "ISO 639-1 language code")
+        if problem:
+            raise _fail(source, "languages", problem)
     home = _urls(data, "home", source, "home")
     if len(home) != 1:
         raise _fail(source, "home", "must be one URL")
