@@ -1,9 +1,11 @@
 """caucasuswatch.de as the mirror renders it: TYPO3 with the news extension (tx_news), in
 English. That it is TYPO3 is a guess (sites.md); the markup is tx_news's default templates.
 
-No feed and no sitemap are known: articles are found through the news list and the
-country pages, which paginate with tx_news's query (``?tx_news_pi1[currentPage]=2&cHash=…``,
-brackets percent-encoded) and ``li.next``. Article pages have Open Graph meta (og:type
+An independent source lists /feed as a working feed (evidence/README.md): here RSS 2.0 of the
+newest news, with a teaser (tx_news's RSS template: its shape is a guess), announced by every
+page's ``<link rel="alternate">``. No sitemap is known. Older articles are found through the
+news list and the country pages, which paginate with tx_news's query
+(``?tx_news_pi1[currentPage]=2&cHash=…``, brackets percent-encoded) and ``li.next``. Article pages have Open Graph meta (og:type
 article) and schema.org microdata: ``time[itemprop=datePublished]`` with a full ISO date at
 Berlin's offset (+01:00 / +02:00); the visible date is "14.05.2025". The category is a
 plain ``span.news-list-category`` (no link); the breadcrumb (Home › News) names the news page.
@@ -15,6 +17,7 @@ Routes (words from sites/caucasuswatch.de/, markup from here):
   /en/news.html[?tx_news_pi1…]        all news, newest first
   /en/<category>.html[?tx_news_pi1…]  one country's news
   /en/ , /                            the start page (/ redirects to /en/)
+  /feed                               RSS 2.0: the feed_size newest articles
 """
 
 # The templates keep the outlet's markup on long lines, as the site serves it.
@@ -25,7 +28,7 @@ from __future__ import annotations
 from hashlib import md5
 
 from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import esc, paginate, w3c
+from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822, rss, w3c
 from caucasus_crawler.mirror.outlets import source
 
 ORIGIN = "https://caucasuswatch.de"
@@ -77,7 +80,8 @@ def _page(site: Site, title: str, path: str, main: str, head: str = "", crumbs: 
 <meta name="generator" content="TYPO3 CMS">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta property="og:site_name" content="{NAME}">
-{head}<link rel="stylesheet" href="/typo3temp/assets/compressed/merged-6b0f2c1e7d-2f1e8a0c.css?1735000000" media="all">
+{head}<link rel="alternate" type="application/rss+xml" title="{NAME}" href="{ORIGIN}/feed">
+<link rel="stylesheet" href="/typo3temp/assets/compressed/merged-6b0f2c1e7d-2f1e8a0c.css?1735000000" media="all">
 <link rel="canonical" href="{ORIGIN}{path}"/>
 </head>
 <body id="p{abs(len(path)) % 97 + 1}">
@@ -244,6 +248,31 @@ def start_page(site: Site) -> str:
     return _page(site, NAME, "/en/", main, head)
 
 
+def feed(site: Site, articles: list[Article]) -> str:
+    """/feed: the newest articles with their teaser and country, dated at Berlin's offset."""
+    names = categories(site)
+    items = [
+        f"""<item>
+<title>{esc(a.title)}</title>
+<link>{a.url}</link>
+<description>{esc(a.excerpt(25))}</description>
+{"".join(f"<category>{esc(names[c])}</category>" for c in a.categories if "/" in c)}
+<pubDate>{rfc822(a.published)}</pubDate>
+<guid isPermaLink="false">news-{a.slug}</guid>
+</item>"""
+        for a in articles
+    ]
+    channel = {
+        "title": NAME,
+        "link": f"{ORIGIN}/en/",
+        "description": _edition(site)["labels"]["footer"],
+        "language": "en-GB",
+    }
+    if articles:
+        channel["lastBuildDate"] = rfc822(max(a.modified for a in articles))
+    return rss(channel, items)
+
+
 def not_found_page(site: Site) -> str:
     main = "<h1>Page not found</h1><p>The page you requested does not exist.</p>"
     return _page(site, f"Page not found | {NAME}", "/en/404.html", main)
@@ -268,4 +297,6 @@ def build(site: Site) -> Routes:
         )
     for slug in categories(site):
         listing(site, routes, slug)
+    newest = site.newest("en")
+    routes.page("/feed", feed(site, newest), _src(site, "feed", *(a.source for a in newest)), RSS)
     return routes
