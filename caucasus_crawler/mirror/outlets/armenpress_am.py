@@ -3,7 +3,9 @@
 
 Article pages carry Open Graph meta only: no JSON-LD, no article:* meta, no ``<time>``. The
 date is the visible ``.article__date``, "14:32, 14 May 2025", with genitive months in the
-other editions: "14:32, 14 մայիսի 2025", "14:32, 14 мая 2025". The body holds the agency's furniture, which a profile must strip: the
+other editions: "14:32, 14 մայիսի 2025", "14:32, 14 мая 2025". The body is ``article div.prose``
+(Tailwind's typography class, where an independent crawler reads it: evidence/README.md);
+it holds the agency's furniture, which a profile must strip: the
 "Save Share" toolbar, the dateline ("YEREVAN, MAY 14, ARMENPRESS.") as its own line before the
 text, and, in English, "Edited and translated by …" after it. Feeds exist per category only
 and nest their categories (``<categories><category>``). Pagination is ``?page=N`` with
@@ -156,7 +158,7 @@ def article_page(site: Site, ed: Edition, a: Article) -> str:
 <h1 class="article__title">{esc(a.title)}</h1>
 <div class="article__meta"><span class="article__date">{ed.visible_date(a.published)}</span></div>
 </div>
-{image}<div class="article__body">
+{image}<div class="prose prose-lg max-w-none">
 <div class="article__actions"><button class="article__action article__action--save" type="button"><span>{esc(ed.labels["save"])}</span></button> <button class="article__action article__action--share" type="button"><span>{esc(ed.labels["share"])}</span></button></div>
 <p class="article__dateline"><strong>{esc(ed.dateline_of(a.published))}</strong></p>
 {paragraphs}
