@@ -46,6 +46,14 @@ PAIRS = [
     ),
     ("https://jam-news.net/erevanum-nor-kamurj/", "https://jam-news.net/erevanum-nor-kamurj", True),
     ("https://netgazeti.ge/news/731204/", "https://netgazeti.ge/news/731204", True),
+    ("https://netgazeti.ge/opinion/733050/", "https://netgazeti.ge/opinion/733050", True),
+    # interpressnews.ge articles are cited with and without the slash (evidence/README.md)
+    (
+        "https://www.interpressnews.ge/ka/article/788195-btu-m-umsxvilesi-studenturi-ai-hackathon-chaatara",
+        "https://interpressnews.ge/ka/article/788195-btu-m-umsxvilesi-studenturi-ai-hackathon-chaatara/",
+        True,
+    ),
+    ("https://bm.ge/en/category/economy/", "https://bm.ge/en/category/economy", True),
     (
         "https://apa.az/en/sport/baku-to-host-european-youth-weightlifting-championship-910268"
         "#comments",
@@ -229,6 +237,10 @@ CANONICAL = [
     ),
     ("https://civil.ge/?amp", "https://civil.ge/"),
     ("https://amp.az/news/1", "https://amp.az/news/1"),  # "az" is no site: the host stays
+    (  # bm.ge's TV pieces: "---" (a transliterated " - ") is kept as it is
+        "https://bm.ge/ka/tv-inner/tibisi-startaperis-partniori---sambrela/30183#video",
+        "https://bm.ge/ka/tv-inner/tibisi-startaperis-partniori---sambrela/30183",
+    ),
     (
         f"https://bm.ge/ka/article/{lower_escapes(GE_SLUG)}/187551",
         f"https://bm.ge/ka/article/{quote(GE_SLUG)}/187551",
