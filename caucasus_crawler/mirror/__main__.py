@@ -1,4 +1,5 @@
-"""`python -m caucasus_crawler.mirror [--port 8000]`: serve the mirror until Ctrl-C."""
+"""`python -m caucasus_crawler.mirror [--port 8000] [--redesign HOST]...`: serve the mirror until
+Ctrl-C."""
 
 from __future__ import annotations
 
@@ -19,9 +20,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
     parser.add_argument("--port", type=int, default=8000, help="port (0: any free port)")
+    parser.add_argument(
+        "--redesign",
+        action="append",
+        default=[],
+        metavar="HOST",
+        help="serve this site redesigned: other URLs, feeds, sitemaps and class names for the "
+        "same articles (repeatable; HOST as sites/ names it, e.g. civil.ge)",
+    )
     args = parser.parse_args(argv)
     try:
-        mirror = MirrorServer(args.host, args.port).start()
+        mirror = MirrorServer(args.host, args.port, redesigned=args.redesign).start()
     except MirrorDataError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
@@ -36,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Mirror of {', '.join(mirror.hosts)} serving on http://{mirror.address}/ (Ctrl-C to stop)",
         flush=True,
     )
+    if mirror.redesigned:
+        print(f"Redesigned: {', '.join(mirror.redesigned)}", flush=True)
     try:
         threading.Event().wait()
     except KeyboardInterrupt:

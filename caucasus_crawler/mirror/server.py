@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from collections.abc import Iterable
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,13 +22,16 @@ from urllib.parse import urlsplit
 from caucasus_crawler.mirror.content import (
     HTML,
     SITES_DIR,
+    MirrorDataError,
     Resource,
     Routes,
+    Site,
     load_sites,
     redirect,
     route_key,
 )
 from caucasus_crawler.mirror.outlets import build_routes
+from caucasus_crawler.mirror.redesign import Redesign, redesign
 
 _LOCAL_HOSTS = {"", "127.0.0.1", "localhost", "::1", "0.0.0.0"}
 _TEXTUAL = ("text/", "application/xml", "application/rss+xml", "application/json")
@@ -35,9 +39,15 @@ _KEPT_ON_304 = ("ETag", "Last-Modified", "X-Mirror-Source")
 
 
 @lru_cache(maxsize=4)
-def _site_routes(sites_dir: Path) -> dict[str, Routes]:
-    """Every site's route table; rendered once per process (the content never changes)."""
-    return {site.host: build_routes(site) for site in load_sites(sites_dir)}
+def _site_routes(sites_dir: Path) -> dict[str, tuple[Site, Routes]]:
+    """Every site and its route table; rendered once per process (the content never changes)."""
+    return {site.host: (site, build_routes(site)) for site in load_sites(sites_dir)}
+
+
+@lru_cache(maxsize=64)
+def _redesigned(sites_dir: Path, host: str) -> Redesign:
+    """A site redesigned (mirror/redesign.py); made once per process, when first asked for."""
+    return redesign(*_site_routes(sites_dir)[host])
 
 
 def _not_found(what: str) -> Resource:
@@ -66,13 +76,32 @@ class MirrorServer:
 
     `add_page` and `add_redirect` put extra pages over the bundled ones (a test serving a
     real page at its real URL); `remove_page` makes a bundled URL answer 404 (a deleted
-    article).
+    article). The sites named in `redesigned` (hosts as sites/ names them) are served
+    redesigned: other URLs and class names for the same articles (mirror/redesign.py).
     """
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0, sites_dir: str | Path | None = None):
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        sites_dir: str | Path | None = None,
+        redesigned: Iterable[str] = (),
+    ):
         self.host = host
         self._requested_port = port
-        self._sites = _site_routes(Path(sites_dir or SITES_DIR).resolve())
+        directory = Path(sites_dir or SITES_DIR).resolve()
+        loaded = _site_routes(directory)
+        self._site_data = {h: site for h, (site, _) in loaded.items()}
+        self._sites = {h: routes for h, (_, routes) in loaded.items()}
+        if isinstance(redesigned, str):  # one host, not its letters
+            redesigned = (redesigned,)
+        self._redesigns: dict[str, Redesign] = {}
+        for name in redesigned:
+            site = _host_of(name)
+            if site not in loaded:
+                raise MirrorDataError(f"cannot redesign {name!r}: the mirror has no such site")
+            self._redesigns[site] = _redesigned(directory, site)
+            self._sites[site] = self._redesigns[site].routes
         self._overlay: dict[tuple[str, str], Resource | None] = {}
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
@@ -119,6 +148,36 @@ class MirrorServer:
     def hosts(self) -> tuple[str, ...]:
         return tuple(sorted(self._sites))
 
+    # -- redesigned sites ----------------------------------------------------------------------
+    @property
+    def redesigned(self) -> tuple[str, ...]:
+        """The hosts served redesigned."""
+        return tuple(sorted(self._redesigns))
+
+    def redesign_of(self, host: str) -> Redesign:
+        """The redesign of a site served redesigned (KeyError for any other)."""
+        return self._redesigns[_host_of(host)]
+
+    def redesigned_url(self, url: str) -> str:
+        """Where `url` is now: its new URL if its site is redesigned and the URL moved, else
+        `url` itself (a page that stayed, a site served as it was)."""
+        found = self._redesigns.get(_host_of(urlsplit(url).netloc))
+        return (found.new_url(url) if found else None) or url
+
+    def url_map(self, host: str) -> dict[str, str]:
+        """Old URL -> new URL of every page, feed, sitemap and redirect of a redesigned site
+        that moved (empty for a site served as it was)."""
+        found = self._redesigns.get(_host_of(host))
+        return found.url_map() if found else {}
+
+    def article_urls(self, host: str) -> list[str]:
+        """A site's article URLs as this mirror serves them (new ones when redesigned),
+        newest first."""
+        host = _host_of(host)
+        if host in self._redesigns:
+            return list(self._redesigns[host].articles)
+        return [a.url for a in self._site_data[host].articles]
+
     # -- overlay -------------------------------------------------------------------------------
     def _overlay_key(self, url: str) -> tuple[str, str]:
         parts = urlsplit(url)
@@ -153,9 +212,14 @@ class MirrorServer:
             )
 
     def remove_page(self, url: str) -> None:
-        """Make `url` answer 404, as a deleted page does."""
+        """Make `url` answer 404, as a deleted page does. On a redesigned site the old URL of
+        a page names the page too: its new URL answers 404 as well."""
+        keys = [self._overlay_key(url)]
+        if self.redesigned_url(url) != url:
+            keys.append(self._overlay_key(self.redesigned_url(url)))
         with self._lock:
-            self._overlay[self._overlay_key(url)] = None
+            for key in keys:
+                self._overlay[key] = None
 
     # -- answering -----------------------------------------------------------------------------
     def resolve(self, host_header: str | None, target: str) -> tuple[Resource, str | None]:
