@@ -293,6 +293,8 @@ def test_one_site_redesigned_leaves_the_others_alone(plain):
         assert new == "https://civil.ge/en/story/2024/09/04/626112"
         assert fetch(one, new).status == 200 and fetch(one, REFERENCE_URL).status == 404
         assert fetch(one, "https://civil.ge/?p=626112").status == 404  # the old shortlink too
+        assert fetch(one, "https://civil.ge/?p=626112&utm_source=x").status == 404
+        assert fetch(one, "https://civil.ge/?utm_source=x").status == 200  # the home stays
         other = "https://news.am/eng/news/912406.html"
         assert fetch(one, other).body == fetch(plain, other).body
         assert one.redesigned_url(other) == other

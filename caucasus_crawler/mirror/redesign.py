@@ -102,10 +102,21 @@ class RedesignedRoutes(Routes):
     ):
         super().__init__(host, redirect_slash, not_found)
         self.gone = frozenset(gone)
+        self._gone_params: dict[str, set[str]] = {}  # path -> parameters of its old URLs
+        for key in self.gone:
+            path, _, query = key.partition("?")
+            names = {pair.partition("=")[0] for pair in query.split("&") if pair}
+            self._gone_params.setdefault(path, set()).update(names)
 
     def resolve(self, path: str, query: str = "") -> Resource | None:
         if route_key(path, query) in self.gone:
             return None
+        known = self._gone_params.get(route_key(path))
+        if query and known:  # an old URL with a parameter added (/?page=2&utm_source=x)
+            # as the route keys spell them: the pairs as sent, not decoded
+            old = "&".join(p for p in query.split("&") if p.partition("=")[0] in known)
+            if old and route_key(path, old) in self.gone:
+                return None
         return super().resolve(path, query)
 
 
