@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from caucasus_crawler import dedup
+from caucasus_crawler import dedup, health
 from caucasus_crawler.items import (
     Article,
     Link,
@@ -200,6 +200,27 @@ MIGRATIONS: list[str] = [
     CREATE TABLE dedup_index (
         name TEXT PRIMARY KEY,
         value TEXT
+    );
+    """,
+    # 8: is each outlet's profile still right? What each run's pages said about it (health.py
+    # names the metrics), and the verdict drawn from them when the run finished.
+    """
+    CREATE TABLE site_health_metrics (
+        run_id INTEGER NOT NULL REFERENCES crawl_runs(id) ON DELETE CASCADE,
+        site TEXT NOT NULL,
+        metric TEXT NOT NULL,
+        count INTEGER NOT NULL DEFAULT 0,
+        example TEXT,                     -- a URL that counted
+        PRIMARY KEY (site, run_id, metric)
+    ) WITHOUT ROWID;
+    CREATE TABLE site_health (
+        run_id INTEGER NOT NULL REFERENCES crawl_runs(id) ON DELETE CASCADE,
+        site TEXT NOT NULL,
+        verdict TEXT NOT NULL CHECK (verdict IN ('ok', 'drifted', 'down', 'unknown')),
+        problems TEXT NOT NULL DEFAULT '[]',  -- JSON array of {field, kind, detail, count, example}
+        profile TEXT,                     -- the digest of the profile the run used
+        judged TEXT NOT NULL,
+        PRIMARY KEY (site, run_id)
     );
     """,
 ]
@@ -487,6 +508,98 @@ class Archive:
             "GROUP BY 1 ORDER BY 2 DESC, 1",
             ids,
         ).fetchall()
+
+    # -- health (health.py) ---------------------------------------------------------------
+    def add_health_metrics(
+        self, run_id: int, rows: Iterable[tuple[str, str, int, str | None]]
+    ) -> None:
+        """Add (site, metric, count, example URL) to a run's counts; the first example stays."""
+        self.db.conn.executemany(
+            "INSERT INTO site_health_metrics (run_id, site, metric, count, example)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (site, run_id, metric) DO UPDATE SET"
+            " count = count + excluded.count, example = coalesce(example, excluded.example)",
+            [(run_id, site, metric, count, example) for site, metric, count, example in rows],
+        )
+
+    def health_metrics(self, site: str, run_ids: Iterable[int]) -> dict[str, tuple[int, str]]:
+        """An outlet's counts summed over runs: {metric: (count, an example URL, the latest
+        run's where it has one)}."""
+        ids = list(run_ids)
+        if not ids:
+            return {}
+        rows = self.db.execute(
+            "SELECT metric, sum(count),"
+            " (SELECT example FROM site_health_metrics AS m WHERE m.site = s.site"
+            "  AND m.metric = s.metric AND m.run_id IN ({0}) AND m.example IS NOT NULL"
+            "  AND m.count > 0 ORDER BY m.run_id DESC LIMIT 1)"
+            " FROM site_health_metrics AS s WHERE site = ? AND run_id IN ({0})"
+            " GROUP BY metric".format(", ".join("?" * len(ids))),
+            [*ids, site, *ids],
+        )
+        return {metric: (count, example) for metric, count, example in rows}
+
+    def health_runs(self, site: str, limit: int) -> list[dict]:
+        """The latest runs that fetched anything of an outlet, newest first: {run_id,
+        started, finished, profile (digest, when judged)}."""
+        rows = self.db.execute(
+            "SELECT r.id, r.started, r.finished, h.profile FROM crawl_runs AS r"
+            " LEFT JOIN site_health AS h ON h.run_id = r.id AND h.site = :site"
+            " WHERE r.id IN (SELECT run_id FROM site_health_metrics WHERE site = :site)"
+            " ORDER BY r.id DESC LIMIT :limit",
+            {"site": site, "limit": limit},
+        )
+        keys = ("run_id", "started", "finished", "profile")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def recent_health(
+        self, site: str, digest: str, runs: int
+    ) -> tuple[list[int], dict[str, tuple[int, str]], bool]:
+        """What an outlet's last `runs` runs made with its profile as it is now (`digest`;
+        runs not yet judged count too) counted: (their ids, oldest first, the summed metrics,
+        False). With no such run, the last runs whatever their profile, and True."""
+        recent = self.health_runs(site, 50)
+        current = [r for r in recent if r["profile"] in (digest, None)][:runs]
+        chosen = current or recent[:runs]
+        ids = sorted(r["run_id"] for r in chosen)
+        return ids, self.health_metrics(site, ids), bool(chosen) and not current
+
+    def judge_run(self, run_id: int, profile_digests: dict[str, str]) -> dict:
+        """Draw each outlet's verdict from what this run counted (health.assess) and keep it
+        in `site_health`; returns {site: Assessment} for the outlets the run fetched."""
+        sites = [
+            row[0]
+            for row in self.db.execute(
+                "SELECT DISTINCT site FROM site_health_metrics WHERE run_id = ? ORDER BY site",
+                [run_id],
+            )
+        ]
+        verdicts = {site: health.assess(self.health_metrics(site, [run_id])) for site in sites}
+        with self.transaction():
+            self.db.conn.executemany(
+                "INSERT OR REPLACE INTO site_health (run_id, site, verdict, problems, profile,"
+                " judged) VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        run_id,
+                        site,
+                        verdict.verdict,
+                        json.dumps([p.as_json() for p in verdict.problems], ensure_ascii=False),
+                        profile_digests.get(site),
+                        now_iso(),
+                    )
+                    for site, verdict in verdicts.items()
+                ],
+            )
+        return verdicts
+
+    def recent_article_urls(self, site: str, limit: int) -> list[str]:
+        """The URLs of an outlet's most recently archived articles (their shapes teach the
+        crawl what the outlet's article links look like)."""
+        rows = self.db.execute(
+            "SELECT url FROM articles WHERE site = ? ORDER BY published DESC LIMIT ?",
+            [site, limit],
+        )
+        return [row[0] for row in rows]
 
     def revisions(self, article_id: int) -> list[dict]:
         """Earlier versions of an article, oldest first."""
@@ -1284,6 +1397,23 @@ class Archive:
             ORDER BY p.fetched DESC
         """,
     }
+    # Each outlet's verdict from its latest judged run (health.py), worst first.
+    DATASETTE_HEALTH_QUERY = """
+        SELECT h.site, h.verdict, h.run_id, r.started,
+            (SELECT group_concat(json_extract(p.value, '$.field') || ' (' ||
+                json_extract(p.value, '$.kind') || '): ' || json_extract(p.value, '$.detail')
+                || coalesce(', e.g. ' || json_extract(p.value, '$.example'), ''), char(10))
+             FROM json_each(h.problems) AS p) AS problems,
+            (SELECT count FROM site_health_metrics AS m WHERE m.run_id = h.run_id
+                AND m.site = h.site AND m.metric = 'article_pages') AS article_pages,
+            (SELECT count FROM site_health_metrics AS m WHERE m.run_id = h.run_id
+                AND m.site = h.site AND m.metric = 'articles') AS articles,
+            (SELECT count FROM site_health_metrics AS m WHERE m.run_id = h.run_id
+                AND m.site = h.site AND m.metric = 'failed') AS failed
+        FROM site_health AS h JOIN crawl_runs AS r ON r.id = h.run_id
+        WHERE h.run_id = (SELECT max(run_id) FROM site_health AS l WHERE l.site = h.site)
+        ORDER BY CASE h.verdict WHEN 'down' THEN 0 WHEN 'drifted' THEN 1 ELSE 2 END, h.site
+    """
     # Only once `article_revisions` exists (issue 5): earlier versions of an article.
     DATASETTE_REVISIONS_QUERY = """
         SELECT r.*, a.url, a.title AS current_title

@@ -89,11 +89,17 @@ class Article:
     # fetched URL when rel=canonical names another), canonicalised: a later fetch of any of
     # them is the same article.
     aliases: list[str] = field(default_factory=list)
+    # Which of the profile's selectors found something: {"body": "hit" | "miss" | "fallback",
+    # "date": "hit" | "miss", "categories": "hit" | "miss"}, for the selectors it has (health).
+    checks: dict[str, str] = field(default_factory=dict)
     # Set by the spider: how the page was fetched.
     fetched_url: str | None = None  # the URL requested, before canonicalisation
     http_status: int | None = None
     fetched: str | None = None
     raw: RawResponse | None = None  # kept so that text can be re-extracted later
+    # What this page says about the outlet's profile, counted in `site_health_metrics`
+    # (health.py): e.g. {"pattern_missed": 1} when urls.article missed an article's URL.
+    health: dict[str, int] = field(default_factory=dict)
     # Set by the normalise pipeline: a hash of the normalised body, for exact-duplicate checks.
     content_hash: str | None = None
     # Set by the dedupe pipeline: what the archive already holds of this article.
@@ -133,6 +139,10 @@ class PageVisit:
     raw: RawResponse | None = None  # kept for HTML pages that might hold an article
     etag: str | None = None  # validators of feeds, sitemaps, listings: the next poll
     last_modified: str | None = None  # asks "changed since?" (a 304 costs nothing)
+    # What the request was for ("robots", "sitemap", "feed", "json", "listing", "article"),
+    # and what it says about the outlet's profile (health.py), e.g. {"feed_urls": 25}.
+    kind: str | None = None
+    health: dict[str, int] = field(default_factory=dict)
 
 
 # -- items as JSON (workers push them to Redis, `ingest` reads them back; never pickle) -------

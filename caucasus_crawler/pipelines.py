@@ -24,7 +24,7 @@ from datetime import datetime
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
 
-from caucasus_crawler import dedup
+from caucasus_crawler import dedup, health
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.items import Article, PageVisit
 from caucasus_crawler.normalise import normalise_article, prepared_fingerprint
@@ -57,11 +57,25 @@ class ArchiveWriter:
 
     def write(self, items: Iterable[Article | PageVisit]) -> Counter:
         """Store a batch in one transaction; returns what happened (keys as in the crawl's
-        stats: pages, articles_new, articles_updated, duplicates, failures)."""
+        stats: pages, articles_new, articles_updated, duplicates, failures). What the items
+        say about their outlets' profiles is added to the run's health counts."""
         counts: Counter = Counter()
+        metrics: dict[tuple[str, str], list] = {}
         with self.archive.transaction():
             for item in items:
                 counts.update(self._write_one(item))
+                if self.run_id is not None and item.site:
+                    example = item.url if isinstance(item, PageVisit) else item.fetched_url
+                    for metric, number in health.item_metrics(item):
+                        if not number:
+                            continue
+                        entry = metrics.setdefault((item.site, metric), [0, None])
+                        entry[0] += number
+                        entry[1] = entry[1] or example or item.url
+            if metrics:
+                self.archive.add_health_metrics(
+                    self.run_id, [(site, m, c, e) for (site, m), (c, e) in metrics.items()]
+                )
         return counts
 
     def _write_one(self, item: Article | PageVisit) -> Counter:
@@ -206,8 +220,10 @@ class StorePipeline:
             duplicates=get("archive/duplicates", 0),
             failures=get("archive/failures", 0),
         )
-        if not self.shared_run_id:
+        if not self.shared_run_id:  # a crawl of its own (`scrapy crawl`, Scrapyd): judged here
             self.archive.finish_run(self.run_id)
+            spider = self.crawler.spider
+            self.archive.judge_run(self.run_id, {spider.name: spider.profile.digest})
         self.archive.close()
 
     def process_item(self, item):

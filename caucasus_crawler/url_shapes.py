@@ -254,3 +254,84 @@ def patterns_for(urls: Iterable[str], min_urls: int = 2) -> list[str]:
         path = "/".join(segment_patterns)
         patterns.append(f"^{scheme}://{www}{host}/{path}/?{query}$")
     return patterns
+
+
+# -- listing pages (draft) ---------------------------------------------------------------------
+_PAGE_PATH = re.compile(r"/page/\d+/?$")
+
+
+def paging_of(url: str) -> tuple[str, str | None]:
+    """(the listing URL without its page number, how it pages: `path` for `/page/2`, or the
+    query key, e.g. `page` for `?page=2`), or (url, None) when it names no page."""
+    parts = urlsplit(url)
+    if _PAGE_PATH.search(parts.path):
+        base = _PAGE_PATH.sub("", parts.path) or "/"
+        return parts._replace(path=base, query="", fragment="").geturl(), "path"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    for key, value in pairs:
+        if key.lower() in ("page", "p", "paged", "sf_paged") and value.isdigit():
+            rest = [(k, v) for k, v in pairs if k != key]
+            query = "&".join(f"{k}={v}" for k, v in rest)
+            return parts._replace(query=query, fragment="").geturl(), key
+    return url, None
+
+
+def listing_patterns_for(urls: Iterable[str]) -> list[str]:
+    """Regular expressions (profile `urls.listing` style) for an outlet's listing pages:
+    section pages and their pagination. Sections at one depth share a pattern, their names
+    kept literally when there is one and generalised when there are several (the next
+    section is then recognised too); an edition prefix (`/ka/`) is an alternative; numbers
+    are digits. Every pattern accepts the page numbers the outlet was seen to use (`/page/2`,
+    `?page=2`), since one paging style runs through a site."""
+    bases: list[str] = []
+    styles: set[str] = set()
+    for url in urls:
+        base, style = paging_of(url)
+        bases.append(base)
+        if style:
+            styles.add(style)
+    query_keys = sorted(s for s in styles if s != "path")
+
+    in_path = r"(?:/page/\d+)?" if "path" in styles else ""
+
+    def in_query(joiner: str) -> str:
+        alternatives = [rf"{joiner}{re.escape(key)}=\d+" for key in query_keys]
+        return f"(?:{'|'.join(alternatives)})?" if alternatives else ""
+
+    groups: dict[tuple, list[tuple[str | None, list[str], str]]] = defaultdict(list)
+    for base in dict.fromkeys(bases):
+        parts = urlsplit(base)
+        segments = _segments(parts.path)
+        edition = segments[0] if segments and _EDITION.match(segments[0]) else None
+        rest = segments[1:] if edition else segments
+        kinds = tuple("n" if _NUMBER.match(s) else "w" for s in rest)
+        key = (parts.scheme, parts.hostname or "", kinds, _query_keys(parts.query))
+        groups[key].append((edition, rest, parts.query))
+    patterns = []
+    for (scheme, host, kinds, _keys), members in groups.items():
+        editions = sorted({e for e, _, _ in members if e})
+        bare = any(e is None for e, _, _ in members)
+        columns = list(zip(*[rest for _, rest, _ in members], strict=True))
+        segment_patterns = [
+            r"\d+"
+            if kind == "n"
+            else (re.escape(column[0]) if len(set(column)) == 1 else r"[^/?#]+")
+            for kind, column in zip(kinds, columns, strict=True)
+        ]
+        path = "/".join(segment_patterns)
+        if editions:
+            choice = editions[0] if len(editions) == 1 else f"(?:{'|'.join(editions)})"
+            prefix = f"{choice}/" if path else choice
+            path = (f"(?:{prefix})?" if bare else prefix) + path
+        queries = sorted({q for _, _, q in members})
+        query = ""
+        if len(queries) == 1 and queries[0]:
+            query = rf"\?{re.escape(queries[0])}"
+        elif len(queries) > 1:  # one parameter, several values: ?type=news, ?type=video
+            query = r"\?" + "&".join(f"{re.escape(k)}=[^&#]+" for k in _keys)
+        slash = "/?" if path else ""
+        paged = in_query("&" if query else r"\?")
+        patterns.append(
+            f"^{re.escape(scheme)}://{re.escape(host)}/{path}{in_path}{slash}{query}{paged}$"
+        )
+    return patterns

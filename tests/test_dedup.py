@@ -230,12 +230,13 @@ def test_an_archive_of_schema_6_gets_its_index_on_migration(demo, tmp_path):
         keys = set(archive.db.execute("SELECT url_key, article_id FROM article_urls").fetchall())
         duplicate_pages = archive.db["pages"].count_where("outcome = 'duplicate'")
     with sqlite3.connect(old) as conn:  # as a crawl before migration 7 left it
-        for table in ("duplicates", "article_urls", "article_bands", "dedup_index"):
+        tables = ("duplicates", "article_urls", "article_bands", "dedup_index")
+        for table in (*tables, "site_health", "site_health_metrics"):  # and migration 8
             conn.execute(f"DROP TABLE {table}")
         conn.execute("DROP INDEX pages_article")
         conn.execute("PRAGMA user_version = 6")
     with Archive(old) as archive:
-        assert archive.schema_version == len(MIGRATIONS) == 7
+        assert archive.schema_version == len(MIGRATIONS) == 8
         rebuilt = set(archive.db.execute("SELECT band, article_id FROM article_bands").fetchall())
         assert rebuilt == bands and len(bands) > 1000
         rebuilt_keys = archive.db.execute("SELECT url_key, article_id FROM article_urls")

@@ -284,6 +284,9 @@ class Ingester:
         self.ensure_run({name for name in announced if name in self.profiles}, counts.get("mode"))
         self.archive.add_to_run(self.run_id, requests=int(counts.get("requests", 0)))
         run = self.archive.finish_run(self.run_id)
+        run["health"] = self.archive.judge_run(
+            self.run_id, {name: profile.digest for name, profile in self.profiles.items()}
+        )
         workers = {
             key.removeprefix("worker:"): int(value)
             for key, value in counts.items()
