@@ -95,25 +95,38 @@ def extract_page(
     url: str,
     profile: Profile,
     now: datetime,
-    classify: bool,
+    mode: str = "article",
     raw: bytes | None = None,
 ) -> tuple[str, Article | str | None, bytes | None]:
-    """What a fetched article page holds, as (outcome, value, compressed):
-    ("article", Article), ("listing", None) when `classify` is asked and the page carries no
-    article signal, ("not_article", why) or ("failed", "Type: message"); `compressed` is the
-    page's `raw` bytes as the archive keeps them (items.compress_body) when the page is one
-    whose raw response is kept (an article or not), else None.
+    """What a fetched page holds, as (outcome, value, compressed): ("article", Article),
+    ("listing", None), ("not_article", why) or ("failed", "Type: message"); `compressed` is
+    the page's `raw` bytes as the archive keeps them (items.compress_body) when the page is
+    one whose raw response is kept (an article or not), else None.
+
+    `mode` says what the crawl knows of the page: "article" (its URL is one of the profile's
+    article URLs), "page" (the profile has no article patterns: a page without article
+    signals is a listing, whose links the crawl follows) or "candidate" (an outlet's feed,
+    sitemap or link named it, but the profile's patterns missed it: an article only by the
+    page's own signals, `extract.is_candidate_article`; never a listing to follow).
 
     Errors come back as values, one line each, so that any exception (even one that cannot
     be pickled) reaches the crawl as the same reason in a worker or in the crawl's thread."""
-    from caucasus_crawler.extract import NotAnArticle, extract_article, looks_like_article
+    from caucasus_crawler.extract import (
+        NotAnArticle,
+        extract_article,
+        is_candidate_article,
+        looks_like_article,
+    )
     from caucasus_crawler.normalise import prepare_article
 
     try:
-        if classify and not looks_like_article(html, url, profile):
+        if mode == "page" and not looks_like_article(html, url, profile):
             return "listing", None, None
+        article = extract_article(html, url, profile, now=now)
+        if mode == "candidate" and not is_candidate_article(html, url, article, profile):
+            raise NotAnArticle(f"no article signals and no real body: {url}")
         # normalised and fingerprinted here too: that work then runs beside the crawl
-        outcome, value = "article", prepare_article(extract_article(html, url, profile, now=now))
+        outcome, value = "article", prepare_article(article)
     except NotAnArticle as exc:
         outcome, value = "not_article", str(exc)
     except Exception as exc:  # a bug, or a page extraction cannot take
@@ -270,7 +283,7 @@ class ExtractPool:
         url: str,
         profile: Profile,
         now: datetime,
-        classify: bool,
+        mode: str,
         raw: bytes | None = None,
     ) -> tuple[str, Article | str | None, bytes | None]:
         """`extract_page(...)` run in a worker. Raises WorkerDied when its worker died."""
@@ -281,11 +294,11 @@ class ExtractPool:
         async with self._slots:
             executor = self._current()
             try:
-                future = executor.submit(extract_page, html, url, profile, now, classify, raw)
+                future = executor.submit(extract_page, html, url, profile, now, mode, raw)
             except BrokenProcessPool:  # it broke before this page reached it: a new pool
                 self._replace(executor)
                 executor = self._current()
-                future = executor.submit(extract_page, html, url, profile, now, classify, raw)
+                future = executor.submit(extract_page, html, url, profile, now, mode, raw)
             try:
                 return await asyncio.wrap_future(future)
             except BrokenProcessPool as exc:

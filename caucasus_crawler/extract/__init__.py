@@ -40,6 +40,7 @@ __all__ = [
     "detect_language",
     "extract_article",
     "find_dates",
+    "is_candidate_article",
     "looks_like_article",
     "paragraphs_of",
     "parse_date",
@@ -49,6 +50,10 @@ __all__ = [
 
 # Bodies shorter than this are not articles (a teaser, an empty template, an error page).
 MIN_TEXT_CHARS = 100
+# A page without any article signal is an article only with a body this long, in this many
+# paragraphs at least (see is_candidate_article).
+REAL_BODY_CHARS = 400
+REAL_BODY_PARAGRAPHS = 2
 # A page with this many <article> elements and no article signal is a listing.
 _LISTING_ARTICLES = 3
 
@@ -60,6 +65,19 @@ _MICRODATA_ARTICLES = XPath(
 _ARTICLES = XPath("//article")
 _ARTICLE_H1 = XPath("//article//h1")
 _LISTING_TYPES = frozenset({"collectionpage", "itemlist", "searchresultspage"})
+# JSON-LD types of pages that are not articles, when no article type is beside them
+_PAGE_TYPES = _LISTING_TYPES | {
+    "webpage",
+    "aboutpage",
+    "contactpage",
+    "profilepage",
+    "faqpage",
+    "qapage",
+    "checkoutpage",
+    "mediagallery",
+    "imagegallery",
+    "videogallery",
+}
 
 
 class NotAnArticle(ValueError):
@@ -87,6 +105,31 @@ def looks_like_article(
     """
     page = html_or_tree if isinstance(html_or_tree, Page) else Page.from_html(html_or_tree, url)
     return page is not None and _article_signals(page, profile)
+
+
+def is_candidate_article(
+    html_or_page: str | bytes | HtmlElement | Page,
+    url: str,
+    article: Article,
+    profile: Profile | None = None,
+) -> bool:
+    """Whether a page the profile's URL patterns missed (an outlet's feed, sitemap or link
+    named it) holds an article, by its own signals. A JSON-LD Article, `article:published_time`
+    or a microdata Article says so. A page that JSON-LD calls something else (a WordPress
+    "About us" is a WebPage, though og:type says article) is not one. Otherwise og:type alone,
+    or no signal at all, needs a real body: REAL_BODY_PARAGRAPHS paragraphs of
+    REAL_BODY_CHARS characters in all (more than a teaser, a contact page or a caption)."""
+    page = html_or_page if isinstance(html_or_page, Page) else Page.from_html(html_or_page, url)
+    if page is None:
+        return False
+    if page.jsonld_article is not None or page.meta_first("article:published_time"):
+        return True
+    if len(_MICRODATA_ARTICLES(page.tree)) == 1:
+        return True
+    if any(jsonld_types(o) & _PAGE_TYPES for o in page.jsonld):
+        return False
+    paragraphs = [p for p in article.text.split("\n\n") if p.strip()]
+    return len(paragraphs) >= REAL_BODY_PARAGRAPHS and len(article.text) >= REAL_BODY_CHARS
 
 
 def _listing_reason(page: Page, profile: Profile | None) -> str | None:
@@ -172,4 +215,5 @@ def extract_article(
         image=image,
         translations=translations,
         aliases=aliases,
+        checks=dict(page.memo.get("checks", {})),
     )

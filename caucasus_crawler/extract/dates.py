@@ -109,6 +109,7 @@ _RELATIVE = re.compile(
     re.IGNORECASE,
 )
 _ISO_TIME = re.compile(r"\d[T ]?\d{1,2}:\d\d|T\d\d")
+_DIGIT = re.compile(r"\d")
 _CLOCK = re.compile(r"\d{1,2}[:.]\d\d(?![.\d])|\d{1,2}:\d\d")
 _URL_YEAR = re.compile(r"/((?:19|20)\d\d)(?:[/-]|$)")
 _URL_DATE = re.compile(
@@ -513,6 +514,10 @@ def find_dates(
     """
     timezone = profile.extract.timezone if profile is not None else DEFAULT_TIMEZONE
     languages = profile.languages if profile is not None else ()
+    if profile is not None and profile.extract.date:
+        # a date shows digits: an element without any is another element, not the date
+        found = any(_DIGIT.search(v) for v in _visible_dates(page, profile))
+        page.note_check("date", "hit" if found else "miss")
     dater = _Dater(languages, timezone, now, page.url)
     article = page.jsonld_article or {}
     webpage = page.jsonld_webpage or {}

@@ -501,7 +501,9 @@ def extract_categories(
     links = _Links(page, exclude={key(title)} - {""})
     if profile is not None and profile.extract.categories:
         selector = profile.extract.categories
-        links.add_elements(_scoped(page, lambda root: page.select(selector, root)))
+        found = _scoped(page, lambda root: page.select(selector, root))
+        links.add_elements(found)
+        page.note_check("categories", "hit" if any(map(element_text, found)) else "miss")
     links.add_elements(
         [a for a in _scoped(page, _REL_CATEGORY) if "category" in (a.get("rel") or "").split()]
     )

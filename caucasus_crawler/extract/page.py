@@ -176,6 +176,12 @@ class Page:
         tree = _parse_text(source)
         return None if tree is None else cls(tree, url, source)
 
+    def note_check(self, selector: str, outcome: str) -> None:
+        """Record what a profile selector (`body`, `date`, `categories`) found on this page:
+        "hit", "miss" or "fallback"; `extract_article` hands them on as `Article.checks`,
+        which `health` counts to tell when a profile no longer fits the site."""
+        self.memo.setdefault("checks", {})[selector] = outcome
+
     def may_contain(self, word: str) -> bool:
         """False only when the page's HTML surely lacks `word` (saves whole-tree searches)."""
         return self.source is None or word in self.source

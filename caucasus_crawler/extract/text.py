@@ -75,14 +75,14 @@ def _chars(paragraphs: list[str]) -> int:
     return sum(len(p) for p in paragraphs)
 
 
-def _selected_body(page: Page, rules: ExtractRules) -> list[str]:
-    """Paragraphs of the profile's body element (empty when it does not match)."""
+def _selected_body(page: Page, rules: ExtractRules) -> list[str] | None:
+    """Paragraphs of the profile's body element (None when it matches nothing)."""
     if not rules.body:
-        return []
+        return None
     matches = page.select(rules.body, page.scope) if page.scope is not None else []
     matches = matches or page.select(rules.body)
     if not matches:
-        return []
+        return None
     element = matches[0]
     document = document_fromstring("<html><body></body></html>")
     document.body.append(deepcopy(element))
@@ -219,7 +219,9 @@ def extract_paragraphs(page: Page, rules: ExtractRules | None, title: str | None
         for element in page.select(selector):
             if element.getparent() is not None:
                 element.drop_tree()
-    paragraphs = _selected_body(page, rules)
+    selected = _selected_body(page, rules)
+    paragraphs = selected or []
+    check = "hit"
     if _chars(paragraphs) < _SHORT_CHARS:
         # no body element, or one that holds little (another template): the generic path
         generic = _trafilatura(page.tree, page.url, precision=True)
@@ -229,5 +231,8 @@ def extract_paragraphs(page: Page, rules: ExtractRules | None, title: str | None
                 generic = balanced
         if _chars(generic) > _chars(paragraphs):
             paragraphs = _split_body(page, generic)
+            check = "fallback"
+    if rules.body:
+        page.note_check("body", "miss" if selected is None else check)
     paragraphs = apply_rules(paragraphs, rules.cut_at, rules.drop_lines, title)
     return drop_boilerplate(_drop_link_lists(page, paragraphs))
