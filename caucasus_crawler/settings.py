@@ -90,6 +90,13 @@ EXTRACT_PROCESSES = (
 # 0.7 ms a page on the reactor's thread, measured).
 CONCURRENT_ITEMS = 4
 
+# -- discovery (caucasus_crawler/spiders/news.py) --------------------------------------------
+# Links on listings that match none of the profile's URL patterns but look like the outlet's
+# articles (the shapes its feeds and sitemaps list, or generic article-URL signals) are
+# fetched as article candidates: at most this many per outlet and run, so that a site's
+# navigation never becomes a crawl of everything. `health` counts the ones held back.
+UNMATCHED_LINKS_PER_RUN = 300
+
 # -- the pipeline: normalise -> deduplicate -> store ------------------------------------------
 # A progress bar on a terminal; a line every PROGRESS_INTERVAL seconds in a log.
 EXTENSIONS = {"caucasus_crawler.progress.CrawlProgress": 500}

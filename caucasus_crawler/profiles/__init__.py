@@ -8,6 +8,8 @@ are articles, and the boilerplate an outlet leaves inside its article bodies.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
 from collections.abc import Iterable
@@ -83,6 +85,9 @@ class Profile:
     extract: ExtractRules = field(default_factory=ExtractRules)
     schedule: Schedule = field(default_factory=Schedule)
     source: str = "<built-in>"
+    # A digest of the profile's content: `health` judges an outlet by the runs made with the
+    # profile as it is now (a fixed profile is not blamed for its old runs' problems).
+    digest: str = ""
 
     def summary(self) -> dict:
         """The public description of the outlet (`sites --json`, the `sites` table)."""
@@ -308,7 +313,13 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
         ),
         schedule=Schedule(**every),
         source=source,
+        digest=_digest(data),
     )
+
+
+def _digest(data: dict) -> str:
+    text = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def load_profile(path: Path) -> Profile:

@@ -4,12 +4,22 @@ Discovery, in the order a polite crawler prefers: sitemaps named in robots.txt (
 followed, `lastmod` kept), RSS/Atom feeds (from the profile and autodiscovered through
 `<link rel=alternate>`), then section listings with their pagination. What the outlet is
 (start points, which URLs are articles) comes from its profile; nothing here is site-specific.
+
+Profiles guide, never gate. Every URL the outlet's own feeds, sitemaps and JSON endpoints list
+is fetched as an article candidate, even when the profile's article pattern misses it; the
+page's own signals then decide (`extract_pool.extract_page`, mode "candidate") and the miss is
+counted. Links on listings that match no pattern are followed when their shape is one the
+outlet's articles have (url_shapes.ShapeLearner) or they look like article URLs anywhere, at
+most UNMATCHED_LINKS_PER_RUN a run. A start point that answers 404 sends the crawl to the home
+page for the feeds it announces. What each page says about the profile travels with its item
+(`health`), for `caucasus-crawler health`.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -29,12 +39,19 @@ from caucasus_crawler.items import PageVisit, RawResponse
 from caucasus_crawler.middlewares import RefusedAddress, failure_reason
 from caucasus_crawler.profiles import Profile
 from caucasus_crawler.spiders.frontier import Frontier
+from caucasus_crawler.url_shapes import ShapeLearner, looks_like_article_url
 from caucasus_crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 BACKFILL_PAGES = 1000  # listing pages per listing with --backfill: the whole history, bounded
+# Archived article URLs of the outlet that teach the crawl its article URL shapes at start.
+KNOWN_SHAPES_FROM = 1000
+# A string of a JSON listing that is a link: an absolute URL or a path from the site's root.
+_URL_LIKE = re.compile(r"^(?:https?://|/(?!/))\S*$", re.IGNORECASE)
+# Start points that answer this have moved (a redesign): drift, not a passing failure.
+MOVED_STATUSES = (404, 410)
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/feed+json")
 # Links that lead to the next page of a listing, on the sites we know and most others.
 NEXT_PAGE_LINKS = (
@@ -86,6 +103,11 @@ class NewsSpider(scrapy.Spider):
             spider.archive, spider.profile, force=spider.force, backfill=spider.backfill
         )
         spider.extract_pool = ExtractPool.for_crawler(crawler)
+        # what the outlet's article URLs look like, from what the archive holds of it
+        spider.shapes = ShapeLearner(
+            spider.archive.recent_article_urls(spider.profile.name, KNOWN_SHAPES_FROM)
+        )
+        spider.unmatched_left = crawler.settings.getint("UNMATCHED_LINKS_PER_RUN", 300)
         return spider
 
     def closed(self, reason: str) -> None:
@@ -125,7 +147,22 @@ class NewsSpider(scrapy.Spider):
         ]
         for url, callback, kind, meta in starts:
             if self.frontier.due(url, kind):
-                yield self.request(url, callback, kind, **meta)
+                yield self.request(url, callback, kind, start=self.start_field(url, kind), **meta)
+
+    def start_field(self, url: str, kind: str) -> str | None:
+        """The profile field that names this start point (`start.feeds`, ...), if one does."""
+        profile = self.profile
+        if kind == "feed" and url in profile.feeds:
+            return "start.feeds"
+        if kind == "sitemap" and url in profile.sitemaps:
+            return "start.sitemaps"
+        if kind == "listing" and url in profile.listings:
+            return "start.listings"
+        if kind == "listing" and url == profile.home:
+            return "home"
+        if kind == "json":
+            return "start.json"
+        return None
 
     def _origins(self) -> list[str]:
         urls = [self.profile.home, *self.profile.editions.values(), *self.profile.feeds]
@@ -156,23 +193,51 @@ class NewsSpider(scrapy.Spider):
         )
 
     def article_requests(
-        self, url: str, counter: list[int] | None = None, changed: str | None = None
+        self,
+        url: str,
+        counter: list[int] | None = None,
+        changed: str | None = None,
+        via: str = "listing",
     ) -> Iterator[scrapy.Request]:
         """The request for an article link, unless the archive already holds it unchanged.
         `counter[0]` counts the links that are new to the archive (pagination goes on while
-        pages keep giving new ones)."""
+        pages keep giving new ones). `via` says where the link was found: "feed", "sitemap",
+        "json", "listing" (a link the article pattern matched) or "link" (one it did not)."""
         url = canonical_url(url)
         fetch, new = self.frontier.article(url, changed)
         if counter is not None and new:
             counter[0] += 1
         if fetch:
-            yield self.request(url, self.parse_article, kind="article")
+            yield self.request(url, self.parse_article, kind="article", via=via)
 
-    def wanted_article(self, url: str) -> bool:
+    def candidate(self, url: str) -> bool:
+        """Whether a URL an outlet's feed, sitemap or JSON endpoint lists is worth fetching as
+        an article: the outlet's own, not ignored, and not one of its listings by the profile
+        (a sitemap of sections). The article pattern is no gate: a miss is judged by the page."""
         profile = self.profile
         if not profile.owns(url) or profile.is_ignored(url):
             return False
-        return not profile.article_urls or profile.is_article_url(url)
+        return profile.is_article_url(url) or not profile.is_listing_url(url)
+
+    def listed(
+        self,
+        url: str,
+        via: str,
+        health: dict[str, int],
+        counter: list[int] | None = None,
+        changed: str | None = None,
+    ) -> list[scrapy.Request]:
+        """Requests for an article candidate that a feed, sitemap or JSON endpoint lists; its
+        shape is learned as one of the outlet's article shapes. An archived article listed
+        again at a URL the article pattern misses counts as a miss (`pattern_missed_known`),
+        so that drift shows in every run, not only in those that fetch new articles."""
+        self.shapes.listed_url(url)
+        requests = list(self.article_requests(url, counter, changed, via))
+        profile = self.profile
+        if not requests and profile.article_urls and not profile.is_article_url(url):
+            if self.archive.article_seen(canonical_url(url)) is not None:
+                health["pattern_missed_known"] = health.get("pattern_missed_known", 0) + 1
+        return requests
 
     def visit(self, response: Response, outcome: str, reason: str | None = None) -> PageVisit:
         etag = response.headers.get("ETag")
@@ -191,12 +256,15 @@ class NewsSpider(scrapy.Spider):
             fetched=_now(),
             etag=etag.decode("latin-1") if isinstance(etag, bytes) else etag,
             last_modified=modified.decode("latin-1") if isinstance(modified, bytes) else modified,
+            kind=response.meta.get("kind"),
         )
 
     def unchanged(self, response: Response) -> bool:
         return response.status == 304
 
     # -- discovery -----------------------------------------------------------------------------
+    # Each parser yields its requests first and the page's own visit last, so that the visit
+    # carries the counts its links gave (health) without holding a sitemap's requests in memory.
     def parse_robots(self, response: Response) -> Iterator[Any]:
         yield self.visit(response, "robots", "not modified" if self.unchanged(response) else None)
         if self.unchanged(response):
@@ -214,17 +282,17 @@ class NewsSpider(scrapy.Spider):
             try:  # expanded up to the sitemap protocol's limit only (a gzip bomb stops there)
                 body = gunzip(body, max_size=MAX_SITEMAP_BYTES)
             except ValueError:
-                yield self.visit(response, "failed", "refused: sitemap over 50 MB once gunzipped")
+                yield from self.failed_visit(response, "refused: sitemap over 50 MB once gunzipped")
                 return
             except Exception as exc:  # BadGzipFile, zlib.error, EOFError, struct.error
-                yield self.visit(response, "failed", f"broken gzip sitemap: {_one_line(exc)}")
+                yield from self.failed_visit(response, f"broken gzip sitemap: {_one_line(exc)}")
                 return
         try:
             sitemap = Sitemap(body)
         except Exception as exc:  # lxml raises several kinds on garbage
-            yield self.visit(response, "failed", f"not a sitemap: {_one_line(exc)}")
+            yield from self.failed_visit(response, f"not a sitemap: {_one_line(exc)}")
             return
-        yield self.visit(response, "sitemap")
+        listed, health = 0, {}
         for entry in sitemap:
             url = entry.get("loc")
             if not url:
@@ -232,8 +300,12 @@ class NewsSpider(scrapy.Spider):
             if sitemap.type == "sitemapindex":
                 if self.profile.owns(url):
                     yield self.request(url, self.parse_sitemap, kind="sitemap")
-            elif self.wanted_article(url):
-                yield from self.article_requests(url, changed=entry.get("lastmod"))
+            elif self.candidate(url):
+                listed += 1
+                yield from self.listed(url, "sitemap", health, changed=entry.get("lastmod"))
+        visit = self.visit(response, "sitemap")
+        visit.health.update(health, sitemap_urls=listed)
+        yield visit
 
     def parse_feed(self, response: Response) -> Iterator[Any]:
         if self.unchanged(response):
@@ -242,15 +314,20 @@ class NewsSpider(scrapy.Spider):
         feed = feedparser.parse(response.body)
         if not feed.entries:
             problem = feed.get("bozo_exception") or "no entries"
-            yield self.visit(response, "failed", f"not a usable feed: {_one_line(problem)}")
+            yield from self.failed_visit(response, f"not a usable feed: {_one_line(problem)}")
             return
         problem = feed.get("bozo_exception") if feed.get("bozo") else None
-        yield self.visit(response, "feed", _malformed(problem))
+        listed, health = 0, {}
         for entry in feed.entries:
             url = entry.get("link")
-            # Feeds list articles, so their links are taken even when no URL pattern matches.
-            if url and self.profile.owns(url) and not self.profile.is_ignored(url):
-                yield from self.article_requests(url, changed=_feed_date(entry))
+            if url and self.candidate(url):
+                listed += 1
+                yield from self.listed(url, "feed", health, changed=_feed_date(entry))
+        visit = self.visit(response, "feed", _malformed(problem))
+        visit.health.update(health, feed_urls=listed)
+        if response.meta.get("discovered"):  # announced by the home page, not in the profile
+            visit.health["feeds_discovered"] = 1
+        yield visit
 
     def parse_json(self, response: Response) -> Iterator[Any]:
         """A JSON listing endpoint (sites without feeds): every string in it that is an
@@ -261,14 +338,17 @@ class NewsSpider(scrapy.Spider):
         try:
             data = json.loads(response.body)
         except ValueError as exc:
-            yield self.visit(response, "failed", f"not JSON: {_one_line(exc)}")
+            yield from self.failed_visit(response, f"not JSON: {_one_line(exc)}")
             return
-        yield self.visit(response, "listing")
         new = [0]
+        listed, health = 0, {}
         for value in _strings_in(data):
+            if not _URL_LIKE.match(value.strip()):  # a title, a date, a section name
+                continue
             url = response.urljoin(value.strip())
-            if urlsplit(url).scheme in ("http", "https") and self.wanted_article(url):
-                yield from self.article_requests(url, new)
+            if urlsplit(url).scheme in ("http", "https") and self.candidate(url):
+                listed += 1
+                yield from self.listed(url, "json", health, new)
         template, page = response.meta["template"], response.meta["page"]
         if new[0] and "{page}" in template and page < self.max_listing_pages:
             yield self.request(
@@ -278,36 +358,78 @@ class NewsSpider(scrapy.Spider):
                 template=template,
                 page=page + 1,
             )
+        visit = self.visit(response, "listing")
+        visit.health.update(health, json_urls=listed)
+        yield visit
 
     def parse_listing(self, response: Response) -> Iterator[Any]:
         if self.unchanged(response):
             yield self.visit(response, "listing", "not modified")
             return
         if not isinstance(response, TextResponse):
-            yield self.visit(response, "failed", f"not an HTML page ({_content_type(response)})")
+            yield from self.failed_visit(response, f"not an HTML page ({_content_type(response)})")
             return
-        yield self.visit(response, "listing")
-        yield from self.follow_links(response)
+        visit = self.visit(response, "listing")
+        yield from self.follow_links(response, visit.health)
+        yield visit
 
-    def follow_links(self, response: TextResponse) -> Iterator[scrapy.Request]:
-        """Article links, feeds announced in the head, and, while the page gave articles new
-        to the archive, the next page and the section listings it links to."""
+    def parse_home_feeds(self, response: Response) -> Iterator[Any]:
+        """The home page, asked again because a start point moved: the feeds it announces
+        now (`<link rel=alternate>`) take the place of the profile's."""
+        if isinstance(response, TextResponse):
+            yield from self.announced_feeds(response)
+
+    def announced_feeds(self, response: TextResponse) -> Iterator[scrapy.Request]:
+        """The feeds a page announces in its head; those of the outlet's home pages that the
+        profile does not list are marked `discovered` (health: where a moved feed went)."""
         profile = self.profile
+        homes = {canonical_url(u) for u in (profile.home, *profile.editions.values())}
+        home = canonical_url(response.url) in homes
         for link in response.css('link[rel="alternate"]'):
             if (link.attrib.get("type") or "").lower() in _FEED_TYPES:
                 url = response.urljoin(link.attrib.get("href", ""))
                 if profile.owns(url):
-                    yield self.request(url, self.parse_feed, kind="feed")
+                    discovered = home and url not in profile.feeds
+                    yield self.request(url, self.parse_feed, kind="feed", discovered=discovered)
+
+    def follow_links(
+        self, response: TextResponse, health: dict[str, int] | None = None
+    ) -> Iterator[scrapy.Request]:
+        """Article links, feeds announced in the head, and, while the page gave articles new
+        to the archive, the next page and the section listings it links to.
+
+        A link no pattern of the profile matches is followed (as an article candidate) when
+        the outlet's articles have its shape or it looks like an article URL anywhere, at
+        most UNMATCHED_LINKS_PER_RUN a run; `health` counts the listing links the profile's
+        patterns matched, the unmatched ones followed, and those the cap held back."""
+        profile = self.profile
+        health = {} if health is None else health
+        yield from self.announced_feeds(response)
         new = [0]
         listings = []
+        matched = followed = capped = 0
         for href in response.css("a::attr(href)").getall():
             url = response.urljoin(href.strip())
             if urlsplit(url).scheme not in ("http", "https") or not profile.owns(url):
                 continue
-            if self.wanted_article(url) and profile.article_urls:
+            if profile.is_ignored(url):
+                continue
+            if not profile.article_urls or profile.is_article_url(url):
                 yield from self.article_requests(url, new)
-            elif profile.is_listing_url(url) and not profile.is_ignored(url):
+            elif profile.is_listing_url(url):
+                matched += 1
                 listings.append(canonical_url(url))
+            elif self.shapes.is_article_shape(url) or looks_like_article_url(url):
+                requests = list(self.article_requests(url, new, via="link"))
+                if requests and self.unmatched_left <= 0:
+                    capped += 1
+                    continue
+                self.unmatched_left -= len(requests)
+                followed += len(requests)
+                yield from requests
+        if profile.listing_urls:  # health: links on listings that the profile knows
+            health.update(listings_read=1, listing_links=matched)
+        health.update(unmatched_followed=followed, links_capped=capped)
         if not new[0] and not self.backfill:
             return  # nothing new here: older pages hold nothing new either
         page = response.meta.get("page", 1)
@@ -343,21 +465,17 @@ class NewsSpider(scrapy.Spider):
             )
             return
         html = response.text
-        kind = self.page_kind(response.url)
-        if kind == "other":
-            yield self.visit(response, "not_article", f"not an article URL of {self.name}")
-            return
-        if kind == "listing":
-            outcome, value, compressed = "listing", None, None
-        else:  # "page": its own signals tell whether it is an article, read in the pool too
-            outcome, value, compressed = await self.extract(
-                html, response.url, classify=kind == "page", raw=response.body
-            )
+        mode = self.page_mode(response.url)
+        outcome, value, compressed = await self.extract(html, response.url, mode, raw=response.body)
         if outcome == "listing":
-            yield self.visit(response, "listing")
-            for request in self.follow_links(response):
+            visit = self.visit(response, "listing")
+            for request in self.follow_links(response, visit.health):
                 yield request
+            yield visit
             return
+        via = response.meta.get("via")
+        if mode == "candidate" or via == "link":
+            self.shapes.judged(response.url, outcome == "article")
         raw = RawResponse(response.body, _headers(response), compressed)
         if outcome == "not_article":
             # kept: a better extractor may find the article in it later (`reextract`)
@@ -368,7 +486,8 @@ class NewsSpider(scrapy.Spider):
         if outcome == "failed":  # a bug or a page extraction cannot take: record it, go on
             reason = f"extraction failed: {_one_line(value)}"
             logger.warning("%s: %s", response.url, reason)
-            yield self.visit(response, "failed", reason)
+            for item in self.failed_visit(response, reason):
+                yield item
             return
         article = value
         article.site = self.name
@@ -376,31 +495,65 @@ class NewsSpider(scrapy.Spider):
         article.http_status = response.status
         article.fetched = _now()
         article.raw = raw
+        if mode == "candidate":  # the article pattern missed an article of the outlet
+            article.health["pattern_missed"] = 1
+        if via == "link":
+            article.health["unmatched_articles"] = 1
         yield article
 
     async def extract(
-        self, html: str, url: str, classify: bool, raw: bytes | None = None
+        self, html: str, url: str, mode: str, raw: bytes | None = None
     ) -> tuple[str, Any, bytes | None]:
         """`extract_page` of this page: in the process's extraction pool (see
         caucasus_crawler/extract_pool.py), or here when EXTRACT_PROCESSES is 0."""
         now = datetime.now(UTC)  # relative and year-less dates count from the fetch
         if self.extract_pool is None:
-            return extract_page(html, url, self.profile, now, classify, raw)
+            return extract_page(html, url, self.profile, now, mode, raw)
         try:
-            return await self.extract_pool.extract(html, url, self.profile, now, classify, raw)
+            return await self.extract_pool.extract(html, url, self.profile, now, mode, raw)
         except WorkerDied as exc:
             return "failed", str(exc), None
 
-    def page_kind(self, url: str) -> str:
-        """ "article", "listing" or "other" when the profile's URL patterns decide (WordPress
-        marks pages such as "About us" og:type=article too); "page" when they cannot and the
-        page's own signals must (read in `extract_page`)."""
+    def page_mode(self, url: str) -> str:
+        """How extraction judges a fetched page (extract_pool.extract_page): "article" when
+        the profile's article pattern matches its URL, "page" when the profile has none (its
+        signals decide; a listing's links are followed), else "candidate": the outlet named
+        it, the pattern missed it, and the page's own signals decide."""
         profile = self.profile
-        if profile.article_urls:
-            if profile.is_article_url(url):
-                return "article"
-            return "listing" if profile.is_listing_url(url) else "other"
-        return "page"
+        if not profile.article_urls:
+            return "page"
+        return "article" if profile.is_article_url(url) else "candidate"
+
+    def failed_visit(self, response: Response, reason: str) -> list[Any]:
+        """A fetched page that could not be used (a feed that is no feed, a broken sitemap,
+        an extraction that failed): its visit, a failure of its kind and of its start
+        point's field, after the request that looks for the start point's replacement."""
+        visit = self.visit(response, "failed", reason)
+        return [*self.start_failed(visit, response.meta, response.status), visit]
+
+    def start_failed(self, visit: PageVisit, meta: dict, status: int | None) -> list[Any]:
+        """Marks a failed start point on its visit; one that answers 404 or 410 has moved
+        (health: drift of its profile field). A failed feed, sitemap or JSON endpoint sends
+        the crawl to the home page for the feeds it announces now: the requests for that."""
+        field = meta.get("start")
+        if not field:
+            return []
+        visit.health[f"start_failed:{field}"] = 1
+        if status in MOVED_STATUSES:
+            visit.health[f"start_moved:{field}"] = 1
+        if field in ("start.feeds", "start.sitemaps", "start.json"):
+            return [self.home_again()]
+        return []
+
+    def home_again(self) -> scrapy.Request:
+        return scrapy.Request(
+            self.profile.home,
+            callback=self.parse_home_feeds,
+            errback=self.failed,
+            meta={"kind": "listing", "handle_httpstatus_list": []},
+            priority=10,
+            dont_filter=False,  # asked already in this run: its feeds are on their way
+        )
 
     def failed(self, failure: Failure) -> Iterator[PageVisit]:
         request = failure.request
@@ -414,14 +567,20 @@ class NewsSpider(scrapy.Spider):
         for url, target, code in zip(chain, chain[1:], codes, strict=False):  # redirects to here
             code = code if isinstance(code, int) else None
             yield PageVisit(url, self.name, "redirected", code, f"redirected to {target}", _now())
-        yield PageVisit(
+        visit = PageVisit(
             url=request.url,
             site=self.name,
             outcome=outcome,
             http_status=status,
             reason=reason,
             fetched=_now(),
+            kind=request.meta.get("kind"),
         )
+        if request.callback == self.parse_home_feeds:
+            yield visit
+            return
+        yield from self.start_failed(visit, request.meta, status)
+        yield visit
 
 
 def _malformed(problem: object) -> str | None:
