@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from caucasus_crawler.archive import DEFAULT_PATH, Archive, ArchiveError
+from caucasus_crawler.health import HEALTH_RUNS
 from caucasus_crawler.profiles import Profile, ProfileError, load_profiles, profile_for_url
 
 PROG = "caucasus-crawler"
@@ -66,11 +67,29 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         _run_spiders(names, args, run_id, address)
         with Archive(args.db) as archive:
             run = archive.finish_run(run_id)
+            judged = archive.judge_run(run_id, {n: profiles[n].digest for n in names})
+            warnings = _drift_warnings(archive, {n: profiles[n] for n in judged})
     finally:
         if mirror is not None:
             mirror.stop()
     _print_summary(run, args.db, time.monotonic() - started)
+    for line in warnings:
+        print(line)
     return 0
+
+
+def _drift_warnings(archive: Archive, profiles: dict[str, Profile]) -> list[str]:
+    """One line per outlet whose pages no longer fit its profile, judged as `health` judges
+    (its recent runs with the profile as it is), so that a quiet run does not hide drift."""
+    from caucasus_crawler.health import assess, warning_line
+
+    lines = []
+    for name, profile in sorted(profiles.items()):
+        _, metrics, _ = archive.recent_health(name, profile.digest, HEALTH_RUNS)
+        assessment = assess(metrics)
+        if assessment.verdict == "drifted":
+            lines.append(warning_line(name, assessment))
+    return lines
 
 
 def _check_writable(db: Path) -> None:
@@ -405,6 +424,52 @@ def cmd_runs(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- health -------------------------------------------------------------------------------------
+def cmd_health(args: argparse.Namespace) -> int:
+    from caucasus_crawler.health import assess
+
+    profiles = _profiles(args)
+    _check_outlets(args.sites, profiles)
+    if args.runs < 1:
+        raise UserError(f"--runs {args.runs}: give a number of runs, at least 1")
+    report = []
+    with Archive(args.db, create=False) as archive:
+        for name in args.sites or sorted(profiles):
+            runs, metrics, stale = archive.recent_health(name, profiles[name].digest, args.runs)
+            assessment = assess(metrics)
+            entry = {
+                "site": name,
+                "verdict": assessment.verdict,
+                "runs": runs,
+                "problems": [p.as_json() for p in assessment.problems],
+            }
+            if stale:
+                entry["note"] = "the profile changed since these runs: crawl again to check it"
+            report.append(entry)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        _print_health(report)
+    return 0
+
+
+def _print_health(report: list[dict]) -> None:
+    print(f"{'outlet':<20}  {'verdict':<8}  runs")
+    for entry in report:
+        runs = ", ".join(map(str, sorted(entry["runs"]))) or "none"
+        print(f"{entry['site']:<20}  {entry['verdict']:<8}  {runs}")
+        for problem in entry["problems"]:
+            example = f"  (e.g. {problem['example']})" if problem["example"] else ""
+            print(f"  {problem['field']:<20}  {problem['kind']:<7}  {problem['detail']}{example}")
+        if entry.get("note"):
+            print(f"  note: {entry['note']}")
+    if any(entry["verdict"] == "drifted" for entry in report):
+        print(
+            "\nA drifted profile no longer fits its site: fix the fields named above in the "
+            "outlet's profile (`caucasus-crawler draft URL` drafts a new one to compare with)."
+        )
+
+
 # -- reextract ----------------------------------------------------------------------------------
 def cmd_reextract(args: argparse.Namespace) -> int:
     from caucasus_crawler.reextract import reextract
@@ -652,6 +717,21 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--limit", type=int, default=10, help="how many runs (default 10)")
     runs.add_argument("--json", action="store_true", help="as JSON")
     runs.set_defaults(func=cmd_runs)
+
+    checkup = commands.add_parser(
+        "health", help="whether each outlet's profile still fits its site, from recent runs"
+    )
+    checkup.add_argument("sites", nargs="*", metavar="SITE", help="outlets (default: all)")
+    checkup.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help="archive file")
+    checkup.add_argument(
+        "--runs",
+        type=int,
+        default=HEALTH_RUNS,
+        metavar="N",
+        help=f"judge the last N runs made with the profile as it is (default {HEALTH_RUNS})",
+    )
+    checkup.add_argument("--json", action="store_true", help="as a JSON array")
+    checkup.set_defaults(func=cmd_health)
 
     again = commands.add_parser(
         "reextract", help="run the current extraction over the stored raw pages"

@@ -169,6 +169,31 @@ TABLES: dict[str, dict] = {
         "hidden": True,
         "columns": {"name": "version or built_to", "value": "Its value"},
     },
+    "site_health": {
+        "description": "Each outlet's health in each run: whether its profile still fits its "
+        "site (see `caucasus-crawler health`).",
+        "columns": {
+            "run_id": "The crawl run",
+            "site": "The outlet",
+            "verdict": "ok, drifted (the profile no longer fits the site), down (nothing "
+            "answered) or unknown",
+            "problems": "JSON array of {field, kind, detail, count, example}: the profile "
+            "field to fix, drift or failure, what was seen, how often, an example URL",
+            "profile": "Digest of the profile the run used",
+            "judged": "When the verdict was drawn (UTC)",
+        },
+    },
+    "site_health_metrics": {
+        "description": "What each run's pages said about each outlet's profile: counts the "
+        "health verdicts are drawn from (the metrics are listed in caucasus_crawler/health.py).",
+        "columns": {
+            "run_id": "The crawl run",
+            "site": "The outlet",
+            "metric": "What was counted, e.g. pattern_missed, body_miss, failed:HTTP 404",
+            "count": "How many",
+            "example": "A URL that counted",
+        },
+    },
     "crawl_runs": {
         "description": "One row per run of `caucasus-crawler crawl`.",
         "columns": {
@@ -185,6 +210,13 @@ TABLES: dict[str, dict] = {
             "failures": "Pages that failed",
         },
     },
+}
+
+HEALTH_QUERY = {
+    "title": "Latest health of each outlet",
+    "description": "Whether each outlet's profile still fits its site, from its latest run: "
+    "ok, drifted (the problems name the profile field to fix) or down. `caucasus-crawler "
+    "health` judges several runs.",
 }
 
 QUERIES: dict[str, dict] = {
@@ -233,6 +265,8 @@ def build_metadata(archive: Archive, database: str) -> dict:
         name: {**QUERIES[name], "sql": sql.strip()}
         for name, sql in Archive.DATASETTE_QUERIES.items()
     }
+    if archive.has_table("site_health"):  # archives from before 2026-12-07 have none yet
+        queries["latest_health"] = {**HEALTH_QUERY, "sql": Archive.DATASETTE_HEALTH_QUERY.strip()}
     outlets = ", ".join(
         f'<a href="{escape(s["home"])}">{escape(s["title"])}</a> ({escape(s["country"])})'
         for s in sorted(sites, key=lambda s: s["name"])

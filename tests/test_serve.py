@@ -195,6 +195,14 @@ def test_canned_queries(server, db):
     if has_revisions:
         none = get_json(f"{base}/archive/revisions_of_article.json?article=18&_shape=array")
         assert none == []
+    # each outlet's latest health: the three crawled outlets, none drifted
+    assert "latest_health" in names
+    health = get_json(f"{base}/archive/latest_health.json?_shape=array")
+    assert sorted(row["site"] for row in health) == sorted(DEMO_OUTLETS)
+    assert {row["verdict"] for row in health} == {"ok"}
+    by_site = {row["site"]: row for row in health}
+    assert by_site["civil_ge"]["articles"] >= sites["civil_ge"]  # duplicates count too
+    assert "HTTP 404" in by_site["civil_ge"]["problems"]  # the mirror's removed article
 
 
 def test_the_revisions_query_needs_the_revisions_table(db, tmp_path):
