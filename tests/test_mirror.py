@@ -273,7 +273,7 @@ def test_feeds_parse_and_list_articles_that_exist(mirror, profiles, sites):
             assert items, feed_url
             for item in items:
                 link = item.findtext("link")
-                article = sites[urlsplit(link).hostname].article(link)
+                article = sites[urlsplit(link).hostname.removeprefix("www.")].article(link)
                 assert article is not None, link
                 target = fetch(mirror, link)
                 assert target.status == 200, link
@@ -401,7 +401,7 @@ def test_report_az_listing_paginates_with_rel_next(mirror, sites):
         pages = listing_chain(mirror, home, "//a[@rel='next']/@href")
         articles = [a.url for a in sites["report.az"].select(language)]
         assert [u for p in pages for u in p] == articles and len(pages) == -(-len(articles) // 3)
-    tree = fetch(mirror, "https://report.az/en/?page=2").tree
+    tree = fetch(mirror, "https://report.az/en/page/2").tree  # /<listing>/page/<n>, as real
     assert tree.xpath("//a[@rel='prev']/@href") == ["https://report.az/en/"]
 
 
@@ -418,7 +418,7 @@ def test_article_pages_carry_each_outlets_date_signals(mirror):
     assert armenian.xpath("string(//span[@class='time'])") == "16:20, 15 մայիսի 2025"
 
     report = fetch(
-        mirror, "https://report.az/idman/bakida-bedii-gimnastika-uzre-dunya-kuboku-basa-catib/"
+        mirror, "https://report.az/idman/bakida-bedii-gimnastika-uzre-dunya-kuboku-basa-catib"
     ).tree
     assert report.xpath("//div[@class='news-detail']//ul[@class='news__date']/li/text()") == [
         "16 noyabr, 2025",
@@ -429,7 +429,7 @@ def test_article_pages_carry_each_outlets_date_signals(mirror):
     assert not report.xpath("//meta[@property='article:published_time']")
     english = fetch(
         mirror,
-        "https://report.az/en/sports/baku-to-host-international-chess-tournament-in-december/",
+        "https://report.az/en/sports/baku-to-host-international-chess-tournament-in-december",
     ).tree
     assert english.xpath("//div[@class='news-detail']//ul[@class='news__date']/li/text()") == [
         "16 November, 2025",
@@ -469,7 +469,7 @@ def test_translations_link_each_other_with_hreflang(mirror):
         ("https://civil.ge/feed/", "https://civil.ge/feed"),
         ("https://news.am/", "https://news.am/arm/"),
         ("https://report.az/az/", "https://report.az/"),
-        ("https://report.az/en/energy", "https://report.az/en/energy/"),
+        ("https://report.az/en/energy/", "https://report.az/en/energy"),
     ],
 )
 def test_redirects(mirror, url, location):
@@ -488,7 +488,7 @@ def test_redirects(mirror, url, location):
         "https://news.am/eng/news/1.html",
         "https://news.am/eng/news/allregions/allthemes/?page=9",
         "https://report.az/en/energy/no-such-article-here/",
-        "https://report.az/en/?page=9",
+        "https://report.az/en/page/9",
     ],
 )
 def test_unknown_pages_are_404_in_the_sites_own_html(mirror, url):
@@ -525,7 +525,8 @@ def test_every_link_leads_somewhere_except_the_dead_one(mirror, profiles, sites)
             link = urljoin(final, href).split("#")[0]
             parts = urlsplit(link)
             ignored = "/wp-admin/" in parts.path
-            if parts.hostname in hosts and link not in seen and not ignored:
+            on_mirror = (parts.hostname or "").removeprefix("www.") in hosts  # www.trend.az
+            if on_mirror and link not in seen and not ignored:
                 seen.add(link)
                 queue.append(link)
     assert broken == {DEAD_LINK}

@@ -1,14 +1,17 @@
-"""The Azerbaijani outlets of the mirror over real HTTP: apa.az, trend.az (three subdomain
-editions), azernews.az, azertag.az and oxu.az.
+"""The Azerbaijani outlets of the mirror over real HTTP: apa.az, trend.az (three hosts:
+az.trend.az, www.trend.az for English, ru.trend.az), azernews.az, azertag.az, oxu.az and
+report.az.
 
 Each profile's start points (robots.txt sitemaps, feeds, listings and their further pages)
-lead to every article of its outlet; each outlet's pages carry the date signals and the
-boilerplate its real pages are known for, so that the profile's rules are what strip it.
+lead to every article of its outlet; each outlet's pages carry the URL forms, date signals
+and boilerplate its real pages are known for (shared/evidence), so that the profile's rules
+are what strip it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
 from collections import deque
 from email.utils import parsedate_to_datetime
@@ -21,13 +24,14 @@ from caucasus_crawler.mirror import MirrorServer
 from caucasus_crawler.mirror.content import SITES_DIR, load_site
 from caucasus_crawler.profiles import load_profiles
 
-# outlet profile -> the mirror's site directories (one per host) it covers
+# outlet profile -> the mirror's site directories (one per host, `www.` left out) it covers
 OUTLETS = {
     "apa_az": ("apa.az",),
-    "trend_az": ("az.trend.az", "en.trend.az", "ru.trend.az"),
+    "trend_az": ("az.trend.az", "trend.az", "ru.trend.az"),
     "azernews_az": ("azernews.az",),
     "azertag_az": ("azertag.az",),
     "oxu_az": ("oxu.az",),
+    "report_az": ("report.az",),
 }
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 _FEED_TYPES = ("application/rss+xml", "application/atom+xml")
@@ -152,7 +156,9 @@ def test_start_points_lead_to_every_article(mirror, profiles, name):
         ("azernews_az", ("listing",)),
         ("azertag_az", ("robots",)),  # the sitemap index in robots.txt
         ("azertag_az", ("listing",)),
-        ("oxu_az", ("robots",)),
+        ("oxu_az", ("robots",)),  # the posts sitemap the profile names, and robots.txt's index
+        ("oxu_az", ("listing",)),
+        ("report_az", ("listing",)),
     ],
 )
 def test_each_kind_of_start_point_alone_reaches_every_article(mirror, profiles, name, kinds):
@@ -160,7 +166,7 @@ def test_each_kind_of_start_point_alone_reaches_every_article(mirror, profiles, 
 
 
 def test_feeds_list_the_newest_articles_with_their_dates(mirror, profiles):
-    for name in ("apa_az", "trend_az", "azernews_az", "azertag_az"):
+    for name in ("apa_az", "trend_az", "azernews_az", "azertag_az", "report_az"):
         articles = articles_of(name)
         for feed in profiles[name].feeds:
             page = fetch(mirror, feed)
@@ -176,12 +182,27 @@ def test_feeds_list_the_newest_articles_with_their_dates(mirror, profiles):
         == fetch(mirror, "https://azernews.az/rss/").body
     )
     assert not profiles["oxu_az"].feeds  # no feed is known for oxu.az
+    # apa.az's /en/rss answers HTML (the English home), as the real one did: no start point
+    english = fetch(mirror, "https://apa.az/en/rss")
+    assert english.status == 200 and english.content_type.startswith("text/html")
+    assert english.body == fetch(mirror, "https://apa.az/en").body
+    assert "https://apa.az/en/rss" not in profiles["apa_az"].feeds
+    assert not fetch(mirror, "https://apa.az/en").tree.xpath("//link[@type='application/rss+xml']")
 
 
 def test_listings_paginate_with_each_outlets_own_link(mirror):
     apa = fetch(mirror, "https://apa.az/en").tree
     assert apa.xpath("//link[@rel='next']/@href") == ["https://apa.az/en?page=2"]
     assert not apa.xpath("//a[@rel='next']")  # the numbered links carry no rel
+    all_news = fetch(mirror, "https://apa.az/az/butun-xeberler").tree
+    assert all_news.xpath("//link[@rel='next']/@href") == [
+        "https://apa.az/az/butun-xeberler?page=2"
+    ]
+    report = fetch(mirror, "https://report.az/biznes").tree
+    assert report.xpath("//a[@rel='next']/@href") == ["https://report.az/biznes/page/2"]
+    assert fetch(mirror, "https://report.az/biznes/page/2").tree.xpath(
+        "//a[@rel='prev']/@href"
+    ) == ["https://report.az/biznes"]
     trend = fetch(mirror, "https://az.trend.az/latest/").tree
     assert trend.xpath("//a[@class='next-page']/@href") == ["https://az.trend.az/latest/?page=2"]
     azernews = fetch(mirror, "https://azernews.az/latest/?page=2").tree
@@ -196,28 +217,103 @@ def test_listings_paginate_with_each_outlets_own_link(mirror):
     assert fetch(mirror, "https://oxu.az/?page=5").status == 404
 
 
-# -- trend.az: one subdomain per edition ---------------------------------------------------
+# -- trend.az: one host per edition ---------------------------------------------------------
 
 
 @pytest.mark.parametrize(
-    ("host", "language"), [("az.trend.az", "az"), ("en.trend.az", "en"), ("ru.trend.az", "ru")]
+    ("host", "directory", "language"),
+    [
+        ("az.trend.az", "az.trend.az", "az"),
+        ("www.trend.az", "trend.az", "en"),
+        ("ru.trend.az", "ru.trend.az", "ru"),
+    ],
 )
-def test_trend_subdomains_each_answer(mirror, host, language):
-    assert host in mirror.hosts
+def test_trend_hosts_each_answer(mirror, host, directory, language):
+    assert directory in mirror.hosts
     robots = fetch(mirror, f"https://{host}/robots.txt")
     assert robots.status == 200 and robots.content_type.startswith("text/plain")
     home = fetch(mirror, f"https://{host}/")
     assert home.status == 200
     tree = home.tree
     assert tree.xpath("/html/@lang") == [language]
-    others = {f"https://{h}/" for h in OUTLETS["trend_az"]}
-    assert others <= set(tree.xpath("//div[@class='languages']/a/@href"))
+    others = {"https://az.trend.az/", "https://www.trend.az/", "https://ru.trend.az/"}
+    assert others == set(tree.xpath("//div[@class='languages']/a/@href"))
     latest = fetch(mirror, f"https://{host}/latest/").tree
-    site = load_site(SITES_DIR / host)
+    site = load_site(SITES_DIR / directory)
     assert {a.url for a in site.articles[:3]} <= set(latest.xpath("//a/@href"))
-    assert all(a.language == language for a in site.articles)
+    assert all(
+        a.language == language and a.url.startswith(f"https://{host}/") for a in site.articles
+    )
     feed = fetch(mirror, f"https://{host}/feeds/index.rss")
-    assert feed.status == (200 if host == "en.trend.az" else 404)
+    assert feed.status == (200 if host == "www.trend.az" else 404)
+
+
+# -- the real URL forms (shared/evidence) --------------------------------------------------
+
+
+def test_article_urls_have_each_outlets_real_form(profiles):
+    forms = {
+        "oxu_az": r"https://oxu\.az/[a-z]+/[a-z0-9-]+",
+        "trend_az": r"https://(?:az|www|ru)\.trend\.az/[a-z]+/[a-z-]+/\d+\.html",
+        "apa_az": r"https://apa\.az/(?:az/[a-z-]+/[a-z0-9-]+-\d+/|(?:en|ru)/[a-z-]+/[a-z0-9-]+-\d+)",
+        "report_az": r"https://report\.az/(?:(?:en|ru)/)?[a-z-]+/[a-z0-9-]+",
+        "azertag_az": r"https://azertag\.az/(?:(?:en|ru)/)?xeber/[A-Z]\w+-\d+",
+    }
+    for name, form in forms.items():
+        for url in articles_of(name):
+            assert re.fullmatch(form, url), url
+            assert profiles[name].is_article_url(url), url
+
+
+@pytest.mark.parametrize(
+    ("url", "location"),
+    [
+        # oxu.az's short link, as its share buttons carry it
+        (
+            "https://oxu.az/792655",
+            "https://oxu.az/siyaset/milli-meclisde-yerli-ozunuidareetme-ile-bagli-dinlemeler-kecirilib",
+        ),
+        ("https://apa.az/", "https://apa.az/az"),
+        ("https://apa.az/az/all-news", "https://apa.az/az/butun-xeberler"),
+        (
+            "https://apa.az/az/iqtisadiyyat/btq-demir-yolu-ile-yukdasimalar-artib-913401",
+            "https://apa.az/az/iqtisadiyyat/btq-demir-yolu-ile-yukdasimalar-artib-913401/",
+        ),
+        # report.az's older links, with the trailing slash
+        (
+            "https://report.az/en/sports/baku-to-host-international-chess-tournament-in-december/",
+            "https://report.az/en/sports/baku-to-host-international-chess-tournament-in-december",
+        ),
+        ("https://report.az/daxili-siyaset/", "https://report.az/daxili-siyaset"),
+    ],
+)
+def test_other_spellings_redirect(mirror, url, location):
+    page = fetch(mirror, url)
+    assert page.status == 301 and page.headers["Location"] == location
+    assert fetch(mirror, location).status == 200
+
+
+def test_section_listings_have_each_outlets_real_form(mirror, profiles):
+    listings = {
+        "azertag_az": ["https://azertag.az/bolme/politics", "https://azertag.az/en/bolme/economy"],
+        "report_az": ["https://report.az/daxili-siyaset", "https://report.az/biznes/page/2"],
+        "apa_az": ["https://apa.az/az/butun-xeberler?page=2", "https://apa.az/az/iqtisadiyyat"],
+        "oxu_az": ["https://oxu.az/iqtisadiyyat", "https://oxu.az/cemiyyet?page=2"],
+    }
+    for name, urls in listings.items():
+        for url in urls:
+            assert fetch(mirror, url).status == 200, url
+            profile = profiles[name]
+            assert profile.is_listing_url(url) and not profile.is_article_url(url), url
+    # AZERTAC's article breadcrumbs link the section pages
+    tree = _article(
+        mirror,
+        "https://azertag.az/xeber/Elet_Azad_Iqtisadi_Zonasina_yeni_rezidentler_qebul_edilib-3289015",
+    )
+    assert tree.xpath("//li[@class='breadcrumb-item']/a/@href") == [
+        "https://azertag.az/",
+        "https://azertag.az/bolme/economy",
+    ]
 
 
 # -- the signals and the boilerplate of each outlet's article pages ------------------------
@@ -232,7 +328,7 @@ def _article(mirror, url):
 def test_apa_dates_are_only_visible_with_a_utc_suffix(mirror):
     az = _article(
         mirror,
-        "https://apa.az/iqtisadiyyat/baki-tbilisi-qars-demir-yolu-ile-yukdasimalarin-hecmi-artib-913382",
+        "https://apa.az/az/iqtisadiyyat/baki-tbilisi-qars-demir-yolu-ile-yukdasimalarin-hecmi-artib-913382/",
     )
     assert az.xpath("string(//span[@class='date'])") == "14 noyabr 2025 16:23 (UTC +04:00)"
     en = _article(
@@ -262,26 +358,37 @@ def test_apa_dates_are_only_visible_with_a_utc_suffix(mirror):
     assert translated.xpath("//link[@hreflang]/@hreflang") == ["az", "en", "ru"]
 
 
-def test_trend_dates_are_in_meta_and_the_azerbaijani_one_has_no_year(mirror):
+def test_trend_pages_have_the_real_layout_and_an_inline_dateline(mirror):
     az = _article(mirror, "https://az.trend.az/business/economy/4447650.html")
     assert az.xpath("//meta[@property='article:published_time']/@content") == [
         "2025-11-15T10:31:00+04:00"
     ]
     assert az.xpath("string(//span[@class='date-time'])") == "15 Noyabr 10:31 (UTC+04)"
-    en = _article(mirror, "https://en.trend.az/business/economy/4447302.html")
-    assert en.xpath("string(//span[@class='date-time'])") == "14 November 2025 17:57 (UTC+04)"
+    en = _article(mirror, "https://www.trend.az/business/economy/4447302.html")
+    assert en.xpath("string(//div[@class='top-part']/span[@class='date-time'])") == (
+        "14 November 2025 17:57 (UTC +04:00)"
+    )
+    assert en.xpath("//div[@class='top-part']/span[@class='category']/text()") == ["Economy"]
     assert en.xpath("//meta[@property='article:section']/@content") == ["Economy"]
     assert en.xpath("//ul[@class='breadcrumbs']//a/text()") == ["Home", "Business", "Economy"]
-    body = en.xpath("//div[@class='article-content']")[0]
-    paragraphs = [p.text_content() for p in body.xpath("./p")]
-    assert paragraphs[0] == "BAKU, Azerbaijan, November 14."
-    assert paragraphs[-1] == "Follow Trend on Whatsapp Telegram X"
-    for box in ("related-news", "tags", "most-read"):
-        assert body.xpath(f"./div[@class='{box}']"), box
+    assert en.xpath("//ul[@class='social-sharing']/li")
+    blocks = en.xpath("//div[@class='right-part']/div[contains(@class, 'article-paddings')]")
+    author, body, tags, follow = blocks
+    assert author.xpath("./a/@href") == ["/author/sabina-mammadli/"]
+    assert body.get("class") == "article-content article-paddings"
+    # the dateline is the bold start of the lead paragraph, not a paragraph of its own
+    lead = body.xpath("./p[1]")[0]
+    assert lead.xpath("string(./strong)") == "BAKU, Azerbaijan, November 14."
+    assert lead.text_content().startswith("BAKU, Azerbaijan, November 14. Azerbaijan’s non-oil")
+    assert body.xpath("./div[@class='related-news']")
+    assert tags.get("class") == "tags article-paddings"
+    assert follow.text_content() == "Follow Trend on Whatsapp Telegram X"
+    assert en.xpath("//div[@class='col-side']/div[@class='most-read']")
+    # the description leaves the dateline out, as the real page's does
+    assert en.xpath("//meta[@name='description']/@content")[0].startswith("Azerbaijan’s non-oil")
     ru = _article(mirror, "https://ru.trend.az/business/energy/4451119.html")
-    assert (
-        ru.xpath("string(//div[@class='article-content']/p[1])") == "БАКУ, Азербайджан, 10 декабря."
-    )
+    lead = ru.xpath("//div[contains(@class, 'article-content')]/p[1]")[0]
+    assert lead.xpath("string(./strong)") == "БАКУ, Азербайджан, 10 декабря."
 
 
 def test_azernews_dates_are_in_json_ld_and_visible(mirror):
@@ -308,7 +415,7 @@ def test_azernews_dates_are_in_json_ld_and_visible(mirror):
 def test_azertag_dates_are_local_times_without_an_offset(mirror):
     tree = _article(
         mirror,
-        "https://azertag.az/xeber/elet_azad_iqtisadi_zonasina_yeni_rezidentler_qebul_edilib-3289015",
+        "https://azertag.az/xeber/Elet_Azad_Iqtisadi_Zonasina_yeni_rezidentler_qebul_edilib-3289015",
     )
     time = tree.xpath("//div[@class='news-date']/time")[0]
     assert time.get("datetime") == "2025-11-14 16:23"
@@ -320,23 +427,37 @@ def test_azertag_dates_are_local_times_without_an_offset(mirror):
     assert body.xpath("string(./p[1])") == "Bakı, 14 noyabr, AZƏRTAC"
     assert body.xpath("string(.//div[@class='share-label'])") == "Xəbəri paylaş"
     en = _article(
-        mirror, "https://azertag.az/en/xeber/international_carpet_exhibition_opens_in_baku-3102470"
+        mirror, "https://azertag.az/en/xeber/International_carpet_exhibition_opens_in_Baku-3102470"
     )
     assert en.xpath("string(//div[@class='news-body']/p[1])") == "Baku, October 15, AZERTAC"
     assert en.xpath("//div[@class='news-body']/div[@class='news-photos']")
     assert en.xpath("//link[@hreflang]/@hreflang") == ["az", "en", "ru"]
 
 
-def test_oxu_dates_are_split_with_capital_months(mirror):
-    tree = _article(mirror, "https://oxu.az/politics/792655")
-    when = tree.xpath("//div[@class='when']")[0]
-    assert [e.text for e in when.xpath(".//span")] == ["14", "Noyabr", "2025"]
-    assert when.xpath("string(.//div[@class='when-time'])") == "10:35"
-    assert tree.xpath("//a[contains(@class, 'nav-i_current')]/text()") == ["Siyasət"]
+def test_oxu_pages_have_the_post_detail_layout(mirror):
+    url = (
+        "https://oxu.az/siyaset/milli-meclisde-yerli-ozunuidareetme-ile-bagli-dinlemeler-kecirilib"
+    )
+    tree = _article(mirror, url)
+    post = tree.xpath("//div[@class='post-detail']")[0]
+    meta = post.xpath(".//div[@class='post-detail-meta']/span")
+    assert meta[0].text_content().strip() == "14 noyabr, 2025 / 10:35"
+    assert post.xpath("string(.//div[@class='post-detail-title']/h1)") == (
+        "Milli Məclisdə yerli özünüidarəetmə ilə bağlı dinləmələr keçirilib"
+    )
+    assert post.xpath(".//li[contains(@class, 'breadcrumb-item active')]/a/@href") == [
+        "https://oxu.az/siyaset"
+    ]
+    assert post.xpath("string(.//li[contains(@class, 'breadcrumb-item active')])") == "Siyasət"
     assert not tree.xpath("//meta[starts-with(@property, 'article:')] | //time")
     ld = json.loads(tree.xpath("//script[@type='application/ld+json']/text()")[0])
     assert ld["@type"] == "BreadcrumbList" and "datePublished" not in ld
-    body = tree.xpath("//div[@class='news-text']")[0]
-    assert body.xpath("string(.//div[@class='adv-label'])") == "Reklam"
-    assert body.xpath("./div[@class='news-related']")
-    assert body.xpath("string(./p[last()])") == "Oxu.az-ı Telegram-da izləyin"
+    # the body holds only the paragraphs; the share block with the short link follows it
+    body = post.xpath("./article[@class='post-detail-content']/div")[0]
+    assert body.get("class") == "post-detail-content-inner resize-area"
+    assert [child.tag for child in body] == ["p"] * 7
+    share = post.xpath("./div[contains(@class, 'social-block2')]")[0]
+    assert share.xpath("string(.//p)") == "Xəbər maraqlı gəlib? Sosial şəbəkələrdə paylaşın"
+    assert share.xpath(".//button/@data-short-link") == ["https://oxu.az/792655"]
+    assert post.xpath(".//div[contains(@class, 'm-share-block-left')]/@data-url") == [url]
+    assert fetch(mirror, "https://oxu.az/792655").headers["Location"] == url

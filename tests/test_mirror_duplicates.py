@@ -103,11 +103,11 @@ def test_copy_groups_join_copies_of_one_original():
     groups = copy_groups(PAIRS)
     assert sum(len(g) - 1 for g in groups) == len({p.url_b for p in PAIRS if p.same})
     # one APA item reprinted by two outlets: the two reprints are one story with it
-    apa = "https://apa.az/iqtisadiyyat/merkezi-bank-ucot-derecesini-deyismez-saxlayib-908620"
+    apa = "https://apa.az/az/iqtisadiyyat/merkezi-bank-ucot-derecesini-deyismez-saxlayib-908620/"
     assert {
         apa,
-        "https://oxu.az/economy/765402",
-        "https://report.az/biznes/merkezi-bank-ucot-derecesini-evvelki-seviyyede-saxlayib/",
+        "https://oxu.az/iqtisadiyyat/merkezi-bank-ucot-derecesi-ile-bagli-qerar-verib",
+        "https://report.az/biznes/merkezi-bank-ucot-derecesini-evvelki-seviyyede-saxlayib",
     } in groups
 
 
@@ -151,10 +151,10 @@ def test_a_bad_label_is_refused_naming_the_file_and_pair(tmp_path, entry, error)
 
 def test_a_pair_labelled_both_ways_is_refused(tmp_path):
     """Copies of one original are copies of each other: no label may say otherwise."""
-    apa = "https://apa.az/iqtisadiyyat/merkezi-bank-ucot-derecesini-deyismez-saxlayib-908620"
+    apa = "https://apa.az/az/iqtisadiyyat/merkezi-bank-ucot-derecesini-deyismez-saxlayib-908620/"
     oxu, report = (
-        "https://oxu.az/economy/765402",
-        "https://report.az/biznes/merkezi-bank-ucot-derecesini-evvelki-seviyyede-saxlayib/",
+        "https://oxu.az/iqtisadiyyat/merkezi-bank-ucot-derecesi-ile-bagli-qerar-verib",
+        "https://report.az/biznes/merkezi-bank-ucot-derecesini-evvelki-seviyyede-saxlayib",
     )
     path = tmp_path / "duplicates.toml"
     path.write_text(

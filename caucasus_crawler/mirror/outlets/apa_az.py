@@ -1,6 +1,13 @@
-"""apa.az as the mirror renders it: Azerbaijani at the root, English at /en, Russian at /ru.
+"""apa.az as the mirror renders it: Azerbaijani at /az, English at /en, Russian at /ru.
 
-Laravel-style paths without a trailing slash (the other spelling answers 301). No JSON-LD
+Laravel-style paths, without a trailing slash but for the Azerbaijani articles, which a
+dataset of the real site cites with one (/az/<section>/<slug>-<id>/; other links cite them
+without): the other spelling of any path answers 301. The Azerbaijani edition's all-news
+listing is /az/butun-xeberler (?page=N), and /az/all-news, which scrapers of the real site
+also read, answers 301 to it (a guess: both are seen, not how they relate). The root answers
+301 to /az (a guess). The feeds are /rss (Azerbaijani: sites.md) and /ru/rss (a guess); /en/rss
+answers HTML, the English home page, as an independent checker of the real site found
+(which page it was is a guess); pages link only the feeds that are RSS. No JSON-LD
 and no article:* meta: an article's date is only the visible ``span.date``, "14 noyabr 2025
 16:23 (UTC +04:00)" (English "14 November 2025 ...", Russian genitive "14 ноября 2025 ..."),
 and the feed's pubDate. Inside the body ``div.texts``: an advert (``.rek_banner``) and a
@@ -9,11 +16,15 @@ related-news box (``.links_block``) between the paragraphs. The category is the 
 head, numbered ``.pagination`` links without rel).
 
 Routes (words from sites/apa.az/, markup from here):
-  /[en/|ru/]<category>/<slug>-<id>      article: articles/<lang>-<id>.toml
-  /, /en, /ru [?page=N]                 edition home: all news, newest first
-  /[en/|ru/]<category>[?page=N]         category listing
-  /rss, /en/rss, /ru/rss                RSS 2.0 of each edition (teasers)
-  /az                                   301 to / (the Azerbaijani edition lives at the root)
+  /az/<category>/<slug>-<id>/           article: articles/az-<id>.toml
+  /(en|ru)/<category>/<slug>-<id>       article: articles/<lang>-<id>.toml
+  /az, /en, /ru [?page=N]               edition home: all news, newest first
+  /az/butun-xeberler[?page=N]           all news of the Azerbaijani edition
+  /az/all-news                          301 to /az/butun-xeberler
+  /(az|en|ru)/<category>[?page=N]       category listing
+  /rss, /ru/rss                         RSS 2.0 of the Azerbaijani and Russian editions
+  /en/rss                               HTML: the English home page (no feed)
+  /                                     301 to /az
 """
 
 # The templates keep the outlet's markup on long lines, as the site serves it.
@@ -21,7 +32,7 @@ Routes (words from sites/apa.az/, markup from here):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
@@ -34,18 +45,19 @@ ORIGIN = "https://apa.az"
 @dataclass(frozen=True)
 class Edition:
     code: str  # language: "az", "en", "ru"
-    prefix: str  # "" (root), "/en", "/ru"
+    prefix: str  # "/az", "/en", "/ru"
+    feed_path: str | None  # the edition's RSS feed, if it has one
     months: tuple[str, ...]
     labels: dict[str, str]  # interface words
     categories: dict[str, str]  # slug -> name
 
     @property
     def home(self) -> str:
-        return ORIGIN + (self.prefix or "/")
+        return ORIGIN + self.prefix
 
     @property
-    def feed(self) -> str:
-        return f"{ORIGIN}{self.prefix}/rss"
+    def feed(self) -> str | None:
+        return ORIGIN + self.feed_path if self.feed_path else None
 
     def category_url(self, slug: str) -> str:
         return f"{ORIGIN}{self.prefix}/{slug}"
@@ -68,6 +80,7 @@ def editions(site: Site) -> dict[str, Edition]:
         code: Edition(
             code,
             ed["prefix"],
+            ed.get("feed"),
             tuple(ed["months"]),
             dict(ed["labels"]),
             dict(ed["categories"]),
@@ -91,6 +104,11 @@ def _page(
         f'<li class="{"active" if o.code == ed.code else ""}"><a href="{o.home}">{esc(o.labels["lang"])}</a></li>'
         for o in eds.values()
     )
+    feed = (
+        f'<link rel="alternate" type="application/rss+xml" title="APA" href="{ed.feed}">\n'
+        if ed.feed
+        else ""
+    )
     latest = ""
     if side:
         items = "".join(
@@ -110,8 +128,7 @@ def _page(
 <meta property="og:site_name" content="APA">
 <meta property="og:url" content="{url}">
 <meta property="og:locale" content="{ed.labels["locale"]}">
-{meta}<link rel="alternate" type="application/rss+xml" title="APA" href="{ed.feed}">
-<link rel="stylesheet" href="https://apa.az/site/assets/css/app.css?v=3.4.1">
+{meta}{feed}<link rel="stylesheet" href="https://apa.az/site/assets/css/app.css?v=3.4.1">
 <link rel="icon" href="https://apa.az/site/assets/images/favicon.ico">
 </head>
 <body>
@@ -267,7 +284,7 @@ def build(site: Site) -> Routes:
             not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
         ),
     )
-    routes.redirect(f"{ORIGIN}/az", f"{ORIGIN}/", 301, _src(site, "build"))
+    routes.redirect(f"{ORIGIN}/", eds["az"].home, 301, _src(site, "build"))
     for a in site.articles:
         ed = eds[a.language]
         routes.page(
@@ -278,12 +295,32 @@ def build(site: Site) -> Routes:
         )
     for ed in eds.values():
         listing(site, ed, routes, ed.home, ed.labels["latest"], site.select(ed.code))
+        all_news = site.setting("all_news", {}).get(ed.code)
+        if all_news:
+            listing(
+                site,
+                ed,
+                routes,
+                ORIGIN + all_news["path"],
+                ed.labels["all_news"],
+                site.select(ed.code),
+            )
+            for alias in all_news.get("aliases", []):
+                routes.redirect(ORIGIN + alias, ORIGIN + all_news["path"], 301, _src(site, "build"))
         for slug, name in ed.categories.items():
             listing(
                 site, ed, routes, ed.category_url(slug), name, site.select(ed.code, category=slug)
             )
         newest = site.newest(ed.code)
-        routes.page(
-            ed.feed, feed(site, ed, newest), _src(site, "feed", *(a.source for a in newest)), RSS
-        )
+        if ed.feed:
+            routes.page(
+                ed.feed,
+                feed(site, ed, newest),
+                _src(site, "feed", *(a.source for a in newest)),
+                RSS,
+            )
+    # the real /en/rss answers HTML, not RSS: here, the English home page
+    home = routes.resolve("/en")
+    assert home is not None
+    routes.add("/en/rss", replace(home, source=_src(site, "build, the English home at /en/rss")))
     return routes

@@ -10,10 +10,10 @@ link each other with hreflang. Listings paginate with ``?page=N`` (``.pagination
 Only the Azerbaijani feed is known; every edition is in the sitemaps.
 
 Routes (words from sites/azertag.az/, markup from here):
-  /[en/|ru/]xeber/<slug>-<id>           article: articles/<lang>-<id>.toml
+  /[en/|ru/]xeber/<Slug>-<id>           article: articles/<lang>-<id>.toml
   /, /en, /ru                           edition home: the newest news
   /[en/|ru/]xeberler[?page=N]           all news, newest first
-  /[en/|ru/]xeberler/<category>[?page=N]  category listing
+  /[en/|ru/]bolme/<section>[?page=N]    section listing (one set of slugs: /bolme/politics)
   /rss                                  RSS 2.0 of the Azerbaijani edition
   /sitemap.xml, /sitemap/<year>.xml     sitemap index, one sitemap per year
 """
@@ -60,7 +60,7 @@ class Edition:
         return f"{ORIGIN}{self.prefix}/xeberler"
 
     def category_url(self, slug: str) -> str:
-        return f"{self.all_news}/{slug}"
+        return f"{ORIGIN}{self.prefix}/bolme/{slug}"
 
     def date_line(self, when: datetime) -> str:
         return self.dateline.format(day=when.day, month=self.months[when.month - 1])

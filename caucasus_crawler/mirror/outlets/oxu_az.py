@@ -1,20 +1,29 @@
-"""oxu.az as the mirror renders it: an Azerbaijani news site, English category slugs.
+"""oxu.az as the mirror renders it: an Azerbaijani news site, Azerbaijani section slugs.
 
-No article:* meta and no dated JSON-LD (only a BreadcrumbList): an article's date is only
-the visible ``.when`` block, split into ``.date-day``, ``.date-month`` (a capitalised month,
-"Noyabr"), ``.date-year`` and ``.when-time``. The current category is
-``.nav-i.nav-i_current`` in the menu. Inside the body ``.news-text``: an advert whose only
-text is its label "Reklam", a related-news box (``.news-related``) and, last, the
-"Oxu.az-ı Telegram-da izləyin" line. Listings load more with ``a.more`` (``?page=N``), which
-is no rel=next link: the sitemaps are what lead to every article. No feed.
+Article pages follow the post-detail layout of a real oxu.az page (shared/data/real-pages/
+oxu-az-alyaskada.trimmed.html; the words here are our own): ``div.post-detail`` holds the
+image, the breadcrumb (``ol.breadcrumb``, the section is ``.breadcrumb-item.active``), the
+meta line ``.post-detail-meta`` (a ``span`` with the date "08 fevral, 2025 / 09:22", one
+with the views), the title ``div.post-detail-title h1``, the like and font buttons, then
+``article.post-detail-content`` whose ``div.post-detail-content-inner`` holds only the
+paragraphs. After the article: the tags, two advert slots, the share block ("Xəbər maraqlı
+gəlib? Sosial şəbəkələrdə paylaşın", with the short link) and the mobile share bar. No
+article:* meta and no dated JSON-LD (only a BreadcrumbList): the visible date is the only
+one. Listings load more with ``a.more`` (``?page=N``), which is no rel=next link: the
+sitemaps are what lead to every article. No feed.
+
+Article URLs are /<section>/<slug> (the slug is the title in ASCII); each article also has
+a short link /<id>, the number an article file is named by, which the share buttons carry.
+That a short link answers 301 to the slug URL is a guess: the real page only shows that the
+short link exists. The section slugs other than "dunya" (seen on the real page) are guesses.
 
 Routes (words from sites/oxu.az/, markup from here):
-  /<category>/<id>                  article: articles/az-<id>.toml
+  /<section>/<slug>                 article: articles/az-<id>.toml
+  /<id>                             301 to the article's /<section>/<slug>
   /[?page=N]                        home: all news, newest first
-  /<category>[?page=N]              category listing
-  /sitemap.xml                      sitemap index
-  /sitemaps/news.xml                Google News sitemap (the newest articles)
-  /sitemaps/<year>.xml              one sitemap per year
+  /<section>[?page=N]               section listing
+  /sitemap.xml                      sitemap index (named in robots.txt)
+  /sitemap-posts-<n>.xml            the posts, newest first, `sitemap_size` a file
 """
 
 # The templates keep the outlet's markup on long lines, as the site serves it.
@@ -23,22 +32,13 @@ Routes (words from sites/oxu.az/, markup from here):
 from __future__ import annotations
 
 from datetime import datetime
+from urllib.parse import quote
 
 from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import (
-    SITEMAP_NS,
-    XML,
-    esc,
-    json_ld,
-    paginate,
-    sitemap_index,
-    urlset,
-    w3c,
-)
+from caucasus_crawler.mirror.markup import XML, esc, json_ld, paginate, sitemap_index, urlset
 from caucasus_crawler.mirror.outlets import source
 
 ORIGIN = "https://oxu.az"
-NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 
 
 def _src(site: Site, renderer: str, *files) -> str:
@@ -53,14 +53,19 @@ def category_url(slug: str) -> str:
     return f"{ORIGIN}/{slug}"
 
 
-def when(site: Site, moment: datetime) -> str:
-    """The article's `.when` block: day, month, year and time in elements of their own."""
+def short_id(a: Article) -> str:
+    """The article's number, from its file name (articles/az-<id>.toml)."""
+    return a.source.stem.split("-", 1)[1]
+
+
+def short_url(a: Article) -> str:
+    return f"{ORIGIN}/{short_id(a)}"
+
+
+def meta_date(site: Site, moment: datetime) -> str:
+    """The meta line's date: '08 fevral, 2025 / 09:22'."""
     month = _edition(site)["months"][moment.month - 1]
-    return (
-        f'<div class="when"><div class="when-date"><span class="date-day">{moment.day}</span>&nbsp;'
-        f'<span class="date-month">{month}</span>&nbsp;<span class="date-year">{moment.year}</span></div>'
-        f'<div class="when-time">{moment:%H:%M}</div></div>'
-    )
+    return f"{moment.day:02d} {month}, {moment.year} / {moment:%H:%M}"
 
 
 def _page(
@@ -71,7 +76,7 @@ def _page(
         f'<a class="nav-i{" nav-i_current" if slug == current else ""}" href="{category_url(slug)}">{esc(name)}</a>'
         for slug, name in _edition(site)["categories"].items()
     )
-    return f"""<!DOCTYPE html>
+    return f"""<!doctype html>
 <html lang="az">
 <head>
 <meta charset="utf-8">
@@ -83,7 +88,7 @@ def _page(
 {meta}<link rel="stylesheet" href="https://cdn.oxu.az/assets/oxu/application-5c1e0a.css">
 </head>
 <body>
-<div class="header"><a class="logo" href="{ORIGIN}/"><img src="https://oxu.az/media/img/logo.svg?v=1" alt="Oxu.az"></a></div>
+<div class="header"><a class="logo" href="{ORIGIN}"><img src="https://oxu.az/media/img/logo.svg?v=1" alt="Oxu.az"></a></div>
 <div class="nav-container"><a class="nav-i{" nav-i_current" if current == "" else ""}" href="{ORIGIN}/">{esc(labels["all"])}</a>{nav}</div>
 <div class="content">{main}</div>
 <div class="footer"><p>&copy; 2014-2026 Oxu.az. {esc(labels["copyright"])}</p></div>
@@ -93,38 +98,45 @@ def _page(
 """
 
 
-def _related(site: Site, a: Article) -> str:
+def _share(site: Site, a: Article) -> str:
+    """The share block after the article (the short link in every button) and the mobile
+    share bar (the slug URL)."""
     labels = _edition(site)["labels"]
-    others = [o for o in site.select("az", a.categories[0]) if o is not a][:2]
-    others = others or [o for o in site.articles if o is not a][:2]
-    links = "".join(f'<a class="news-related-i" href="{o.url}">{esc(o.title)}</a>' for o in others)
-    return f'<div class="news-related"><div class="news-related-title">{esc(labels["related"])}</div>{links}</div>'
+    short = short_url(a)
+    title = quote(a.title)
+    return f"""<div class="social-block2 d-none d-md-flex justify-content-md-between mt-4 gap-2">
+<div>
+<p><b>{esc(labels["share_question"])}</b> {esc(labels["share"])}</p>
+<ul>
+<li><a href="https://www.facebook.com/sharer/sharer.php?u={short}">Facebook</a></li>
+<li><a href="https://t.me/share?url={short}">Telegram</a></li>
+<li><a href="https://x.com/intent/post?text={title}&amp;url={short}">X</a></li>
+<li><span class="short-url"><button class="short-url-btn" data-short-link="{short}">{esc(labels["copy"])}</button><span>{short.removeprefix("https://")}</span></span></li>
+</ul>
+</div>
+</div>
+<div class="m-share-block d-md-none">
+<div class="m-share-block-inner">
+<div class="m-share-block-left rt-news-item" data-url="{a.url}">
+<button class="like-btn rt-like-btn rt-skip-write rt-news-btn">{len(a.body) * 7}</button>
+<button class="dislike-btn rt-dislike-btn rt-skip-write rt-news-btn d-none">{len(a.body)}</button>
+</div>
+<div class="m-share-block-right"><button class="share-btn-mobile"><span>{esc(labels["share_button"])}</span></button></div>
+</div>
+</div>"""
 
 
 def article_page(site: Site, a: Article) -> str:
     ed = _edition(site)
     labels = ed["labels"]
     slug = a.categories[0]
-    paragraphs = [f"<p>{p}</p>" for p in a.body]
-    paragraphs.insert(
-        2,
-        f'<div class="adv-in-text"><div class="adv-label">{esc(labels["ad"])}</div><div id="adriver_oxu_{a.slug}"></div></div>',
-    )
-    paragraphs.insert(len(paragraphs) - 1, _related(site, a))
-    paragraphs.append(
-        f'<p><a href="https://t.me/oxuaz" target="_blank">{esc(labels["telegram"])}</a></p>'
-    )
+    section = ed["categories"][slug]
     crumbs = {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": labels["home"], "item": f"{ORIGIN}/"},
-            {
-                "@type": "ListItem",
-                "position": 2,
-                "name": ed["categories"][slug],
-                "item": category_url(slug),
-            },
+            {"@type": "ListItem", "position": 1, "name": labels["home"], "item": ORIGIN},
+            {"@type": "ListItem", "position": 2, "name": section, "item": category_url(slug)},
             {"@type": "ListItem", "position": 3, "name": a.title, "item": a.url},
         ],
     }
@@ -136,15 +148,55 @@ def article_page(site: Site, a: Article) -> str:
         + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
         + f'<script type="application/ld+json">{json_ld(crumbs)}</script>\n'
     )
-    image = f'<div class="news-img"><img src="{a.image}" alt=""></div>' if a.image else ""
-    main = f"""<section class="news"><div class="news-inner">
+    image = (
+        f'<div class="post-detail-img"><img src="{a.image}" alt="{esc(a.title)}" width="1200" height="800"></div>\n'
+        if a.image
+        else ""
+    )
+    paragraphs = "\n".join(f"<p>{p}</p>" for p in a.body)
+    tags = "".join(
+        f'<div class="tag-item"><a href="/tag/{quote(t.lower())}">{esc(t)}</a></div>'
+        for t in a.tags
+    )
+    advert = f'<div class="col-12 col-md-6"><div class="news-banner-custom">{esc(labels["ad"])}</div></div>'
+    main = f"""<div class="post-detail" data-stats-collect="1">
+<div class="post-detail-header">
+{image}<div class="post-detail-header-inner">
+<div class="breadcrumb-area">
+<nav aria-label="breadcrumb">
+<ol class="breadcrumb">
+<li class="breadcrumb-item d-none d-md-block"><a href="{ORIGIN}"><span>{esc(labels["home"])}</span></a></li>
+<li class="breadcrumb-item active d-md-block"><a href="{category_url(slug)}"><span>{esc(section)}</span></a></li>
+<li class="breadcrumb-item d-none"><span>{esc(a.title)}</span></li>
+</ol>
+</nav>
+</div>
+<div class="post-detail-meta">
+<span><i class="icon-calendar"></i> {meta_date(site, a.published)}</span>
+<span><i class="icon-eye-outline"></i> <span>{len(a.body) * 811}</span></span>
+</div>
+</div>
+<div class="post-detail-title">
 <h1>{esc(a.title)}</h1>
-{when(site, a.published)}
-<div class="stats"><span class="stats-views">{len(a.body) * 811}</span></div>
-{image}<div class="news-text">{"".join(paragraphs)}</div>
-<div class="news-share"><a href="https://www.facebook.com/sharer/sharer.php?u={a.url}" class="share-fb"></a><a href="https://t.me/share/url?url={a.url}" class="share-tg"></a></div>
-</div></section>"""
-    return _page(site, f"{a.title} | Oxu.az", a.url, main, slug, meta)
+</div>
+<div class="post-detail-actions d-flex align-items-center justify-content-between">
+<div class="c-btn-group d-none d-md-flex">
+<button class="post-item-btn like-btn rt-like-btn rt-skip-write rt-news-btn">{len(a.body) * 7}</button>
+<button class="post-item-btn dislike-btn rt-dislike-btn rt-skip-write rt-news-btn d-none">{len(a.body)}</button>
+</div>
+<div class="fonts-block"><button class="resize-minus">A-</button><button class="resize-plus">A+</button></div>
+</div>
+</div>
+<article class="post-detail-content">
+<div class="post-detail-content-inner resize-area">
+{paragraphs}
+</div>
+</article>
+<div class="tag-area tag-area-slide tag-area--slider mb-4">{tags}</div>
+<div class="row mt-3">{advert}{advert}</div>
+{_share(site, a)}
+</div>"""
+    return _page(site, f"{a.title} - Oxu.az", a.url, main, slug, meta)
 
 
 def listing(
@@ -168,28 +220,16 @@ def listing(
         url = base if n == 1 else f"{base}?page={n}"
         routes.page(
             url,
-            _page(site, f"{heading} | Oxu.az", url, main, current),
+            _page(site, f"{heading} - Oxu.az", url, main, current),
             _src(site, "listing", *(a.source for a in chunk)),
         )
-
-
-def news_sitemap(site: Site, articles: list[Article]) -> str:
-    """A Google News sitemap: each URL with its publication, date and title."""
-    entries = "".join(
-        f"<url><loc>{esc(a.url)}</loc><news:news><news:publication><news:name>Oxu.az</news:name>"
-        f"<news:language>az</news:language></news:publication>"
-        f"<news:publication_date>{w3c(a.published)}</news:publication_date>"
-        f"<news:title>{esc(a.title)}</news:title></news:news></url>"
-        for a in articles
-    )
-    return f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}" xmlns:news="{NEWS_NS}">{entries}</urlset>\n'
 
 
 def build(site: Site) -> Routes:
     ed = _edition(site)
     not_found = _page(
         site,
-        "404 | Oxu.az",
+        "404 - Oxu.az",
         ORIGIN + "/404",
         f"<h1>404</h1><p>{esc(ed['labels']['not_found'])}</p>",
     )
@@ -205,26 +245,19 @@ def build(site: Site) -> Routes:
             _src(site, "article_page", a.source),
             last_modified=a.modified,
         )
+        routes.redirect(short_url(a), a.url, 301, _src(site, "short link", a.source))
     listing(site, routes, ORIGIN + "/", ed["labels"]["latest"], "", site.select("az"))
     for slug, name in ed["categories"].items():
         listing(site, routes, category_url(slug), name, slug, site.select("az", category=slug))
-    newest = site.newest("az")
-    index = [(f"{ORIGIN}/sitemaps/news.xml", newest[0].modified)]
-    routes.page(
-        index[0][0],
-        news_sitemap(site, newest),
-        _src(site, "news_sitemap", *(a.source for a in newest)),
-        XML,
-    )
-    for year in sorted({a.published.year for a in site.articles}, reverse=True):
-        dated = [a for a in site.articles if a.published.year == year]
-        url = f"{ORIGIN}/sitemaps/{year}.xml"
+    index = []
+    for n, chunk in enumerate(paginate(site.articles, site.setting("sitemap_size"))):
+        url = f"{ORIGIN}/sitemap-posts-{n}.xml"
         routes.page(
             url,
-            urlset((a.url, a.modified) for a in dated),
-            _src(site, "sitemap", *(a.source for a in dated)),
+            urlset((a.url, a.modified) for a in chunk),
+            _src(site, "sitemap", *(a.source for a in chunk)),
             XML,
         )
-        index.append((url, max(a.modified for a in dated)))
+        index.append((url, max(a.modified for a in chunk)))
     routes.page(ORIGIN + "/sitemap.xml", sitemap_index(index), _src(site, "sitemap_index"), XML)
     return routes

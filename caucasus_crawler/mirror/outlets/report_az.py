@@ -3,13 +3,17 @@ at /ru/ (every edition of site.toml is rendered alike).
 
 No JSON-LD, no article:* meta and no machine-readable date on article pages: the date is
 only the visible ``ul.news__date`` pair ("16 noyabr, 2025" / "14:00"; "16 ноября, 2025" in
-Russian), and the English feed's pubDate. Pagination is Laravel's (``?page=N``,
-``a[rel=next]``). There are no sitemaps.
+Russian), and the English feed's pubDate. Article and section URLs have no trailing slash
+(as 2025-2026 links to the real site; older ones had it: the other spelling answers 301), and
+a listing's further pages are /<listing>/page/<n> (/daxili-siyaset/page/2, as scrapers of the
+real site read them), linked with ``a[rel=next]``. That the edition homes page the same way
+(/en/page/2) is a guess. There are no sitemaps.
 
 Routes (words from sites/report.az/, markup from here):
-  /[en/|ru/]<category>/<slug>/    article: articles/<lang>-<slug>.toml
-  /[en/|ru/][?page=N]             edition home: all news, newest first
-  /[en/|ru/]<category>/[?page=N]  category listing
+  /[en/|ru/]<category>/<slug>     article: articles/<lang>-<slug>.toml
+  /, /en/, /ru/                   edition home: all news, newest first
+  /[en/|ru/]page/<n>              its further pages
+  /[en/|ru/]<category>[/page/<n>] category listing
   /en/rss/                        RSS 2.0 of the English edition (teasers)
   /az/                            301 to / (the Azerbaijani edition lives at the root)
 """
@@ -43,7 +47,7 @@ class Edition:
         return ORIGIN + self.prefix
 
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}{slug}/"
+        return f"{ORIGIN}{self.prefix}{slug}"
 
     def date_items(self, when: datetime) -> str:
         """The two items of ul.news__date: '16 noyabr, 2025' and '14:00'."""
@@ -154,12 +158,17 @@ def article_page(site: Site, ed: Edition, a: Article) -> str:
     return _page(site, ed, f"{a.title} | Report.az", a.url, main, meta)
 
 
+def page_url(base: str, n: int) -> str:
+    """A listing's page `n`: the listing itself, then <listing>/page/<n>."""
+    return base if n == 1 else f"{base.rstrip('/')}/page/{n}"
+
+
 def _pagination(base: str, page: int, count: int) -> str:
     if count < 2:
         return ""
 
     def href(n: int) -> str:
-        return base if n == 1 else f"{base}?page={n}"
+        return page_url(base, n)
 
     items = [
         f'<li class="page-item"><a class="page-link" href="{href(page - 1)}" rel="prev" '
@@ -193,7 +202,7 @@ def listing(
     articles: list[Article],
     title_tag: str,
 ) -> None:
-    """A listing and its further pages (?page=N), filed in `routes`."""
+    """A listing and its further pages (<listing>/page/<n>), filed in `routes`."""
     pages = paginate(articles, site.setting("per_page"))
     for n, chunk in enumerate(pages, 1):
         items = "".join(
@@ -208,7 +217,7 @@ def listing(
             f'</{title_tag}><div class="news__list">{items}</div>'
             f"{_pagination(base, n, len(pages))}</section>"
         )
-        url = base if n == 1 else f"{base}?page={n}"
+        url = page_url(base, n)
         meta = '<meta property="og:type" content="website">\n'
         routes.page(
             url,

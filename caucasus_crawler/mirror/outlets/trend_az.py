@@ -1,21 +1,29 @@
-"""trend.az as the mirror renders it: one subdomain per language edition (az.trend.az,
-en.trend.az, ru.trend.az), each a site directory of its own that this renderer draws.
+"""trend.az as the mirror renders it: one host per language edition (az.trend.az,
+www.trend.az for English, ru.trend.az), each a site directory of its own that this renderer
+draws (the English one is sites/trend.az/: the mirror ignores `www.`).
 
-Article pages carry ``article:published_time`` ("2025-11-14T17:57:00+04:00") and
-``article:section``; the visible date is "14 November 2025 17:57 (UTC+04)" in English and
-Russian, and has no year in Azerbaijani: "14 Noyabr 17:57 (UTC+04)". The body
-``div.article-content`` opens with a dateline paragraph ("BAKU, Azerbaijan, November 14.")
-and holds a related-news box (``.related-news``), the "Follow Trend on Whatsapp Telegram"
-line, the tags (``.tags``) and the most-read box (``.most-read``). Breadcrumbs name the
-section and its subsection. Listings paginate with ``?page=N`` behind a "more news" link
-(``a.next-page``). Only the English edition has the known feed.
+Article pages follow the real English page (shared/data/real-pages/
+trend-az-4204857.reconstructed.html; the words are our own): ``div.top-part`` holds the
+title, the section (``span.category``), the genre and the visible date ``span.date-time``,
+"7 July 2026 15:56 (UTC +04:00)" in English ("(UTC+04)" in Russian, and no year in
+Azerbaijani: "14 Noyabr 17:57 (UTC+04)"); ``ul.social-sharing`` beside the text; then
+``div.article-paddings`` blocks: the author's link (``/author/<slug>/``), the body
+``div.article-content.article-paddings``, the tags (``.tags``) and the "Follow Trend on
+Whatsapp Telegram" line. The dateline is inline, the bold start of the lead paragraph
+(``<p><strong>BAKU, Azerbaijan, July 7.</strong> Uzbekistan presented...``): it is written in
+the article files, as part of the text. Inside the body, a related-news box
+(``.related-news``); the most-read box (``.most-read``) is in the side column. Pages also
+carry ``article:published_time`` ("2025-11-14T17:57:00+04:00") and ``article:section``.
+Breadcrumbs name the section and its subsection. Listings paginate with ``?page=N`` behind a
+"more news" link (``a.next-page``). Only the English edition has the known feed.
 
-Routes (words from sites/<edition host>/, markup from here):
+Routes (words from sites/<edition directory>/, markup from here):
   /<section>/<sub>/<id>.html            article: articles/<lang>-<id>.toml
   /                                     edition home: the newest news, sections
   /latest/[?page=N]                     all news, newest first
   /<section>/[<sub>/][?page=N]          section and subsection listings
   /tags/<n>/                            a tag's news
+  /author/<slug>/                       an author's news
   /feeds/index.rss                      RSS 2.0 (where site.toml names a feed)
 """
 
@@ -24,11 +32,20 @@ Routes (words from sites/<edition host>/, markup from here):
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from datetime import datetime
 
 from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
 from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822, rss
 from caucasus_crawler.mirror.outlets import source
+
+_DATELINE = re.compile(r"^<strong>[^<]*</strong>\s*")
+_LATIN = str.maketrans(
+    {"ə": "e", "ı": "i", "ö": "o", "ü": "u", "ş": "sh", "ç": "ch", "ğ": "g", "İ": "i"}
+    | dict(zip("абвгдеёзийклмнопрстуфхцыэ", "abvgdeeziyklmnoprstufhcye", strict=True))
+    | {"ж": "zh", "ч": "ch", "ш": "sh", "щ": "sch", "ю": "yu", "я": "ya", "ъ": "", "ь": ""}
+)
 
 
 class Edition:
@@ -36,16 +53,16 @@ class Edition:
 
     def __init__(self, site: Site):
         self.site = site
-        self.origin = f"https://{site.host}"
         ((key, ed),) = site.setting("editions").items()
         self.code = ed.get("language", key)
         self.months = tuple(ed["months"])
         self.date_format = ed["date_format"]
-        self.dateline_format = ed["dateline"]
         self.labels = dict(ed["labels"])
         self.categories = dict(ed["categories"])  # "business/energy" -> "Energy"
         self.feed = ed.get("feed")
-        self.hosts = dict(site.setting("hosts"))  # language -> subdomain
+        self.hosts = dict(site.setting("hosts"))  # language -> host (www.trend.az for "en")
+        self.host = self.hosts[self.code]
+        self.origin = f"https://{self.host}"
         tags = sorted({t for a in site.articles for t in a.tags})
         self.tag_ids = {t: 1001 + n for n, t in enumerate(tags)}
 
@@ -63,8 +80,9 @@ class Edition:
             day=when.day, month=self.months[when.month - 1], year=when.year, time=f"{when:%H:%M}"
         )
 
-    def dateline(self, when: datetime) -> str:
-        return self.dateline_format.format(day=when.day, month=self.months[when.month - 1])
+    def author_url(self, name: str) -> str:
+        """/author/<slug>/, the name in ASCII: /author/niljan-bakhshaliyeva/."""
+        return f"/author/{re.sub(r'[^a-z0-9]+', '-', name.lower().translate(_LATIN)).strip('-')}/"
 
     def trail(self, slug: str) -> list[tuple[str, str]]:
         """The section, then the subsection: (name, url) pairs."""
@@ -77,6 +95,11 @@ class Edition:
 
 def _src(site: Site, renderer: str, *files) -> str:
     return source(site, f"trend_az.py:{renderer}", *files)
+
+
+def teaser(a: Article, words: int = 30) -> str:
+    """The article's opening words without the dateline, as descriptions and feeds give them."""
+    return replace(a, body=(_DATELINE.sub("", a.body[0]), *a.body[1:])).excerpt(words)
 
 
 def _page(ed: Edition, title: str, url: str, main: str, meta: str = "", side: str = "") -> str:
@@ -147,9 +170,8 @@ def article_page(ed: Edition, a: Article) -> str:
     slug = a.categories[0]
     crumbs = [(ed.labels["home"], ed.origin + "/"), *ed.trail(slug)]
     breadcrumbs = "".join(f'<li><a href="{u}">{esc(n)}</a></li>' for n, u in crumbs)
-    follow = ed.labels["follow"]
-    paragraphs = [f"<p>{esc(ed.dateline(a.published))}</p>", *(f"<p>{p}</p>" for p in a.body)]
-    paragraphs.insert(3, _related(ed, a))
+    paragraphs = [f"<p>{p}</p>" for p in a.body]
+    paragraphs.insert(2, _related(ed, a))
     tags = "".join(f'<a href="{ed.tag_url(t)}">{esc(t)}</a>' for t in a.tags)
     image = (
         f'<div class="article-image"><img src="{a.image}" alt="{esc(a.title)}"></div>'
@@ -157,10 +179,10 @@ def article_page(ed: Edition, a: Article) -> str:
         else ""
     )
     meta = (
-        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
+        f'<meta name="description" content="{esc(teaser(a, 25))}">\n'
         f'<meta property="og:type" content="article">\n'
         f'<meta property="og:title" content="{esc(a.title)}">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
+        f'<meta property="og:description" content="{esc(teaser(a, 25))}">\n'
         + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
         + f'<meta property="article:published_time" content="{a.published.isoformat()}">\n'
         f'<meta property="article:modified_time" content="{a.modified.isoformat()}">\n'
@@ -168,21 +190,35 @@ def article_page(ed: Edition, a: Article) -> str:
         + "".join(f'<meta property="article:tag" content="{esc(t)}">\n' for t in a.tags)
     )
     author = (
-        f'<span class="author">{esc(ed.labels["author"])}: <a href="{ed.url("/latest/")}">{esc(a.author)}</a></span>'
+        f'<div class="article-paddings"><a href="{ed.author_url(a.author)}">{esc(a.author)}</a> {esc(ed.labels["author_more"])}</div>\n'
         if a.author
         else ""
     )
-    main = f"""<div class="article-page">
+    share = "".join(
+        f'<li><a href="{href}{a.url}" target="_blank">{esc(ed.labels["share_on"])} {name}</a></li>'
+        for name, href in (
+            ("Facebook", "https://www.facebook.com/sharer/sharer.php?u="),
+            ("X", "https://x.com/intent/post?url="),
+        )
+    )
+    main = f"""<main class="news">
 <ul class="breadcrumbs">{breadcrumbs}</ul>
-<h1 class="article-title">{esc(a.title)}</h1>
-<div class="article-top"><span class="date-time">{ed.date(a.published)}</span>{author}</div>
-{image}<div class="article-content">{"".join(paragraphs)}
-<p>{follow}</p>
-<div class="tags"><span>{esc(ed.labels["tags"])}:</span>{tags}</div>
-{_most_read(ed, a)}
+<div class="article">
+<div class="top-part">
+<h1>{esc(a.title)}</h1>
+<span class="category">{esc(ed.categories[slug])}</span>
+<span class="genres">{esc(ed.labels["genre"])}</span>
+<span class="date-time">{ed.date(a.published)}</span>
 </div>
-</div>"""
-    return _page(ed, f"{a.title} - Trend.Az", a.url, main, meta)
+<div class="left-part"><ul class="social-sharing">{share}</ul></div>
+<div class="right-part">
+{image}{author}<div class="article-content article-paddings">{"".join(paragraphs)}</div>
+<div class="tags article-paddings">{esc(ed.labels["tags"])}: {tags}</div>
+<div class="article-paddings">{ed.labels["follow"]}</div>
+</div>
+</div>
+</main>"""
+    return _page(ed, f"{a.title} | Trend.Az", a.url, main, meta, _most_read(ed, a))
 
 
 def _items(ed: Edition, articles: list[Article]) -> str:
@@ -222,7 +258,7 @@ def feed(ed: Edition, articles: list[Article]) -> str:
         f"""<item>
 <title>{esc(a.title)}</title>
 <link>{a.url}</link>
-<description>{esc(a.excerpt(30))}</description>
+<description>{esc(teaser(a))}</description>
 <category>{esc(ed.categories[a.categories[0]])}</category>
 <pubDate>{rfc822(a.published)}</pubDate>
 <guid isPermaLink="true">{a.url}</guid>
@@ -241,7 +277,7 @@ def feed(ed: Edition, articles: list[Article]) -> str:
 def build(site: Site) -> Routes:
     ed = Edition(site)
     routes = Routes(
-        site.host,
+        ed.host,
         redirect_slash=True,
         not_found=Resource(
             _page(
@@ -286,6 +322,9 @@ def build(site: Site) -> Routes:
             _page(ed, f"{tag} - Trend.Az", url, main),
             _src(site, "tag", *(a.source for a in tagged)),
         )
+    for name in sorted({a.author for a in site.articles if a.author}):
+        by = [a for a in articles if a.author == name]
+        listing(ed, routes, ed.url(ed.author_url(name)), name, by)
     if ed.feed:
         items = site.newest(ed.code)
         routes.page(
