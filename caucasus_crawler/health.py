@@ -13,7 +13,7 @@ The metrics (per run and outlet; an example URL is kept with each):
 
     robots, feeds, sitemaps, listings   documents fetched and read (a 304 included)
     feed_urls, sitemap_urls, json_urls  article candidates they listed
-    feeds_discovered                    feeds read that the home page announced, not the profile
+    feeds_discovered                    feeds read that the site announced, not the profile
     listings_read, listing_links        listing pages parsed, and links on them urls.listing matched
     unmatched_followed, links_capped    links no pattern matched, followed as candidates, and
                                         those the run's cap (UNMATCHED_LINKS_PER_RUN) held back
@@ -222,11 +222,14 @@ def assess(metrics: Mapping[str, tuple[int, str | None]]) -> Assessment:
                 counts.example("listings_read"),
             )
         )
-    # start points that moved (404/410), and the feeds the home page announces instead
+    # start points that moved (404/410), and the feeds the site announces instead
     for name, number, example in counts.prefixed("start_moved:"):
         detail = f"{number} start point(s) answered 404 or 410: moved"
         if name in ("start.feeds", "start.sitemaps", "start.json") and counts["feeds_discovered"]:
-            detail += f"; the home page announces {counts.example('feeds_discovered')}"
+            detail += (
+                f"; the site announces {counts['feeds_discovered']} feed(s) the profile does "
+                f"not list, e.g. {counts.example('feeds_discovered')}"
+            )
         problems.append(Problem(name, "drift", detail, number, example))
     for selector, kinds in (("body", ("miss", "fallback")), ("date", ("miss",))):
         problem = _selector_problem(counts, selector, kinds)

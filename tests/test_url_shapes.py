@@ -21,7 +21,7 @@ from caucasus_crawler.url_shapes import (
         ("https://www.trend.az/business/green-economy/4204857.html", "trend.az /w/w/n.ext"),
         ("https://civil.ge/ka/archives/743770", "civil.ge /ka/w/n"),
         ("https://apa.az/az/avropa/ukrayna-bas-qerargahi-693848", "apa.az /az/w/slug-n"),
-        ("https://www.interpressnews.ge/ka/article/819865-iusticiis/", "interpressnews.ge /ka/w/n-slug"),
+        ("https://www.interpressnews.ge/ka/article/819865-iust/", "interpressnews.ge /ka/w/n-slug"),
         ("https://agenda.ge/en/news/2017/1776", "agenda.ge /en/w/yyyy/n"),
         ("https://civil.ge/?p=2895", "civil.ge /?p"),
     ],

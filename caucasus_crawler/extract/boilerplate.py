@@ -130,8 +130,10 @@ _APPEALS = re.compile(
     r"|\bclick here (?:for more|to (?:subscribe|sign up|read|learn))"
     r"|подпис(?:ывайтесь|итесь) на (?:наш|нас)|присоединяйтесь к нам|поддержите (?:нас|редакцию)"
     r"|გამოიწერეთ|გამოგვიწერეთ|შემოგვიერთდით|მოგვყევით"
-    r"|բաժանորդագրվե|միացե՛?ք մեզ|հետևեք մեզ"
-    r"|abunə ol|bizi izləyin|kanalımıza qoşulun|telegram kanalımız"
+    r"|მხარი დაგვიჭირე|მხარი დაუჭირე(?:თ)? (?:დამოუკიდებელ|ჩვენ)|გახდი(?:თ)? (?:ჩვენი )?"
+    r"(?:წევრი|მხარდამჭერი)"
+    r"|բաժանորդագրվե|միացե՛?ք մեզ|հետևեք մեզ|աջակցե՛?ք (?:մեզ|անկախ)"
+    r"|abunə ol|bizi izləyin|kanalımıza qoşulun|telegram kanalımız|bizə dəstək ol"
     r"|abonnieren sie|folgen sie uns|unterstützen sie",
     re.IGNORECASE,
 )
@@ -158,12 +160,16 @@ _APPEAL_WORDS = (
     "გამოგვიწერ",
     "შემოგვიერთ",
     "მოგვყევ",
+    "მხარი",
+    "გახდი",
     "բաժանորդ",
     "միաց",
     "հետևեք",
+    "աջակց",
     "abunə",
     "izləy",
     "qoşul",
+    "dəstək",
     "telegram",
     "abonnier",
     "folgen sie",

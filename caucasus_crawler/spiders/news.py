@@ -325,7 +325,7 @@ class NewsSpider(scrapy.Spider):
                 yield from self.listed(url, "feed", health, changed=_feed_date(entry))
         visit = self.visit(response, "feed", _malformed(problem))
         visit.health.update(health, feed_urls=listed)
-        if response.meta.get("discovered"):  # announced by the home page, not in the profile
+        if response.meta.get("discovered"):  # announced by the site, not in the profile
             visit.health["feeds_discovered"] = 1
         yield visit
 
@@ -380,16 +380,14 @@ class NewsSpider(scrapy.Spider):
             yield from self.announced_feeds(response)
 
     def announced_feeds(self, response: TextResponse) -> Iterator[scrapy.Request]:
-        """The feeds a page announces in its head; those of the outlet's home pages that the
-        profile does not list are marked `discovered` (health: where a moved feed went)."""
+        """The feeds a page announces in its head; those the profile does not list are marked
+        `discovered` (health: where a moved feed may have gone)."""
         profile = self.profile
-        homes = {canonical_url(u) for u in (profile.home, *profile.editions.values())}
-        home = canonical_url(response.url) in homes
         for link in response.css('link[rel="alternate"]'):
             if (link.attrib.get("type") or "").lower() in _FEED_TYPES:
                 url = response.urljoin(link.attrib.get("href", ""))
                 if profile.owns(url):
-                    discovered = home and url not in profile.feeds
+                    discovered = url not in profile.feeds
                     yield self.request(url, self.parse_feed, kind="feed", discovered=discovered)
 
     def follow_links(
@@ -541,19 +539,26 @@ class NewsSpider(scrapy.Spider):
         visit.health[f"start_failed:{field}"] = 1
         if status in MOVED_STATUSES:
             visit.health[f"start_moved:{field}"] = 1
-        if field in ("start.feeds", "start.sitemaps", "start.json"):
-            return [self.home_again()]
+        if field in ("start.feeds", "start.sitemaps", "start.json", "home"):
+            return self.home_again()
         return []
 
-    def home_again(self) -> scrapy.Request:
-        return scrapy.Request(
-            self.profile.home,
-            callback=self.parse_home_feeds,
-            errback=self.failed,
-            meta={"kind": "listing", "handle_httpstatus_list": []},
-            priority=10,
-            dont_filter=False,  # asked already in this run: its feeds are on their way
-        )
+    def home_again(self) -> list[scrapy.Request]:
+        """The outlet's home page and its site's root (the home itself may have moved),
+        asked for the feeds they announce. A page asked already in this run is filtered:
+        its feeds are on their way."""
+        parts = urlsplit(self.profile.home)
+        pages = dict.fromkeys([self.profile.home, f"{parts.scheme}://{parts.netloc}/"])
+        return [
+            scrapy.Request(
+                url,
+                callback=self.parse_home_feeds,
+                errback=self.failed,
+                meta={"kind": "listing"},
+                priority=10,
+            )
+            for url in pages
+        ]
 
     def failed(self, failure: Failure) -> Iterator[PageVisit]:
         request = failure.request
