@@ -267,6 +267,20 @@ def assess(metrics: Mapping[str, tuple[int, str | None]]) -> Assessment:
     return Assessment("ok", problems)
 
 
+def drift_warnings(archive, profiles: Mapping) -> list[str]:
+    """The warning lines a crawl's summary ends with: one per outlet (of `profiles`, {name:
+    Profile}) whose pages no longer fit its profile, judged as `health` judges (its last
+    HEALTH_RUNS runs made with the profile as it is), so that a quiet run hides no drift.
+    `archive` is an open Archive (it owns the SQL)."""
+    lines = []
+    for name, profile in sorted(profiles.items()):
+        _, metrics, _ = archive.recent_health(name, profile.digest, HEALTH_RUNS)
+        assessment = assess(metrics)
+        if assessment.verdict == "drifted":
+            lines.append(warning_line(name, assessment))
+    return lines
+
+
 def warning_line(site: str, assessment: Assessment) -> str:
     """The crawl summary's one line for a drifted outlet."""
     fields = ", ".join(assessment.drifted_fields)

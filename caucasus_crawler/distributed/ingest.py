@@ -49,6 +49,7 @@ from caucasus_crawler.distributed import (
     queue_key,
     spider_workers_key,
 )
+from caucasus_crawler.health import drift_warnings
 from caucasus_crawler.items import Article, PageVisit, item_from_dict
 from caucasus_crawler.pipelines import ArchiveWriter
 from caucasus_crawler.profiles import Profile
@@ -284,9 +285,10 @@ class Ingester:
         self.ensure_run({name for name in announced if name in self.profiles}, counts.get("mode"))
         self.archive.add_to_run(self.run_id, requests=int(counts.get("requests", 0)))
         run = self.archive.finish_run(self.run_id)
-        run["health"] = self.archive.judge_run(
+        judged = self.archive.judge_run(
             self.run_id, {name: profile.digest for name, profile in self.profiles.items()}
         )
+        run["warnings"] = drift_warnings(self.archive, {n: self.profiles[n] for n in judged})
         workers = {
             key.removeprefix("worker:"): int(value)
             for key, value in counts.items()
