@@ -211,13 +211,14 @@ def assess(metrics: Mapping[str, tuple[int, str | None]]) -> Assessment:
                 counts.example("pattern_missed", "pattern_missed_known"),
             )
         )
-    # urls.listing: listing pages were read, but no link on them is a listing by the profile
-    if counts["listings_read"] >= 2 and not counts["listing_links"]:
+    # urls.listing: listing pages (the home page at least) were read, and no link on them is
+    # a listing by the profile: a home page links its sections
+    if counts["listings_read"] and not counts["listing_links"]:
         problems.append(
             Problem(
                 "urls.listing",
                 "drift",
-                f"no link on {counts['listings_read']} listing pages matched urls.listing",
+                f"no link on the {counts['listings_read']} listing page(s) read matched urls.listing",
                 counts["listings_read"],
                 counts.example("listings_read"),
             )

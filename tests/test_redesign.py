@@ -25,7 +25,14 @@ from caucasus_crawler.mirror import MirrorServer
 OUTLETS = {
     "civil_ge": (
         "civil.ge",
-        {"urls.article", "start.feeds", "start.listings", "extract.body", "extract.date"},
+        {
+            "urls.article",
+            "urls.listing",
+            "start.feeds",
+            "start.listings",
+            "extract.body",
+            "extract.date",
+        },
     ),
     "news_am": ("news.am", {"urls.article", "start.feeds", "extract.body", "extract.date"}),
     "netgazeti_ge": ("netgazeti.ge", {"urls.article", "start.feeds", "extract.body"}),
