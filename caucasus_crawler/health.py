@@ -218,7 +218,8 @@ def assess(metrics: Mapping[str, tuple[int, str | None]]) -> Assessment:
             Problem(
                 "urls.listing",
                 "drift",
-                f"no link on the {counts['listings_read']} listing page(s) read matched urls.listing",
+                f"no link on the {counts['listings_read']} listing page(s) read matched "
+                "urls.listing",
                 counts["listings_read"],
                 counts.example("listings_read"),
             )

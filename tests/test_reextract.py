@@ -19,15 +19,20 @@ def archive_path(tmp_path):
 
 
 def test_an_unchanged_extraction_changes_nothing(archive_path):
-    """Every kept page comes out as it went in: civil.ge's articles unchanged, and its re-post
-    of a story (a labelled copy in the mirror) still a duplicate of the first post."""
+    """Every kept page comes out as it went in: civil.ge's articles unchanged, its re-post
+    of a story (a labelled copy in the mirror) still a duplicate of the first post, and its
+    "About Us" page (listed by its sitemap, og:type=article, a JSON-LD WebPage) still judged
+    no article, as the crawl judged it."""
     with Archive(archive_path) as archive:
         articles, duplicates = archive.count("articles"), archive.count("duplicates")
-    assert duplicates == 1
+        not_articles = archive.db["pages"].count_where(
+            "outcome = 'not_article' AND url IN (SELECT url FROM responses)"
+        )
+    assert duplicates == 1 and not_articles == 1
     result = run_cli("reextract", "--db", str(archive_path))
     assert result.stdout.strip() == (
-        f"Re-extracted {articles + duplicates} stored page(s): 0 article(s) updated, 0 new,"
-        f" {articles} unchanged, 0 not articles, {duplicates} duplicates, 0 failed"
+        f"Re-extracted {articles + duplicates + 1} stored page(s): 0 article(s) updated, 0 new,"
+        f" {articles} unchanged, 1 not articles, {duplicates} duplicates, 0 failed"
     )
 
 
@@ -63,8 +68,8 @@ def test_a_profile_change_reaches_the_archived_articles(archive_path, tmp_path):
         assert article["title"] == REFERENCE_TITLE
         assert len(article["body"].split("\n\n")) == 3
         assert "Lavrov’s statement also noted" not in article["body"]
-        # every kept page is still an article or the one duplicate
-        assert archive.count("articles") + 1 == archive.count("responses")
+        # every kept page is still an article, the one duplicate or the About Us page
+        assert archive.count("articles") + 2 == archive.count("responses")
         assert archive.count("duplicates") == 1
 
 

@@ -106,6 +106,16 @@ class Profile:
     def is_article_url(self, url: str) -> bool:
         return any(p.search(url) for p in self.article_urls)
 
+    def page_mode(self, url: str) -> str:
+        """How a fetched page's article is judged (extract_pool.extract_page): "article" when
+        the article pattern matches its URL, "page" when the profile has none (the page's
+        signals decide; a listing's links are followed), else "candidate": the outlet named
+        it (a feed, a sitemap, a link), the pattern missed it, and the page's own signals
+        decide. Profiles guide, never gate."""
+        if not self.article_urls:
+            return "page"
+        return "article" if self.is_article_url(url) else "candidate"
+
     def is_listing_url(self, url: str) -> bool:
         return any(p.search(url) for p in self.listing_urls)
 

@@ -463,7 +463,7 @@ class NewsSpider(scrapy.Spider):
             )
             return
         html = response.text
-        mode = self.page_mode(response.url)
+        mode = self.profile.page_mode(response.url)
         outcome, value, compressed = await self.extract(html, response.url, mode, raw=response.body)
         if outcome == "listing":
             visit = self.visit(response, "listing")
@@ -511,16 +511,6 @@ class NewsSpider(scrapy.Spider):
             return await self.extract_pool.extract(html, url, self.profile, now, mode, raw)
         except WorkerDied as exc:
             return "failed", str(exc), None
-
-    def page_mode(self, url: str) -> str:
-        """How extraction judges a fetched page (extract_pool.extract_page): "article" when
-        the profile's article pattern matches its URL, "page" when the profile has none (its
-        signals decide; a listing's links are followed), else "candidate": the outlet named
-        it, the pattern missed it, and the page's own signals decide."""
-        profile = self.profile
-        if not profile.article_urls:
-            return "page"
-        return "article" if profile.is_article_url(url) else "candidate"
 
     def failed_visit(self, response: Response, reason: str) -> list[Any]:
         """A fetched page that could not be used (a feed that is no feed, a broken sitemap,
