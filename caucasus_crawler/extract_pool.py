@@ -104,27 +104,21 @@ def extract_page(
     one whose raw response is kept (an article or not), else None.
 
     `mode` says what the crawl knows of the page: "article" (its URL is one of the profile's
-    article URLs), "page" (the profile has no article patterns: a page without article
+    article URLs; judged as a candidate too when the profile's body selector misses on it),
+    "page" (the profile has no article patterns: a page without article
     signals is a listing, whose links the crawl follows) or "candidate" (an outlet's feed,
     sitemap or link named it, but the profile's patterns missed it: an article only by the
     page's own signals, `extract.is_candidate_article`; never a listing to follow).
 
     Errors come back as values, one line each, so that any exception (even one that cannot
     be pickled) reaches the crawl as the same reason in a worker or in the crawl's thread."""
-    from caucasus_crawler.extract import (
-        NotAnArticle,
-        extract_article,
-        is_candidate_article,
-        looks_like_article,
-    )
+    from caucasus_crawler.extract import NotAnArticle, extract_judged, looks_like_article
     from caucasus_crawler.normalise import prepare_article
 
     try:
         if mode == "page" and not looks_like_article(html, url, profile):
             return "listing", None, None
-        article = extract_article(html, url, profile, now=now)
-        if mode == "candidate" and not is_candidate_article(html, url, article, profile):
-            raise NotAnArticle(f"no article signals and no real body: {url}")
+        article = extract_judged(html, url, profile, mode, now=now)
         # normalised and fingerprinted here too: that work then runs beside the crawl
         outcome, value = "article", prepare_article(article)
     except NotAnArticle as exc:

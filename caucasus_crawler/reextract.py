@@ -16,7 +16,7 @@ from datetime import datetime
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.charsets import decode_page
-from caucasus_crawler.extract import NotAnArticle, extract_article, is_candidate_article
+from caucasus_crawler.extract import NotAnArticle, extract_judged
 from caucasus_crawler.normalise import normalise_article
 from caucasus_crawler.pipelines import ArchiveWriter
 from caucasus_crawler.profiles import Profile
@@ -65,19 +65,14 @@ def reextract(
             try:
                 # the charset the crawl read it with: the header's, unless the bytes disagree
                 html = decode_page(response["body"], _content_type(response["headers"]))
-                article = extract_article(
+                # judged as the crawl judges it (Profile.page_mode, extract_judged)
+                article = extract_judged(
                     html,
                     response["url"],
                     profile,
+                    profile.page_mode(response["url"]),
                     now=datetime.fromisoformat(response["fetched"]),
                 )
-                # judged as the crawl judges it: a page its profile's pattern misses holds
-                # an article by its own signals only
-                mode = profile.page_mode(response["url"])
-                if mode == "candidate" and not is_candidate_article(
-                    html, response["url"], article, profile
-                ):
-                    raise NotAnArticle(response["url"])
             except NotAnArticle:
                 report.not_articles += 1
                 continue

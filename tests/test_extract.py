@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 
 from caucasus_crawler.extract import NotAnArticle, extract_article, looks_like_article
 from caucasus_crawler.items import Link
-from caucasus_crawler.profiles import load_profiles
+from caucasus_crawler.profiles import load_profiles, profile_from_dict
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 NOW = datetime(2025, 11, 16, 12, 0, tzinfo=UTC)
@@ -836,3 +836,34 @@ def test_a_tweet_the_article_quotes_stays():
         f"<article><h1>Bridge</h1><div class='entry-content'>{body}</div></article>",
     )
     assert tweet in extract_article(html, "https://example.org/news/8").text
+
+
+def test_a_dateline_cut_marker_after_the_headline_drops_only_the_dateline():
+    """A generic extraction keeps the page's <h1> above the body; a profile's dateline marker
+    (azertag's "Baku, ") then stands second, and must drop only the dateline, not end the
+    body there (the profile's body selector no longer matching, after a redesign)."""
+    profile = profile_from_dict(
+        {
+            "name": "dateline",
+            "country": "AZ",
+            "languages": ["en"],
+            "home": "https://example.az/",
+            "extract": {"body": "div.gone", "cut_at": ["Baku, "]},
+        }
+    )
+    paragraphs = [
+        "An Azerbaijani delegation has taken part in an international conference in Geneva.",
+        "The delegation included representatives of the Mine Action Agency and the Ministry.",
+        "Participants of the conference stressed the importance of international cooperation.",
+    ]
+    html = page(
+        '<meta property="og:type" content="article"><title>Delegation attends conference</title>',
+        "<article><h1>Delegation attends conference</h1><div class='news-body-new'>"
+        "<p><strong>Baku, August 26, AZERTAC</strong></p>"
+        + "".join(f"<p>{p}</p>" for p in paragraphs)
+        + "</div></article>",
+        "en",
+    )
+    article = extract_article(html, "https://example.az/en/story/1", profile)
+    assert article.text.split("\n\n") == paragraphs
+    assert article.checks["body"] == "miss"

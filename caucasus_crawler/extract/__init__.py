@@ -39,6 +39,7 @@ __all__ = [
     "apply_rules",
     "detect_language",
     "extract_article",
+    "extract_judged",
     "find_dates",
     "is_candidate_article",
     "looks_like_article",
@@ -130,6 +131,28 @@ def is_candidate_article(
         return False
     paragraphs = [p for p in article.text.split("\n\n") if p.strip()]
     return len(paragraphs) >= REAL_BODY_PARAGRAPHS and len(article.text) >= REAL_BODY_CHARS
+
+
+def extract_judged(
+    html: str | bytes,
+    url: str,
+    profile: Profile,
+    mode: str = "article",
+    *,
+    now: datetime | None = None,
+) -> Article:
+    """`extract_article`, judged as the crawl judges a page (Profile.page_mode): a
+    "candidate" (the outlet named it, its article pattern missed it) must hold an article by
+    its own signals (`is_candidate_article`). So must an "article" whose URL the pattern
+    matches but on which the profile's body selector finds nothing: the pattern alone vouches
+    for a page only while the profile fits it (a redesign can make an old pattern match
+    section pages). Raises NotAnArticle."""
+    article = extract_article(html, url, profile, now=now)
+    if mode == "article" and article.checks.get("body") in ("miss", "fallback"):
+        mode = "candidate"
+    if mode == "candidate" and not is_candidate_article(html, url, article, profile):
+        raise NotAnArticle(f"no article signals and no real body: {url}")
+    return article
 
 
 def _listing_reason(page: Page, profile: Profile | None) -> str | None:

@@ -134,12 +134,16 @@ def apply_rules(
     drop_lines: Sequence[str] = (),
     title: str | None = None,
 ) -> list[str]:
-    """Drop widget lines, end the body at a cut marker, drop a repeated title or paragraph.
+    """Drop a repeated title, widget lines and repeated paragraphs; end the body at a cut
+    marker.
 
     A cut marker in the first paragraph only drops that paragraph: a body is never emptied
-    by its own first line.
+    by its own first line. The title that a generic extraction keeps at the top (the page's
+    `<h1>`) goes first, so that the paragraph after it (a dateline cut marker) is the first.
     """
     dropped = {normalise(line).casefold() for line in drop_lines}
+    if title and paragraphs and normalise(title).casefold() == paragraphs[0].casefold():
+        paragraphs = paragraphs[1:]
     kept: list[str] = []
     for paragraph in paragraphs:
         if paragraph.casefold() in dropped:
@@ -152,5 +156,5 @@ def apply_rules(
             continue
         kept.append(paragraph)
     if title and kept and normalise(title).casefold() == kept[0].casefold():
-        kept.pop(0)
+        kept.pop(0)  # the title after a dropped first line
     return kept
