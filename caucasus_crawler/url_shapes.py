@@ -280,9 +280,10 @@ def listing_patterns_for(urls: Iterable[str]) -> list[str]:
     """Regular expressions (profile `urls.listing` style) for an outlet's listing pages:
     section pages and their pagination. Sections at one depth share a pattern, their names
     kept literally when there is one and generalised when there are several (the next
-    section is then recognised too); an edition prefix (`/ka/`) is an alternative; numbers
-    are digits. Every pattern accepts the page numbers the outlet was seen to use (`/page/2`,
-    `?page=2`), since one paging style runs through a site."""
+    section is then recognised too); an edition prefix (`/ka/`) may be any edition seen, as
+    sections repeat across editions; numbers are digits. Every pattern accepts the page
+    numbers the outlet was seen to use (`/page/2`, `?page=2`), since one paging style runs
+    through a site."""
     bases: list[str] = []
     styles: set[str] = set()
     for url in urls:
@@ -307,9 +308,11 @@ def listing_patterns_for(urls: Iterable[str]) -> list[str]:
         kinds = tuple("n" if _NUMBER.match(s) else "w" for s in rest)
         key = (parts.scheme, parts.hostname or "", kinds, _query_keys(parts.query))
         groups[key].append((edition, rest, parts.query))
+    # the sections of one edition are those of the others too (`/eng/news/...`, `/arm/news/...`)
+    every_edition = sorted({e for members in groups.values() for e, _, _ in members if e})
     patterns = []
     for (scheme, host, kinds, _keys), members in groups.items():
-        editions = sorted({e for e, _, _ in members if e})
+        editions = every_edition if any(e for e, _, _ in members) else []
         bare = any(e is None for e, _, _ in members)
         columns = list(zip(*[rest for _, rest, _ in members], strict=True))
         segment_patterns = [
@@ -321,8 +324,10 @@ def listing_patterns_for(urls: Iterable[str]) -> list[str]:
         path = "/".join(segment_patterns)
         if editions:
             choice = editions[0] if len(editions) == 1 else f"(?:{'|'.join(editions)})"
-            prefix = f"{choice}/" if path else choice
-            path = (f"(?:{prefix})?" if bare else prefix) + path
+            if not path:  # the editions' home pages
+                path = f"(?:{'|'.join(editions)})" + ("?" if bare else "")
+            else:
+                path = (f"(?:{choice}/)?" if bare else f"{choice}/") + path
         queries = sorted({q for _, _, q in members})
         query = ""
         if len(queries) == 1 and queries[0]:
@@ -330,8 +335,10 @@ def listing_patterns_for(urls: Iterable[str]) -> list[str]:
         elif len(queries) > 1:  # one parameter, several values: ?type=news, ?type=video
             query = r"\?" + "&".join(f"{re.escape(k)}=[^&#]+" for k in _keys)
         slash = "/?" if path else ""
+        # the home page's own pages: /page/2, after no path segment of the sections'
+        pages = in_path.replace("(?:/", "(?:/?") if not segment_patterns else in_path
         paged = in_query("&" if query else r"\?")
         patterns.append(
-            f"^{re.escape(scheme)}://{re.escape(host)}/{path}{in_path}{slash}{query}{paged}$"
+            f"^{re.escape(scheme)}://{re.escape(host)}/{path}{pages}{slash}{query}{paged}$"
         )
     return patterns
