@@ -470,6 +470,50 @@ def _print_health(report: list[dict]) -> None:
         )
 
 
+# -- draft --------------------------------------------------------------------------------------
+def cmd_draft(args: argparse.Namespace) -> int:
+    """Draft a profile from the outlet's own site (caucasus_crawler/draft/): what was
+    found goes to stderr, a line per field; the TOML to stdout, or to -o FILE."""
+    from urllib.parse import urlsplit
+
+    from caucasus_crawler.draft import DraftError, draft_profile
+
+    parts = urlsplit(args.url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UserError(
+            f"{args.url!r} is not an http(s) URL: give the outlet's home page, "
+            "e.g. https://civil.ge/"
+        )
+    output: Path | None = args.output
+    if output is not None:
+        if output.is_dir():
+            raise UserError(f"-o {output}: is a directory; name the file, e.g. {output}/x.toml")
+        if output.exists() and not args.force:
+            raise UserError(f"-o {output}: the file exists; --force replaces it")
+        if not output.parent.is_dir():
+            raise UserError(f"-o {output}: cannot write it: {output.parent} does not exist")
+    try:
+        draft = draft_profile(args.url, mirror=args.mirror, name=args.name)
+    except DraftError as exc:
+        raise UserError(str(exc)) from None
+    print(f"Drafted {draft.name} from {args.url} ({draft.requests} requests):", file=sys.stderr)
+    for key, found in draft.report:
+        print(f"  {key:<16} {found}", file=sys.stderr)
+    text = draft.toml()
+    if output is None:
+        print(text, end="")
+        return 0
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"-o {output}: cannot write: {exc.strerror or exc}") from None
+    print(
+        f"Wrote {output}: read it, then `{PROG} --profiles {output.parent} crawl {draft.name}`",
+        file=sys.stderr,
+    )
+    return 0
+
+
 # -- reextract ----------------------------------------------------------------------------------
 def cmd_reextract(args: argparse.Namespace) -> int:
     from caucasus_crawler.reextract import reextract
@@ -732,6 +776,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     checkup.add_argument("--json", action="store_true", help="as a JSON array")
     checkup.set_defaults(func=cmd_health)
+
+    draft = commands.add_parser(
+        "draft", help="draft an outlet's profile from its home page, feeds, sitemaps, articles"
+    )
+    draft.add_argument("url", metavar="URL", help="the outlet's home page")
+    draft.add_argument(
+        "-o", "--output", type=Path, metavar="FILE", help="write the profile here (default: stdout)"
+    )
+    draft.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    draft.add_argument("--name", help="the profile's name (default: from the host, civil_ge)")
+    draft.add_argument(
+        "--mirror", metavar="HOST:PORT", help="read the site from a mirror served there"
+    )
+    draft.set_defaults(func=cmd_draft)
 
     again = commands.add_parser(
         "reextract", help="run the current extraction over the stored raw pages"
