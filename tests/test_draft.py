@@ -155,6 +155,8 @@ def test_unreachable_or_wrong_urls_are_one_line_errors(mirror, tmp_path):
         (("civil.ge",), "is not an http(s) URL"),
         (("https://civil.ge/", "--name", "Civil GE"), "--name Civil GE"),
     ]
+    mirror.add_page("https://oxu.az/robots.txt", "User-agent: *\nDisallow: /\n")
+    cases.append((("https://oxu.az/", "--mirror", mirror.address), "Forbidden by robots.txt"))
     existing = tmp_path / "civil_ge.toml"
     existing.write_text("# mine\n", encoding="utf-8")
     cases.append((("https://civil.ge/", "-o", str(existing)), "the file exists; --force"))

@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 import scrapy
 
 from caucasus_crawler.draft.site import (
-    MAX_SITEMAP_BYTES,
     DraftError,
     Fetch,
     Fetched,
@@ -109,6 +108,8 @@ async def explore(url: str, fetch: Fetch) -> Evidence:
     cannot be read."""
     explorer = Explorer(fetch)
     (home,) = await explorer.get([url])
+    if home.error and "robots.txt" in home.error:
+        raise DraftError(f"{url}: {home.error}: the outlet keeps crawlers out of its home page")
     if home.error:
         raise DraftError(f"{url}: no answer ({home.error}): is the URL right, and the site up?")
     if not home.is_html:
@@ -260,15 +261,14 @@ class DraftSpider(scrapy.Spider):
 
         from caucasus_crawler.middlewares import failure_reason
 
-        request = scrapy.Request(
-            url, dont_filter=True, meta={"download_maxsize": MAX_SITEMAP_BYTES}
-        )
+        request = scrapy.Request(url, dont_filter=True)
         try:
             response = await self.crawler.engine.download_async(request)
-        except Exception as exc:
+        except Exception as exc:  # how Scrapy says a download failed: told in a few words
             failure = Failure(exc)
             failure.request = request  # type: ignore[attr-defined]
-            return Fetched(url, error=failure_reason(failure, MAX_SITEMAP_BYTES))
+            maxsize = self.settings.getint("DOWNLOAD_MAXSIZE")
+            return Fetched(url, error=failure_reason(failure, maxsize))
         content_type = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
         return Fetched(url, response.status, response.url, content_type, response.body)
 
