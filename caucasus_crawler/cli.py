@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from caucasus_crawler.archive import DEFAULT_PATH, Archive, ArchiveError
-from caucasus_crawler.health import HEALTH_RUNS
+from caucasus_crawler.health import HEALTH_RUNS, drift_warnings
 from caucasus_crawler.profiles import Profile, ProfileError, load_profiles, profile_for_url
 
 PROG = "caucasus-crawler"
@@ -68,7 +68,7 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         with Archive(args.db) as archive:
             run = archive.finish_run(run_id)
             judged = archive.judge_run(run_id, {n: profiles[n].digest for n in names})
-            warnings = _drift_warnings(archive, {n: profiles[n] for n in judged})
+            warnings = drift_warnings(archive, {n: profiles[n] for n in judged})
     finally:
         if mirror is not None:
             mirror.stop()
@@ -76,20 +76,6 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     for line in warnings:
         print(line)
     return 0
-
-
-def _drift_warnings(archive: Archive, profiles: dict[str, Profile]) -> list[str]:
-    """One line per outlet whose pages no longer fit its profile, judged as `health` judges
-    (its recent runs with the profile as it is), so that a quiet run does not hide drift."""
-    from caucasus_crawler.health import assess, warning_line
-
-    lines = []
-    for name, profile in sorted(profiles.items()):
-        _, metrics, _ = archive.recent_health(name, profile.digest, HEALTH_RUNS)
-        assessment = assess(metrics)
-        if assessment.verdict == "drifted":
-            lines.append(warning_line(name, assessment))
-    return lines
 
 
 def _check_writable(db: Path) -> None:
@@ -301,6 +287,8 @@ def cmd_ingest(args: argparse.Namespace) -> int:
             f"    duplicates     {run['duplicates']}",
             f"    failures       {run['failures']}",
         ]
+    for done in report.runs:
+        lines += done.run.get("warnings", [])
     if report.open_run is not None:
         why = "stopped" if report.stopped else f"{report.waiting} request(s) wait for a worker"
         lines.append(f"  run {report.open_run} is not finished ({why}); ingest again later")
