@@ -134,7 +134,9 @@ def shape_of(url: str) -> str:
     return f"{_host(url)} /{'/'.join(kinds)}" + (f"?{'&'.join(keys)}" if keys else "")
 
 
-def _never_article(url: str) -> bool:
+def never_article(url: str) -> bool:
+    """Whether a URL names a page that is never an article anywhere: a tag, author,
+    category, search or pagination page, a file, the site's root."""
     parts = urlsplit(url)
     segments = [s.lower() for s in _segments(parts.path)]
     if not segments or _FILE_TYPES.search(parts.path):
@@ -150,7 +152,7 @@ def looks_like_article_url(url: str) -> bool:
     `/819865-slug`, `/a/33760132.html`), or the path holds a publication date before a slug
     (`/2024/08/12/slug`, not a day's archive `/2024/08/12/`); and no segment names a tag,
     author, search or listing page."""
-    if _never_article(url):
+    if never_article(url):
         return False
     segments = _segments(urlsplit(url).path)
     kinds = [segment_kind(s, i) for i, s in enumerate(segments)]
@@ -187,6 +189,8 @@ class ShapeLearner:
         (self.articles if article else self.others)[shape_of(url)] += 1
 
     def is_article_shape(self, url: str) -> bool:
+        if never_article(url):  # `/page/4/` has the shape of `/news/812074/`
+            return False
         shape = shape_of(url)
         articles, others = self.articles[shape], self.others[shape]
         if others > 2 * articles + 2:  # its pages are mostly something else

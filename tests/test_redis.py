@@ -32,6 +32,7 @@ from caucasus_crawler.items import (
     item_from_dict,
     item_to_dict,
 )
+from caucasus_crawler.urls import url_key
 
 REDIS_SERVER = shutil.which("redis-server")
 WORKER_TIMEOUT = 5  # seconds without a heartbeat before a worker counts as dead
@@ -222,7 +223,10 @@ def test_two_workers_and_ingest_store_every_article_once_though_one_is_killed(
     assert len(set(demo_articles) - alike) > 150
     assert sorted(_urls(db, "SELECT url FROM pages WHERE outcome = 'article'")) == articles
     pages = set(_urls(db, "SELECT url FROM pages"))
-    assert pages == set(_urls(demo_db, "SELECT url FROM pages"))
+    # the same pages, whichever spelling of a page was met first (interpressnews links its
+    # articles with and without the trailing slash: one 301s to the other, or is not
+    # fetched at all when the other was fetched first)
+    assert set(map(url_key, pages)) == set(map(url_key, _urls(demo_db, "SELECT url FROM pages")))
     assert lost_urls <= pages  # what A had in flight was fetched (by B) and recorded
     with Archive(db) as archive:
         assert archive.count("article_revisions") == 0  # nothing was stored twice

@@ -342,10 +342,13 @@ class NewsSpider(scrapy.Spider):
             return
         new = [0]
         listed, health = 0, {}
+        endpoint = urlsplit(response.url).path
         for value in _strings_in(data):
             if not _URL_LIKE.match(value.strip()):  # a title, a date, a section name
                 continue
             url = response.urljoin(value.strip())
+            if urlsplit(url).path == endpoint:  # the endpoint's own next page
+                continue
             if urlsplit(url).scheme in ("http", "https") and self.candidate(url):
                 listed += 1
                 yield from self.listed(url, "json", health, new)
