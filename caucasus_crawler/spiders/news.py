@@ -228,14 +228,17 @@ class NewsSpider(scrapy.Spider):
         changed: str | None = None,
     ) -> list[scrapy.Request]:
         """Requests for an article candidate that a feed, sitemap or JSON endpoint lists; its
-        shape is learned as one of the outlet's article shapes. An archived article listed
-        again at a URL the article pattern misses counts as a miss (`pattern_missed_known`),
-        so that drift shows in every run, not only in those that fetch new articles."""
+        shape is learned as one of the outlet's article shapes. An article archived by an
+        earlier run, listed again at a URL the article pattern misses, counts as a miss
+        (`pattern_missed_known`), so that drift shows in every run, not only in those that
+        fetch new articles."""
         self.shapes.listed_url(url)
         requests = list(self.article_requests(url, counter, changed, via))
         profile = self.profile
         if not requests and profile.article_urls and not profile.is_article_url(url):
-            if self.archive.article_seen(canonical_url(url)) is not None:
+            seen = self.archive.article_seen(canonical_url(url))
+            known_until = self.frontier.known_until
+            if seen is not None and known_until is not None and seen[0] <= known_until:
                 health["pattern_missed_known"] = health.get("pattern_missed_known", 0) + 1
         return requests
 
