@@ -188,27 +188,9 @@ def stale_crawl(tmp_path_factory):
     right, stale = base / "right.db", base / "stale.db"
     with MirrorServer() as mirror:
         run_cli("crawl", "civil_ge", "--mirror", mirror.address, "--db", str(right))
-        first = run_cli(
-            "--profiles",
-            str(profiles),
-            "crawl",
-            "civil_ge",
-            "--mirror",
-            mirror.address,
-            "--db",
-            str(stale),
-        )
-        again = run_cli(
-            "--profiles",
-            str(profiles),
-            "crawl",
-            "civil_ge",
-            "--mirror",
-            mirror.address,
-            "--db",
-            str(stale),
-            "--force",
-        )
+        args = ("--profiles", str(profiles), "crawl", "civil_ge", "--mirror", mirror.address)
+        first = run_cli(*args, "--db", str(stale))
+        again = run_cli(*args, "--db", str(stale), "--force")
     return profiles, right, stale, first.stdout, again.stdout
 
 
