@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -294,3 +295,20 @@ def test_urls_the_pattern_misses_are_judged_by_the_page_and_links_are_capped(tmp
         # WordPress marks its pages og:type=article; JSON-LD says this one is a WebPage
         about = archive.page_state("https://civil.ge/about-us")
         assert about is not None and about["outcome"] == "not_article"
+
+
+def test_an_outlet_that_answers_nothing_is_down(tmp_path):
+    """Every request refused (nothing listens where the outlet is served): `down`, with the
+    failures as evidence, and no drift blamed on the profile."""
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = f"127.0.0.1:{probe.getsockname()[1]}"
+    db = tmp_path / "a.db"
+    run_cli(
+        "crawl", "agenda_ge", "--mirror", closed, "--db", str(db),
+        "--set", "RETRY_TIMES=0", "--set", "DOWNLOAD_TIMEOUT=5",
+    )  # fmt: skip
+    (entry,) = json.loads(run_cli("health", "agenda_ge", "--db", str(db), "--json").stdout)
+    assert entry["verdict"] == "down"
+    assert {p["kind"] for p in entry["problems"]} == {"failure"}
+    assert any("connection refused" in p["detail"] for p in entry["problems"])
