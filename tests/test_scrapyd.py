@@ -202,12 +202,16 @@ def test_a_crawl_scheduled_through_scrapyd_stores_the_articles(scrapyd, mirror, 
         reference = archive.article_by_url(REFERENCE_URL)
         runs = list(archive.db["crawl_runs"].rows)
         stored = archive.count("articles")
+        health = list(archive.db["site_health"].rows)  # judged when the job's crawl closed
     assert reference is not None, (home / "logs" / PROJECT / "civil_ge" / f"{job}.log").read_text()
     assert reference["title"] == REFERENCE_TITLE
     assert reference["published"] == "2024-09-04T13:27:41+04:00"
     assert stored >= 8
     assert len(runs) == 1 and runs[0]["finished"] and runs[0]["mode"] == "demo"
     assert json.loads(runs[0]["sites"]) == ["civil_ge"] and runs[0]["articles_new"] == stored
+    assert [(h["site"], h["run_id"], h["verdict"]) for h in health] == [
+        ("civil_ge", runs[0]["id"], "ok")
+    ]
 
 
 def test_schedule_sends_due_crawls_to_scrapyd(scrapyd, mirror, tmp_path):
