@@ -223,6 +223,11 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (site, run_id)
     );
     """,
+    # 9: a run stopped by a failed write (a full disk) says why; it is never `finished`, so
+    # nothing it saw counts as known to the next run
+    """
+    ALTER TABLE crawl_runs ADD COLUMN failed TEXT;
+    """,
 ]
 # Articles fingerprinted per transaction when the dedup index is built for stored articles:
 # short transactions, so that a crawl writing the archive meanwhile waits seconds at most.
@@ -489,6 +494,13 @@ class Archive:
         with self.transaction():
             self.db.execute("UPDATE crawl_runs SET finished = ? WHERE id = ?", [now_iso(), run_id])
         return self.run(run_id)
+
+    def fail_run(self, run_id: int, reason: str) -> None:
+        """Mark a run failed (and not finished): the next crawl takes nothing it saw as known."""
+        with self.transaction():
+            self.db.execute(
+                "UPDATE crawl_runs SET failed = ?, finished = NULL WHERE id = ?", [reason, run_id]
+            )
 
     def recent_runs(self, limit: int = 10) -> list[dict]:
         ids = [

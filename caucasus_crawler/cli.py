@@ -64,7 +64,13 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             archive.register_sites(profiles[name] for name in names)
             run_id = archive.start_run(mode, names)
         started = time.monotonic()
-        _run_spiders(names, args, run_id, address)
+        crawlers = _run_spiders(names, args, run_id, address)
+        failed = next(
+            (r for c in crawlers if (r := c.stats.get_value("archive/write_failed"))), None
+        )
+        if failed:  # a full disk: the run stays unfinished, so nothing it saw counts as seen
+            _mark_failed(args.db, run_id, failed)
+            raise CrawlFailed(failed)
         with Archive(args.db) as archive:
             run = archive.finish_run(run_id)
             judged = archive.judge_run(run_id, {n: profiles[n].digest for n in names})
@@ -76,6 +82,20 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     for line in warnings:
         print(line)
     return 0
+
+
+class CrawlFailed(Exception):
+    """The crawl stopped before its end (the archive could not be written); one line."""
+
+
+def _mark_failed(db: Path, run_id: int, reason: str) -> None:
+    """Record why the run stopped, if the disk still takes that much; an unfinished run is
+    treated alike by the next crawl."""
+    try:
+        with Archive(db) as archive:
+            archive.fail_run(run_id, reason)
+    except (ArchiveError, sqlite3.Error, OSError):
+        pass
 
 
 def _check_writable(db: Path) -> None:
@@ -400,6 +420,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
     for run in runs:
         started = run["started"][:19].replace("T", " ")
         state = "" if run["finished"] else "  (unfinished)"
+        if run.get("failed"):
+            state = f"  (failed: {run['failed']})"
         print(
             f"{run['id']:>4}  {started:<19}  {run['mode']:<4}  {run['requests']:>8}  "
             f"{run['articles_new']:>5}  {run['articles_updated']:>7}  {run['duplicates']:>5}  "
@@ -866,8 +888,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UserError, ProfileError, ArchiveError) as exc:
         print(f"{PROG}: {exc}", file=sys.stderr)
         return 2
+    except CrawlFailed as exc:
+        print(f"{PROG}: {exc}", file=sys.stderr)
+        return 1
     except sqlite3.DatabaseError as exc:  # damage found past the checks made on opening
         db = getattr(args, "db", None) or "the archive"
+        if _write_failed(exc):  # a full disk is no damage (`ingest`, `reextract`...)
+            from caucasus_crawler.pipelines import write_failure_reason
+
+            print(f"{PROG}: {write_failure_reason(exc, str(db))}", file=sys.stderr)
+            return 1
         print(
             f"{PROG}: {db}: the archive is damaged ({exc}); "
             f"`sqlite3 {db} .recover` saves what is left",
@@ -880,6 +910,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `caucasus-crawler search ... | head`: the reader has had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
+
+
+def _write_failed(exc: sqlite3.DatabaseError) -> bool:
+    """Whether SQLite failed to write (a full disk, an I/O error), not read damage."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR") or "disk is full" in str(exc)
 
 
 def run() -> None:

@@ -45,7 +45,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from scrapy import signals
+from scrapy.core.scheduler import Scheduler
 from scrapy.crawler import Crawler
+from scrapy.dupefilters import RFPDupeFilter
 from scrapy.settings import BaseSettings
 
 if TYPE_CHECKING:
@@ -135,6 +137,12 @@ class DiskFrontier:
         _owned[self.path] = ours
         settings.set("JOBDIR", str(self.path), priority="addon")
         settings.set("SCHEDULER_DISK_QUEUE", MemoryFirstQueue, priority="addon")
+        # A job directory never resumed needs none of the state Scrapy keeps in one for a
+        # resume (the queues' state, the seen fingerprints, the spider's state): files that
+        # only cost writes, and fail with tracebacks on a full disk.
+        settings.set("SCHEDULER", FrontierScheduler, priority="addon")
+        settings.set("DUPEFILTER_CLASS", FrontierDupeFilter, priority="addon")
+        settings["EXTENSIONS"].set("scrapy.extensions.spiderstate.SpiderState", None, "addon")
         logger.info("queued requests wait on disk in %s", self.path)
         # after the scheduler has closed its queues and every extension has written its file
         self.crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
@@ -142,6 +150,21 @@ class DiskFrontier:
     def engine_stopped(self) -> None:
         if self.path is not None:
             _remove(self.path)
+
+
+class FrontierScheduler(Scheduler):
+    """Scrapy's scheduler in a job directory that is never resumed: no `active.json`."""
+
+    def _write_dqs_state(self, dqdir: str, state: object) -> None:
+        pass
+
+
+class FrontierDupeFilter(RFPDupeFilter):
+    """Scrapy's duplicate filter, its fingerprints in memory only (no `requests.seen` file:
+    the job directory is never resumed)."""
+
+    def __init__(self, path: str | None = None, debug: bool = False, **kwargs) -> None:
+        super().__init__(None, debug, **kwargs)
 
 
 class MemoryFirstQueue:
@@ -185,6 +208,12 @@ class MemoryFirstQueue:
             self.disk.push(request)
         except ValueError:  # cannot be pickled: it waits in memory after all
             self.memory.appendleft(request)
+            return
+        except OSError as exc:  # a full disk: it waits in memory (the archive stops the crawl)
+            self.memory.appendleft(request)
+            if not self.crawler.stats.get_value("frontier/disk_failed"):
+                logger.warning("the frontier cannot spill to disk (%s): queued in memory", exc)
+            self.crawler.stats.set_value("frontier/disk_failed", str(exc))
             return
         self.crawler.stats.inc_value("frontier/spilled")
 

@@ -16,6 +16,9 @@ once, end with the articles one uninterrupted crawl gives.
 
 from __future__ import annotations
 
+import errno
+import logging
+import sqlite3
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -23,12 +26,15 @@ from datetime import datetime
 
 from itemadapter import ItemAdapter
 from scrapy.crawler import Crawler
+from scrapy.utils.defer import deferred_from_coro
 
 from caucasus_crawler import dedup, health
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.items import Article, PageVisit
 from caucasus_crawler.normalise import normalise_article, prepared_fingerprint
 from caucasus_crawler.urls import canonical_url, url_key
+
+logger = logging.getLogger(__name__)
 
 
 class NormalisePipeline:
@@ -174,10 +180,30 @@ def _age_order(published: str | None, url: str) -> tuple:
     return (moment is None, moment or 0.0, url)
 
 
+# Set when a write to the archive failed in this process (the disk is full, say): every
+# crawler of the process stops, since none of them can store what it fetches.
+_write_failure: str | None = None
+
+
+def write_failure_reason(exc: BaseException, path: str) -> str:
+    """One line saying why the archive could not be written, naming it."""
+    full = getattr(exc, "sqlite_errorname", None) == "SQLITE_FULL" or getattr(
+        exc, "errno", None
+    ) in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    if full or "disk is full" in str(exc):
+        return f"{path}: the disk is full: free space, then run the crawl again"
+    return f"{path}: the archive could not be written ({exc}): run the crawl again once fixed"
+
+
 class StorePipeline:
     """Deduplicates and stores items through an ArchiveWriter, ARCHIVE_BATCH_SIZE items (or
     ARCHIVE_BATCH_SECONDS) per transaction, and keeps the run's counts. A crash loses at most
-    the open batch, whose pages are fetched again by the next run (nothing marks them seen)."""
+    the open batch, whose pages are fetched again by the next run (nothing marks them seen).
+
+    A batch that cannot be written (a full disk) stops the crawl: its transaction is rolled
+    back, every crawler of the process closes (stats `archive/write_failed` says why), and
+    the run is marked failed, not finished, so that nothing it saw counts as known: the
+    next run polls every start point afresh and fetches every article not stored."""
 
     def __init__(self, crawler: Crawler):
         self.crawler = crawler
@@ -192,6 +218,7 @@ class StorePipeline:
         self.run_id: int | None = None
         self.batch: list[Article | PageVisit] = []
         self.batch_started = 0.0
+        self.stopping = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -210,6 +237,12 @@ class StorePipeline:
 
     def close_spider(self) -> None:
         self.flush()
+        if _write_failure is not None:
+            self.batch.clear()
+            if not self.shared_run_id:  # the CLI marks a run its crawlers share
+                _ignore_write_errors(self.archive.fail_run, self.run_id, _write_failure)
+            _ignore_write_errors(self.archive.close)
+            return
         get = self.stats.get_value
         self.archive.add_to_run(
             self.run_id,
@@ -227,6 +260,9 @@ class StorePipeline:
         self.archive.close()
 
     def process_item(self, item):
+        if _write_failure is not None:  # nothing more is stored: the crawl is stopping
+            self.stop(_write_failure)
+            return item
         if not self.batch:
             self.batch_started = time.monotonic()
         self.batch.append(item)
@@ -238,8 +274,42 @@ class StorePipeline:
         return item
 
     def flush(self) -> None:
-        if not self.batch:
+        if not self.batch or _write_failure is not None:
             return
         batch, self.batch = self.batch, []
-        for key, value in self.writer.write(batch).items():
+        try:
+            counts = self.writer.write(batch)
+        except (sqlite3.Error, OSError) as exc:  # rolled back: none of the batch is stored
+            # `caucasus-crawler crawl` (a shared run) says so itself, on one line
+            level = logging.INFO if self.shared_run_id else logging.ERROR
+            reason = _writes_failed(write_failure_reason(exc, self.archive_path), level)
+            self.stop(reason)
+            return
+        for key, value in counts.items():
             self.stats.inc_value(f"archive/{key}", value)
+
+    def stop(self, reason: str) -> None:
+        """Close this crawler (once): nothing it fetches can be stored."""
+        if self.stopping:
+            return
+        self.stopping = True
+        self.stats.set_value("archive/write_failed", reason)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_write_failed"))
+
+
+def _writes_failed(reason: str, level: int) -> str:
+    """Marks this process's archive writes failed (the first reason stays) and logs it."""
+    global _write_failure
+    if _write_failure is None:
+        _write_failure = reason
+        logger.log(level, "%s", reason)
+    return _write_failure
+
+
+def _ignore_write_errors(step, *args) -> None:
+    """A last write (the run marked failed) that a full disk may refuse too: the run then
+    stays unfinished, which the next crawl treats alike."""
+    try:
+        step(*args)
+    except (sqlite3.Error, OSError):
+        pass

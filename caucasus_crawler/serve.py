@@ -208,6 +208,7 @@ TABLES: dict[str, dict] = {
             "articles_updated": "Articles whose text, title or dates changed",
             "duplicates": "Pages that duplicate an archived article",
             "failures": "Pages that failed",
+            "failed": "Why the run stopped before its end (a full disk, say); empty otherwise",
         },
     },
 }
