@@ -526,12 +526,16 @@ class Archive:
         self, run_id: int, rows: Iterable[tuple[str, str, int, str | None]]
     ) -> None:
         """Add (site, metric, count, example URL) to a run's counts; the first example stays."""
-        self.db.conn.executemany(
-            "INSERT INTO site_health_metrics (run_id, site, metric, count, example)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (site, run_id, metric) DO UPDATE SET"
-            " count = count + excluded.count, example = coalesce(example, excluded.example)",
-            [(run_id, site, metric, count, example) for site, metric, count, example in rows],
-        )
+        rows = list(rows)
+        if not rows:
+            return
+        with self.transaction():  # a savepoint in the caller's, when it has one open
+            self.db.conn.executemany(
+                "INSERT INTO site_health_metrics (run_id, site, metric, count, example)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (site, run_id, metric) DO UPDATE SET"
+                " count = count + excluded.count, example = coalesce(example, excluded.example)",
+                [(run_id, site, metric, count, example) for site, metric, count, example in rows],
+            )
 
     def health_metrics(self, site: str, run_ids: Iterable[int]) -> dict[str, tuple[int, str]]:
         """An outlet's counts summed over runs: {metric: (count, an example URL, the latest
@@ -623,11 +627,15 @@ class Archive:
         return [dict(zip(("seen", "title", "body", "content_hash"), r, strict=True)) for r in rows]
 
     def last_finished_run(self, site: str) -> dict | None:
-        """The most recent finished run that crawled `site` (None if it never finished one)."""
+        """The most recent finished run that crawled `site` (None if it never finished one),
+        and was not capped for it (bounds.py)."""
         row = self.db.execute(
             "SELECT crawl_runs.id FROM crawl_runs, json_each(crawl_runs.sites) "
-            "WHERE json_each.value = ? AND finished IS NOT NULL ORDER BY finished DESC LIMIT 1",
-            [site],
+            "WHERE json_each.value = :site AND finished IS NOT NULL AND NOT EXISTS ("
+            "  SELECT 1 FROM site_health_metrics m WHERE m.site = :site"
+            "  AND m.run_id = crawl_runs.id AND m.metric = 'requests_capped')"
+            " ORDER BY finished DESC LIMIT 1",
+            {"site": site},
         ).fetchone()
         return self.run(row[0]) if row else None
 
@@ -1081,8 +1089,12 @@ class Archive:
     def page_state(self, url: str) -> dict | None:
         """What the archive knows of a fetched URL: its last outcome and fetch time, whether
         the run that fetched it finished, and the validators of the response."""
+        # a run settles what it saw when it finished and was not capped for the page's
+        # outlet (bounds.py: what it left is the next run's)
         row = self.db.execute(
-            "SELECT p.outcome, p.fetched, r.finished IS NOT NULL, p.etag, p.last_modified"
+            "SELECT p.outcome, p.fetched, r.finished IS NOT NULL AND NOT EXISTS ("
+            "  SELECT 1 FROM site_health_metrics m WHERE m.site = p.site AND m.run_id = r.id"
+            "  AND m.metric = 'requests_capped'), p.etag, p.last_modified"
             " FROM pages p LEFT JOIN crawl_runs r ON r.id = p.run_id WHERE p.url = ?",
             [url],
         ).fetchone()

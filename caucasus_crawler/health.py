@@ -30,6 +30,10 @@ The metrics (per run and outlet; an example URL is kept with each):
     responses_ok, failed, failed:<why>  usable responses; failures, in all and by kind
     start_failed:<field>                a start point of the profile failed (start.feeds, ...)
     start_moved:<field>                 ... answering 404 or 410: it moved
+    requests_capped, variants_capped    requests held back by MAX_REQUESTS_PER_OUTLET and
+                                        MAX_QUERY_VARIANTS (bounds.py); a capped run is
+                                        not settled: the next run goes on
+    links_dropped                       pages with more links than MAX_LINKS_PER_PAGE
 """
 
 from __future__ import annotations
@@ -258,6 +262,19 @@ def assess(metrics: Mapping[str, tuple[int, str | None]]) -> Assessment:
         if name not in moved:
             problems.append(
                 Problem(name, "failure", f"{number} start point(s) failed", number, example)
+            )
+    # crawler traps' bounds (bounds.py): what they held back waits for the next run
+    for metric, setting in (
+        ("requests_capped", "MAX_REQUESTS_PER_OUTLET"),
+        ("variants_capped", "MAX_QUERY_VARIANTS"),
+        ("links_dropped", "MAX_LINKS_PER_PAGE"),
+    ):
+        if counts[metric]:
+            detail = f"{counts[metric]} held back by {setting}"
+            if metric == "links_dropped":
+                detail = f"{counts[metric]} page(s) had more links than {setting}"
+            problems.append(
+                Problem("bounds", "failure", detail, counts[metric], counts.example(metric))
             )
     for reason, number, example in counts.prefixed("failed:"):
         problems.append(Problem("failures", "failure", f"{number} × {reason}", number, example))

@@ -244,6 +244,14 @@ class StorePipeline:
             _ignore_write_errors(self.archive.close)
             return
         get = self.stats.get_value
+        spider = self.crawler.spider
+        held_back = {  # crawler traps' bounds (bounds.py): a capped run is not settled
+            "requests_capped": get("bounds/requests_dropped", 0),
+            "variants_capped": get("bounds/variants_dropped", 0),
+        }
+        self.archive.add_health_metrics(
+            self.run_id, [(spider.name, m, n, None) for m, n in held_back.items() if n]
+        )
         self.archive.add_to_run(
             self.run_id,
             requests=get("downloader/request_count", 0),
@@ -255,7 +263,6 @@ class StorePipeline:
         )
         if not self.shared_run_id:  # a crawl of its own (`scrapy crawl`, Scrapyd): judged here
             self.archive.finish_run(self.run_id)
-            spider = self.crawler.spider
             self.archive.judge_run(self.run_id, {spider.name: spider.profile.digest})
         self.archive.close()
 

@@ -96,6 +96,13 @@ CONCURRENT_ITEMS = 4
 # fetched as article candidates: at most this many per outlet and run, so that a site's
 # navigation never becomes a crawl of everything. `health` counts the ones held back.
 UNMATCHED_LINKS_PER_RUN = 300
+# Crawler traps (caucasus_crawler/bounds.py): the links taken from one page; the requests
+# one outlet makes in one run (past it the run is "capped" and the next one goes on); the
+# spellings of one URL that differ only in query parameters the crawl has no reason to know.
+MAX_LINKS_PER_PAGE = 1000
+MAX_REQUESTS_PER_OUTLET = 20_000
+MAX_QUERY_VARIANTS = 5
+SPIDER_MIDDLEWARES = {"caucasus_crawler.bounds.CrawlBounds": 900}
 
 # -- the pipeline: normalise -> deduplicate -> store ------------------------------------------
 # A progress bar on a terminal; a line every PROGRESS_INTERVAL seconds in a log.

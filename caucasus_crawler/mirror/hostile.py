@@ -73,6 +73,27 @@ robots_sitemaps = false
 article = ['^https://hostile\\.example/a/many/\\d+$']
 """
 
+# A third outlet on the same server: crawler traps (caucasus_crawler/bounds.py). Its home
+# links a listing of 2,000 spellings of one article that differ only in `?sort=N`, and a
+# listing of 300,000 article links (13 MB).
+TRAP_PROFILE = f"""\
+name = "hostile_traps"
+title = "Hostile Traps"
+country = "regional"
+languages = ["en"]
+home = "{ORIGIN}/traps/"
+
+[start]
+listings = ["{ORIGIN}/traps/variants", "{ORIGIN}/traps/huge"]
+robots_sitemaps = false
+
+[urls]
+article = ['^https://hostile\\.example/t/']
+listing = ['^https://hostile\\.example/traps/']
+"""
+TRAP_VARIANTS = 2_000
+TRAP_LINKS = 300_000
+
 _EN = (
     "The regional council met on Thursday to discuss the new water supply project for the "
     "villages along the river, and agreed to put the plan to a public hearing next month."
@@ -347,6 +368,8 @@ class _Handler(BaseHTTPRequestHandler):
         route = _ROUTES.get(parts.path)
         if route is None and parts.path.startswith("/a/many/"):
             route = _Handler.many
+        if route is None and parts.path.startswith("/t/"):
+            route = _Handler.trap_article
         try:
             if route is None:
                 self.send(404, b"<html><body><h1>Not Found</h1></body></html>")
@@ -607,6 +630,35 @@ class _Handler(BaseHTTPRequestHandler):
     def sitemap_50k(self, count: int, query: dict) -> None:
         self.chunked("application/xml", self.hostile.big_sitemap())
 
+    # -- crawler traps (TRAP_PROFILE) ----------------------------------------------------------
+    def traps(self, count: int, query: dict) -> None:
+        links = (
+            f'<a href="{ORIGIN}/traps/variants">Variants</a> <a href="{ORIGIN}/traps/huge">All</a>'
+        )
+        self.send(200, f"<html><body><h1>Traps</h1>{links}</body></html>".encode())
+
+    def traps_variants(self, count: int, query: dict) -> None:
+        links = "".join(
+            f'<li><a href="{ORIGIN}/t/story?sort={n}">Story, sorted {n}</a></li>'
+            for n in range(TRAP_VARIANTS)
+        )
+        self.send(200, f"<html><body><h1>Sorted</h1><ul>{links}</ul></body></html>".encode())
+
+    def traps_huge(self, count: int, query: dict) -> None:
+        def chunks() -> Iterator[bytes]:
+            yield b"<html><body><h1>Everything</h1><ul>"
+            for start in range(0, TRAP_LINKS, 1000):
+                yield "".join(
+                    f'<li><a href="/t/item-{n}">Item {n}</a></li>'  # 12 MB in all
+                    for n in range(start, start + 1000)
+                ).encode()
+            yield b"</ul></body></html>"
+
+        self.chunked(HTML, chunks())
+
+    def trap_article(self, count: int, query: dict) -> None:
+        self.article(f"Trap Article {urlsplit(self.path).path}")
+
 
 _ROUTES: dict[str, Callable[[_Handler, int, dict], None]] = {
     "/robots.txt": _Handler.robots,
@@ -615,6 +667,9 @@ _ROUTES: dict[str, Callable[[_Handler, int, dict], None]] = {
     "/a/loop-back": _Handler.loop_back,
     "/a/from-feed": _Handler.from_feed,
     "/a/from-sitemap": _Handler.from_sitemap,
+    "/traps/": _Handler.traps,
+    "/traps/variants": _Handler.traps_variants,
+    "/traps/huge": _Handler.traps_huge,
     **{
         fault.path: getattr(
             _Handler,

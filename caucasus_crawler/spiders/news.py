@@ -108,6 +108,7 @@ class NewsSpider(scrapy.Spider):
             spider.archive.recent_article_urls(spider.profile.name, KNOWN_SHAPES_FROM)
         )
         spider.unmatched_left = crawler.settings.getint("UNMATCHED_LINKS_PER_RUN", 300)
+        spider.max_links = crawler.settings.getint("MAX_LINKS_PER_PAGE", 1000)
         return spider
 
     def closed(self, reason: str) -> None:
@@ -412,7 +413,11 @@ class NewsSpider(scrapy.Spider):
         new = [0]
         listings = []
         matched = followed = capped = 0
-        for href in response.css("a::attr(href)").getall():
+        hrefs = response.xpath(f"(//a/@href)[position() <= {self.max_links + 1}]").getall()
+        if len(hrefs) > self.max_links:  # a crawler trap, or a page that is no listing
+            health["links_dropped"] = 1
+            hrefs = hrefs[: self.max_links]
+        for href in hrefs:
             url = response.urljoin(href.strip())
             if urlsplit(url).scheme not in ("http", "https") or not profile.owns(url):
                 continue
