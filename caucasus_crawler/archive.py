@@ -273,6 +273,8 @@ class Archive:
         self._depth = 0
         if not create and not self.path.exists():
             raise ArchiveError(f"{self.path}: no such archive; run a crawl first")
+        if self.path.exists() and not self.path.is_file():  # /dev/null, a FIFO, a directory
+            raise ArchiveError(f"{self.path}: not a regular file; name an archive file")
         try:
             conn = sqlite3.connect(str(self.path), timeout=BUSY_TIMEOUT_SECONDS)
             self.db = sqlite_utils.Database(conn)
@@ -1141,6 +1143,17 @@ class Archive:
         fields = ("id", "url", "site", "title", "published")
         return [{key: hit[key] for key in fields} for hit in self.search_hits(query, limit=limit)]
 
+    def refused_in_run(self, run_id: int) -> tuple[int, str, str] | None:
+        """(how many pages, the commonest reason, an example URL) of a run's requests that
+        were refused or failed without a fetch (`skipped`, or `failed` with no status)."""
+        row = self.db.execute(
+            "SELECT count(*) OVER (), reason, url FROM pages WHERE run_id = ?"
+            " AND (outcome = 'skipped' OR (outcome = 'failed' AND http_status IS NULL))"
+            " GROUP BY reason, url ORDER BY count(*) OVER (PARTITION BY reason) DESC LIMIT 1",
+            [run_id],
+        ).fetchone()
+        return (row[0], row[1], row[2]) if row else None
+
     def outcome_counts(self, run_id: int) -> dict[str, int]:
         rows = self.db.execute(
             "SELECT outcome, count(*) FROM pages WHERE run_id = ? GROUP BY outcome", [run_id]
@@ -1156,6 +1169,8 @@ class Archive:
         """The archive opened for reading only (SQLite `mode=ro`, `query_only`). An archive of
         an older schema is migrated first by a normal open, once."""
         path = Path(path)
+        if path.exists() and not path.is_file():
+            raise ArchiveError(f"{path}: not a regular file; name an archive file")
         if not path.is_file():
             raise ArchiveError(f"{path}: no such archive; run a crawl first")
         try:

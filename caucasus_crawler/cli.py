@@ -47,6 +47,10 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     names = args.sites or sorted(profiles)
     if args.url and len(names) != 1:
         raise UserError("--url needs exactly one outlet, e.g. `crawl civil_ge --url URL`")
+    for url in args.url or []:
+        if not profiles[names[0]].owns(url):
+            domains = ", ".join(profiles[names[0]].domains)
+            raise UserError(f"--url {url}: not on {names[0]}'s domains ({domains})")
     # checked before anything starts; a Scrapy job directory holds one spider's job
     if "JOBDIR" in _assignments(args.set) and len(names) != 1:
         raise UserError(
@@ -74,11 +78,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         with Archive(args.db) as archive:
             run = archive.finish_run(run_id)
             judged = archive.judge_run(run_id, {n: profiles[n].digest for n in names})
+            refused = archive.refused_in_run(run_id) if not run["requests"] else None
             warnings = drift_warnings(archive, {n: profiles[n] for n in judged})
     finally:
         if mirror is not None:
             mirror.stop()
-    _print_summary(run, args.db, time.monotonic() - started)
+    _print_summary(run, args.db, time.monotonic() - started, refused)
     for line in warnings:
         print(line)
     return 0
@@ -178,7 +183,9 @@ def _assignments(pairs: list[str] | None) -> dict[str, str]:
     return settings
 
 
-def _print_summary(run: dict, db: Path, seconds: float) -> None:
+def _print_summary(run: dict, db: Path, seconds: float, refused: tuple | None = None) -> None:
+    """The crawl's summary; `refused`: (pages refused or failed before any fetch, a reason,
+    an example URL) when nothing was fetched, which says why."""
     lines = [
         f"Crawled {len(run['sites'])} outlet(s) ({run['mode']}) into {db} in {seconds:.1f} s",
         f"  outlets          {', '.join(run['sites'])}",
@@ -188,7 +195,10 @@ def _print_summary(run: dict, db: Path, seconds: float) -> None:
         f"  failures         {run['failures']}"
         + ("  (see the `pages` table)" if run["failures"] else ""),
     ]
-    if run["requests"] == 0:
+    if run["requests"] == 0 and refused:
+        count, reason, url = refused
+        lines.append(f"  nothing was fetched: {count} request(s) refused, e.g. {url}: {reason}")
+    elif run["requests"] == 0:
         lines.append(
             "  nothing was due: outlets are polled on their profiles' schedules "
             "(`--force` polls now)"

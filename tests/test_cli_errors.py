@@ -5,6 +5,7 @@ given to `extract` that is empty, binary, huge or a gzip bomb; a broken profile.
 from __future__ import annotations
 
 import gzip
+import os
 import sqlite3
 from pathlib import Path
 
@@ -217,3 +218,45 @@ def test_sqlite_itself_reports_the_damage_we_simulate(tmp_path):
     db = damaged_archive(tmp_path / "archive.db")
     with pytest.raises(sqlite3.DatabaseError):
         sqlite3.connect(db).execute("SELECT * FROM crawl_runs").fetchall()
+
+
+# -- issue 17, defect 11: the messages a user gets instead of a wrong one ----------------------
+@pytest.mark.parametrize("command", [("crawl", "civil_ge"), ("search", "wine"), ("stats",)])
+def test_an_archive_that_is_a_device_is_refused(capsys, tmp_path, command):
+    """`--db /dev/null` (as root) left /dev/null-journal behind; any path that exists and is
+    no regular file is refused, and nothing is written beside it."""
+    fifo = tmp_path / "archive.db"
+    os.mkfifo(fifo)
+    for path in ("/dev/null", str(fifo)):
+        line = one_line_error(capsys, *command, "--db", path)
+        assert line == f"caucasus-crawler: {path}: not a regular file; name an archive file"
+    assert not Path("/dev/null-journal").exists() and not Path("/dev/null-wal").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["archive.db"]
+
+
+def test_a_url_off_the_outlets_domains_is_refused(capsys, tmp_path):
+    line = one_line_error(
+        capsys, "crawl", "civil_ge", "--url", "https://example.com/x", "--db", str(tmp_path / "a")
+    )
+    assert (
+        line
+        == "caucasus-crawler: --url https://example.com/x: not on civil_ge's domains (civil.ge)"
+    )
+    assert not (tmp_path / "a").exists()
+
+
+def test_a_crawl_whose_every_request_is_refused_says_why(tmp_path):
+    """Not "nothing was due": an outlet on a private address is refused, and the summary
+    says so, with the reason."""
+    (tmp_path / "lan_news.toml").write_text(
+        'name = "lan_news"\ncountry = "regional"\nlanguages = ["en"]\n'
+        'home = "http://10.0.0.1/"\n[urls]\narticle = ["/a/"]\n',
+        "utf-8",
+    )
+    out = run_cli(
+        "--profiles", str(tmp_path), "crawl", "lan_news", "--mirror", "127.0.0.1:9",
+        "--db", str(tmp_path / "a.db"),
+    ).stdout  # fmt: skip
+    assert "nothing was due" not in out
+    assert "nothing was fetched: 2 request(s) refused, e.g. http://10.0.0.1/" in out
+    assert "10.0.0.1 is a private address" in out
