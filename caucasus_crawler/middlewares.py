@@ -2,10 +2,13 @@
 
 * `PrivateAddressMiddleware`: no request to a private, loopback or link-local address (a
   redirect to http://169.254.169.254/ would otherwise fetch a cloud's credentials into a
-  public archive). IP literals in every form and `localhost` names are refused always; on
-  live crawls a host name is resolved first and refused if any of its addresses is not public.
-  The replay of the mirror connects to MIRROR_ADDRESS, not to the URL's host, so URL hosts are
-  still checked there. `ALLOW_PRIVATE_ADDRESSES = True` turns the check off.
+  public archive). IP literals in every form (IPv4 inside IPv6 too) and `localhost` names are
+  refused by their spelling, before any connection. Host names are judged where the
+  connection resolves them, every time: `address_guard.PublicAddressResolver` gives the
+  connection only the public addresses of a name (a name that answered a public address to
+  a check and 127.0.0.1 to the connection would otherwise reach loopback). The replay of the
+  mirror connects to MIRROR_ADDRESS, not to the URL's host, so URL hosts are checked by their
+  spelling there. `ALLOW_PRIVATE_ADDRESSES = True` turns both checks off.
 * `BackoffRetryMiddleware`: Scrapy's retries, after a wait: the server's `Retry-After`
   (seconds or an HTTP date, capped by RETRY_AFTER_MAX), else an exponential back-off
   (RETRY_BACKOFF_BASE doubled per retry, capped by RETRY_BACKOFF_MAX).
@@ -46,7 +49,7 @@ from scrapy.exceptions import (
 )
 from scrapy.http import HtmlResponse, Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.utils.asyncio import run_in_thread, sleep
+from scrapy.utils.asyncio import sleep
 from scrapy.utils.response import response_status_message
 from scrapy.utils.url import url_is_from_any_domain
 
@@ -62,16 +65,62 @@ logger = logging.getLogger(__name__)
 _LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
 _NUMERIC_HOST = re.compile(r"^[0-9a-fx.]+$")  # 127.1, 2130706433, 0x7f.0.0.1: IPv4 all the same
 _METADATA = ipaddress.ip_address("169.254.169.254")
+# IPv6 addresses that carry an IPv4 address in their last 32 bits (RFC 4291, 6052, 2765)
+_IPV4_COMPATIBLE = ipaddress.ip_network("::/96")  # deprecated; `::7f00:1` is 127.0.0.1
+_IPV4_TRANSLATED = ipaddress.ip_network("::ffff:0:0:0/96")
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_NAT64_LOCAL = ipaddress.ip_network("64:ff9b:1::/48")  # where the IPv4 sits is the operator's
+_IPV4_HOLDERS = ((_IPV4_TRANSLATED, "IPv4-translated"), (_NAT64, "NAT64"))
 
 
 class RefusedAddress(IgnoreRequest):
     """A request for a private, loopback or link-local address; never sent."""
 
+    @classmethod
+    def because(cls, problem: str) -> RefusedAddress:
+        """The refusal of a request whose host (or what it resolves to) has `problem`."""
+        return cls(
+            f"refused: {problem}; the crawler fetches public addresses only "
+            "(ALLOW_PRIVATE_ADDRESSES=True allows others)"
+        )
+
+
+def embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, str] | None:
+    """The IPv4 address an IPv6 address stands for, and the form that embeds it: IPv4-mapped
+    (`::ffff:127.0.0.1`), IPv4-compatible (`::7f00:1`), IPv4-translated, NAT64
+    (`64:ff9b::/96`), 6to4 (`2002::/16`) or Teredo (`2001::/32`, the client's address)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped, "IPv4-mapped"
+    low = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    for network, form in _IPV4_HOLDERS:
+        if ip in network:
+            return low, form
+    if ip in _IPV4_COMPATIBLE and int(ip) > 1:  # `::` and `::1` are IPv6's own
+        return low, "IPv4-compatible"
+    if ip.sixtofour is not None:
+        return ip.sixtofour, "6to4"
+    if ip.teredo is not None:
+        return ip.teredo[1], "Teredo"
+    return None
+
 
 def ip_problem(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     """What makes an address unfit to fetch from, or None for a public one."""
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        embedded = embedded_ipv4(ip)
+        if embedded is not None:
+            ipv4, form = embedded
+            problem = ip_problem(ipv4)
+            if problem:
+                return f"{ipv4} embedded in IPv6 ({form}), {problem}"
+            if form in ("IPv4-mapped", "NAT64"):
+                return None  # the public IPv4 address it reaches decides
+            if form == "Teredo":
+                return "a Teredo tunnel address (not globally reachable)"
+        if ip in _NAT64_LOCAL:
+            return "a local-use NAT64 address (64:ff9b:1::/48)"
+        if ip.is_site_local:
+            return "a site-local address"
     if ip.is_loopback:
         return "a loopback address"
     if ip == _METADATA:
@@ -84,7 +133,7 @@ def ip_problem(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
         return "a multicast address"
     if ip.is_private:
         return "a private address"
-    if not ip.is_global:
+    if ip.is_reserved or not ip.is_global:
         return "a reserved address"
     return None
 
@@ -113,58 +162,27 @@ def address_problem(host: str) -> str | None:
     if ip is not None:
         problem = ip_problem(ip)
         if problem:
-            return f"{host} is {problem}" if str(ip) == host else f"{host} is {ip}, {problem}"
+            # an IPv4 address spelled oddly (2130706433) is named; an IPv6 one says enough
+            plain = str(ip) == host or isinstance(ip, ipaddress.IPv6Address)
+            return f"{host} is {problem}" if plain else f"{host} is {ip}, {problem}"
     return None
 
 
 class PrivateAddressMiddleware:
-    """Refuses requests for non-public addresses (see the module's docstring)."""
-
-    cache_size = 4096
-
-    def __init__(self, resolve: bool):
-        self.resolve = resolve  # live crawls: look host names up; replays: never
-        self._resolved: dict[str, str | None] = {}
+    """Refuses requests whose URL's host is not public by its spelling (see the module's
+    docstring); host names are checked where the connection resolves them
+    (`address_guard`)."""
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> PrivateAddressMiddleware:
-        settings = crawler.settings
-        if settings.getbool("ALLOW_PRIVATE_ADDRESSES"):
+        if crawler.settings.getbool("ALLOW_PRIVATE_ADDRESSES"):
             raise NotConfigured("ALLOW_PRIVATE_ADDRESSES is set")
-        return cls(resolve=not settings.get("MIRROR_ADDRESS"))
+        return cls()
 
-    async def process_request(self, request: Request) -> None:
-        parts = urlsplit(request.url)
-        host = (parts.hostname or "").lower()
-        problem = address_problem(host)
-        if problem is None and self.resolve and host and literal_ip(host) is None:
-            problem = await self.resolved_problem(host, parts.port or 443)
+    def process_request(self, request: Request) -> None:
+        problem = address_problem(urlsplit(request.url).hostname or "")
         if problem:
-            raise RefusedAddress(
-                f"refused: {problem}; the crawler fetches public addresses only "
-                "(ALLOW_PRIVATE_ADDRESSES=True allows others)"
-            )
-
-    async def resolved_problem(self, host: str, port: int) -> str | None:
-        """Why `host` must not be fetched, from its DNS addresses (cached per host)."""
-        if host not in self._resolved:
-            if len(self._resolved) >= self.cache_size:
-                self._resolved.clear()
-            self._resolved[host] = await run_in_thread(_resolved_problem, host, port)
-        return self._resolved[host]
-
-
-def _resolved_problem(host: str, port: int) -> str | None:
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
-        return None  # cannot be resolved: the download fails and says so
-    for *_, sockaddr in infos:
-        address = str(sockaddr[0])
-        problem = ip_problem(ipaddress.ip_address(address.split("%", 1)[0]))
-        if problem:
-            return f"{host} resolves to {address}, {problem}"
-    return None
+            raise RefusedAddress.because(problem)
 
 
 # -- retries ------------------------------------------------------------------------------------

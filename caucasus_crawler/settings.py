@@ -74,6 +74,13 @@ DOWNLOADER_MIDDLEWARES = {
     "caucasus_crawler.middlewares.LoopAwareRedirectMiddleware": 600,
 }
 ALLOW_PRIVATE_ADDRESSES = False  # True: fetch private, loopback and link-local addresses too
+# Host names are checked where the connection resolves them, at every resolution (DNS
+# rebinding): Scrapy's resolver and HTTP/1.1 handler, giving connections public addresses only
+TWISTED_DNS_RESOLVER = "caucasus_crawler.address_guard.PublicAddressResolver"
+DOWNLOAD_HANDLERS = {  # the mirror's replay has its own (mirror/replay.py)
+    scheme: "caucasus_crawler.address_guard.PublicAddressDownloadHandler"
+    for scheme in ("http", "https")
+}
 RETRY_BACKOFF_BASE = 2.0  # seconds before the first retry, doubled for each next one
 RETRY_BACKOFF_MAX = 60.0
 RETRY_AFTER_MAX = 120.0  # a longer Retry-After is cut to this (and noted in the page's reason)

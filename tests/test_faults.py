@@ -23,7 +23,7 @@ import pytest
 from conftest import REPO, run_cli
 
 from caucasus_crawler.archive import Archive
-from caucasus_crawler.middlewares import PrivateAddressMiddleware, address_problem
+from caucasus_crawler.middlewares import address_problem
 from caucasus_crawler.mirror import MirrorServer
 from caucasus_crawler.mirror.hostile import (
     ARTICLE_FAULTS,
@@ -341,17 +341,8 @@ def test_which_hosts_are_refused_by_their_spelling(host, words):
         assert problem is not None and words in problem
 
 
-def test_live_mode_checks_every_address_a_name_resolves_to(monkeypatch):
-    import asyncio
-
-    def fake_getaddrinfo(host, port, *args, **kwargs):
-        assert host == "rebind.example"
-        return [(2, 1, 6, "", ("93.184.216.34", port)), (2, 1, 6, "", ("10.0.0.7", port))]
-
-    monkeypatch.setattr(socket, "getaddrinfo", fake_getaddrinfo)
-    middleware = PrivateAddressMiddleware(resolve=True)
-    problem = asyncio.run(middleware.resolved_problem("rebind.example", 443))
-    assert problem == "rebind.example resolves to 10.0.0.7, a private address"
+# Host names are checked where the connection resolves them, at every resolution (DNS
+# rebinding, IPv4 inside IPv6): tests/test_address_guard.py.
 
 
 # -- crash safety ------------------------------------------------------------------------------
