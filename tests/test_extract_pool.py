@@ -153,27 +153,38 @@ def crawl(db, *options: str) -> subprocess.Popen:
 
 def test_a_worker_killed_during_a_crawl_fails_only_its_pages_and_the_crawl_goes_on(demo, tmp_path):
     expected = articles_of(demo[0], OUTLETS)
+    profiles = load_profiles()
     db = tmp_path / "killed.db"
-    process = crawl(db)
-    # Hold every worker still as soon as the first starts, so pages queue in the pool; then
-    # kill one for real and let the other go on.
-    deadline = time.monotonic() + 60
-    while not workers_of(process.pid) and process.poll() is None:
-        assert time.monotonic() < deadline, "no extraction worker started"
-        time.sleep(0.01)
-    held: dict[int, psutil.Process] = {}
-    until = time.monotonic() + 1.5
-    while time.monotonic() < until:
-        for worker in workers_of(process.pid):
-            if worker.pid not in held:
-                worker.send_signal(signal.SIGSTOP)
-                held[worker.pid] = worker
-        time.sleep(0.01)
-    victim, *others = held.values()
-    victim.kill()
-    for worker in others:
-        worker.send_signal(signal.SIGCONT)
-    out, err = process.communicate(timeout=120)
+
+    def articles_served(mirror: MirrorServer) -> int:
+        return sum(
+            1 for url in mirror.requests() if any(profiles[o].is_article_url(url) for o in OUTLETS)
+        )
+
+    with MirrorServer() as mirror:
+        process = crawl(db, "--mirror", mirror.address)
+        # Hold every worker still as soon as it starts: article pages then wait in the pool.
+        deadline = time.monotonic() + 60
+        held: dict[int, psutil.Process] = {}
+        while len(held) < 2:
+            assert process.poll() is None and time.monotonic() < deadline, "no workers"
+            for worker in workers_of(process.pid):
+                if worker.pid not in held:
+                    worker.send_signal(signal.SIGSTOP)
+                    held[worker.pid] = worker
+            time.sleep(0.01)
+        # Let more article pages arrive than the pool takes at once (whatever the machine's
+        # speed, none of them can be extracted meanwhile), and the crawl hand them over.
+        wanted_served = articles_served(mirror) + 2 * TASKS_PER_WORKER + 2
+        while articles_served(mirror) < wanted_served:
+            assert process.poll() is None and time.monotonic() < deadline, "no articles came"
+            time.sleep(0.05)
+        time.sleep(2)
+        victim, *others = held.values()
+        victim.kill()  # for real: the pool breaks, the pages it held fail
+        for worker in others:
+            worker.send_signal(signal.SIGCONT)
+        out, err = process.communicate(timeout=120)
     assert process.returncode == 0, err
 
     def failed_pages() -> set[tuple[str, str]]:

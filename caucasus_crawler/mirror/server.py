@@ -103,6 +103,7 @@ class MirrorServer:
             self._redesigns[site] = _redesigned(directory, site)
             self._sites[site] = self._redesigns[site].routes
         self._overlay: dict[tuple[str, str], Resource | None] = {}
+        self._served: list[str] = []  # the URLs asked for, in order (see `requests`)
         self._lock = threading.Lock()
         self._httpd: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -222,6 +223,12 @@ class MirrorServer:
                 self._overlay[key] = None
 
     # -- answering -----------------------------------------------------------------------------
+    def requests(self) -> list[str]:
+        """The URLs asked for so far, in order, as `https://<Host header><path>` (tests
+        watch a crawl's progress through it)."""
+        with self._lock:
+            return list(self._served)
+
     def resolve(self, host_header: str | None, target: str) -> tuple[Resource, str | None]:
         """The response to a request, and the site prefix when it was browsed by path
         (http://127.0.0.1:PORT/civil.ge/...), whose links must then stay on the mirror."""
@@ -308,6 +315,8 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _respond(self, with_body: bool) -> None:
         mirror: MirrorServer = self.server.mirror  # type: ignore[attr-defined]
+        with mirror._lock:
+            mirror._served.append(f"https://{self.headers.get('Host') or ''}{self.path}")
         resource, browse = mirror.resolve(self.headers.get("Host"), self.path)
         status, headers, body = resource.status, resource.header_list(), resource.body
         if browse:  # a person browsing by path: keep their links on the mirror
