@@ -640,25 +640,47 @@ def cmd_search(args: argparse.Namespace) -> int:
 EXPORT_SUFFIXES = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet", ".warc": "warc"}
 
 
+def _utf8_argument(value: str, option: str) -> None:
+    """One line for a command-line value that is not UTF-8: Python hands its bytes over as
+    lone surrogates, which neither SQLite nor a UTF-8 file can take."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        raise UserError(
+            f"{option} '{shown}': not UTF-8 text; is the terminal's encoding (locale) UTF-8?"
+        ) from None
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    from caucasus_crawler.export import export, human_size
+    from caucasus_crawler.export import ExportError, check_output, export, human_size
 
     fmt = args.format or EXPORT_SUFFIXES.get(Path(args.output.name.removesuffix(".gz")).suffix)
     if fmt is None:
         raise UserError(f"-o {args.output}: say which --format (jsonl, csv, parquet or warc)")
     if fmt == "warc" and (args.language or args.category or args.since or args.until):
         raise UserError("--format warc exports raw responses: it takes --site only")
-    if args.output.is_dir():
-        raise UserError(f"-o {args.output}: is a directory; name the file to write")
+    if args.excel and fmt != "csv":
+        raise UserError("--excel is a flavour of CSV, for spreadsheets: give a .csv name")
+    for option, values in (
+        ("--site", args.site),
+        ("--language", args.language),
+        ("--category", args.category),
+    ):
+        for value in values or []:
+            _utf8_argument(value, option)
     started = time.monotonic()
-    with Archive.open_read_only(args.db) as archive:
-        try:
-            result = export(archive, fmt, args.output, _filters(args, archive))
-        except OSError as exc:
-            raise UserError(f"{args.output}: cannot write: {exc.strerror or exc}") from None
+    try:
+        check_output(args.output)  # a device, a FIFO, a link...: refused before any reading
+        with Archive.open_read_only(args.db) as archive:
+            filters = _filters(args, archive)
+            result = export(archive, fmt, args.output, filters, excel=args.excel)
+    except ExportError as exc:
+        raise UserError(str(exc)) from None
     unit = "response" if fmt == "warc" else "article"
+    flavour = "csv for spreadsheets" if args.excel else fmt
     print(
-        f"Exported {result.records:,} {unit}(s) to {result.path} ({fmt}, "
+        f"Exported {result.records:,} {unit}(s) to {result.path} ({flavour}, "
         f"{human_size(result.bytes)}) in {time.monotonic() - started:.1f} s"
     )
     if result.card is not None:
@@ -875,6 +897,11 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--category", action="append", help="only this category (repeatable)")
     export.add_argument("--since", metavar="DATE", help="published on or after YYYY-MM-DD")
     export.add_argument("--until", metavar="DATE", help="published on or before YYYY-MM-DD")
+    export.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV for spreadsheets: a BOM, and ' before text that would run as a formula",
+    )
     export.set_defaults(func=cmd_export)
 
     stats = commands.add_parser("stats", help="articles per outlet, language and month")

