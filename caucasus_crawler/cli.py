@@ -713,7 +713,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if not 0 < args.port < 65536:
         raise UserError(f"--port {args.port}: give a port from 1 to 65535")
     Archive.open_read_only(args.db).close()  # one clear line if it is missing or broken
-    serve(args.db, host=args.host, port=args.port)
+    serve(args.db, host=args.host, port=args.port, allow_sql=args.allow_sql)
     return 0
 
 
@@ -914,6 +914,11 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--db", type=Path, default=Path(DEFAULT_PATH), help=db_help)
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=8001, help="port (default 8001)")
+    serve.add_argument(
+        "--allow-sql",
+        action=argparse.BooleanOptionalAction,
+        help="let visitors run their own SQL (default: only when --host is a loopback address)",
+    )
     serve.set_defaults(func=cmd_serve)
     return parser
 

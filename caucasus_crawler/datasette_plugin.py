@@ -8,13 +8,16 @@ What it adds to datasette for an archive:
   as FTS5 syntax;
 - `<mark>` in search headlines and snippets shown as highlights, not as escaped text;
 - an article's page as a readable article (see templates/row.html);
-- no permission to write, whatever datasette version runs it.
+- no permission to write, whatever datasette version runs it;
+- bounds on what one request may cost, whoever asks (see "What a request may cost" below).
 
 Its SQL is in caucasus_crawler/archive.py, like the rest of the project's.
 """
 
 from __future__ import annotations
 
+import sqlite3
+import weakref
 from urllib.parse import urlencode
 
 from datasette import hookimpl
@@ -22,6 +25,7 @@ from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.filters import FilterArguments
 from datasette.utils import escape_sqlite, path_with_added_args, path_with_removed_args
+from datasette.views.base import DatasetteError
 from markupsafe import Markup, escape
 
 from caucasus_crawler.archive import Archive, _fts_query
@@ -37,6 +41,63 @@ WRITE_ACTIONS = {
     "drop-table",
     "upsert-row",
 }
+
+# -- What a request may cost ---------------------------------------------------------------------
+# `?sql=select zeroblob(300000000)` once took 71 s and 4.6 GB and streamed 1.8 GB (issue 17).
+# datasette bounds a query's time (sql_time_limit_ms, set in serve.py) and its rows
+# (max_returned_rows), not their size; these bound it on every connection it opens:
+#
+# Any one string, blob or row (SQLITE_LIMIT_LENGTH): above the largest value a crawl stores
+# (a response body is at most DOWNLOAD_MAXSIZE, 20 MB), so the whole archive stays readable.
+MAX_VALUE_BYTES = 24 * 2**20
+# The text and blobs of one query's rows together (counted as they are fetched): a page of 1000
+# articles holds a few MB.
+MAX_RESULT_BYTES = 32 * 2**20
+# SQLite's heap in the serving process (PRAGMA hard_heap_limit, set by serve.py): bounds a row
+# of many long values, which the two limits above allow.
+MAX_SQLITE_HEAP = 128 * 2**20
+# Functions with no place in a public archive, refused when a statement is prepared:
+REFUSED_FUNCTIONS = frozenset(
+    {
+        "zeroblob",  # any size in one step, where the time limit cannot look
+        "randomblob",  # likewise
+        "fts3_tokenizer",  # leaks a pointer; with two arguments, calls code at any address
+        "load_extension",  # loads native code (Python's sqlite3 disables it; refused anyway)
+        "readfile",  # the sqlite3 shell's file access, should an extension bring it
+        "writefile",
+        "edit",
+    }
+)
+
+
+class ResultTooLarge(sqlite3.DataError):
+    """A query's rows hold more text and blobs than one answer may (MAX_RESULT_BYTES)."""
+
+
+def _authorize(action, arg1, arg2, database, trigger) -> int:
+    """SQLite's authorizer: refuse REFUSED_FUNCTIONS ("not authorized to use function: X")."""
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in REFUSED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def _bounded_rows():
+    """A row factory giving datasette its sqlite3.Row, which raises ResultTooLarge once a
+    cursor's rows hold more than MAX_RESULT_BYTES of text and blobs."""
+    spent: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # per cursor: a query
+
+    def row(cursor: sqlite3.Cursor, values: tuple) -> sqlite3.Row:
+        size = spent.get(cursor, 0)
+        size += sum(len(value) for value in values if isinstance(value, (str, bytes)))
+        if size > MAX_RESULT_BYTES:
+            raise ResultTooLarge(
+                f"the answer would hold more than {MAX_RESULT_BYTES // 2**20} MB of text and "
+                "blobs, the most one answer may: ask for fewer rows or columns (LIMIT, ?_size=)"
+            )
+        spent[cursor] = size
+        return sqlite3.Row(cursor, values)
+
+    return row
 
 
 def paragraphs(body: str | None) -> list[str]:
@@ -189,6 +250,29 @@ def filters_from_request(request, database, table, datasette):
 @hookimpl
 def prepare_connection(conn):
     conn.create_function("fts_words", 1, lambda text: _fts_query(text or "") or '""')
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
+    conn.set_authorizer(_authorize)
+    conn.row_factory = _bounded_rows()  # datasette set sqlite3.Row just before
+
+
+@hookimpl
+def handle_exception(datasette, request, exception):
+    """A bound above, met where datasette does not catch it (a table page, a CSV stream, SQLite
+    out of its heap): the request's doing, said as a 400 rather than a server error."""
+    if isinstance(exception, MemoryError):  # SQLite's heap at MAX_SQLITE_HEAP
+        message = (
+            f"the query needed more than {MAX_SQLITE_HEAP // 2**20} MB of memory, the most "
+            "the server gives its queries: ask for fewer or shorter values"
+        )
+    elif isinstance(exception, sqlite3.DataError):  # ResultTooLarge, or a value too long
+        message = str(exception)
+    else:
+        return None
+    # imported here: datasette.handle_exception imports datasette.plugins, which registers it
+    from datasette.handle_exception import handle_exception as datasette_handle_exception
+
+    error = DatasetteError(message, title="Too large", status=400)
+    return datasette_handle_exception(datasette, request, error)
 
 
 @hookimpl

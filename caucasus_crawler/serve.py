@@ -5,11 +5,20 @@ full-text search, facets, newest first, canned queries); `build_datasette` opens
 read-only (SQLite `mode=ro`: a crawl may go on writing it) with our plugin
 (caucasus_crawler/datasette_plugin.py) and templates; `serve` runs it with uvicorn on
 127.0.0.1 unless told otherwise.
+
+What one request may cost is bounded whoever asks: time (SETTINGS), the size of values, of an
+answer and of SQLite's memory (the plugin's MAX_VALUE_BYTES, MAX_RESULT_BYTES, MAX_SQLITE_HEAP),
+and functions with no place in a public archive are refused. Arbitrary SQL (`?sql=`, `_where=`)
+is for a researcher's own machine: on by default on a loopback address, off on any other unless
+`allow_sql` says so (`serve --allow-sql`); the tables, search, facets and canned queries stay.
 """
 
 from __future__ import annotations
 
+import ipaddress
+import sqlite3
 import sys
+from contextlib import closing
 from html import escape
 from pathlib import Path
 
@@ -20,6 +29,13 @@ TEMPLATES = HERE / "templates"
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8001
 PLUGIN_NAME = "caucasus_crawler"
+SETTINGS = {
+    "truncate_cells_html": 240,
+    "default_facet_size": 15,
+    "facet_time_limit_ms": 1000,
+    "sql_time_limit_ms": 3000,  # any one query (each page of a CSV stream is one)
+    "max_csv_mb": 50,  # a CSV stream of a table; `caucasus-crawler export` takes it all
+}
 
 TITLE = "South Caucasus news archive"
 DESCRIPTION = (
@@ -293,8 +309,24 @@ def register_plugin() -> None:
         pm.register(datasette_plugin, name=PLUGIN_NAME)
 
 
-def build_datasette(db: Path):
-    """A Datasette over the archive: read-only, with our metadata, plugin and templates."""
+def is_loopback(host: str) -> bool:
+    """Whether `host` is only this machine's: a loopback address or `localhost`."""
+    if host.lower().rstrip(".") == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # another name may resolve to anything
+
+
+def sql_allowed(host: str, allow_sql: bool | None = None) -> bool:
+    """Arbitrary SQL: as `allow_sql` says, else only on a loopback address."""
+    return is_loopback(host) if allow_sql is None else allow_sql
+
+
+def build_datasette(db: Path, host: str = DEFAULT_HOST, allow_sql: bool | None = None):
+    """A Datasette over the archive: read-only, with our metadata, plugin and templates;
+    arbitrary SQL as `sql_allowed(host, allow_sql)` says."""
     from datasette.app import Datasette
 
     with Archive.open_read_only(db) as archive:  # migrates an old archive first
@@ -304,22 +336,32 @@ def build_datasette(db: Path):
         files=[str(db)],  # mutable: datasette opens it with mode=ro
         metadata=metadata,
         template_dir=str(TEMPLATES),
-        settings={
-            "truncate_cells_html": 240,
-            "default_facet_size": 15,
-            "facet_time_limit_ms": 1000,
-            "sql_time_limit_ms": 3000,
-        },
+        settings={**SETTINGS, "default_allow_sql": sql_allowed(host, allow_sql)},
     )
 
 
-def serve(db: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT) -> None:
+def limit_sqlite_heap(limit: int) -> None:
+    """Cap SQLite's heap in this process (PRAGMA hard_heap_limit: every connection's)."""
+    with closing(sqlite3.connect(":memory:")) as conn:
+        conn.execute(f"PRAGMA hard_heap_limit = {int(limit)}")
+
+
+def serve(
+    db: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, allow_sql: bool | None = None
+) -> None:
     """Run datasette over the archive until interrupted."""
     import uvicorn
 
-    ds = build_datasette(db)
+    ds = build_datasette(db, host, allow_sql)
+    from caucasus_crawler.datasette_plugin import MAX_SQLITE_HEAP  # once datasette is loaded
+
+    limit_sqlite_heap(MAX_SQLITE_HEAP)  # after the migration build_datasette may have run
+    if ds.setting("default_allow_sql"):
+        sql = "arbitrary SQL on" + ("" if is_loopback(host) else " for everyone (--allow-sql)")
+    else:
+        sql = "arbitrary SQL off" + ("" if allow_sql is False else "; --allow-sql turns it on")
     print(
-        f"Serving {db} at http://{host}:{port}/{db.stem}/articles (read-only; Ctrl-C stops)",
+        f"Serving {db} at http://{host}:{port}/{db.stem}/articles (read-only, {sql}; Ctrl-C stops)",
         file=sys.stderr,
         flush=True,
     )

@@ -252,6 +252,131 @@ def test_serve_without_an_archive_says_so(tmp_path):
     ]
 
 
+# -- what one request may cost (issue 17) -------------------------------------------------------
+ANSWER_LIMIT = 64 * 1024  # a refusal is a few hundred bytes; the defect streamed 1.8 GB
+ROWS_1000 = "with recursive n(i) AS (select 1 union all select i + 1 from n limit 1000)"
+MB_20 = "printf('%.20000000c', 'x')"  # 20 MB of x
+
+
+def fetch(base: str, path: str, **params: str) -> tuple[int, bytes]:
+    """GET `path`: its status and no more than ANSWER_LIMIT + 1 bytes of its body."""
+    url = f"{base}{path}?" + urllib.parse.urlencode(params)
+    try:
+        with urllib.request.urlopen(url, timeout=120) as response:
+            return response.status, response.read(ANSWER_LIMIT + 1)
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(ANSWER_LIMIT + 1)
+
+
+@pytest.mark.parametrize(
+    "sql, error",
+    [
+        ("select zeroblob(300000000)", "not authorized to use function: zeroblob"),
+        ("select randomblob(300000000)", "not authorized to use function: randomblob"),
+        # a value over 24 MB, made without them
+        (f"select {MB_20} || {MB_20}", "string or blob too big"),
+        # values under 24 MB, but one row over the memory a request may take
+        ("select " + ", ".join([MB_20] * 8), "more than 128 MB"),
+        # rows under it, but together over what one answer may hold
+        (f"{ROWS_1000} select i, printf('%.50000c', 'x') from n", "more than 32 MB"),
+    ],
+    ids=["zeroblob", "randomblob", "long-value", "wide-row", "many-rows"],
+)
+def test_a_query_cannot_take_gigabytes(server, sql, error):
+    base, _ = server
+    status, body = fetch(base, "/archive.json", sql=sql)
+    assert len(body) <= ANSWER_LIMIT, f"{len(body)}+ bytes answered, status {status}"
+    assert status == 400
+    assert error in json.loads(body)["error"]
+
+
+def test_functions_with_no_place_in_a_public_archive_are_refused(server):
+    base, _ = server
+    for sql, name in (
+        ("select hex(fts3_tokenizer('simple'))", "fts3_tokenizer"),  # a pointer, in hex
+        ("select fts3_tokenizer('evil', x'4141414141414141')", "fts3_tokenizer"),
+        ("select load_extension('/tmp/evil.so')", "load_extension"),
+    ):
+        status, body = fetch(base, "/archive.json", sql=sql)
+        assert status == 400, body[:300]
+        assert json.loads(body)["error"] == f"not authorized to use function: {name}"
+
+
+def test_a_query_that_would_run_for_hours_is_stopped(server):
+    base, _ = server
+    sql = "select count(*) from pages a, pages b, pages c, pages d, pages e"
+    status, body = fetch(base, "/archive.json", sql=sql)
+    assert status == 400 and "SQL query took too long" in json.loads(body)["error"]
+
+
+def test_a_csv_of_a_huge_result_stays_small(server):
+    base, _ = server
+    sql = f"{ROWS_1000} select i, printf('%.50000c', 'x') from n"  # 50 MB of CSV
+    _, body = fetch(base, "/archive.csv", sql=sql, _stream="1", _size="max")
+    assert len(body) <= ANSWER_LIMIT
+    # a table's CSV streams page after page, each page bounded like this query, the whole
+    # stream by max_csv_mb (asserted in the next test)
+
+
+def test_a_table_page_over_the_bound_is_refused_with_a_reason(db, tmp_path):
+    """Not only ?sql=: a page of the archive's own rows may not hold more than 32 MB either."""
+    copy = tmp_path / "bulky.db"
+    shutil.copy(db, copy)
+    store = sqlite_utils.Database(copy)
+    count = store["responses"].count
+    store.execute("UPDATE responses SET body = zeroblob(?)", [(40 << 20) // count])
+    store.conn.commit()
+    store.conn.close()
+    ds = build_datasette(copy)
+
+    async def get(path: str):
+        return await ds.client.get(path)
+
+    page = asyncio.run(get("/bulky/responses.json?_size=max"))
+    assert page.status_code == 400 and len(page.content) < ANSWER_LIMIT
+    assert "more than 32 MB" in page.json()["error"]
+    assert asyncio.run(get("/bulky/responses.json?_size=5")).status_code == 200
+
+
+def test_arbitrary_sql_is_off_on_a_public_address_unless_asked_for(db):
+    """`serve --host 0.0.0.0` (or any address but loopback) refuses ?sql=, unless --allow-sql;
+    the tables, search, facets and canned queries stay open to everyone."""
+
+    async def answers(ds) -> dict[str, int]:
+        paths = (
+            "/archive.json?sql=select+1",
+            "/archive/articles.json?_where=1",
+            "/archive/articles.json?_search=Kaladze&_facet=site",
+            "/archive/search.json?q=Kaladze",
+            "/archive/latest_health.json",
+        )
+        return {path: (await ds.client.get(path)).status_code for path in paths}
+
+    def settings(**kwargs) -> tuple[dict, dict[str, int]]:
+        ds = build_datasette(db, **kwargs)
+        return ds.settings_dict(), asyncio.run(answers(ds))
+
+    for host in ("0.0.0.0", "192.168.1.20", "::", "archive.example.org"):
+        chosen, status = settings(host=host)
+        assert chosen["default_allow_sql"] is False, host
+        assert status == {
+            "/archive.json?sql=select+1": 403,
+            "/archive/articles.json?_where=1": 403,
+            "/archive/articles.json?_search=Kaladze&_facet=site": 200,
+            "/archive/search.json?q=Kaladze": 200,
+            "/archive/latest_health.json": 200,
+        }, host
+    for kwargs in ({}, {"host": "127.0.0.1"}, {"host": "::1"}, {"host": "localhost"}):
+        chosen, status = settings(**kwargs)
+        assert chosen["default_allow_sql"] is True and set(status.values()) == {200}, kwargs
+    chosen, status = settings(host="0.0.0.0", allow_sql=True)
+    assert chosen["default_allow_sql"] is True and set(status.values()) == {200}
+    chosen, status = settings(host="127.0.0.1", allow_sql=False)
+    assert status["/archive.json?sql=select+1"] == 403
+    # whoever may run SQL, the same bounds
+    assert chosen["sql_time_limit_ms"] == 3000 and chosen["max_csv_mb"] == 50
+
+
 # -- what a browser shows ------------------------------------------------------------------------
 def chromium(url: str, *args: str) -> str:
     """Headless Chromium on `url`: its stdout (the DOM with --dump-dom)."""
