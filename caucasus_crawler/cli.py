@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from caucasus_crawler.archive import DEFAULT_PATH, Archive, ArchiveError
+from caucasus_crawler.controls import for_terminal, json_for_terminal
 from caucasus_crawler.health import HEALTH_RUNS, drift_warnings
 from caucasus_crawler.profiles import Profile, ProfileError, load_profiles, profile_for_url
 
@@ -38,6 +39,24 @@ def _check_outlets(names: Sequence[str], profiles: dict[str, Profile]) -> None:
     unknown = [name for name in names if name not in profiles]
     if unknown:
         raise UserError(f"no outlet named {', '.join(unknown)}; `{PROG} sites` lists them")
+
+
+# What the commands print of the archive (titles, snippets, reasons, URLs: text from pages)
+# goes through these, so that no page can send escape sequences to the user's terminal.
+def _json(value: object, indent: int | None = 2) -> str:
+    """JSON to print: control characters in strings escaped, the data unchanged."""
+    return json_for_terminal(json.dumps(value, ensure_ascii=False, indent=indent))
+
+
+def _printable(value: object) -> object:
+    """Stored values to print as text: every string without control characters."""
+    if isinstance(value, str):
+        return for_terminal(value)
+    if isinstance(value, dict):
+        return {key: _printable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_printable(item) for item in value)
+    return value
 
 
 # -- crawl ---------------------------------------------------------------------------------------
@@ -393,10 +412,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
             failures += 1
             continue
         if args.format == "text":
-            print(article.text)
+            print(for_terminal(article.text))
         else:
-            indent = 2 if len(args.files) == 1 else None
-            print(json.dumps(article.as_json(), ensure_ascii=False, indent=indent))
+            print(_json(article.as_json(), indent=2 if len(args.files) == 1 else None))
     return 1 if failures else 0
 
 
@@ -407,19 +425,18 @@ def cmd_runs(args: argparse.Namespace) -> int:
         failures = archive.failures_by_reason(run["id"] for run in runs)
     if args.json:
         print(
-            json.dumps(
+            _json(
                 {
                     "runs": runs,
                     "failures": [
                         {"reason": reason, "urls": count, "example": url}
                         for reason, count, url in failures
                     ],
-                },
-                ensure_ascii=False,
-                indent=2,
+                }
             )
         )
         return 0
+    runs, failures = _printable(runs), _printable(failures)
     if not runs:
         print(f"No crawl has run on {args.db} yet.")
         return 0
@@ -467,9 +484,9 @@ def cmd_health(args: argparse.Namespace) -> int:
                 entry["note"] = "the profile changed since these runs: crawl again to check it"
             report.append(entry)
     if args.json:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+        print(_json(report))
     else:
-        _print_health(report)
+        _print_health(_printable(report))
     return 0
 
 
@@ -611,6 +628,27 @@ def _filters(args: argparse.Namespace, archive: Archive):
     )
 
 
+# Around the matched words, marks that no stored text holds (controls.py), turned into
+# colours once the text around them has been made safe to print.
+_MARKS = ("\x02", "\x03")
+_COLOURS = ("\x1b[1;33m", "\x1b[0m")
+
+
+def _highlighted(text: str | None, colour: bool) -> str:
+    """A headline or snippet to print: its matched words in colour (between _MARKS) or in
+    [brackets], no control character of its own."""
+    if not colour:
+        return for_terminal(text or "")
+    # split on the marks before cleaning (which drops them); an archive written before
+    # extraction dropped control characters may hold a mark: at worst a word in colour
+    text = text or ""
+    shown = _COLOURS[0].join(
+        _COLOURS[1].join(for_terminal(part) for part in piece.split(_MARKS[1]))
+        for piece in text.split(_MARKS[0])
+    )
+    return shown + (_COLOURS[1] if text.rfind(_MARKS[0]) > text.rfind(_MARKS[1]) else "")
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     if not args.query.split():
         raise UserError("give words to search for, e.g. `search Kaladze`")
@@ -618,22 +656,21 @@ def cmd_search(args: argparse.Namespace) -> int:
         raise UserError(f"--limit {args.limit}: give a number of hits of 1 or more")
     with Archive.open_read_only(args.db) as archive:
         filters = _filters(args, archive)
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-        mark = ("<mark>", "</mark>") if args.json else ("\x1b[1;33m", "\x1b[0m") if color else "[]"
-        hits = archive.search_hits(
-            args.query, limit=args.limit, mark=tuple(mark), **filters.as_kwargs()
-        )
+        colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+        mark = ("<mark>", "</mark>") if args.json else _MARKS if colour else ("[", "]")
+        hits = archive.search_hits(args.query, limit=args.limit, mark=mark, **filters.as_kwargs())
     if args.json:
-        print(json.dumps(hits, ensure_ascii=False, indent=2))
+        print(_json(hits))
         return 0
     if not hits:
         print(f"No article matches {args.query!r}.")
         return 0
     for number, hit in enumerate(hits, start=1):
-        day = (hit["published"] or "undated")[:10]
-        print(f"{number:>2}. {hit['headline']}")
-        print(f"    {hit['site']} · {day} · {hit['language'] or '?'} · {hit['url']}")
-        print(f"    {hit['snippet']}")
+        day, site, url = (for_terminal(hit[key] or "") for key in ("published", "site", "url"))
+        language = for_terminal(hit["language"] or "?")
+        print(f"{number:>2}. {_highlighted(hit['headline'], colour)}")
+        print(f"    {site} · {day[:10] or 'undated'} · {language} · {url}")
+        print(f"    {_highlighted(hit['snippet'], colour)}")
     return 0
 
 
@@ -699,9 +736,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
             except (OSError, ValueError) as exc:
                 raise UserError(f"--plot {args.plot}: cannot write the chart: {exc}") from None
     if args.json:
-        print(json.dumps(counts, ensure_ascii=False, indent=2))
+        print(_json(counts))
     else:
-        print(stats.render(counts))
+        print(for_terminal(stats.render(counts)))
     if args.plot:
         print(f"Chart of articles per day per outlet ({days} days): {args.plot}", file=sys.stderr)
     return 0

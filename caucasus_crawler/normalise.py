@@ -15,6 +15,7 @@ import unicodedata
 from itemadapter import ItemAdapter
 
 from caucasus_crawler import dedup
+from caucasus_crawler.controls import strip_controls
 from caucasus_crawler.items import Article, Link
 from caucasus_crawler.urls import canonical_url
 
@@ -23,8 +24,10 @@ _BLANK_LINES = re.compile(r"\n\s*\n+")
 
 
 def normalise_text(text: str) -> str:
-    """NFC, single spaces inside lines, paragraphs separated by one blank line."""
-    text = unicodedata.normalize("NFC", text or "")
+    """NFC, single spaces inside lines, paragraphs separated by one blank line, no control
+    characters (extraction drops them already; this keeps them out of an article from any
+    other source too: see caucasus_crawler/controls.py)."""
+    text = unicodedata.normalize("NFC", strip_controls(text or ""))
     lines = (_SPACES.sub(" ", line).strip() for line in text.replace("\r", "").split("\n"))
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 

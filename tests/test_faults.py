@@ -548,3 +548,47 @@ def test_a_charset_is_replaced_only_when_the_bytes_say_so():
     assert better_encoding(b"<p>Tbilisi</p>", "cp1252") is None  # ASCII: any will do
     assert looks_binary(b"\x89PNG\r\n\x1a\n\x00\x00")
     assert not looks_binary(georgian) and not looks_binary("<p>x</p>".encode("utf-16"))
+
+
+# -- hostile text: control characters and oversized fields (tests/test_hostile_text.py) -------
+# Two more articles of the crawl above (hostile.py's /a/control-chars and /a/huge-fields),
+# counted with the others by the tests that read FAULTS_SEEN and ARTICLES when they run.
+HOSTILE_TEXT = {"/a/control-chars": ("article", None), "/a/huge-fields": ("article", None)}
+FAULTS_SEEN.update(HOSTILE_TEXT)
+ARTICLES.update(HOSTILE_TEXT)
+# What a terminal obeys: C0 controls but tab and line feed, DEL, C1; bidi overrides.
+TERMINAL_CONTROLS = frozenset(
+    [*map(chr, range(0x09)), *map(chr, range(0x0B, 0x20)), *map(chr, range(0x7F, 0xA0))]
+    + [*"\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"]
+)
+
+
+def terminal_controls(text: str) -> list[str]:
+    return [char for char in text if char in TERMINAL_CONTROLS]
+
+
+def test_control_characters_cost_no_article_and_reach_no_field(crawl):
+    """One `&#8;` in a paragraph made the page `not_article: no body text`; escapes in the
+    title (a window title, an OSC 52 clipboard write, a clear screen) were stored as sent."""
+    for path, (outcome, _) in HOSTILE_TEXT.items():
+        assert crawl["pages"][ORIGIN + path]["outcome"] == outcome, crawl["pages"][ORIGIN + path]
+    with Archive(crawl["db"]) as archive:
+        article = archive.article_by_url(ORIGIN + "/a/control-chars")
+    assert article["title"] == f"{TITLES['en']}]0;pwned]52;c;cm0gLXJmIH4=[2J"
+    assert article["body"].endswith("\n\nReference /a/control-chars.")
+    assert [k for k, v in article.items() if isinstance(v, str) and terminal_controls(v)] == []
+    found = run_cli("search", "pwned", "--db", str(crawl["db"])).stdout
+    assert "[pwned]" in found and terminal_controls(found) == []
+
+
+def test_oversized_fields_are_capped_and_the_article_stored(crawl):
+    from caucasus_crawler.extract.metadata import MAX_CATEGORIES, MAX_TAGS, MAX_TITLE_CHARS
+
+    with Archive(crawl["db"]) as archive:
+        records = {r["url"]: r for r in archive.export_records(sites=["hostile"])}
+    record = records[ORIGIN + "/a/huge-fields"]
+    assert len(record["title"]) <= MAX_TITLE_CHARS and record["title"].startswith("Huge Huge")
+    assert record["tags"] == sorted(f"Tag {n}" for n in range(MAX_TAGS))
+    assert record["categories"] == sorted(f"Section {n}" for n in range(MAX_CATEGORIES))
+    assert record["image"] is None  # JavaScript:alert(document.cookie)
+    assert record["text"].endswith("Reference /a/huge-fields.")

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from lxml.etree import _Element
 
+from .metadata import MAX_TITLE_CHARS
 from .page import clean_text
 
 # Elements that start a paragraph: HTML blocks and their trafilatura XML equivalents
@@ -128,6 +129,17 @@ def _starts_with(paragraph: str, prefixes: Iterable[str]) -> bool:
     return any(folded.startswith(p.casefold()) for p in prefixes)
 
 
+def _is_title(paragraph: str, title: str) -> bool:
+    """Whether a paragraph is the title (`title` normalised and case-folded), or the whole
+    of a title that metadata.cap_text cut to MAX_TITLE_CHARS (a hostile 1 MB <h1>): such a
+    title ends in "…" and is long; the paragraph starts with the rest of it."""
+    folded = paragraph.casefold()
+    if folded == title:
+        return True
+    cut = title.endswith("…") and len(title) > MAX_TITLE_CHARS // 2
+    return cut and len(folded) > len(title) and folded.startswith(title[:-1])
+
+
 def apply_rules(
     paragraphs: Sequence[str],
     cut_at: Sequence[str] = (),
@@ -142,7 +154,8 @@ def apply_rules(
     `<h1>`) goes first, so that the paragraph after it (a dateline cut marker) is the first.
     """
     dropped = {normalise(line).casefold() for line in drop_lines}
-    if title and paragraphs and normalise(title).casefold() == paragraphs[0].casefold():
+    title = normalise(title).casefold() if title else None
+    if title and paragraphs and _is_title(paragraphs[0], title):
         paragraphs = paragraphs[1:]
     kept: list[str] = []
     for paragraph in paragraphs:
@@ -155,6 +168,6 @@ def apply_rules(
         if kept and paragraph == kept[-1]:
             continue
         kept.append(paragraph)
-    if title and kept and normalise(title).casefold() == kept[0].casefold():
+    if title and kept and _is_title(kept[0], title):
         kept.pop(0)  # the title after a dropped first line
     return kept

@@ -36,6 +36,24 @@ _CLASSED = XPath(
     "[not(ancestor-or-self::*[contains(@class, 'comment') or contains(@id, 'comment')])]"
 )
 _MAX_AUTHORS = 8  # a source naming more is not a byline (a list of staff, a comment thread)
+_MAX_AUTHOR_CHARS = 60  # nor is a longer "name" (a sentence, a job title with the name)
+
+# Caps on what one page can make the archive store: a broken or hostile page may have a
+# 1 MB <title> or 20,000 article:tag metas, and every copy, export and search result would
+# carry them. Each cap is above the largest value of 1,103 real articles (the development
+# sets, ../shared/data), so no real article is cut: titles reach 222 characters (500 is
+# three long headlines), descriptions 4,387 (a whole lead pasted in), categories 30 (a
+# section menu taken for them), tags 172 (one CMS's list of every town it covers), image
+# URLs 582 characters. A page over a cap is still an article, stored with the field cut:
+# a title or description to the cap at a word's end with "…", the first categories and
+# tags in page order; an image URL over its cap is dropped (a cut URL points nowhere).
+MAX_TITLE_CHARS = 500
+MAX_DESCRIPTION_CHARS = 5_000
+MAX_CATEGORIES = 50
+MAX_TAGS = 200
+MAX_IMAGE_URL_CHARS = 2_048
+# Names of categories and tags longer than this are dropped (a sentence, not a label).
+_MAX_LINK_NAME_CHARS = 80
 _AUTHOR_CLASS = re.compile(r"^(?:[\w-]*[-_])?(?:author|byline)(?:[-_]+(?:name|link))?$")
 
 # Breadcrumb and menu labels of the home page, in the five languages and the usual variants.
@@ -188,6 +206,18 @@ def _site_names(page: Page, profile: Profile | None) -> list[str]:
     return [clean_text(n).lstrip("@") for n in names if n and clean_text(n)]
 
 
+def cap_text(text: str, limit: int) -> str:
+    """`text`, or when longer than `limit` characters, its start cut at a word's end (unless
+    that loses over half of it) and marked with "…": `limit` characters at most."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "…"
+
+
 def strip_site_name(title: str, names: list[str]) -> str:
     """Drop a " | Outlet" / " - Outlet" suffix (or "Outlet | " prefix) naming the outlet."""
     keys = {key(n) for n in names if key(n)}
@@ -218,15 +248,21 @@ def _h1(page: Page) -> str | None:
 
 def extract_title(page: Page, profile: Profile | None = None) -> str:
     """og:title, else the article's h1, JSON-LD headline, `<title>`; site name removed."""
+
+    def capped(text: str | None) -> str | None:
+        # before anything else: stripping " | Outlet" from a hostile title made of 50,000 of
+        # them would take a pass over the whole title for each
+        return cap_text(text, MAX_TITLE_CHARS) if text else None
+
     names = site_names(page, profile)
-    h1 = _h1(page)
+    h1 = capped(_h1(page))
     headline = (page.jsonld_article or {}).get("headline")
     title_tag = page.tree.find(".//title")
     candidates = [
-        page.meta_first("og:title", "twitter:title"),
+        capped(page.meta_first("og:title", "twitter:title")),
         h1,
-        clean_text(headline) if isinstance(headline, str) else None,
-        element_text(title_tag) if title_tag is not None else None,
+        capped(clean_text(headline)) if isinstance(headline, str) else None,
+        capped(element_text(title_tag)) if title_tag is not None else None,
     ]
     outlet_keys = {key(n) for n in names}
     for candidate in candidates:
@@ -305,10 +341,13 @@ def extract_description(page: Page) -> str | None:
     if not description:
         value = (page.jsonld_article or {}).get("description")
         description = clean_text(value) if isinstance(value, str) else None
-    return description or None
+    return cap_text(description, MAX_DESCRIPTION_CHARS) if description else None
 
 
 def extract_image(page: Page) -> str | None:
+    """The article's image: an http(s) URL of at most MAX_IMAGE_URL_CHARS, else None. Any
+    other scheme (`javascript:`, `file:`, `data:`) would be a link a user of the archive
+    might open; none of them is an image an archive can point to."""
     image: object = page.meta_first(
         "og:image:secure_url", "og:image", "og:image:url", "twitter:image", "twitter:image:src"
     )
@@ -318,7 +357,10 @@ def extract_image(page: Page) -> str | None:
             image = image[0] if image else None
         if isinstance(image, dict):
             image = image.get("url") or image.get("contentUrl")
-    return page.absolute(image) if isinstance(image, str) else None
+    url = page.absolute(image) if isinstance(image, str) else None
+    if not url or len(url) > MAX_IMAGE_URL_CHARS:
+        return None
+    return url if urlsplit(url).scheme.lower() in ("http", "https") else None
 
 
 # -- authors ------------------------------------------------------------------------------
@@ -355,7 +397,7 @@ def clean_author(raw: str, outlet_keys: set[str]) -> list[str]:
             piece = _AUTHOR_PREFIX.sub("", piece).strip(" .,:;-–—()[]'\"")
             if not piece or _URLISH.search(piece):
                 continue
-            if len(piece) > 60 or not 1 <= len(piece.split()) <= 5:
+            if len(piece) > _MAX_AUTHOR_CHARS or not 1 <= len(piece.split()) <= 5:
                 continue
             piece_key = key(piece)
             if not piece_key or piece.casefold() in _NOT_PEOPLE:
@@ -411,21 +453,24 @@ def extract_authors(page: Page, profile: Profile | None = None) -> list[str]:
 
 
 class _Links:
-    """An ordered set of named links, deduplicated by name; a URL fills in when one is known."""
+    """An ordered set of named links, deduplicated by name; a URL fills in when one is known.
+    Once it holds `limit` links it takes no more (MAX_CATEGORIES, MAX_TAGS)."""
 
-    def __init__(self, page: Page, exclude: set[str]):
+    def __init__(self, page: Page, exclude: set[str], limit: int):
         self.page = page
         self.exclude = exclude
+        self.limit = limit
         self.items: dict[str, Link] = {}
 
     def add(self, name: object, url: object = None) -> None:
-        if not isinstance(name, str):
+        if not isinstance(name, str) or len(self.items) >= self.limit:
             return
         name = clean_text(name).lstrip("#")
         name_key = name.casefold()
         if name.startswith(("@", "_")):  # CMS-internal keywords ("@post-id:1", "_no-apple")
             return
-        if not name or len(name) > 80 or name_key in _HOME_WORDS or key(name) in self.exclude:
+        too_long = len(name) > _MAX_LINK_NAME_CHARS
+        if not name or too_long or name_key in _HOME_WORDS or key(name) in self.exclude:
             return
         absolute = self.page.absolute(url) if isinstance(url, str) else None
         if absolute and urlsplit(absolute).scheme not in ("http", "https"):
@@ -498,7 +543,7 @@ def extract_categories(
     page: Page, profile: Profile | None, title: str, canonical: str
 ) -> list[Link]:
     """Sections the outlet files the article under, with their listing URLs when linked."""
-    links = _Links(page, exclude={key(title)} - {""})
+    links = _Links(page, exclude={key(title)} - {""}, limit=MAX_CATEGORIES)
     if profile is not None and profile.extract.categories:
         selector = profile.extract.categories
         found = _scoped(page, lambda root: page.select(selector, root))
@@ -519,7 +564,7 @@ def extract_categories(
 
 def extract_tags(page: Page) -> list[Link]:
     """Tags: `article:tag` meta, `rel=tag` links (not categories), JSON-LD keywords."""
-    links = _Links(page, exclude=set())
+    links = _Links(page, exclude=set(), limit=MAX_TAGS)
     for tag in page.meta.get("article:tag", ()):
         links.add(tag)
     for anchor in _scoped(page, _REL_TAG):

@@ -19,10 +19,15 @@ from lxml.html import HtmlElement
 from trafilatura.utils import load_html
 
 from ..charsets import decode_page
+from ..controls import CONTROL_CHARS, CONTROLS
 from ..profiles import ProfileError
 
 _WS = re.compile(r"\s+")
-_INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
+# Invisible characters (soft hyphen, zero-width spaces and joiners, BOM) and the control
+# characters of caucasus_crawler/controls.py: no field of an article keeps them.
+_INVISIBLE = re.compile(f"[\u00ad\u200b\u200c\u200d\u2060\ufeff{CONTROL_CHARS}]")
+# A numeric character reference, which HTML parsers read with or without its semicolon.
+_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,8})|([0-9]{1,10}))")
 _TRAILING_COMMA = re.compile(r",\s*([\]}])")
 # Where an article's header and body live, most specific first.
 _ARTICLE_SCOPES = tuple(
@@ -59,7 +64,7 @@ ARTICLE_TYPES = frozenset(
 
 
 def clean_text(text: str | None) -> str:
-    """Whitespace collapsed, invisible characters dropped, trimmed."""
+    """Whitespace collapsed, invisible and control characters dropped, trimmed."""
     if not text:
         return ""
     return _WS.sub(" ", _INVISIBLE.sub("", text)).strip()
@@ -103,9 +108,43 @@ def _parse_text(text: str) -> HtmlElement | None:
         # a fragment (e.g. a saved <body>): give the loader a document to parse
         text = f"<html><body>{text}</body></html>"
     try:
-        return load_html(text)
+        tree = load_html(text)
     except (ParserError, ValueError, TypeError):
         return None
+    if tree is not None and _refers_to_controls(text):
+        _strip_controls(tree)
+    return tree
+
+
+def _refers_to_controls(text: str) -> bool:
+    """Whether the HTML spells a control character as a reference (`&#8;`, `&#x1b;`).
+
+    libxml2 drops such characters written raw (those XML forbids) but makes a reference into
+    the character itself, and trafilatura, copying the text into elements of its own, then
+    meets lxml's refusal ("All strings must be XML compatible") and discards the whole page:
+    one `&#8;` in one paragraph lost the article. A few references a page: cheap to check.
+    """
+    for match in _REFERENCE.finditer(text):
+        code = int(match[1], 16) if match[1] else int(match[2])
+        if code < 0x110000 and CONTROLS.match(chr(code)):
+            return True
+    return False
+
+
+def _strip_controls(tree: HtmlElement) -> None:
+    """Drop control characters from every text, tail and attribute value of the tree, so
+    that trafilatura can copy every text and no reader meets them. (Those XML allows, C1 and
+    bidi controls written raw, stay in the tree when no reference calls for this pass:
+    lxml takes them, and clean_text drops them from every field.)"""
+    for element in tree.iter():
+        if element.text and CONTROLS.search(element.text):
+            element.text = CONTROLS.sub("", element.text)
+        if element.tail and CONTROLS.search(element.tail):
+            element.tail = CONTROLS.sub("", element.tail)
+        if isinstance(element.tag, str):  # comments and processing instructions have none
+            for name, value in element.attrib.items():
+                if CONTROLS.search(value):
+                    element.set(name, CONTROLS.sub("", value))
 
 
 @lru_cache(maxsize=256)

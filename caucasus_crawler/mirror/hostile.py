@@ -184,6 +184,8 @@ FAULTS = [
     Fault("/a/huge-declared", "a 50 MB page announced by Content-Length"),
     Fault("/a/gzip-bomb", "Content-Encoding: gzip, 1 MB that expands to 1 GB"),
     Fault("/a/nested", "an article inside 100,000 nested <div>s"),
+    Fault("/a/control-chars", "terminal escapes in the title, &#8; and &#1; in the body"),
+    Fault("/a/huge-fields", "a 1 MB title, 20,000 tags and sections, a javascript: image"),
     Fault("/feed", "a good RSS feed (leads to /a/from-feed)"),
     Fault("/feed-entity-bomb", "an RSS feed that is a billion-laughs XML entity bomb"),
     Fault("/feed-malformed", "a feed cut off in the middle, then garbage"),
@@ -585,6 +587,21 @@ class _Handler(BaseHTTPRequestHandler):
             + tail.split("</div>", 1)[1]
         )
         self.send(200, body.encode())
+
+    def control_chars(self, count: int, query: dict) -> None:
+        # what the title asks of a terminal: a window title, the clipboard (OSC 52), a clear
+        # screen; one `&#8;` in a paragraph made trafilatura discard the whole page
+        title = f"{TITLES['en']}&#27;]0;pwned&#7;&#27;]52;c;cm0gLXJmIH4=&#7;&#27;[2J"
+        marker = f"Reference&#8; {urlsplit(self.path).path}.&#1;"
+        self.send(200, article_html(title, marker=marker).encode())
+
+    def huge_fields(self, count: int, query: dict) -> None:
+        meta = '<meta property="{}" content="{}">'.format
+        head = meta("og:image", "JavaScript:alert(document.cookie)")
+        head += meta("og:title", "Huge " * 200_000)  # 1 MB
+        head += "".join(meta("article:tag", f"Tag {n}") for n in range(20_000))
+        head += "".join(meta("article:section", f"Section {n}") for n in range(20_000))
+        self.send(200, self.page().replace("</head>", f"{head}</head>").encode())
 
     def from_feed(self, count: int, query: dict) -> None:
         self.article("Feed Article")
