@@ -628,6 +628,9 @@ def _filters(args: argparse.Namespace, archive: Archive):
     )
 
 
+# Search ranks at most the 10,000 newest matches (Archive.search_hits' `ranked`): no limit
+# above that returns more, and SQLite takes no integer past 2**63 - 1.
+SEARCH_MAX_HITS = 10_000
 # Around the matched words, marks that no stored text holds (controls.py), turned into
 # colours once the text around them has been made safe to print.
 _MARKS = ("\x02", "\x03")
@@ -652,8 +655,20 @@ def _highlighted(text: str | None, colour: bool) -> str:
 def cmd_search(args: argparse.Namespace) -> int:
     if not args.query.split():
         raise UserError("give words to search for, e.g. `search Kaladze`")
+    for option, values in (
+        ("the query", [args.query]),
+        ("--site", args.site),
+        ("--language", args.language),
+    ):
+        for value in values or []:
+            _utf8_argument(value, option)  # SQLite takes no surrogate-escaped bytes
     if args.limit < 1:
         raise UserError(f"--limit {args.limit}: give a number of hits of 1 or more")
+    if args.limit > SEARCH_MAX_HITS:
+        raise UserError(
+            f"--limit {args.limit}: at most {SEARCH_MAX_HITS:,} (search ranks the "
+            f"{SEARCH_MAX_HITS:,} newest matches)"
+        )
     with Archive.open_read_only(args.db) as archive:
         filters = _filters(args, archive)
         colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -921,7 +936,9 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("--site", action="append", help="only this outlet (repeatable)")
     search.add_argument("--language", action="append", help="only this language (repeatable)")
     search.add_argument("--since", metavar="DATE", help="published on or after YYYY-MM-DD")
-    search.add_argument("--limit", type=int, default=20, help="hits to show (default 20)")
+    search.add_argument(
+        "--limit", type=int, default=20, help="hits to show (default 20, at most 10,000)"
+    )
     search.add_argument("--json", action="store_true", help="as a JSON array")
     search.set_defaults(func=cmd_search)
 

@@ -260,3 +260,30 @@ def test_a_crawl_whose_every_request_is_refused_says_why(tmp_path):
     assert "nothing was due" not in out
     assert "nothing was fetched: 2 request(s) refused, e.g. http://10.0.0.1/" in out
     assert "10.0.0.1 is a private address" in out
+
+
+# -- search: what the archive's SQL could not take -------------------------------------------
+def test_search_with_a_limit_past_what_search_ranks(capsys, tmp_path):
+    """Past SQLite's integers, the limit was an OverflowError and its traceback."""
+    db = tmp_path / "archive.db"
+    Archive(db).close()
+    for limit in ("99999999999999999999", "10001"):
+        line = one_line_error(capsys, "search", "wine", "--limit", limit, "--db", str(db))
+        assert line == (
+            f"caucasus-crawler: --limit {limit}: at most 10,000 (search ranks the 10,000 "
+            "newest matches)"
+        )
+    assert main(["search", "wine", "--limit", "10000", "--db", str(db)]) == 0
+
+
+def test_search_for_bytes_that_are_not_utf8(tmp_path):
+    """A query typed in another charset reaches Python surrogate-escaped (b"\\xff" is
+    "\\udcff"), which SQLite cannot take: it was a UnicodeEncodeError and its traceback."""
+    db = tmp_path / "archive.db"
+    Archive(db).close()
+    result = run_cli("search", "wine\udcff", "--db", str(db), check=False)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "caucasus-crawler: the query 'wine\\xff': not UTF-8 text; is the terminal's encoding "
+        "(locale) UTF-8?"
+    ]
