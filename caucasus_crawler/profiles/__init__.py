@@ -4,12 +4,17 @@ A profile is a TOML file (one per outlet) in this package or in a directory the 
 names (``--profiles DIR`` or the ``PROFILES_DIRS`` setting). Discovery and extraction are
 generic; a profile only adds what the generic path cannot know: where to start, which URLs
 are articles, and the boilerplate an outlet leaves inside its article bodies.
+
+A profile may come from anyone, so what it asks is bounded: its URL patterns are matched in
+time linear in the URL (RE2; see `UrlPattern`), and its numbers, lists and strings have upper
+bounds far above any real outlet's (the MAX_ constants), each refused in one line.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 import tomllib
 from collections.abc import Iterable
@@ -20,6 +25,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pycountry
+import re2
+import regex
 from cssselect import GenericTranslator, SelectorError
 
 PACKAGE_DIR = Path(__file__).parent
@@ -31,10 +38,222 @@ LANGUAGES = ("en", "ka", "hy", "az", "ru")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 _OFFSET = re.compile(r"^[+-]\d\d:\d\d$")
 _CSS = GenericTranslator()
+log = logging.getLogger(__name__)
+
+# What a profile may ask, at most: far above any real outlet's needs (the built-in profiles use a
+# few percent of each), low enough that a mistake or a hostile file cannot make a crawl endless.
+MAX_FILE_BYTES = 10 * 2**20  # a profile file is read whole
+MAX_ITEMS = 1000  # entries of a list: start URLs of each kind, domains, cut_at lines...
+MAX_CHARS = 2000  # characters of one string: a URL, a line, a pattern
+MAX_TITLE = 200
+MAX_PATTERNS = 100  # patterns of each urls list: every link is matched against them all
+MAX_SELECTORS = 100  # extract.remove: each one is run on every page
+MAX_SELECTOR_CHARS = 500
+MAX_LISTING_PAGES = 1000  # as many as `crawl --backfill` follows
+MAX_MINUTES = 366 * 24 * 60  # schedule: a year between polls
+MAX_REPEAT = 1000  # counted repetition ({m,n}), nested counts multiplied: RE2's own bound
+# The time one match may take on the `regex` engine, which runs the patterns RE2 cannot. A URL
+# pattern matches in microseconds; one that needs a second backtracks without end.
+PATTERN_TIME_LIMIT = 1.0
 
 
 class ProfileError(ValueError):
     """A profile file that cannot be used; the message names the file and the field."""
+
+
+class UrlPattern:
+    r"""One of a profile's URL patterns, written in Python's `re` syntax and meaning, matched in
+    bounded time (`search` as `re.Pattern.search`; `pattern` is the text as written).
+
+    A backtracking engine (Python's `re`) can take years on one URL for a pattern such as
+    `(a+)+$`, inside one C call that not even SIGTERM interrupts. RE2 runs a pattern in time
+    linear in the URL's length, whatever the pattern: `engine` "re2". RE2 has no lookarounds
+    or backreferences (the guards of `draft`'s patterns are lookaheads) and reads a few things
+    otherwise (`\b` is ASCII there); such a pattern runs on the `regex` engine, Python's
+    semantics with a time limit per match (`engine` "regex"). One that passes the limit is
+    logged once and matches nothing more in the process: a profile guides, never gates, so a
+    URL it no longer matches is judged by its page, and the miss shows in `health`."""
+
+    __slots__ = ("pattern", "where", "engine", "_compiled")
+
+    def __init__(self, pattern: str, where: str = "<pattern>"):
+        self.pattern = pattern
+        self.where = where  # "file: field 'urls.article'", for the warning
+        self.engine, self._compiled = _compile_pattern(pattern)  # PatternProblem
+
+    def search(self, url: str) -> object | None:
+        """The match of the pattern anywhere in `url`, or None."""
+        if self.engine == "re2":
+            try:
+                return self._compiled.search(url)
+            except UnicodeEncodeError:  # a lone surrogate, which UTF-8 (RE2's) cannot hold
+                return self._compiled.search(url.encode("utf-8", "replace").decode("utf-8"))
+        if self.pattern in _GAVE_UP:
+            return None
+        try:
+            return self._compiled.search(url, timeout=PATTERN_TIME_LIMIT)
+        except TimeoutError:
+            _GAVE_UP.add(self.pattern)
+            shown = url if len(url) <= 80 else url[:80] + "…"
+            log.warning(
+                "%s: pattern %r took over %g s on %s; it matches nothing more in this process: "
+                "rewrite it without lookarounds or backreferences, so that the linear-time "
+                "engine runs it",
+                self.where,
+                self.pattern,
+                PATTERN_TIME_LIMIT,
+                shown,
+            )
+            return None
+
+    def __reduce__(self):  # to extraction's worker processes: compiled again there
+        return (UrlPattern, (self.pattern, self.where))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, UrlPattern) and other.pattern == self.pattern
+
+    def __hash__(self) -> int:
+        return hash(self.pattern)
+
+    def __repr__(self) -> str:
+        return f"UrlPattern({self.pattern!r}, engine={self.engine!r})"
+
+
+# Patterns that passed PATTERN_TIME_LIMIT in this process (each profile object, and each page's
+# copy in an extraction worker, would otherwise spend the limit again).
+_GAVE_UP: set[str] = set()
+
+
+class PatternProblem(ValueError):
+    """Why a pattern cannot be used (profile_from_dict adds the file and the field)."""
+
+
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # its errors become PatternProblems, not lines on stderr
+
+# Python's classes are Unicode (`\w` holds Georgian letters), RE2's ASCII: Python's, as the
+# members of an RE2 class. `\s` is str.isspace(): the C0 separators, NEL and Unicode's Z.
+_CLASS_MEMBERS = {"d": r"\p{Nd}", "w": r"\p{L}\p{N}_", "s": r"\x09-\x0d\x1c-\x20\x85\p{Z}"}
+_REPEAT = re.compile(r"\{([0-9]*)(,?)([0-9]*)\}")  # {m} {m,} {,n} {m,n} {,}, as Python reads them
+
+
+def _short(text: str) -> str:
+    return repr(text) if len(text) <= 60 else repr(text[:60]) + "…"
+
+
+@lru_cache(maxsize=4096)
+def _compile_pattern(pattern: str) -> tuple[str, object]:
+    """("re2" or "regex", the compiled pattern); PatternProblem if neither may run it."""
+    try:
+        re.compile(pattern)  # the syntax profiles are written in, checked as before
+    except re.error as exc:
+        raise PatternProblem(f"bad regular expression {_short(pattern)}: {exc}") from None
+    translated, repeats = _re2_syntax(pattern)
+    if repeats > MAX_REPEAT:
+        raise PatternProblem(
+            f"pattern {_short(pattern)} repeats more than {MAX_REPEAT} times in all (counts "
+            "multiply when nested), which the linear-time engine cannot take; repeat less"
+        )
+    if translated is not None:
+        try:
+            return "re2", re2.compile(translated, _RE2_OPTIONS)
+        except re2.error:
+            pass  # a lookaround, a backreference, too large a program: the `regex` engine
+    try:
+        return "regex", regex.compile(pattern)
+    except (regex.error, ValueError, OverflowError) as exc:
+        raise PatternProblem(f"pattern {_short(pattern)} cannot be run: {exc}") from None
+
+
+def _re2_syntax(pattern: str) -> tuple[str | None, int]:
+    r"""(the pattern in RE2's syntax with Python's meaning, or None where RE2 would read it
+    otherwise; the most it repeats, counts multiplied where nested: `(?:a{10}){20}` is 200).
+
+    `pattern` is valid for Python's `re`. RE2 writes Python's `\d`, `\w`, `\s` otherwise (see
+    _CLASS_MEMBERS), `\Z` as `\z`, `\u00e9` as `\x{00e9}`, and takes `{,n}` literally. `\b`
+    is ASCII in RE2, `[[:alpha:]]` a POSIX class, and `[\W]` has no RE2 spelling: None."""
+    out: list[str] = []
+    exact = True
+    groups = [[1, 1]]  # per open group: [the most repeated in it, the last atom's count]
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        c, group = pattern[i], groups[-1]
+        if c == "\\":
+            if i + 1 == len(pattern):  # only in a verbose pattern's comment: not RE2's anyway
+                return None, groups[0][0]
+            e = pattern[i + 1]
+            i += 2
+            if e in "uU":  # \uXXXX, \UXXXXXXXX
+                width = 4 if e == "u" else 8
+                out.append("\\x{" + pattern[i : i + width] + "}")
+                i += width
+            elif e.lower() in _CLASS_MEMBERS and in_class:
+                if e.isupper() and e != "D":
+                    exact = False  # [\W] is "not a word character or ..."
+                out.append(r"\P{Nd}" if e == "D" else _CLASS_MEMBERS.get(e, "\\" + e))
+            elif e.lower() in _CLASS_MEMBERS:
+                members = _CLASS_MEMBERS[e.lower()]
+                out.append(f"[^{members}]" if e.isupper() else f"[{members}]")
+            elif e == "b" and in_class:
+                out.append(r"\x08")  # a backspace, inside a class
+            elif e in "bB":
+                exact = False
+                out.append("\\" + e)
+            elif e == "Z":
+                out.append(r"\z")
+            else:
+                out.append("\\" + e)
+            if not in_class:
+                group[1] = 1
+                group[0] = max(group[0], 1)
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+            elif c == "[" and pattern.startswith(":", i + 1):
+                exact = False  # RE2's [:alpha:]; a `[` and a `:` to Python
+            out.append(c)
+            i += 1
+            continue
+        repeat = _REPEAT.match(pattern, i) if c == "{" else None
+        if repeat and (repeat[1] or repeat[2]):
+            low, comma, high = repeat.groups()
+            out.append("{" + (low or "0") + comma + high + "}")
+            count = max(int(low or 0), int(high or 0), 1)
+            group[1] *= count
+            group[0] = max(group[0], group[1])
+            i = repeat.end()
+            continue
+        if c == "[":  # a class: its first `]` (after a `^`) is a member
+            in_class = True
+            start = i + 1 + pattern.startswith("^", i + 1)
+            end = start + pattern.startswith("]", start)
+            out.append(pattern[i:end])
+            i = end
+            group[1] = 1
+            group[0] = max(group[0], 1)
+            continue
+        if c == "(" and pattern.startswith("(?#", i):  # a comment: none in RE2
+            end = pattern.find(")", i) + 1
+            if not end:  # inside a verbose pattern's comment
+                return None, groups[0][0]
+            out.append(pattern[i:end])
+            exact = False
+            i = end
+            continue
+        if c == "(":
+            groups.append([1, 1])
+        elif c == ")" and len(groups) > 1:
+            inner = groups.pop()[0]
+            groups[-1][1] = inner
+            groups[-1][0] = max(groups[-1][0], inner)
+        elif c not in "*+?|":
+            group[1] = 1
+            group[0] = max(group[0], 1)
+        out.append(c)
+        i += 1
+    return ("".join(out) if exact else None), groups[0][0]
 
 
 @dataclass(frozen=True)
@@ -77,9 +296,9 @@ class Profile:
     listings: tuple[str, ...] = ()
     json_listings: tuple[str, ...] = ()  # JSON endpoints listing articles; {page} = 1, 2, ...
     robots_sitemaps: bool = True  # read `Sitemap:` lines of robots.txt
-    article_urls: tuple[re.Pattern, ...] = ()
-    listing_urls: tuple[re.Pattern, ...] = ()
-    ignore_urls: tuple[re.Pattern, ...] = ()
+    article_urls: tuple[UrlPattern, ...] = ()
+    listing_urls: tuple[UrlPattern, ...] = ()
+    ignore_urls: tuple[UrlPattern, ...] = ()
     max_listing_pages: int = 3
     next_page: str | None = None  # CSS selector of a listing's "next page" link, if unusual
     extract: ExtractRules = field(default_factory=ExtractRules)
@@ -154,14 +373,35 @@ def _iso_problem(code: object, known: frozenset[str], what: str) -> str | None:
     return f"{problem} (ISO writes it {fixed!r})" if fixed else problem
 
 
-def _strings(data: dict, key: str, source: str, field_name: str | None = None) -> tuple[str, ...]:
+def _strings(
+    data: dict,
+    key: str,
+    source: str,
+    field_name: str | None = None,
+    most: int = MAX_ITEMS,
+    longest: int = MAX_CHARS,
+) -> tuple[str, ...]:
     value = data.get(key, [])
     name = field_name or key
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         raise _fail(source, name, "must be a list of non-empty strings")
+    if len(value) > most:
+        raise _fail(source, name, f"has {len(value)} entries; at most {most}")
+    for text in value:
+        _check_length(text, longest, source, name)
     return tuple(value)
+
+
+def _check_length(text: str, longest: int, source: str, field_name: str) -> None:
+    if len(text) > longest:
+        problem = f"{_short(text)} is {len(text)} characters long; at most {longest}"
+        raise _fail(source, field_name, problem)
+
+
+def _whole_number(value: object, least: int, most: int) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and least <= value <= most
 
 
 def _urls(data: dict, key: str, source: str, field_name: str) -> tuple[str, ...]:
@@ -172,17 +412,18 @@ def _urls(data: dict, key: str, source: str, field_name: str) -> tuple[str, ...]
     return urls
 
 
-def _patterns(data: dict, key: str, source: str, field_name: str) -> tuple[re.Pattern, ...]:
+def _patterns(data: dict, key: str, source: str, field_name: str) -> tuple[UrlPattern, ...]:
     compiled = []
-    for pattern in _strings(data, key, source, field_name):
+    for pattern in _strings(data, key, source, field_name, most=MAX_PATTERNS):
         try:
-            compiled.append(re.compile(pattern))
-        except re.error as exc:
-            raise _fail(source, field_name, f"bad regular expression {pattern!r}: {exc}") from None
+            compiled.append(UrlPattern(pattern, f"{source}: field '{field_name}'"))
+        except PatternProblem as exc:
+            raise _fail(source, field_name, str(exc)) from None
     return tuple(compiled)
 
 
 def _check_selector(selector: str, source: str, field_name: str) -> None:
+    _check_length(selector, MAX_SELECTOR_CHARS, source, field_name)
     try:
         _CSS.css_to_xpath(selector)
     except SelectorError as exc:
@@ -223,6 +464,11 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
     name = data["name"]
     if not isinstance(name, str) or not _NAME.match(name):
         raise _fail(source, "name", "must be lower-case letters, digits and _ (e.g. civil_ge)")
+    _check_length(name, MAX_TITLE, source, "name")
+    title = data.get("title", name)
+    if not isinstance(title, str):
+        raise _fail(source, "title", "must be a string")
+    _check_length(title, MAX_TITLE, source, "title")
     iso_languages, iso_countries = _iso_codes()
     country = data["country"]
     if country != REGIONAL:
@@ -262,8 +508,9 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
     if unknown:
         raise _fail(source, f"urls.{unknown[0]}", "unknown field")
     max_pages = urls.get("max_listing_pages", 3)
-    if not isinstance(max_pages, int) or max_pages < 1:
-        raise _fail(source, "urls.max_listing_pages", "must be a positive integer")
+    if not _whole_number(max_pages, 1, MAX_LISTING_PAGES):
+        problem = f"must be a whole number from 1 to {MAX_LISTING_PAGES} (what --backfill reads)"
+        raise _fail(source, "urls.max_listing_pages", problem)
 
     next_page = urls.get("next_page")
     if next_page is not None:
@@ -280,23 +527,30 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
             raise _fail(source, f"extract.{key}", "must be a CSS selector")
         if key in rules:
             _check_selector(rules[key], source, f"extract.{key}")
-    for selector in _strings(rules, "remove", source, "extract.remove"):
+    remove = _strings(rules, "remove", source, "extract.remove", most=MAX_SELECTORS)
+    for selector in remove:
         _check_selector(selector, source, "extract.remove")
     timezone = rules.get("timezone", "+04:00")
-    if not isinstance(timezone, str) or not _OFFSET.match(timezone):
-        raise _fail(source, "extract.timezone", "must be an offset like +04:00")
+    if (
+        not isinstance(timezone, str)
+        or not _OFFSET.match(timezone)
+        or int(timezone[4:]) > 59
+        or int(timezone[1:3]) * 60 + int(timezone[4:]) > 14 * 60  # the widest in use: +14:00
+    ):
+        raise _fail(source, "extract.timezone", "must be an offset like +04:00, at most 14 hours")
 
     every = _table(data, "schedule", source)
     unknown = sorted(set(every) - {"feeds", "listings", "sitemaps"})
     if unknown:
         raise _fail(source, f"schedule.{unknown[0]}", "unknown field")
     for key, value in every.items():
-        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-            raise _fail(source, f"schedule.{key}", "must be a whole number of minutes, at least 1")
+        if not _whole_number(value, 1, MAX_MINUTES):
+            problem = f"must be a whole number of minutes, at least 1 and at most {MAX_MINUTES}"
+            raise _fail(source, f"schedule.{key}", problem + " (a year)")
 
     return Profile(
         name=name,
-        title=str(data.get("title", name)),
+        title=title,
         country=country,
         languages=languages,
         home=home[0],
@@ -314,7 +568,7 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
         next_page=next_page,
         extract=ExtractRules(
             body=rules.get("body"),
-            remove=_strings(rules, "remove", source, "extract.remove"),
+            remove=remove,
             cut_at=_strings(rules, "cut_at", source, "extract.cut_at"),
             drop_lines=_strings(rules, "drop_lines", source, "extract.drop_lines"),
             date=rules.get("date"),
@@ -334,9 +588,15 @@ def _digest(data: dict) -> str:
 
 def load_profile(path: Path) -> Profile:
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        with path.open("rb") as file:  # no more than a profile may hold: it is read whole
+            raw = file.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ProfileError(f"{path}: cannot read the profile: {exc.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        size = f"{MAX_FILE_BYTES // 2**20} MB"
+        raise ProfileError(f"{path}: the profile is larger than {size}; profiles are small")
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProfileError(f"{path}: not valid TOML: {exc}") from None
     return profile_from_dict(data, str(path))
