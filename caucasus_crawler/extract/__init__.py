@@ -108,6 +108,27 @@ def looks_like_article(
     return page is not None and _article_signals(page, profile)
 
 
+def _stated_kind(page: Page) -> bool | None:
+    """What a page says it is, for a page its profile's patterns missed: True (a JSON-LD
+    Article, `article:published_time`, a microdata Article), False (JSON-LD calls it another
+    kind of page: a WordPress "About us" is a WebPage, though og:type says article), or None
+    (og:type alone, or nothing). Read before the body extraction prunes the tree."""
+    if page.jsonld_article is not None or page.meta_first("article:published_time"):
+        return True
+    if len(_MICRODATA_ARTICLES(page.tree)) == 1:
+        return True
+    if any(jsonld_types(o) & _PAGE_TYPES for o in page.jsonld):
+        return False
+    return None
+
+
+def _real_body(article: Article) -> bool:
+    """More than a teaser, a contact page or a caption: REAL_BODY_PARAGRAPHS paragraphs of
+    REAL_BODY_CHARS characters in all."""
+    paragraphs = [p for p in article.text.split("\n\n") if p.strip()]
+    return len(paragraphs) >= REAL_BODY_PARAGRAPHS and len(article.text) >= REAL_BODY_CHARS
+
+
 def is_candidate_article(
     html_or_page: str | bytes | HtmlElement | Page,
     url: str,
@@ -115,22 +136,13 @@ def is_candidate_article(
     profile: Profile | None = None,
 ) -> bool:
     """Whether a page the profile's URL patterns missed (an outlet's feed, sitemap or link
-    named it) holds an article, by its own signals. A JSON-LD Article, `article:published_time`
-    or a microdata Article says so. A page that JSON-LD calls something else (a WordPress
-    "About us" is a WebPage, though og:type says article) is not one. Otherwise og:type alone,
-    or no signal at all, needs a real body: REAL_BODY_PARAGRAPHS paragraphs of
-    REAL_BODY_CHARS characters in all (more than a teaser, a contact page or a caption)."""
+    named it) holds an article, by its own signals (`_stated_kind`), or else by a real body.
+    `html_or_page` must be the page as fetched, not one the extraction has pruned."""
     page = html_or_page if isinstance(html_or_page, Page) else Page.from_html(html_or_page, url)
     if page is None:
         return False
-    if page.jsonld_article is not None or page.meta_first("article:published_time"):
-        return True
-    if len(_MICRODATA_ARTICLES(page.tree)) == 1:
-        return True
-    if any(jsonld_types(o) & _PAGE_TYPES for o in page.jsonld):
-        return False
-    paragraphs = [p for p in article.text.split("\n\n") if p.strip()]
-    return len(paragraphs) >= REAL_BODY_PARAGRAPHS and len(article.text) >= REAL_BODY_CHARS
+    stated = _stated_kind(page)
+    return stated if stated is not None else _real_body(article)
 
 
 def extract_judged(
@@ -146,11 +158,15 @@ def extract_judged(
     its own signals (`is_candidate_article`). So must an "article" whose URL the pattern
     matches but on which the profile's body selector finds nothing: the pattern alone vouches
     for a page only while the profile fits it (a redesign can make an old pattern match
-    section pages). Raises NotAnArticle."""
-    article = extract_article(html, url, profile, now=now)
+    section pages). The page is parsed once. Raises NotAnArticle."""
+    page = Page.from_html(html, url)
+    if page is None:
+        raise NotAnArticle(f"not an HTML page: {url}")
+    stated = _stated_kind(page)  # before the extraction prunes the tree
+    article = extract_article(page, url, profile, now=now)
     if mode == "article" and article.checks.get("body") in ("miss", "fallback"):
         mode = "candidate"
-    if mode == "candidate" and not is_candidate_article(html, url, article, profile):
+    if mode == "candidate" and not (stated if stated is not None else _real_body(article)):
         raise NotAnArticle(f"no article signals and no real body: {url}")
     return article
 
@@ -177,7 +193,7 @@ def _listing_reason(page: Page, profile: Profile | None) -> str | None:
 
 
 def extract_article(
-    html: str | bytes,
+    html: str | bytes | Page,
     url: str,
     profile: Profile | None = None,
     *,
@@ -185,12 +201,13 @@ def extract_article(
 ) -> Article:
     """Extract the article of one page.
 
-    `html` is the page as fetched (bytes are decoded by their declared charset, else UTF-8),
-    `url` the URL it was fetched from, `profile` the outlet's profile (its extraction rules,
-    languages and offset), `now` the moment relative dates and year-less dates count from.
+    `html` is the page as fetched (bytes are decoded by their declared charset, else UTF-8;
+    or a `Page` parsed from it, which this consumes), `url` the URL it was fetched from,
+    `profile` the outlet's profile (its extraction rules, languages and offset), `now` the
+    moment relative dates and year-less dates count from.
     Raises `NotAnArticle` when the page holds no article.
     """
-    page = Page.from_html(html, url)
+    page = html if isinstance(html, Page) else Page.from_html(html, url)
     if page is None:
         raise NotAnArticle(f"not an HTML page: {url}")
 
