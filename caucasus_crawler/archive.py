@@ -7,11 +7,12 @@ Everything that reads or writes archive.db (pipelines, the CLI, export, serve) g
 
 from __future__ import annotations
 
+import errno
 import json
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -253,6 +254,34 @@ def _retry_while_locked(step, attempts: int = 50) -> None:
 
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def is_write_failure(exc: BaseException) -> bool:
+    """Whether SQLite (or the OS) failed to write: a full disk, a quota, a file size limit,
+    an I/O error; not damage found on reading."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    return (
+        name == "SQLITE_FULL"
+        or name.startswith("SQLITE_IOERR")
+        or "disk is full" in str(exc)
+        or getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO)
+    )
+
+
+def write_failure_reason(exc: BaseException, path: str | Path) -> str:
+    """One line saying why the archive at `path` could not be written."""
+    full = getattr(exc, "sqlite_errorname", None) == "SQLITE_FULL" or getattr(
+        exc, "errno", None
+    ) in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    if full or "disk is full" in str(exc):
+        return f"{path}: the disk is full: free space, then run the crawl again"
+    return f"{path}: the archive could not be written ({exc}): run the crawl again once fixed"
+
+
+def limit_sqlite_heap(limit: int) -> None:
+    """Cap SQLite's heap in this process (PRAGMA hard_heap_limit: every connection's)."""
+    with closing(sqlite3.connect(":memory:")) as conn:
+        conn.execute(f"PRAGMA hard_heap_limit = {int(limit)}")
 
 
 class ArchiveError(Exception):

@@ -18,7 +18,13 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
-from caucasus_crawler.archive import DEFAULT_PATH, Archive, ArchiveError
+from caucasus_crawler.archive import (
+    DEFAULT_PATH,
+    Archive,
+    ArchiveError,
+    is_write_failure,
+    write_failure_reason,
+)
 from caucasus_crawler.controls import for_terminal, json_for_terminal
 from caucasus_crawler.health import HEALTH_RUNS, drift_warnings
 from caucasus_crawler.profiles import Profile, ProfileError, load_profiles, profile_for_url
@@ -989,10 +995,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except sqlite3.DatabaseError as exc:  # damage found past the checks made on opening
         db = getattr(args, "db", None) or "the archive"
-        if _write_failed(exc):  # a full disk is no damage (`ingest`, `reextract`...)
-            from caucasus_crawler.pipelines import write_failure_reason
-
-            print(f"{PROG}: {write_failure_reason(exc, str(db))}", file=sys.stderr)
+        if is_write_failure(exc):  # a full disk is no damage (`ingest`, `reextract`...)
+            print(f"{PROG}: {write_failure_reason(exc, db)}", file=sys.stderr)
             return 1
         print(
             f"{PROG}: {db}: the archive is damaged ({exc}); "
@@ -1006,12 +1010,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `caucasus-crawler search ... | head`: the reader has had enough
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-
-
-def _write_failed(exc: sqlite3.DatabaseError) -> bool:
-    """Whether SQLite failed to write (a full disk, an I/O error), not read damage."""
-    name = getattr(exc, "sqlite_errorname", "") or ""
-    return name == "SQLITE_FULL" or name.startswith("SQLITE_IOERR") or "disk is full" in str(exc)
 
 
 def run() -> None:

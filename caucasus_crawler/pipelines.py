@@ -16,7 +16,6 @@ once, end with the articles one uninterrupted crawl gives.
 
 from __future__ import annotations
 
-import errno
 import logging
 import sqlite3
 import time
@@ -29,7 +28,7 @@ from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro
 
 from caucasus_crawler import dedup, health
-from caucasus_crawler.archive import Archive
+from caucasus_crawler.archive import Archive, write_failure_reason
 from caucasus_crawler.items import Article, PageVisit
 from caucasus_crawler.normalise import normalise_article, prepared_fingerprint
 from caucasus_crawler.urls import canonical_url, url_key
@@ -183,16 +182,6 @@ def _age_order(published: str | None, url: str) -> tuple:
 # Set when a write to the archive failed in this process (the disk is full, say): every
 # crawler of the process stops, since none of them can store what it fetches.
 _write_failure: str | None = None
-
-
-def write_failure_reason(exc: BaseException, path: str) -> str:
-    """One line saying why the archive could not be written, naming it."""
-    full = getattr(exc, "sqlite_errorname", None) == "SQLITE_FULL" or getattr(
-        exc, "errno", None
-    ) in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
-    if full or "disk is full" in str(exc):
-        return f"{path}: the disk is full: free space, then run the crawl again"
-    return f"{path}: the archive could not be written ({exc}): run the crawl again once fixed"
 
 
 class StorePipeline:

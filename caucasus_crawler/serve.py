@@ -16,13 +16,11 @@ is for a researcher's own machine: on by default on a loopback address, off on a
 from __future__ import annotations
 
 import ipaddress
-import sqlite3
 import sys
-from contextlib import closing
 from html import escape
 from pathlib import Path
 
-from caucasus_crawler.archive import Archive
+from caucasus_crawler.archive import Archive, limit_sqlite_heap
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -338,12 +336,6 @@ def build_datasette(db: Path, host: str = DEFAULT_HOST, allow_sql: bool | None =
         template_dir=str(TEMPLATES),
         settings={**SETTINGS, "default_allow_sql": sql_allowed(host, allow_sql)},
     )
-
-
-def limit_sqlite_heap(limit: int) -> None:
-    """Cap SQLite's heap in this process (PRAGMA hard_heap_limit: every connection's)."""
-    with closing(sqlite3.connect(":memory:")) as conn:
-        conn.execute(f"PRAGMA hard_heap_limit = {int(limit)}")
 
 
 def serve(

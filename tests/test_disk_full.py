@@ -105,7 +105,7 @@ def test_a_crawl_that_fills_the_disk_stops_cleanly_and_loses_nothing(tmp_path):
 
 
 def test_a_write_failure_names_its_cause():
-    from caucasus_crawler.pipelines import write_failure_reason
+    from caucasus_crawler.archive import write_failure_reason
 
     full = sqlite3.OperationalError("database or disk is full")
     assert write_failure_reason(full, "a.db") == (
