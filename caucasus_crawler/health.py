@@ -40,7 +40,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from caucasus_crawler.items import Article, PageVisit
 
@@ -108,13 +108,7 @@ class Problem:
     example: str | None = None
 
     def as_json(self) -> dict:
-        return {
-            "field": self.field,
-            "kind": self.kind,
-            "detail": self.detail,
-            "count": self.count,
-            "example": self.example,
-        }
+        return asdict(self)
 
 
 @dataclass
