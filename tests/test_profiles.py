@@ -332,21 +332,17 @@ def _hostile_civil_ge(directory: Path) -> Path:
     return directory
 
 
+def _crawl(profiles: Path, mirror: MirrorServer, db: Path) -> tuple[str, ...]:
+    """The command line of a crawl of civil_ge with the profiles of `profiles`."""
+    return ("--profiles", str(profiles), "crawl", "civil_ge", "--mirror", mirror.address,
+            "--db", str(db))  # fmt: skip
+
+
 def test_a_crawl_with_a_hostile_user_profile_finishes(tmp_path):
     profiles = _hostile_civil_ge(tmp_path / "profiles")
     db = tmp_path / "archive.db"
     with MirrorServer() as mirror:
-        result = run_cli(
-            "--profiles",
-            str(profiles),
-            "crawl",
-            "civil_ge",
-            "--mirror",
-            mirror.address,
-            "--db",
-            str(db),
-            timeout=240,
-        )
+        result = run_cli(*_crawl(profiles, mirror, db), timeout=240)
     with sqlite3.connect(db) as connection:
         stored = connection.execute("select count(*) from articles").fetchone()[0]
     assert stored >= 10  # the crawl did its work, not merely stopped
@@ -369,14 +365,7 @@ def test_sigterm_stops_a_crawl_with_a_hostile_user_profile(tmp_path):
                 sys.executable,
                 "-m",
                 "caucasus_crawler.cli",
-                "--profiles",
-                str(profiles),
-                "crawl",
-                "civil_ge",
-                "--mirror",
-                mirror.address,
-                "--db",
-                str(tmp_path / "a.db"),
+                *_crawl(profiles, mirror, tmp_path / "a.db"),
                 "--set",
                 "DOWNLOAD_DELAY=0.5",
                 "--log-level",
