@@ -397,6 +397,57 @@ def test_author_meta_without_outlet_names():
 
 
 @pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        # "Von", "und": bylines are not only English
+        (
+            '<p class="authorline">Von Anna Sleegers und Jörg Soldwisch, Frankfurt</p>',
+            ["Anna Sleegers", "Jörg Soldwisch"],
+        ),
+        # "By" needs a separator after it: Byron keeps his name
+        ('<span class="byline">Byron Lee</span>', ["Byron Lee"]),
+        # a wire story: the agency is its author
+        ('<span class="c-bylines-0-2">Associated Press</span>', ["Associated Press"]),
+        # an agency in a reporter's byline is credited with them
+        ('<div class="byline">By Nino Beridze, Reuters</div>', ["Nino Beridze", "Reuters"]),
+        # a byline's date goes, with its month's name
+        ('<div class="byline">By Nino Beridze | Jan 7, 2024</div>', ["Nino Beridze"]),
+        # the name element inside the byline, not the byline's "Follow" and "Share"
+        (
+            '<div class="byline"><span class="author-name">Nino Beridze</span> Follow</div>',
+            ["Nino Beridze"],
+        ),
+        # a photo's credit is not the article's author
+        (
+            '<figure><img src="a.jpg"><figcaption><span class="image-author">Jane Roe</span>'
+            '</figcaption></figure><span class="author">Nino Beridze</span>',
+            ["Nino Beridze"],
+        ),
+        # a newsroom is no one to credit
+        ('<span class="author">NZZ-Redaktion</span>', []),
+    ],
+)
+def test_bylines_of_many_kinds(byline, expected):
+    html = article_page(byline=byline)
+    assert extract_article(html, "https://example.org/news/bridge").authors == expected
+
+
+def test_json_ld_authors_given_as_name_parts_and_with_initials():
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": "Bridge to open in spring",
+        "author": [
+            {"@type": "Person", "givenName": "Anna Giulia", "familyName": "Fink"},
+            {"@type": "Person", "name": "Elena Oberholzer (obe)"},
+        ],
+    }
+    html = article_page(f'<script type="application/ld+json">{json.dumps(ld)}</script>')
+    article = extract_article(html, "https://example.org/news/bridge")
+    assert article.authors == ["Anna Giulia Fink", "Elena Oberholzer"]
+
+
+@pytest.mark.parametrize(
     ("head", "url", "expected"),
     [
         (

@@ -17,12 +17,12 @@ from lxml.html import HtmlElement
 
 from ..items import Article
 from ..profiles import Profile
+from .authors import extract_authors
 from .cleanup import apply_rules, paragraphs_of
 from .dates import find_dates, parse_date, parse_iso
 from .language import detect_language
 from .metadata import (
     extract_aliases,
-    extract_authors,
     extract_canonical,
     extract_categories,
     extract_description,

@@ -22,21 +22,12 @@ _NON_WORD = re.compile(r"\W+")
 
 _REL_CATEGORY = XPath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' category ')]")
 _REL_TAG = XPath(".//a[contains(concat(' ', normalize-space(@rel), ' '), ' tag ')]")
-_REL_AUTHOR = XPath(
-    ".//a[contains(concat(' ', normalize-space(@rel), ' '), ' author ')] | .//*[@itemprop='author']"
-)
 # The first test (any attribute holding "readcrumb") only makes the scan cheaper: it halves
 # the time libxml2 spends on a page of 700 elements.
 _BREADCRUMB_LINKS = XPath(
     "//*[@*[contains(., 'readcrumb')]][contains(@class, 'breadcrumb')"
     " or contains(@id, 'breadcrumb') or translate(@aria-label, 'B', 'b') = 'breadcrumb']//a[@href]"
 )
-_CLASSED = XPath(
-    ".//*[contains(@class, 'author') or contains(@class, 'byline')]"
-    "[not(ancestor-or-self::*[contains(@class, 'comment') or contains(@id, 'comment')])]"
-)
-_MAX_AUTHORS = 8  # a source naming more is not a byline (a list of staff, a comment thread)
-_MAX_AUTHOR_CHARS = 60  # nor is a longer "name" (a sentence, a job title with the name)
 
 # Caps on what one page can make the archive store: a broken or hostile page may have a
 # 1 MB <title> or 20,000 article:tag metas, and every copy, export and search result would
@@ -54,7 +45,6 @@ MAX_TAGS = 200
 MAX_IMAGE_URL_CHARS = 2_048
 # Names of categories and tags longer than this are dropped (a sentence, not a label).
 _MAX_LINK_NAME_CHARS = 80
-_AUTHOR_CLASS = re.compile(r"^(?:[\w-]*[-_])?(?:author|byline)(?:[-_]+(?:name|link))?$")
 
 # Breadcrumb and menu labels of the home page, in the five languages and the usual variants.
 _HOME_WORDS = frozenset(
@@ -78,93 +68,6 @@ _HOME_WORDS = frozenset(
         "ana səhifə",
         "əsas səhifə",
         "əsas",
-    }
-)
-_AUTHOR_PREFIX = re.compile(
-    r"^(?:(?:written|posted|reporting|reported|text|story|photos?|words)\s+by|by|from|authors?"
-    r"|автор(?:ы)?|текст|ავტორი|ავტორები|հեղինակ|müəllif)\s*[:\-–—]?\s*",
-    re.IGNORECASE,
-)
-_AUTHOR_SPLIT = re.compile(r"\s+(?:and|и|და|և|ve|və)\s+|\s*[&;|/]\s*|\s*\n\s*", re.IGNORECASE)
-_EMAIL = re.compile(r"\S+@\S+|https?://\S+|www\.\S+")
-_URLISH = re.compile(r"https?://|www\.|\.(?:com|org|net|ge|am|az|ru|info)\b", re.IGNORECASE)
-_HAS_DIGIT = re.compile(r"\d")
-_NOT_PEOPLE = frozenset(
-    {
-        "admin",
-        "administrator",
-        "staff",
-        "editor",
-        "editors",
-        "editorial",
-        "editorial staff",
-        "newsroom",
-        "news desk",
-        "desk",
-        "agency",
-        "reporter",
-        "correspondent",
-        "author",
-        "guest",
-        "unknown",
-        "anonymous",
-        "redaction",
-        "редакция",
-        "редактор",
-        "რედაქცია",
-        "խմբագրություն",
-        "redaksiya",
-        "web editor",
-        "online editor",
-        "news",
-        "wire",
-        "wires",
-        "press release",
-        "reuters",
-        "afp",
-        "ap",
-        "associated press",
-        "interfax",
-        "tass",
-        "ria novosti",
-        "sputnik",
-        "bloomberg",
-        "dpa",
-        "efe",
-        "anadolu",
-        "xinhua",
-        "armenpress",
-        "apa",
-        "trend",
-        "report",
-    }
-)
-# Words of a job title or an organisation, not of a person's name.
-_ROLE_WORDS = frozenset(
-    {
-        "writer",
-        "correspondent",
-        "editor",
-        "reporter",
-        "contributor",
-        "columnist",
-        "staff",
-        "press",
-        "news",
-        "agency",
-        "desk",
-        "media",
-        "service",
-        "bureau",
-        "team",
-        "office",
-        "department",
-        "ministry",
-        "network",
-        "television",
-        "radio",
-        "magazine",
-        "newspaper",
     }
 )
 
@@ -361,92 +264,6 @@ def extract_image(page: Page) -> str | None:
     if not url or len(url) > MAX_IMAGE_URL_CHARS:
         return None
     return url if urlsplit(url).scheme.lower() in ("http", "https") else None
-
-
-# -- authors ------------------------------------------------------------------------------
-
-
-def _jsonld_people(page: Page) -> list[str]:
-    article = page.jsonld_article or {}
-    value = article.get("author") or article.get("creator")
-    items = value if isinstance(value, list) else [value]
-    names = []
-    for item in items:
-        if isinstance(item, dict) and "name" not in item and isinstance(item.get("@id"), str):
-            item = page.jsonld_by_id.get(item["@id"], item)
-        if isinstance(item, str):
-            names.append(item)
-        elif isinstance(item, dict) and isinstance(item.get("name"), str):
-            if not jsonld_types(item) & {"organization", "newsmediaorganization", "corporation"}:
-                names.append(item["name"])
-    return names
-
-
-def clean_author(raw: str, outlet_keys: set[str]) -> list[str]:
-    """People's names from a byline: no "By", no outlet names, dates, emails or URLs."""
-    text = clean_text(_EMAIL.sub(" ", raw))
-    text = _AUTHOR_PREFIX.sub("", text)
-    names = []
-    for part in _AUTHOR_SPLIT.split(text):
-        pieces = [p.strip() for p in part.split(",")]
-        if len(pieces) > 1 and not all(len(p.split()) >= 2 for p in pieces):
-            pieces = pieces[:1]  # "Jane Doe, Tbilisi": a name and a place, not two people
-        for piece in pieces:
-            # dates and times ("04.09.2024", "13:27") are not part of a name
-            piece = " ".join(w for w in piece.split() if not _HAS_DIGIT.search(w))
-            piece = _AUTHOR_PREFIX.sub("", piece).strip(" .,:;-–—()[]'\"")
-            if not piece or _URLISH.search(piece):
-                continue
-            if len(piece) > _MAX_AUTHOR_CHARS or not 1 <= len(piece.split()) <= 5:
-                continue
-            piece_key = key(piece)
-            if not piece_key or piece.casefold() in _NOT_PEOPLE:
-                continue
-            if any(word in _ROLE_WORDS for word in piece.casefold().split()):
-                continue
-            if any(k and (piece_key == k or (len(k) > 4 and k in piece_key)) for k in outlet_keys):
-                continue
-            names.append(piece)
-    return names
-
-
-def extract_authors(page: Page, profile: Profile | None = None) -> list[str]:
-    """The article's authors, from the first source that names people."""
-    outlet_keys = {key(n) for n in site_names(page, profile)} - {""}
-    scope = page.scope if page.scope is not None else page.tree
-
-    def from_elements(elements: list[HtmlElement]) -> list[str]:
-        return [
-            (e.get("content") or element_text(e)) if e.tag == "meta" else element_text(e)
-            for e in elements[:6]
-        ]
-
-    sources = (
-        lambda: _jsonld_people(page),
-        lambda: (
-            page.meta.get("author", [])
-            + page.meta.get("article:author", [])
-            + page.meta.get("dc.creator", [])
-            + page.meta.get("parsely-author", [])
-        ),
-        lambda: from_elements(_REL_AUTHOR(scope)),
-        lambda: from_elements(
-            [
-                e
-                for e in _CLASSED(scope)
-                if any(_AUTHOR_CLASS.match(c) for c in (e.get("class") or "").split())
-            ]
-        ),
-    )
-    for source in sources:
-        names: list[str] = []
-        for raw in source():
-            for name in clean_author(raw, outlet_keys):
-                if key(name) not in {key(n) for n in names}:
-                    names.append(name)
-        if 0 < len(names) <= _MAX_AUTHORS:
-            return names
-    return []
 
 
 # -- categories and tags -------------------------------------------------------------------
