@@ -22,10 +22,10 @@ MIRROR_ADDRESS = None  # "127.0.0.1:PORT": fetch every URL from the mirror (see 
 ADDONS = {
     "caucasus_crawler.mirror.replay.MirrorReplay": 0,
     "caucasus_crawler.distributed.worker.RedisCrawl": 0,
-    "caucasus_crawler.disk_frontier.DiskFrontier": 0,
+    "caucasus_crawler.request_queue.RequestQueueOnDisk": 0,
 }
 
-# -- the frontier on disk (caucasus_crawler/disk_frontier.py) ----------------------------------
+# -- the request queue on disk (caucasus_crawler/request_queue.py) -----------------------------
 # Requests waiting to be fetched are pickled into Scrapy's disk queues, in a job directory
 # (JOBDIR) of each crawler's own, fresh for every run and removed when it ends; in memory a
 # sitemap's 50,000 articles would be 50,000 queued requests of ~2.7 KB each. False: in memory.
