@@ -25,9 +25,10 @@ job directory of its own for one run:
 
 Only the overflow is pickled. In such a job directory each queue (SCHEDULER_DISK_QUEUE,
 `MemoryFirstQueue`) holds its newest requests in memory while the process's crawlers hold
-fewer than FRONTIER_MEMORY_REQUESTS in all, and pickles the older ones to Scrapy's LIFO disk
-queue: a daily crawl's few hundred new URLs per outlet never touch the disk, a backfill's
-50,000 wait there but for the last few thousand. The order is exactly the disk queue's.
+fewer than FRONTIER_MEMORY_REQUESTS in all (counted by `RequestsInMemory`), and pickles the
+older ones to Scrapy's LIFO disk queue: a daily crawl's few hundred new URLs per outlet never
+touch the disk, a backfill's 50,000 wait there but for the last few thousand. The order is
+exactly the disk queue's.
 
 A request that cannot be pickled still works: it stays in memory (the spider's requests all
 pickle).
@@ -44,10 +45,9 @@ import os
 import re
 import shutil
 import tempfile
-import weakref
 from collections import deque
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING
 
 from scrapy import signals
 from scrapy.core.scheduler import Scheduler
@@ -172,34 +172,49 @@ class NoResumeDupeFilter(RFPDupeFilter):
         super().__init__(None, debug, **kwargs)
 
 
+class RequestsInMemory:
+    """How many requests the MemoryFirstQueues sharing this object hold in memory, all told.
+
+    FRONTIER_MEMORY_REQUESTS is a budget of the crawl process, not of each crawler, so that
+    a crawl of 22 outlets holds no more in memory than a crawl of one. Scrapy makes each
+    crawler its own queues and has no registry its crawlers share, so the process's count is
+    the module's `PROCESS_REQUESTS_IN_MEMORY`, handed to every queue by `from_crawler`."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+PROCESS_REQUESTS_IN_MEMORY = RequestsInMemory()
+
+
 class MemoryFirstQueue:
     """A LIFO queue of requests: the newest in memory, the overflow pickled into Scrapy's
-    disk queue (PickleLifoDiskQueue, created at the first overflow) once the queues of this
-    process hold FRONTIER_MEMORY_REQUESTS in memory. Every request in memory is newer than
-    every one on disk, so requests come out in exactly the disk queue's order.
+    disk queue (PickleLifoDiskQueue, created at the first overflow) once the queues sharing
+    `in_memory` (those of this process) hold FRONTIER_MEMORY_REQUESTS in memory. Every
+    request in memory is newer than every one on disk, so requests come out in exactly the
+    disk queue's order.
 
     Pickling a request costs the crawl's thread more than fetching it in a crawl of few
     URLs (Scrapy looks the callback up among all the spider's attributes, and each pop
     truncates the queue file). Closed with requests in memory (a crawl stopped early), it
     drops them: RequestQueueOnDisk installs it only in job directories that are never resumed."""
 
-    _live: ClassVar[weakref.WeakSet[MemoryFirstQueue]] = weakref.WeakSet()
-
-    def __init__(self, crawler: Crawler, key: str):
+    def __init__(self, crawler: Crawler, key: str, in_memory: RequestsInMemory):
         self.crawler = crawler
         self.key = key
         self.limit = crawler.settings.getint("FRONTIER_MEMORY_REQUESTS")
+        self.in_memory = in_memory
         self.memory: deque[Request] = deque()
         self.disk = None
-        self._live.add(self)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, key: str, *args, **kwargs) -> MemoryFirstQueue:
-        return cls(crawler, key)
+        return cls(crawler, key, PROCESS_REQUESTS_IN_MEMORY)
 
     def push(self, request: Request) -> None:
         self.memory.append(request)
-        if sum(len(queue.memory) for queue in self._live) > self.limit:
+        self.in_memory.count += 1
+        if self.in_memory.count > self.limit:
             self._spill()
 
     def _spill(self) -> None:
@@ -211,6 +226,7 @@ class MemoryFirstQueue:
         request = self.memory.popleft()
         try:
             self.disk.push(request)
+            self.in_memory.count -= 1
         except ValueError:  # cannot be pickled: it waits in memory after all
             self.memory.appendleft(request)
             return
@@ -224,6 +240,7 @@ class MemoryFirstQueue:
 
     def pop(self) -> Request | None:
         if self.memory:
+            self.in_memory.count -= 1
             return self.memory.pop()
         return self.disk.pop() if self.disk is not None else None
 
@@ -233,6 +250,7 @@ class MemoryFirstQueue:
         return self.disk.peek() if self.disk is not None else None
 
     def close(self) -> None:
+        self.in_memory.count -= len(self.memory)
         self.memory.clear()
         if self.disk is not None:
             self.disk.close()
