@@ -7,9 +7,9 @@ one core; so the spider sends each article page to `ExtractPool.extract`, which 
 on the asyncio reactor. The same function runs in the crawl's own thread when
 `EXTRACT_PROCESSES = 0`, so the outcomes are the same either way.
 
-* One pool per crawl process, whatever the number of crawlers (outlets) in it: started at the
-  first article, shut down when the last crawler's engine stops. `EXTRACT_PROCESSES` workers
-  (default: the cores this process may use).
+* One pool per crawl process, whatever the number of crawlers (outlets) in it (`SharedPools`):
+  started when the first crawler's engine starts, shut down when the last one's stops.
+  `EXTRACT_PROCESSES` workers (default: the cores this process may use).
 * Workers are forked from a forkserver that has imported the extraction once: they start in
   milliseconds, share its memory (kept shared by `gc.freeze()`), and never inherit the
   reactor's threads and sockets.
@@ -193,33 +193,10 @@ class ExtractPool:
         self._executor: ProcessPoolExecutor | None = None
         self._alive: Connection | None = None  # closed: the workers end
         self._slots: asyncio.Semaphore | None = None
-        self.users = 0  # crawlers whose engine has not stopped yet
         self._ready: Future = Future()  # done once `start` has started the workers
         self._ready.set_result(None)
         self.pools_started = 0
         self.workers_died = 0
-
-    # -- one pool per process, shared by its crawlers ------------------------------------------
-    _shared: ExtractPool | None = None
-
-    @classmethod
-    def for_crawler(cls, crawler: Crawler) -> ExtractPool | None:
-        """The process's pool for this crawler, or None when EXTRACT_PROCESSES is 0 (extract
-        in the crawl's own thread). Released when the crawler's engine stops."""
-        from scrapy import signals
-
-        processes = crawler.settings.getint("EXTRACT_PROCESSES", available_cores())
-        if processes <= 0:
-            return None
-        pool = cls._shared
-        if pool is None or pool.processes != processes:
-            pool = cls(processes)
-            if cls._shared is None:
-                cls._shared = pool
-        pool.users += 1
-        crawler.signals.connect(pool.start, signal=signals.engine_started, weak=False)
-        crawler.signals.connect(pool.release, signal=signals.engine_stopped, weak=False)
-        return pool
 
     def start(self) -> None:
         """Starts the workers when the crawl starts, from a thread: the forkserver imports the
@@ -235,13 +212,6 @@ class ExtractPool:
                 name="extract-pool-start",
                 daemon=True,
             ).start()
-
-    def release(self) -> None:
-        self.users -= 1
-        if self.users <= 0:
-            self.shutdown()
-            if ExtractPool._shared is self:
-                ExtractPool._shared = None
 
     def shutdown(self) -> None:
         if self._executor is not None:
@@ -306,3 +276,51 @@ class ExtractPool:
                     "the extraction worker process died before it answered "
                     "(killed, out of memory, or a crash); a new pool was started"
                 ) from None
+
+
+# -- one pool per process, shared by its crawlers --------------------------------------------
+class SharedPools:
+    """The extraction pools of a process, one per worker count, each shared by the crawlers
+    that ask for it: started when the first of their engines starts, shut down when the last
+    one's stops. A crawl of 22 outlets in one process runs one pool, not 22.
+
+    Scrapy makes each crawler its own components and has no registry its crawlers share, so
+    the process's pools are the module's `PROCESS_POOLS`, which the spider asks for its own
+    (`PROCESS_POOLS.join(crawler)`); a test can make a SharedPools of its own."""
+
+    def __init__(self) -> None:
+        self.pools: dict[int, ExtractPool] = {}  # by worker count
+        self.users: dict[int, int] = {}  # crawlers of each pool whose engine has not stopped
+
+    def join(self, crawler: Crawler) -> ExtractPool | None:
+        """The pool for this crawler, or None when EXTRACT_PROCESSES is 0 (extract in the
+        crawl's own thread). The crawler leaves it when its engine stops."""
+        from scrapy import signals
+
+        processes = crawler.settings.getint("EXTRACT_PROCESSES", available_cores())
+        if processes <= 0:
+            return None
+        pool = self.pools.get(processes)
+        if pool is None:
+            pool = self.pools[processes] = ExtractPool(processes)
+        self.users[processes] = self.users.get(processes, 0) + 1
+
+        def leave() -> None:
+            self.leave(pool)
+
+        crawler.signals.connect(pool.start, signal=signals.engine_started, weak=False)
+        crawler.signals.connect(leave, signal=signals.engine_stopped, weak=False)
+        return pool
+
+    def leave(self, pool: ExtractPool) -> None:
+        """One crawler less for `pool`; the last one shuts it down."""
+        processes = pool.processes
+        if self.pools.get(processes) is not pool:
+            return
+        self.users[processes] -= 1
+        if self.users[processes] <= 0:
+            del self.pools[processes], self.users[processes]
+            pool.shutdown()
+
+
+PROCESS_POOLS = SharedPools()

@@ -34,7 +34,12 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from caucasus_crawler.archive import Archive
-from caucasus_crawler.extract_pool import ExtractPool, WorkerDied, extract_page
+from caucasus_crawler.extract_pool import (
+    PROCESS_POOLS,
+    ExtractPool,
+    WorkerDied,
+    extract_page,
+)
 from caucasus_crawler.items import PageVisit, RawResponse
 from caucasus_crawler.middlewares import RefusedAddress, failure_reason
 from caucasus_crawler.profiles import Profile
@@ -102,7 +107,7 @@ class NewsSpider(scrapy.Spider):
         spider.revisits = RevisitPolicy(
             spider.archive, spider.profile, force=spider.force, backfill=spider.backfill
         )
-        spider.extract_pool = ExtractPool.for_crawler(crawler)
+        spider.extract_pool = PROCESS_POOLS.join(crawler)
         # what the outlet's article URLs look like, from what the archive holds of it
         spider.shapes = ShapeLearner(
             spider.archive.recent_article_urls(spider.profile.name, KNOWN_SHAPES_FROM)
