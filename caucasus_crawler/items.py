@@ -14,9 +14,12 @@ import binascii
 import threading
 import zlib
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import zstandard
+
+if TYPE_CHECKING:
+    from caucasus_crawler.normalise import Prepared
 
 
 @dataclass
@@ -106,6 +109,12 @@ class Article:
     duplicate_of: int | None = None
     duplicate_kind: str | None = None  # "url" (already archived), "exact" or "near" (body)
     similarity: float | None = None  # of the body to the kept one: 1.0 for url and exact
+
+    def __post_init__(self) -> None:
+        # Not a field, so never stored, exported or sent to Redis: the body's near-duplicate
+        # fingerprint when the extraction worker made it (normalise.prepare_article). It comes
+        # back pickled with the article, sparing the crawl's thread from making it again.
+        self.prepared: Prepared | None = None
 
     def as_json(self) -> dict:
         """The public JSON shape used by `caucasus-crawler extract`."""
