@@ -53,18 +53,18 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # What a worker runs, imported by the forkserver once (every worker forked from it shares
-# them) and by the crawl process only when it extracts itself (EXTRACT_PROCESSES = 0):
-# without trafilatura, dateparser and datasketch its imports are 84 MB, not 138. (normalise
-# imports dedup, which keeps datasketch's __init__, and scipy with it, from running.)
+# them) and by the crawl process only when it extracts itself (EXTRACT_PROCESSES = 0), which
+# otherwise is spared their memory. (normalise imports dedup, which keeps datasketch's
+# __init__, and scipy with it, from running.)
 WORKER_IMPORTS = [
     "caucasus_crawler.extract",
     "caucasus_crawler.normalise",
     "datasketch.lean_minhash",
 ]
-# Pages in the pool at once, per worker: one running, the others queued. Enough that workers
-# ride through the reactor's pauses (a batch of stores, a burst of responses) without
-# running dry: 6 gave 90.5 and 97.7 pages/s where 4 gave 88.0 and 90.3 (crawl_speed, 3,000
-# pages). A worker that dies fails the pool's queued pages with it; they are fetched again.
+# Pages in the pool at once, per worker: one running, the others queued, so that workers ride
+# through the reactor's pauses (a batch of stores, a burst of responses) without running dry
+# (measured: benchmarks/README.md). A worker that dies fails the pool's queued pages with it;
+# they are fetched again.
 TASKS_PER_WORKER = 6
 WORKER_NICENESS = 10  # added to the crawl's; see _worker_started
 # The pages a crawl process keeps waiting for its pool: two rounds of every slot, of pages up
@@ -74,9 +74,8 @@ PAGE_BYTES_BUDGETED = 200_000
 
 def response_budget(processes: int, crawlers: int) -> int:
     """SCRAPER_SLOT_MAX_ACTIVE_SIZE for each of a process's `crawlers`, which share one pool
-    of `processes` workers: Scrapy's 5 MB each held 470 pages (100 MB with their decoded
-    text) waiting for the pool in a 5-outlet crawl. At least 1 MB, so a large page still
-    fits."""
+    of `processes` workers, where Scrapy's 5 MB each let hundreds of pages wait for the pool
+    (benchmarks/README.md). At least 1 MB, so a large page still fits."""
     waiting = 2 * processes * TASKS_PER_WORKER * PAGE_BYTES_BUDGETED
     return max(1_000_000, waiting // max(1, crawlers))
 
@@ -132,12 +131,11 @@ def extract_page(
 def _worker_started(crawl: Connection) -> None:
     # What the worker shares with the forkserver (the imports) stays shared only while nothing
     # writes to it; the garbage collector's full passes would, page by page, on every object.
-    # Frozen, they never visit them: forkserver and two workers 219 -> 162 MB PSS, measured.
+    # Frozen, they never visit them.
     gc.freeze()
     # The crawl's one thread is the pipeline's serial stage: every page passes through it on
-    # its way to a worker and back. With a worker per core the cores are oversubscribed, and
-    # at equal priority the reactor queued for CPU behind the workers it feeds, which then
-    # starved. Niced, the workers take what the crawl leaves: +10% pages/s (crawl_speed).
+    # its way to a worker and back. At equal priority it waited for CPU behind the workers it
+    # feeds, which then starved; niced, the workers take what the crawl leaves.
     try:
         os.nice(WORKER_NICENESS)
     except OSError:  # not permitted here: run at the crawl's priority
@@ -201,8 +199,8 @@ class ExtractPool:
     def start(self) -> None:
         """Starts the workers when the crawl starts, from a thread: the forkserver imports the
         extraction first (a second or more) and starting a worker waits for it. Started at
-        the first article, on the reactor's thread, that stalled the whole crawl for 1.3 s;
-        now it overlaps the fetching of robots.txt, sitemaps and feeds."""
+        the first article, on the reactor's thread, that stalled the whole crawl; now it
+        overlaps the fetching of robots.txt, sitemaps and feeds."""
         if self._executor is None:
             executor = self._current()
             self._ready = Future()
