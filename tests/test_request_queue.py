@@ -137,6 +137,14 @@ def test_a_jobdir_of_the_users_own_is_kept_for_scrapys_pause_and_resume(tmp_path
     assert "JOBDIR" in refused.stderr and "one outlet" in refused.stderr
 
 
+def test_an_addons_setting_may_still_name_the_add_on_by_its_old_path():
+    from scrapy.utils.misc import load_object
+
+    from caucasus_crawler.request_queue import RequestQueueOnDisk
+
+    assert load_object("caucasus_crawler.disk_frontier.DiskFrontier") is RequestQueueOnDisk
+
+
 # -- the newest requests in memory (MemoryFirstQueue) ------------------------------------------
 @pytest.fixture
 def crawler(tmp_path):
