@@ -7,9 +7,9 @@ one core; so the spider sends each article page to `ExtractPool.extract`, which 
 on the asyncio reactor. The same function runs in the crawl's own thread when
 `EXTRACT_PROCESSES = 0`, so the outcomes are the same either way.
 
-* One pool per crawl process, whatever the number of crawlers (outlets) in it: started at the
-  first article, shut down when the last crawler's engine stops. `EXTRACT_PROCESSES` workers
-  (default: the cores this process may use).
+* One pool per crawl process, whatever the number of crawlers (outlets) in it (`SharedPools`):
+  started when the first crawler's engine starts, shut down when the last one's stops.
+  `EXTRACT_PROCESSES` workers (default: the cores this process may use).
 * Workers are forked from a forkserver that has imported the extraction once: they start in
   milliseconds, share its memory (kept shared by `gc.freeze()`), and never inherit the
   reactor's threads and sockets.
@@ -53,18 +53,18 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # What a worker runs, imported by the forkserver once (every worker forked from it shares
-# them) and by the crawl process only when it extracts itself (EXTRACT_PROCESSES = 0):
-# without trafilatura, dateparser and datasketch its imports are 84 MB, not 138. (normalise
-# imports dedup, which keeps datasketch's __init__, and scipy with it, from running.)
+# them) and by the crawl process only when it extracts itself (EXTRACT_PROCESSES = 0), which
+# otherwise is spared their memory. (normalise imports dedup, which keeps datasketch's
+# __init__, and scipy with it, from running.)
 WORKER_IMPORTS = [
     "caucasus_crawler.extract",
     "caucasus_crawler.normalise",
     "datasketch.lean_minhash",
 ]
-# Pages in the pool at once, per worker: one running, the others queued. Enough that workers
-# ride through the reactor's pauses (a batch of stores, a burst of responses) without
-# running dry: 6 gave 90.5 and 97.7 pages/s where 4 gave 88.0 and 90.3 (crawl_speed, 3,000
-# pages). A worker that dies fails the pool's queued pages with it; they are fetched again.
+# Pages in the pool at once, per worker: one running, the others queued, so that workers ride
+# through the reactor's pauses (a batch of stores, a burst of responses) without running dry
+# (measured: benchmarks/README.md). A worker that dies fails the pool's queued pages with it;
+# they are fetched again.
 TASKS_PER_WORKER = 6
 WORKER_NICENESS = 10  # added to the crawl's; see _worker_started
 # The pages a crawl process keeps waiting for its pool: two rounds of every slot, of pages up
@@ -74,9 +74,8 @@ PAGE_BYTES_BUDGETED = 200_000
 
 def response_budget(processes: int, crawlers: int) -> int:
     """SCRAPER_SLOT_MAX_ACTIVE_SIZE for each of a process's `crawlers`, which share one pool
-    of `processes` workers: Scrapy's 5 MB each held 470 pages (100 MB with their decoded
-    text) waiting for the pool in a 5-outlet crawl. At least 1 MB, so a large page still
-    fits."""
+    of `processes` workers, where Scrapy's 5 MB each let hundreds of pages wait for the pool
+    (benchmarks/README.md). At least 1 MB, so a large page still fits."""
     waiting = 2 * processes * TASKS_PER_WORKER * PAGE_BYTES_BUDGETED
     return max(1_000_000, waiting // max(1, crawlers))
 
@@ -132,12 +131,11 @@ def extract_page(
 def _worker_started(crawl: Connection) -> None:
     # What the worker shares with the forkserver (the imports) stays shared only while nothing
     # writes to it; the garbage collector's full passes would, page by page, on every object.
-    # Frozen, they never visit them: forkserver and two workers 219 -> 162 MB PSS, measured.
+    # Frozen, they never visit them.
     gc.freeze()
     # The crawl's one thread is the pipeline's serial stage: every page passes through it on
-    # its way to a worker and back. With a worker per core the cores are oversubscribed, and
-    # at equal priority the reactor queued for CPU behind the workers it feeds, which then
-    # starved. Niced, the workers take what the crawl leaves: +10% pages/s (crawl_speed).
+    # its way to a worker and back. At equal priority it waited for CPU behind the workers it
+    # feeds, which then starved; niced, the workers take what the crawl leaves.
     try:
         os.nice(WORKER_NICENESS)
     except OSError:  # not permitted here: run at the crawl's priority
@@ -193,39 +191,16 @@ class ExtractPool:
         self._executor: ProcessPoolExecutor | None = None
         self._alive: Connection | None = None  # closed: the workers end
         self._slots: asyncio.Semaphore | None = None
-        self.users = 0  # crawlers whose engine has not stopped yet
         self._ready: Future = Future()  # done once `start` has started the workers
         self._ready.set_result(None)
         self.pools_started = 0
         self.workers_died = 0
 
-    # -- one pool per process, shared by its crawlers ------------------------------------------
-    _shared: ExtractPool | None = None
-
-    @classmethod
-    def for_crawler(cls, crawler: Crawler) -> ExtractPool | None:
-        """The process's pool for this crawler, or None when EXTRACT_PROCESSES is 0 (extract
-        in the crawl's own thread). Released when the crawler's engine stops."""
-        from scrapy import signals
-
-        processes = crawler.settings.getint("EXTRACT_PROCESSES", available_cores())
-        if processes <= 0:
-            return None
-        pool = cls._shared
-        if pool is None or pool.processes != processes:
-            pool = cls(processes)
-            if cls._shared is None:
-                cls._shared = pool
-        pool.users += 1
-        crawler.signals.connect(pool.start, signal=signals.engine_started, weak=False)
-        crawler.signals.connect(pool.release, signal=signals.engine_stopped, weak=False)
-        return pool
-
     def start(self) -> None:
         """Starts the workers when the crawl starts, from a thread: the forkserver imports the
         extraction first (a second or more) and starting a worker waits for it. Started at
-        the first article, on the reactor's thread, that stalled the whole crawl for 1.3 s;
-        now it overlaps the fetching of robots.txt, sitemaps and feeds."""
+        the first article, on the reactor's thread, that stalled the whole crawl; now it
+        overlaps the fetching of robots.txt, sitemaps and feeds."""
         if self._executor is None:
             executor = self._current()
             self._ready = Future()
@@ -235,13 +210,6 @@ class ExtractPool:
                 name="extract-pool-start",
                 daemon=True,
             ).start()
-
-    def release(self) -> None:
-        self.users -= 1
-        if self.users <= 0:
-            self.shutdown()
-            if ExtractPool._shared is self:
-                ExtractPool._shared = None
 
     def shutdown(self) -> None:
         if self._executor is not None:
@@ -306,3 +274,51 @@ class ExtractPool:
                     "the extraction worker process died before it answered "
                     "(killed, out of memory, or a crash); a new pool was started"
                 ) from None
+
+
+# -- one pool per process, shared by its crawlers --------------------------------------------
+class SharedPools:
+    """The extraction pools of a process, one per worker count, each shared by the crawlers
+    that ask for it: started when the first of their engines starts, shut down when the last
+    one's stops. A crawl of 22 outlets in one process runs one pool, not 22.
+
+    Scrapy makes each crawler its own components and has no registry its crawlers share, so
+    the process's pools are the module's `PROCESS_POOLS`, which the spider asks for its own
+    (`PROCESS_POOLS.join(crawler)`); a test can make a SharedPools of its own."""
+
+    def __init__(self) -> None:
+        self.pools: dict[int, ExtractPool] = {}  # by worker count
+        self.users: dict[int, int] = {}  # crawlers of each pool whose engine has not stopped
+
+    def join(self, crawler: Crawler) -> ExtractPool | None:
+        """The pool for this crawler, or None when EXTRACT_PROCESSES is 0 (extract in the
+        crawl's own thread). The crawler leaves it when its engine stops."""
+        from scrapy import signals
+
+        processes = crawler.settings.getint("EXTRACT_PROCESSES", available_cores())
+        if processes <= 0:
+            return None
+        pool = self.pools.get(processes)
+        if pool is None:
+            pool = self.pools[processes] = ExtractPool(processes)
+        self.users[processes] = self.users.get(processes, 0) + 1
+
+        def leave() -> None:
+            self.leave(pool)
+
+        crawler.signals.connect(pool.start, signal=signals.engine_started, weak=False)
+        crawler.signals.connect(leave, signal=signals.engine_stopped, weak=False)
+        return pool
+
+    def leave(self, pool: ExtractPool) -> None:
+        """One crawler less for `pool`; the last one shuts it down."""
+        processes = pool.processes
+        if self.pools.get(processes) is not pool:
+            return
+        self.users[processes] -= 1
+        if self.users[processes] <= 0:
+            del self.pools[processes], self.users[processes]
+            pool.shutdown()
+
+
+PROCESS_POOLS = SharedPools()

@@ -14,9 +14,12 @@ import binascii
 import threading
 import zlib
 from dataclasses import dataclass, field, fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import zstandard
+
+if TYPE_CHECKING:
+    from caucasus_crawler.normalise import Prepared
 
 
 @dataclass
@@ -27,11 +30,10 @@ class Link:
     url: str | None = None
 
 
-# Raw pages are kept as Zstandard frames, level 3: on 200 real pages of ../shared/data (165 kB
-# on average) 0.6 ms a page and 18.5% of the size, where zlib level 6 took 3.1 ms for 18.8%.
-# Archives written before kept zlib streams; decompress_body tells them apart by the frame's
-# magic number, which no zlib stream starts with (a zlib header's first two bytes make a
-# multiple of 31, and 0x28B5 is not one).
+# Raw pages are kept as Zstandard frames, level 3: five times faster than zlib for the same
+# size (benchmarks/README.md). Archives written before kept zlib streams; decompress_body
+# tells them apart by the frame's magic number, which no zlib stream starts with (a zlib
+# header's first two bytes make a multiple of 31, and 0x28B5 is not one).
 ZSTD_LEVEL = 3
 _ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 _zstd = threading.local()  # a compression context serves one thread at a time
@@ -106,6 +108,12 @@ class Article:
     duplicate_of: int | None = None
     duplicate_kind: str | None = None  # "url" (already archived), "exact" or "near" (body)
     similarity: float | None = None  # of the body to the kept one: 1.0 for url and exact
+
+    def __post_init__(self) -> None:
+        # Not a field, so never stored, exported or sent to Redis: the body's near-duplicate
+        # fingerprint when the extraction worker made it (normalise.prepare_article). It comes
+        # back pickled with the article, sparing the crawl's thread from making it again.
+        self.prepared: Prepared | None = None
 
     def as_json(self) -> dict:
         """The public JSON shape used by `caucasus-crawler extract`."""

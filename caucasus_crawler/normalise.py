@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from dataclasses import dataclass
 
 from itemadapter import ItemAdapter
 
@@ -67,14 +68,26 @@ def normalise_article(article: Article) -> Article:
     return article
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """An article's near-duplicate fingerprint, with the text and language it was made from
+    (as the content hash): it holds only while they are still the article's."""
+
+    content_hash: str | None
+    language: str | None
+    fingerprint: dedup.Fingerprint
+
+    def holds_for(self, article: Article) -> bool:
+        return (self.content_hash, self.language) == (article.content_hash, article.language)
+
+
 def prepare_article(article: Article) -> Article:
-    """normalise_article, and the body's near-duplicate fingerprint kept with it: the costly
-    part of storing an article, done where the article was extracted (an extraction worker),
-    so that the crawl's own thread, which stores every article, does not have to. The
-    fingerprint is not a field (it never leaves the process): it holds only while the text
-    and language it was made from are the article's, which `_prepared_fingerprint` checks."""
+    """normalise_article, and the body's near-duplicate fingerprint kept with it in
+    `article.prepared`: the costly part of storing an article, done where the article was
+    extracted (an extraction worker), so that the crawl's own thread, which stores every
+    article, does not have to."""
     normalise_article(article)
-    article.__dict__["_prepared"] = (
+    article.prepared = Prepared(
         article.content_hash,
         article.language,
         dedup.fingerprint(article.text, article.language),
@@ -83,7 +96,7 @@ def prepare_article(article: Article) -> Article:
 
 
 def prepared_fingerprint(article: Article) -> dedup.Fingerprint | None:
-    prepared = article.__dict__.get("_prepared")
-    if prepared and prepared[:2] == (article.content_hash, article.language):
-        return prepared[2]
-    return None
+    """The fingerprint `prepare_article` made, if the article's text and language are still
+    the ones it was made from; else None."""
+    prepared = article.prepared
+    return prepared.fingerprint if prepared is not None and prepared.holds_for(article) else None

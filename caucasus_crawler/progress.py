@@ -6,7 +6,7 @@
   `EXTENSIONS = {"caucasus_crawler.progress.CrawlProgress": 500}`; settings
   `PROGRESS_ENABLED` (default True) and `PROGRESS_INTERVAL` (seconds between log lines when
   stderr is not a terminal, default 10). It reads the counters the pipelines keep in the
-  crawler's stats, and shows one bar for all the spiders of a process.
+  crawler's stats, and shows one bar for all the spiders of a process (`ProgressBoard`).
 """
 
 from __future__ import annotations
@@ -96,8 +96,13 @@ def _isatty(stream) -> bool:
 
 
 # -- the crawl ---------------------------------------------------------------------------------
-class _Board:
-    """The counts of every crawler of this process, shown as one bar or one line."""
+class ProgressBoard:
+    """The counts of every crawler that reports to it, shown as one bar or one line: opened
+    by the first crawler's spider, closed (a last line) by the last one's.
+
+    Scrapy makes each crawler its own extensions and has no registry its crawlers share, so
+    the process's board is the module's `PROCESS_BOARD`, which every CrawlProgress is handed
+    by `from_crawler`."""
 
     def __init__(self) -> None:
         self.crawlers: dict[int, object] = {}
@@ -179,15 +184,15 @@ def _counts(crawler) -> dict[str, int]:
     }
 
 
-_BOARD = _Board()
+PROCESS_BOARD = ProgressBoard()
 
 
 class CrawlProgress:
     """Scrapy extension: the crawl's progress on stderr (a bar on a terminal, else a line
     every PROGRESS_INTERVAL seconds and one at the end)."""
 
-    def __init__(self, crawler, interval: float, tty: bool):
-        self.crawler, self.interval, self.tty = crawler, interval, tty
+    def __init__(self, crawler, interval: float, tty: bool, board: ProgressBoard):
+        self.crawler, self.interval, self.tty, self.board = crawler, interval, tty, board
 
     @classmethod
     def from_crawler(cls, crawler) -> CrawlProgress:
@@ -197,15 +202,14 @@ class CrawlProgress:
         settings = crawler.settings
         if not settings.getbool("PROGRESS_ENABLED", True):
             raise NotConfigured
-        extension = cls(
-            crawler, settings.getfloat("PROGRESS_INTERVAL", DEFAULT_INTERVAL), _isatty(sys.stderr)
-        )
+        interval = settings.getfloat("PROGRESS_INTERVAL", DEFAULT_INTERVAL)
+        extension = cls(crawler, interval, _isatty(sys.stderr), PROCESS_BOARD)
         crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
     def spider_opened(self, spider) -> None:
-        _BOARD.open(self.crawler, spider.name, self.tty, self.interval)
+        self.board.open(self.crawler, spider.name, self.tty, self.interval)
 
     def spider_closed(self, spider) -> None:
-        _BOARD.close(self.crawler)
+        self.board.close(self.crawler)

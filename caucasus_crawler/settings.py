@@ -22,10 +22,10 @@ MIRROR_ADDRESS = None  # "127.0.0.1:PORT": fetch every URL from the mirror (see 
 ADDONS = {
     "caucasus_crawler.mirror.replay.MirrorReplay": 0,
     "caucasus_crawler.distributed.worker.RedisCrawl": 0,
-    "caucasus_crawler.disk_frontier.DiskFrontier": 0,
+    "caucasus_crawler.request_queue.RequestQueueOnDisk": 0,
 }
 
-# -- the frontier on disk (caucasus_crawler/disk_frontier.py) ----------------------------------
+# -- the request queue on disk (caucasus_crawler/request_queue.py) -----------------------------
 # Requests waiting to be fetched are pickled into Scrapy's disk queues, in a job directory
 # (JOBDIR) of each crawler's own, fresh for every run and removed when it ends; in memory a
 # sitemap's 50,000 articles would be 50,000 queued requests of ~2.7 KB each. False: in memory.
@@ -33,8 +33,7 @@ ADDONS = {
 FRONTIER_ON_DISK = True
 FRONTIER_DIR = None  # where the job directories go; None: "<ARCHIVE_PATH>.frontier"
 # Queued requests a crawl process keeps in memory before the rest go to disk, sparing its
-# thread the pickling (0.14 ms a request): 4 to 13 MB (a request object is 750 bytes by
-# tracemalloc; a crawl's memory grew by 2.7 KB per queued request, all told)
+# thread the pickling; a few MB (benchmarks/README.md).
 FRONTIER_MEMORY_REQUESTS = 5000
 
 # -- scaling out (caucasus_crawler/distributed; README "Scaling out") ------------------------
@@ -93,8 +92,8 @@ EXTRACT_PROCESSES = (
     len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 )
 # Items of one response handled at once. A page yields one or two items and the pipelines do
-# not wait, while Scrapy starts this many asyncio tasks for every response (100 by default:
-# 0.7 ms a page on the reactor's thread, measured).
+# not wait, while Scrapy starts this many asyncio tasks for every response (100 by default),
+# on the reactor's thread (benchmarks/README.md).
 CONCURRENT_ITEMS = 4
 
 # -- discovery (caucasus_crawler/spiders/news.py) --------------------------------------------
@@ -123,9 +122,8 @@ ITEM_PIPELINES = {
 
 # The store pipeline deduplicates and writes a batch per transaction: this many items, or
 # what arrived in this many seconds, whichever comes first. Small, because the batch is
-# written on the crawl's thread, which meanwhile feeds no page to the extraction workers:
-# 100 articles held it ~150 ms, longer than the pages queued in the pool last, and the two
-# cores idled 13% of a crawl; with 20, 7% (for 0.1 ms more of storing per article).
+# written on the crawl's thread, which meanwhile feeds no page to the extraction workers
+# (benchmarks/README.md).
 ARCHIVE_BATCH_SIZE = 20
 ARCHIVE_BATCH_SECONDS = 2.0
 

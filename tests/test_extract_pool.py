@@ -25,6 +25,7 @@ from caucasus_crawler.extract_pool import (
     TASKS_PER_WORKER,
     WORKER_NICENESS,
     ExtractPool,
+    SharedPools,
     WorkerDied,
     extract_page,
     response_budget,
@@ -114,6 +115,43 @@ def test_a_killed_worker_fails_its_page_and_a_new_pool_takes_the_next():
     assert decompress_body(first[2]) == body and first[2] == in_thread[2]
     assert after[2] is None  # not asked for
     assert (pools, deaths) == (2, 1)
+
+
+def test_the_crawlers_of_a_process_share_one_pool_shut_down_when_the_last_engine_stops():
+    from scrapy import signals
+    from scrapy.utils.test import get_crawler
+
+    def crawler(processes: int):
+        return get_crawler(settings_dict={"EXTRACT_PROCESSES": processes, "EXTENSIONS": {}})
+
+    shared = SharedPools()
+    crawlers = [crawler(1) for _ in range(3)]
+    pools = [shared.join(one) for one in crawlers]
+    pool = pools[0]
+    assert pool is pools[1] is pools[2]
+    assert shared.join(crawler(0)) is None
+    try:
+        for one in crawlers:  # the engines start: the pool's one worker starts with the first
+            one.signals.send_catch_log(signals.engine_started)
+        deadline = time.monotonic() + 60
+        while not workers_of(os.getpid()):  # started from a thread, off the reactor
+            assert time.monotonic() < deadline, "no worker started"
+            time.sleep(0.01)
+        assert len(workers_of(os.getpid())) == 1
+        for one in crawlers[:2]:
+            one.signals.send_catch_log(signals.engine_stopped)
+        assert len(workers_of(os.getpid())) == 1  # one crawler still needs it
+        assert shared.pools == {1: pool}
+        crawlers[2].signals.send_catch_log(signals.engine_stopped)
+        assert shared.pools == {}
+        assert not workers_of(os.getpid())  # the last one shut it down
+        assert pool.pools_started == 1
+        # a later crawler of the process gets a pool of its own
+        assert shared.join(crawler(1)) is not pool
+    finally:
+        pool.shutdown()
+        for leftover in shared.pools.values():
+            leftover.shutdown()
 
 
 def test_the_crawlers_of_a_process_share_a_response_budget_sized_to_the_pool():

@@ -211,7 +211,7 @@ def _read_sitemaps(ev: Evidence, urls: Iterable[str]) -> list[str]:
 # -- fetching through Scrapy -----------------------------------------------------------------------
 def draft_settings(mirror: str | None):
     """The project's settings, with only what a draft must not do switched off: no archive
-    (pipelines), no progress bar, no frontier on disk, no extraction pool, one retry."""
+    (pipelines), no progress bar, no request queue on disk, no extraction pool, one retry."""
     from scrapy.settings import Settings
 
     settings = Settings()

@@ -34,11 +34,16 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from caucasus_crawler.archive import Archive
-from caucasus_crawler.extract_pool import ExtractPool, WorkerDied, extract_page
+from caucasus_crawler.extract_pool import (
+    PROCESS_POOLS,
+    ExtractPool,
+    WorkerDied,
+    extract_page,
+)
 from caucasus_crawler.items import PageVisit, RawResponse
 from caucasus_crawler.middlewares import RefusedAddress, failure_reason
 from caucasus_crawler.profiles import Profile
-from caucasus_crawler.spiders.frontier import Frontier
+from caucasus_crawler.spiders.revisits import RevisitPolicy
 from caucasus_crawler.url_shapes import ShapeLearner, looks_like_article_url
 from caucasus_crawler.urls import canonical_url
 
@@ -76,7 +81,7 @@ class NewsSpider(scrapy.Spider):
     name = "news"
     profile: Profile
 
-    frontier: Frontier
+    revisits: RevisitPolicy  # what to fetch again, from what the archive knows
     extract_pool: ExtractPool | None = None  # None: extract in the crawl's own thread
 
     def __init__(
@@ -99,10 +104,10 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any) -> NewsSpider:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.archive = Archive(crawler.settings["ARCHIVE_PATH"])
-        spider.frontier = Frontier(
+        spider.revisits = RevisitPolicy(
             spider.archive, spider.profile, force=spider.force, backfill=spider.backfill
         )
-        spider.extract_pool = ExtractPool.for_crawler(crawler)
+        spider.extract_pool = PROCESS_POOLS.join(crawler)
         # what the outlet's article URLs look like, from what the archive holds of it
         spider.shapes = ShapeLearner(
             spider.archive.recent_article_urls(spider.profile.name, KNOWN_SHAPES_FROM)
@@ -147,7 +152,7 @@ class NewsSpider(scrapy.Spider):
             for t in profile.json_listings
         ]
         for url, callback, kind, meta in starts:
-            if self.frontier.due(url, kind):
+            if self.revisits.due(url, kind):
                 yield self.request(url, callback, kind, start=self.start_field(url, kind), **meta)
 
     def start_field(self, url: str, kind: str) -> str | None:
@@ -179,7 +184,7 @@ class NewsSpider(scrapy.Spider):
     def request(self, url: str, callback, kind: str, **meta: Any) -> scrapy.Request:
         headers = {}
         if kind != "article":
-            headers = self.frontier.conditional_headers(url)
+            headers = self.revisits.conditional_headers(url)
             meta["handle_httpstatus_list"] = [304]
             meta["validators"] = headers
             if kind == "sitemap":  # the protocol allows 50 MB
@@ -205,7 +210,7 @@ class NewsSpider(scrapy.Spider):
         pages keep giving new ones). `via` says where the link was found: "feed", "sitemap",
         "json", "listing" (a link the article pattern matched) or "link" (one it did not)."""
         url = canonical_url(url)
-        fetch, new = self.frontier.article(url, changed)
+        fetch, new = self.revisits.article(url, changed)
         if counter is not None and new:
             counter[0] += 1
         if fetch:
@@ -238,7 +243,7 @@ class NewsSpider(scrapy.Spider):
         profile = self.profile
         if not requests and profile.article_urls and not profile.is_article_url(url):
             seen = self.archive.article_seen(canonical_url(url))
-            known_until = self.frontier.known_until
+            known_until = self.revisits.known_until
             if seen is not None and known_until is not None and seen[0] <= known_until:
                 health["pattern_missed_known"] = health.get("pattern_missed_known", 0) + 1
         return requests

@@ -1,4 +1,4 @@
-"""The frontier on disk (caucasus_crawler/disk_frontier.py): queued requests wait in a private
+"""The request queue on disk (caucasus_crawler/request_queue.py): queued requests wait in a private
 Scrapy job directory per crawler per run, which is gone when the crawl ends and is never
 resumed; the archive stays what a crawl with the queue in memory gives."""
 
@@ -27,8 +27,8 @@ def crawl(db: Path, *outlets: str, options: tuple[str, ...] = ()) -> subprocess.
 
 
 def scheduler_stats(log: str) -> dict[str, list[int]]:
-    """Scrapy's scheduler stats (and the frontier's) from the stats each crawler dumps at its
-    end: one value per crawler that counted it."""
+    """Scrapy's scheduler stats (and the request queue's, `frontier/*`) from the stats each
+    crawler dumps at its end: one value per crawler that counted it."""
     stats = defaultdict(list)
     for name, value in re.findall(r"'((?:scheduler|frontier)/[\w/]+)': (\d+)", log):
         stats[name].append(int(value))
@@ -72,7 +72,7 @@ def test_every_request_waits_on_disk_and_pickles(both):
     assert len(stats["scheduler/enqueued/disk"]) == len(OUTLETS)  # each crawler's own queue
     assert all(count > 10 for count in stats["scheduler/enqueued/disk"])
     assert stats["scheduler/dequeued/disk"] == stats["scheduler/enqueued/disk"]
-    # all pickled: through the frontier's queue, but for the start requests (robots.txt,
+    # all pickled: through our queue (MemoryFirstQueue), but for the start requests (robots.txt,
     # sitemaps, feeds), which wait in Scrapy's own start queue, on disk too
     pairs = zip(stats["frontier/spilled"], stats["scheduler/enqueued/disk"], strict=True)
     assert all(10 < spilled < enqueued for spilled, enqueued in pairs)
@@ -137,6 +137,14 @@ def test_a_jobdir_of_the_users_own_is_kept_for_scrapys_pause_and_resume(tmp_path
     assert "JOBDIR" in refused.stderr and "one outlet" in refused.stderr
 
 
+def test_an_addons_setting_may_still_name_the_add_on_by_its_old_path():
+    from scrapy.utils.misc import load_object
+
+    from caucasus_crawler.request_queue import RequestQueueOnDisk
+
+    assert load_object("caucasus_crawler.disk_frontier.DiskFrontier") is RequestQueueOnDisk
+
+
 # -- the newest requests in memory (MemoryFirstQueue) ------------------------------------------
 @pytest.fixture
 def crawler(tmp_path):
@@ -169,7 +177,7 @@ def request(crawler, number: int):
 def test_the_newest_requests_wait_in_memory_and_come_out_in_disk_queue_order(crawler, tmp_path):
     from scrapy.squeues import PickleLifoDiskQueue
 
-    from caucasus_crawler.disk_frontier import MemoryFirstQueue
+    from caucasus_crawler.request_queue import MemoryFirstQueue
 
     small = crawler(3)
     queue = MemoryFirstQueue.from_crawler(small, str(tmp_path / "mixed"))
@@ -197,7 +205,7 @@ def test_the_newest_requests_wait_in_memory_and_come_out_in_disk_queue_order(cra
 
 
 def test_the_memory_budget_is_the_processs_and_a_small_crawl_never_touches_disk(crawler, tmp_path):
-    from caucasus_crawler.disk_frontier import MemoryFirstQueue
+    from caucasus_crawler.request_queue import MemoryFirstQueue
 
     roomy = crawler(10)
     first = MemoryFirstQueue.from_crawler(roomy, str(tmp_path / "first"))

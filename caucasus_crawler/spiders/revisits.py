@@ -1,4 +1,6 @@
-"""What the archive already knows, so that a re-run fetches only what is new or changed.
+"""What to fetch again: from what the archive already knows, a re-run fetches only what is new
+or changed. (The queue of requests waiting to be fetched is another thing:
+caucasus_crawler/request_queue.py.)
 
 * A start point (feed, listing, sitemap, JSON endpoint) is polled when it is due by the
   profile's schedule; `--force` polls every start point now, `--backfill` walks everything.
@@ -33,7 +35,10 @@ def parse_instant(value: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-class Frontier:
+class RevisitPolicy:
+    """A spider's answers to "fetch this again?" for one outlet, from the archive's record of
+    its finished runs (see the module doc)."""
+
     def __init__(
         self, archive: Archive, profile: Profile, *, force: bool = False, backfill: bool = False
     ):
