@@ -63,7 +63,9 @@ class CrawlPlan:
 
     @property
     def mode(self) -> str:
-        return "demo" if self.mirror else "live"
+        """The run's mode: "demo" when it replays a mirror (as the MirrorReplay add-on sees
+        it, a MIRROR_ADDRESS setting included), else "live"."""
+        return "demo" if self.mirror or self.settings.get("MIRROR_ADDRESS") else "live"
 
     def scrapy_settings(self, run_id: int | None, extra: dict | None = None) -> Settings:
         """settings.py with this plan's choices on top, as `scrapy crawl -s NAME=VALUE` puts
@@ -315,7 +317,10 @@ def crawl(
         outcome = receive.recv()
     except EOFError:  # it ended without a word (killed, out of memory)
         outcome = None
-    except BaseException:  # interrupted: Scrapy stops gracefully on SIGTERM, closing its run
+    except BaseException:  # interrupted (a notebook's interrupt reaches only this process):
+        # Scrapy stops gracefully on SIGTERM and closes its run; one stopped twice (Ctrl-C in
+        # a terminal reaches the child too) leaves the run unfinished, which the next crawl
+        # takes as it takes an interrupted one
         child.terminate()
         raise
     finally:
