@@ -23,6 +23,7 @@ ADDONS = {
     "caucasus_crawler.mirror.replay.MirrorReplay": 0,
     "caucasus_crawler.distributed.worker.RedisCrawl": 0,
     "caucasus_crawler.request_queue.RequestQueueOnDisk": 0,
+    "caucasus_crawler.extract_pool_addon.ExtractPoolAddon": 0,
 }
 
 # -- the request queue on disk (caucasus_crawler/request_queue.py) -----------------------------
@@ -91,6 +92,9 @@ TELNETCONSOLE_ENABLED = False
 EXTRACT_PROCESSES = (
     len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 )
+# The crawlers of one process sharing that pool: each gets its share of the pool's budget of
+# responses awaiting extraction (extract_pool_addon.py). `caucasus-crawler crawl A B` sets 2.
+EXTRACT_POOL_CRAWLERS = 1
 # Items of one response handled at once. A page yields one or two items and the pipelines do
 # not wait, while Scrapy starts this many asyncio tasks for every response (100 by default),
 # on the reactor's thread (benchmarks/README.md).

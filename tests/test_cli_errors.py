@@ -13,7 +13,8 @@ import pytest
 from conftest import run_cli
 
 from caucasus_crawler.archive import Archive
-from caucasus_crawler.cli import MAX_PAGE_BYTES, main
+from caucasus_crawler.cli import main
+from caucasus_crawler.cli.outlets import MAX_PAGE_BYTES
 
 URL = "https://civil.ge/archives/743770"
 

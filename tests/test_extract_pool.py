@@ -155,18 +155,16 @@ def test_the_crawlers_of_a_process_share_one_pool_shut_down_when_the_last_engine
 
 
 def test_the_crawlers_of_a_process_share_a_response_budget_sized_to_the_pool():
-    from scrapy.settings import Settings
+    """The add-on settings.py enables sets the budget, however the crawl is started."""
+    from scrapy.utils.test import get_crawler
 
-    from caucasus_crawler.cli import _share_response_budget
+    from caucasus_crawler import settings as project
 
-    def budget(crawlers: int, **cmdline) -> int:
-        settings = Settings()
-        settings.setmodule("caucasus_crawler.settings", priority="project")
-        settings.set("EXTRACT_PROCESSES", 2, priority="cmdline")
-        for name, value in cmdline.items():
-            settings.set(name, value, priority="cmdline")
-        _share_response_budget(settings, crawlers)
-        return settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE")
+    def budget(crawlers: int, **user) -> int:
+        settings = {"ADDONS": project.ADDONS, "EXTRACT_PROCESSES": 2}
+        settings.update(FRONTIER_ON_DISK=False, EXTRACT_POOL_CRAWLERS=crawlers, **user)
+        crawler = get_crawler(settings_dict=settings)  # Scrapy's add-ons applied as in a crawl
+        return crawler.settings.getint("SCRAPER_SLOT_MAX_ACTIVE_SIZE")
 
     # two workers with TASKS_PER_WORKER pages each, twice over, of 200 kB pages: one crawler
     # keeps about Scrapy's own 5 MB; five share it (1 MB at least each)

@@ -95,6 +95,45 @@ class IngestReport:
     waiting: int = 0  # requests still queued in Redis with no worker to take them
     stopped: bool = False  # by a signal
 
+    def summary(self, redis_url: str, db: object, seconds: float) -> str:
+        """What `ingest` prints: what it stored from `redis_url` into `db`, run by run."""
+        if not self.items and not self.runs and not self.replayed:
+            if self.stopped:
+                return "Stopped; nothing was ingested."
+            return (
+                f"Nothing to ingest: no worker is running on {redis_url} and no item waits "
+                f"(start the workers first, or wait for them with --follow)."
+            )
+        lines = [f"Ingested {self.items} item(s) from {redis_url} into {db} in {seconds:.1f} s"]
+        if self.replayed:
+            lines.append(
+                f"  replayed         {self.replayed} item(s) an earlier ingester had taken "
+                "(stored once)"
+            )
+        for done in self.runs:
+            run, workers = done.run, done.workers
+            by = ", ".join(f"{worker} {count}" for worker, count in sorted(workers.items()))
+            lines += [
+                f"  run {run['id']} ({run['mode']}, finished): {len(run['sites'])} outlet(s)",
+                f"    requests       {run['requests']}"
+                + (f" by {len(workers)} worker(s): {by}" if workers else ""),
+                f"    articles       {run['articles_new']} new, {run['articles_updated']} updated",
+                f"    duplicates     {run['duplicates']}",
+                f"    failures       {run['failures']}",
+            ]
+        for done in self.runs:
+            lines += done.run.get("warnings", [])
+        if self.open_run is not None:
+            why = "stopped" if self.stopped else f"{self.waiting} request(s) wait for a worker"
+            lines.append(f"  run {self.open_run} is not finished ({why}); ingest again later")
+        if self.repeats:
+            lines.append(
+                f"  repeats          {self.repeats} item(s) of requests done twice, stored once"
+            )
+        if self.rejected:
+            lines.append(f"  rejected         {self.rejected} (kept in Redis, see the messages)")
+        return "\n".join(lines)
+
 
 class Ingester:
     def __init__(

@@ -217,6 +217,7 @@ class RedisScheduler(Scheduler):
         debug = self.crawler.settings.getbool("DUPEFILTER_DEBUG")
         self.df = RFPDupeFilter(self.server, key=dupefilter_key(name), debug=debug)
         self.worker.join(self)
+        self.stats.set_value("redis/worker_id", self.worker.id)
         if len(self.queue):
             logger.info("%s: %d requests already queued in Redis", name, len(self.queue))
 
@@ -278,8 +279,9 @@ class RedisScheduler(Scheduler):
 class Worker:
     """This process as one worker of the shared crawl: its id, record and heartbeat."""
 
+    # The process is one worker, whichever of its crawlers (outlets) asks first; its id is in
+    # every crawler's stats (`redis/worker_id`).
     _current: Worker | None = None
-    last_id: str | None = None  # for the CLI's summary once the crawl is over
 
     def __init__(self, server: redis.Redis, settings: BaseSettings):
         self.server = server
@@ -296,7 +298,6 @@ class Worker:
         self.stopped = threading.Event()
         self.heart = threading.Thread(target=self.beat, name="redis-heartbeat", daemon=True)
         self._requeue = server.register_script(_REQUEUE)
-        Worker.last_id = self.id
 
     @classmethod
     def of_process(cls, settings: BaseSettings) -> Worker:

@@ -524,9 +524,11 @@ class NewsSpider(scrapy.Spider):
         if self.extract_pool is None:
             return extract_page(html, url, self.profile, now, mode, raw)
         try:
-            return await self.extract_pool.extract(html, url, self.profile, now, mode, raw)
+            extracted = await self.extract_pool.extract(html, url, self.profile, now, mode, raw)
         except WorkerDied as exc:
             return "failed", str(exc), None
+        self.crawler.stats.inc_value("extract_pool/pages")  # the log shows the pool worked
+        return extracted
 
     def failed_visit(self, response: Response, reason: str) -> list[Any]:
         """A fetched page that could not be used (a feed that is no feed, a broken sitemap,
