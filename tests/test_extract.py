@@ -596,6 +596,21 @@ def test_listing_page_is_not_an_article(profiles):
         extract_article(html, url, profiles["civil_ge"])
 
 
+def test_pages_with_text_beside_article_boxes_are_not_listings():
+    boxes = "".join(
+        f'<article><a href="/post/{i}">Other story {i}</a><p>A line.</p></article>'
+        for i in range(4)
+    )
+    body = "".join(f"<p>{s.strip()}.</p>" for s in LOREM_EN.split(". ") if s.strip())
+    # the page's own text beside small <article> boxes (related items, a sidebar)
+    html = page("<title>Bridge to open</title>", f"<h1>Bridge</h1><div>{body}</div>{boxes}")
+    assert LOREM_EN[:60] in extract_article(html, "https://example.org/bridge").text
+    # a forum thread: its posts are <article> elements, each longer than a teaser
+    posts = "".join(f"<article><p>{LOREM_EN} Post {i}.</p></article>" for i in range(4))
+    thread = page("<title>Thread</title>", f"<h1>Thread</h1><main>{posts}</main>")
+    assert "Post 3" in extract_article(thread, "https://forum.example.org/t/1").text
+
+
 def test_home_page_and_profile_listing_urls_are_not_articles(profiles):
     teaser = page(
         "<title>All news 21.11.2024 - NEWS.am</title>",
@@ -603,8 +618,13 @@ def test_home_page_and_profile_listing_urls_are_not_articles(profiles):
         f"<p>{LOREM_EN}</p></article>",
     )
     with pytest.raises(NotAnArticle, match="home page"):
-        extract_article(teaser, "https://oc-media.org/")
-    assert extract_article(teaser, "https://oc-media.org/?p=2895").text == LOREM_EN  # shortlink
+        extract_article(teaser, "https://oc-media.org/", profiles["oc_media"])
+    # a shortlink is no home page
+    assert extract_article(teaser, "https://oc-media.org/?p=2895", profiles["oc_media"]).text == (
+        LOREM_EN
+    )
+    # without a profile, "/" is only a URL's shape: a landing page's text is extracted
+    assert extract_article(teaser, "https://example.org/").text == LOREM_EN
     with pytest.raises(NotAnArticle, match="listing"):
         url = "https://news.am/eng/news/allregions/allthemes/2024/11/21/"
         extract_article(teaser, url, profiles["news_am"])

@@ -57,6 +57,7 @@ REAL_BODY_CHARS = 400
 REAL_BODY_PARAGRAPHS = 2
 # A page with this many <article> elements and no article signal is a listing.
 _LISTING_ARTICLES = 3
+_TEASER_CHARS = 500  # an <article> item with less text is a teaser (the mirror's reach 310)
 
 
 _MICRODATA_ARTICLES = XPath(
@@ -177,19 +178,34 @@ def _listing_reason(page: Page, profile: Profile | None) -> str | None:
         return None
     url = page.url.split("#", 1)[0]
     parts = urlsplit(url)
-    if parts.path in ("", "/") and not parts.query:  # "/?p=2895" is a WordPress shortlink
-        return "a home page"
     if profile is not None:
+        # a guess from the URL's shape, so only where the profile knows the site: a page
+        # at "/" elsewhere may be a landing page with text (and "/?p=2895" is a WordPress
+        # shortlink)
+        if parts.path in ("", "/") and not parts.query:
+            return "a home page"
         if url in (profile.home, *profile.editions.values(), *profile.listings):
             return "a listing page (the outlet's home or one of its start pages)"
         if profile.is_listing_url(url):
             return "a listing page (its URL is one of the profile's listings)"
     if any(jsonld_types(o) & _LISTING_TYPES for o in page.jsonld):
         return "a listing page (JSON-LD CollectionPage or ItemList)"
-    # teasers in <article> elements, none of them holding the page's headline
-    if len(_ARTICLES(page.tree)) >= _LISTING_ARTICLES and not _ARTICLE_H1(page.tree):
-        return "a listing page (many <article> items, no article metadata)"
     return None
+
+
+def _teasers_text_length(page: Page, profile: Profile | None) -> int | None:
+    """The length of the teasers' text on a page laid out as a listing (LISTING_ARTICLES
+    or more <article> items, none holding the headline, every one a teaser's size, no article
+    signals), else None. Such a page is a listing only if its body is no more than its
+    teasers: a forum thread's posts, an article's related items or a page's own text beside
+    small <article> boxes are pages with text."""
+    if _article_signals(page, profile):
+        return None
+    items = _ARTICLES(page.tree)
+    if len(items) < _LISTING_ARTICLES or _ARTICLE_H1(page.tree):
+        return None
+    lengths = [len(" ".join(item.text_content().split())) for item in items]
+    return sum(lengths) if max(lengths) < _TEASER_CHARS else None
 
 
 def extract_article(
@@ -217,6 +233,7 @@ def extract_article(
     listing = _listing_reason(page, profile)
     if listing:
         raise NotAnArticle(f"{listing}: {url}")
+    teasers = _teasers_text_length(page, profile)
     canonical = extract_canonical(page, profile)
     published, modified = find_dates(page, profile, now, title)
     authors = extract_authors(page, profile)
@@ -239,6 +256,8 @@ def extract_article(
         raise NotAnArticle(f"no body text: {url}")
     if len(text) < MIN_TEXT_CHARS:
         raise NotAnArticle(f"body text too short ({len(text)} characters): {url}")
+    if teasers is not None and len(text) <= teasers:
+        raise NotAnArticle(f"a listing page (many <article> teasers, no article metadata): {url}")
 
     return Article(
         url=canonical,

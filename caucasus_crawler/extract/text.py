@@ -3,8 +3,8 @@
 Both paths go through trafilatura, whose XML body keeps paragraph boundaries exactly; the
 paragraphs are then read from it (not from its plain-text rendering, which joins lines).
 
-trafilatura runs in precision mode without its fallback extractors; where that yields too
-little, in balanced mode with them (readability and jusText as second opinions). Then: a
+On a whole page trafilatura runs in precision mode with its second opinions (readability and
+jusText); where that yields too little, in balanced mode. Then: a
 body split into sibling chunks is taken whole, a trailing list of links to other articles is
 dropped, the profile's rules apply, and the boilerplate lines of `boilerplate` go.
 """
@@ -55,9 +55,9 @@ _CHUNK_LEVELS = 3
 
 
 def _trafilatura(tree: HtmlElement, url: str, precision: bool, fast: bool = True) -> list[str]:
-    # fast: without trafilatura's second opinions (readability, jusText), which cost a third
-    # of its time and changed the text of 2 pages in 88 (a split body, handled here instead);
-    # they are asked where the first extraction holds too little
+    # fast: without trafilatura's second opinions (readability, jusText). A profile's body
+    # element needs none; a whole page does: where trafilatura's own pick is a fragment (a
+    # form, a teaser, one chunk of the text), they find the body (benchmarks/README.md)
     document = bare_extraction(
         tree,
         url=url,
@@ -224,7 +224,7 @@ def extract_paragraphs(page: Page, rules: ExtractRules | None, title: str | None
     check = "hit"
     if _chars(paragraphs) < _SHORT_CHARS:
         # no body element, or one that holds little (another template): the generic path
-        generic = _trafilatura(page.tree, page.url, precision=True)
+        generic = _trafilatura(page.tree, page.url, precision=True, fast=False)
         if _chars(generic) < _SHORT_CHARS:
             balanced = _trafilatura(page.tree, page.url, precision=False, fast=False)
             if _chars(balanced) > _chars(generic):
