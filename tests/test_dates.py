@@ -12,6 +12,7 @@ import pytest
 from caucasus_crawler.extract import NotAnArticle, extract_article
 from caucasus_crawler.extract.dates import find_dates, parse_date, parse_iso
 from caucasus_crawler.extract.page import Page
+from caucasus_crawler.profiles import load_profiles
 
 # 2025-11-16 16:00 in Tbilisi, Yerevan and Baku.
 NOW = datetime(2025, 11, 16, 12, 0, tzinfo=UTC)
@@ -23,7 +24,7 @@ CASES = [
     ("September 4, 2024", ("en",), "2024-09-04T00:00:00+04:00"),
     ("4 Sep 2024, 13:27", ("en",), "2024-09-04T13:27:00+04:00"),
     ("Published: 4 September 2024", ("en",), "2024-09-04T00:00:00+04:00"),
-    ("Wed, 04 Sep 2024 09:27:00 GMT", ("en",), "2024-09-04T13:27:00+04:00"),
+    ("Wed, 04 Sep 2024 09:27:00 GMT", ("en",), "2024-09-04T09:27:00+00:00"),  # stated: kept
     ("2 hours ago", ("en",), "2025-11-16T14:00:00+04:00"),
     ("14:32, 14 May 2025", ("en",), "2025-05-14T14:32:00+04:00"),  # armenpress.am
     ("Politics, 15 September 2025 - 14:20", ("en",), "2025-09-15T14:20:00+04:00"),  # agenda.ge
@@ -231,7 +232,8 @@ def test_a_date_labelled_as_an_update_gives_way_to_the_publication():
         "<article><h1>Epidemics</h1><p>Aktualisiert: 11.04.2020, 10:27</p>"
         "<p>Publiziert: 03.04.2020, 12:35</p><p>Text.</p></article>",
     )
-    assert find_dates(page, now=NOW, title="Epidemics")[0] == "2020-04-03T12:35:00+04:00"
+    # no profile, no stated offset: the shown time on UTC's clock, on the day shown
+    assert find_dates(page, now=NOW, title="Epidemics")[0] == "2020-04-03T12:35:00+00:00"
 
 
 def test_a_date_labelled_published_anywhere_on_the_page():
@@ -256,17 +258,37 @@ def test_a_members_registration_date_is_not_the_articles():
 @pytest.mark.parametrize(
     "byline, expected",
     [
-        ("4 სექტემბერი, 2024 13:27", "2024-09-04T13:27:00+04:00"),
-        ("17 դեկտեմբերի, 2020", "2020-12-17T00:00:00+04:00"),
-        ("16 noyabr 2025, 14:00", "2025-11-16T14:00:00+04:00"),
-        ("5 сентября 2024 г., 10:15", "2024-09-05T10:15:00+04:00"),
-        ("By Jane Doe | September 4, 2024 1:27 pm", "2024-09-04T13:27:00+04:00"),
-        ("2020年07月12日", "2020-07-12T00:00:00+04:00"),
+        ("4 სექტემბერი, 2024 13:27", "2024-09-04T13:27:00+00:00"),
+        ("17 դեկտեմբերի, 2020", "2020-12-17T00:00:00+00:00"),
+        ("16 noyabr 2025, 14:00", "2025-11-16T14:00:00+00:00"),
+        ("5 сентября 2024 г., 10:15", "2024-09-05T10:15:00+00:00"),
+        ("By Jane Doe | September 4, 2024 1:27 pm", "2024-09-04T13:27:00+00:00"),
+        ("2020年07月12日", "2020-07-12T00:00:00+00:00"),
     ],
 )
 def test_the_bylines_date_in_the_five_languages(byline, expected):
     page = _page("", f"<article><h1>Bridge to open</h1><p>{byline}</p><p>Text.</p></article>")
-    assert find_dates(page, now=NOW, title="Bridge to open")[0] == expected
+    assert find_dates(page, now=NOW, title="Bridge to open")[0] == expected  # no profile: UTC
+
+
+def test_a_page_without_a_profile_keeps_its_own_offset_and_day():
+    # a Mexican page: its byline's time in its own zone stays there (dateparser would have
+    # put it on another clock, and on the next day)
+    published = '<meta property="article:published_time" content="September 25, 2024 6:02 PM CDT">'
+    page = _page(published, "<article><h1>Lluvias</h1><p>Texto.</p></article>")
+    assert find_dates(page, now=NOW, title="Lluvias")[0] == "2024-09-25T18:02:00-05:00"
+    # a local time takes the offset the page's machine-readable dates state
+    stated = '<meta property="article:modified_time" content="2024-09-26T09:00:00-06:00">'
+    page = _page(stated, "<article><h1>Lluvias</h1><p>25/09/2024 18:02</p></article>")
+    assert find_dates(page, now=NOW, title="Lluvias")[0] == "2024-09-25T18:02:00-06:00"
+
+
+def test_a_profiles_outlet_keeps_the_regions_clock():
+    profiles = load_profiles()
+    page = _page("", "<article><h1>Bridge to open</h1><p>4 სექტემბერი, 2024 13:27</p></article>")
+    assert find_dates(page, profiles["netgazeti_ge"], now=NOW, title="Bridge to open")[0] == (
+        "2024-09-04T13:27:00+04:00"
+    )
 
 
 # -- the publication-date development set ---------------------------------------------------

@@ -220,6 +220,9 @@ def byline_names(raw: str, outlet_keys: set[str]) -> tuple[list[str], list[str],
             piece = " ".join(w for w in words if not _HAS_DIGIT.search(w))
             if len(piece) < len(" ".join(words)):
                 piece = " ".join(w for w in piece.split() if month_number(w) is None)
+                # what a dated line leaves ("Veröffentlicht am 4.5. um 10:00 Uhr") is no name
+                if any(w[:1].islower() for w in piece.split()):
+                    continue
             piece = _AUTHOR_PREFIX.sub("", piece + " ").strip(" .,:;-–—()[]'\"")
             if not piece or _URLISH.search(piece):
                 continue

@@ -2,7 +2,8 @@
 
 All results are ISO 8601 strings with an offset (``2024-09-04T13:27:00+04:00``), kept on
 the page's own clock: an offset the page states is kept, a local time without one gets the
-profile's offset (the whole region is UTC+4, no DST).
+profile's offset (the whole region is UTC+4, no DST); without a profile, the offset the page's
+other dates state, else UTC's (the day the page shows stays its day).
 
 `find_dates` takes the machine-readable dates first and checks them against what the page
 shows a reader (the day in its URL, the date beside its headline, a date labelled
@@ -256,24 +257,23 @@ def _translate_months(text: str, languages: Sequence[str]) -> str:
 
 
 @lru_cache(maxsize=64)
-def _parser(languages: tuple[str, ...], timezone: str, base: datetime | None) -> DateDataParser:
-    """A configured parser per language set, offset and relative base (reused across pages)."""
+def _parser(languages: tuple[str, ...], base: datetime) -> DateDataParser:
+    """A configured parser per language set and relative base (reused across pages). No
+    TIMEZONE: dateparser would move a time stated in another zone ("18:02 CDT") onto it; a
+    stated zone is kept, and a local time comes back naive for the caller's offset."""
     settings = {
         "DATE_ORDER": "DMY",
         "PREFER_LOCALE_DATE_ORDER": False,
         "PREFER_DATES_FROM": "past",
         "PREFER_DAY_OF_MONTH": "first",
-        "RETURN_AS_TIMEZONE_AWARE": True,
-        "TIMEZONE": f"UTC{timezone}",
+        "RELATIVE_BASE": base,
     }
-    if base is not None:
-        settings["RELATIVE_BASE"] = base
     return DateDataParser(languages=list(languages), settings=settings)
 
 
-def _dateparser(text: str, languages: tuple[str, ...], timezone: str, base: datetime | None):
+def _dateparser(text: str, languages: tuple[str, ...], base: datetime):
     try:
-        found = _parser(languages, timezone, base).get_date_data(text)
+        found = _parser(languages, base).get_date_data(text)
     except (ValueError, TypeError, OverflowError, AttributeError):
         return None
     # a bare year ("2026", or what is left of "آذر ۱۴۰۵") comes back as a day of this month
@@ -314,18 +314,19 @@ def parse_date(
     tz = offset_tz(timezone)
     timezone = _format(datetime(2000, 1, 1, tzinfo=tz))[-6:]
     reference = aware(now).astimezone(tz)
-    base = reference.replace(tzinfo=None, microsecond=0) if now is not None else None
+    # relative dates count from now on the page's clock (to the minute: parsers are reused)
+    base = reference.replace(tzinfo=None, second=0, microsecond=0)
 
     codes = tuple(dict.fromkeys([*(lang.split("-")[0].lower() for lang in languages), "en"]))
     normalised = _translate_months(text, codes if languages else ())
     # dateparser refuses the whole list for one language it has no locale for (Abkhaz, Kurdish)
     codes = tuple(code for code in codes if code in _DATEPARSER_LANGUAGES)
-    moment = _dateparser(normalised, codes, timezone, base)
+    moment = _dateparser(normalised, codes, base)
     if moment is None:
         # "Published: 4 September 2024": retry from the first digit
         first_digit = re.search(r"\d", normalised)
         if first_digit and first_digit.start() > 0:
-            moment = _dateparser(normalised[first_digit.start() :], codes, timezone, base)
+            moment = _dateparser(normalised[first_digit.start() :], codes, base)
     if moment is None or moment.year < _MIN_YEAR:  # a Hijri year read as a Gregorian one
         return None
     if moment.tzinfo is None:
@@ -512,8 +513,11 @@ def find_dates(
     (a bare `date` meta, the first `<time>` of the page) that neither the URL nor the
     byline confirms gives way to them. htmldate has the last word when nothing is found.
     """
-    timezone = profile.extract.timezone if profile is not None else DEFAULT_TIMEZONE
-    languages = profile.languages if profile is not None else ()
+    # a page of no profile's outlet is on no known clock: its own stated offset, else UTC
+    timezone = profile.extract.timezone if profile is not None else _stated_offset(page)
+    # a page of no profile's outlet: visible dates in the language it declares (and English)
+    declared = (page.html_lang or "").split("-")[0].lower()
+    languages = profile.languages if profile is not None else ((declared,) if declared else ())
     if profile is not None and profile.extract.date:
         # a date shows digits: an element without any is another element, not the date
         found = any(_DIGIT.search(v) for v in _visible_dates(page, profile))
@@ -595,6 +599,21 @@ def find_dates(
     if in_url is not None or medium is None or (labelled is not None and strong is None):
         return _on_day(evidence, shown, timezone), modified
     return published, modified
+
+
+def _stated_offset(page: Page) -> str:
+    """The UTC offset the page's machine-readable dates state (the first that states one),
+    else UTC's: a local time on a page of unknown whereabouts keeps its day."""
+    article = page.jsonld_article or {}
+    values = [article.get("datePublished"), article.get("dateModified")]
+    values += [v for name in (*_PUBLISHED_META, *_MODIFIED_META) for v in page.meta.get(name, ())]
+    values += _attribute_dates(_TIME_ANY(page.tree))[:5]
+    for value in values:
+        if isinstance(value, str) and _ISO_TIME.search(value) and _HAS_OFFSET.search(value):
+            moment = parse_iso(value.strip(), "+00:00")
+            if moment is not None and moment.utcoffset() is not None:
+                return _format(datetime(2000, 1, 1, tzinfo=moment.tzinfo))[-6:]
+    return "+00:00"
 
 
 def _all_values(*groups: Iterable[object]) -> list[object]:
