@@ -938,3 +938,40 @@ def test_a_dateline_cut_marker_after_the_headline_drops_only_the_dateline():
     article = extract_article(html, "https://example.az/en/story/1", profile)
     assert article.text.split("\n\n") == paragraphs
     assert article.checks["body"] == "miss"
+
+
+def test_metadata_of_a_page_that_holds_no_article(tmp_path, capsys):
+    from caucasus_crawler.cli import main
+
+    listing = page(
+        '<meta name="author" content="Nino Beridze">'
+        '<meta property="article:published_time" content="2024-09-04T13:27:00+04:00">'
+        '<script type="application/ld+json">{"@type": "CollectionPage", "name": "News"}</script>'
+        "<title>ახალი ამბები</title>",
+        "<h1>ახალი ამბები</h1><p>მოკლე.</p>",
+        lang="ka",
+    )
+    saved = tmp_path / "news.html"
+    saved.write_text(listing, "utf-8")
+    url = "https://example.ge/news/"
+    assert main(["extract", str(saved), "--url", url]) == 1  # no article: one line, as before
+    assert "no article found" in capsys.readouterr().err
+    assert main(["extract", str(saved), "--url", url, "--metadata-only"]) == 0
+    metadata = json.loads(capsys.readouterr().out)
+    assert metadata["title"] == "ახალი ამბები" and metadata["language"] == "ka"
+    assert metadata["published"] == "2024-09-04T13:27:00+04:00"
+    assert metadata["authors"] == ["Nino Beridze"]
+    assert metadata["article"] == "body text too short (6 characters)"
+
+
+def test_generic_extraction_of_an_outlets_page(tmp_path, capsys):
+    from caucasus_crawler.cli import main
+
+    saved = tmp_path / "article.html"
+    saved.write_text(article_page(), "utf-8")
+    url = "https://civil.ge/archives/600001"
+    assert main(["extract", str(saved), "--url", url]) == 0
+    assert json.loads(capsys.readouterr().out)["site"] == "civil_ge"
+    assert main(["extract", str(saved), "--url", url, "--generic"]) == 0
+    generic = json.loads(capsys.readouterr().out)
+    assert generic["site"] is None and generic["text"].startswith(LOREM_EN[:60])

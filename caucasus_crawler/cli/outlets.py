@@ -52,8 +52,20 @@ def add_extract_command(commands) -> None:
     extract = commands.add_parser("extract", help="extract articles from saved HTML pages")
     extract.add_argument("files", nargs="+", metavar="FILE", help="saved pages (.html or .html.gz)")
     extract.add_argument("--url", help="the page's URL (for one file)")
-    extract.add_argument("--site", help="the outlet profile to use (default: from the URL)")
+    which = extract.add_mutually_exclusive_group()
+    which.add_argument("--site", help="the outlet profile to use (default: from the URL)")
+    which.add_argument(
+        "--generic",
+        action="store_true",
+        help="no outlet profile, even for an outlet's URL: the general extractor for any page",
+    )
     extract.add_argument("--format", choices=["json", "text"], default="json")
+    extract.add_argument(
+        "--metadata-only",
+        action="store_true",
+        help="print title, dates, authors and language (JSON), even for a page that holds no "
+        "article ('article' then says why)",
+    )
     extract.set_defaults(func=cmd_extract)
 
 
@@ -80,7 +92,7 @@ def _read_page(path: Path) -> bytes:
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
-    from caucasus_crawler.extract import NotAnArticle, extract_article
+    from caucasus_crawler.extract import NotAnArticle, extract_article, extract_metadata
 
     known = profiles(args)
     check_outlets([args.site] if args.site else [], known)
@@ -92,7 +104,14 @@ def cmd_extract(args: argparse.Namespace) -> int:
         try:
             html = _read_page(path)
             url = args.url or path.resolve().as_uri()
-            profile = known[args.site] if args.site else profile_for_url(url, known.values())
+            if args.generic:
+                profile = None
+            else:
+                profile = known[args.site] if args.site else profile_for_url(url, known.values())
+            if args.metadata_only:
+                one = len(args.files) == 1
+                print(json_text(extract_metadata(html, url, profile), indent=2 if one else None))
+                continue
             article = extract_article(html, url, profile)
         except UserError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)

@@ -40,6 +40,7 @@ __all__ = [
     "detect_language",
     "extract_article",
     "extract_judged",
+    "extract_metadata",
     "find_dates",
     "is_candidate_article",
     "looks_like_article",
@@ -208,6 +209,15 @@ def _teasers_text_length(page: Page, profile: Profile | None) -> int | None:
     return sum(lengths) if max(lengths) < _TEASER_CHARS else None
 
 
+def _declared_languages(page: Page, profile: Profile | None, url: str) -> list[str | None]:
+    return [
+        profile.edition_language(url) if profile is not None else None,
+        page.html_lang,
+        page.meta_first("og:locale"),
+        page.meta_first("content-language", "language", "dc.language"),
+    ]
+
+
 def extract_article(
     html: str | bytes | Page,
     url: str,
@@ -243,12 +253,7 @@ def extract_article(
     aliases = extract_aliases(page, profile, canonical)
     description = extract_description(page)
     image = extract_image(page)
-    declared = [
-        profile.edition_language(url) if profile is not None else None,
-        page.html_lang,
-        page.meta_first("og:locale"),
-        page.meta_first("content-language", "language", "dc.language"),
-    ]
+    declared = _declared_languages(page, profile, url)
 
     paragraphs = extract_paragraphs(page, profile.extract if profile else None, title)
     text = "\n\n".join(paragraphs)
@@ -276,3 +281,46 @@ def extract_article(
         aliases=aliases,
         checks=dict(page.memo.get("checks", {})),
     )
+
+
+def extract_metadata(
+    html: str | bytes,
+    url: str,
+    profile: Profile | None = None,
+    *,
+    now: datetime | None = None,
+) -> dict:
+    """What any page says of itself, article or not: `url` (its canonical), `site`, `title`,
+    `published`, `modified`, `authors`, `language`, `description`, `image`, and `article`
+    (None, or why `extract_article` would refuse the page). The language is read from the
+    body when there is one, else from the title and description."""
+    page = Page.from_html(html, url)
+    if page is None:
+        raise NotAnArticle(f"not an HTML page: {url}")
+    title = extract_title(page, profile) or ""
+    refused = _listing_reason(page, profile)
+    teasers = _teasers_text_length(page, profile)
+    canonical = extract_canonical(page, profile)
+    published, modified = find_dates(page, profile, now, title)
+    authors = extract_authors(page, profile)
+    description = extract_description(page)
+    image = extract_image(page)
+    declared = _declared_languages(page, profile, url)
+    text = "\n\n".join(extract_paragraphs(page, profile.extract if profile else None, title))
+    if refused is None and len(text) < MIN_TEXT_CHARS:
+        refused = "no body text" if not text else f"body text too short ({len(text)} characters)"
+    if refused is None and teasers is not None and len(text) <= teasers:
+        refused = "a listing page (many <article> teasers, no article metadata)"
+    return {
+        "url": canonical,
+        "site": profile.name if profile is not None else None,
+        "title": title,
+        "published": published,
+        "modified": modified,
+        "authors": authors,
+        "language": detect_language(f"{title}\n{description or ''}\n{text}", declared),
+        "description": description,
+        "image": image,
+        "article": None if refused is None else refused,
+    }
+
