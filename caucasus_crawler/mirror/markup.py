@@ -1,12 +1,17 @@
-"""Small rendering helpers the outlets share: escaping, dates, RSS, sitemaps, pagination."""
+"""Small rendering helpers the outlets share: escaping, dates, ids, head meta, RSS, sitemaps,
+pagination."""
 
 from __future__ import annotations
 
 import html
 import json
+import re
+import zlib
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from email.utils import format_datetime
+
+from caucasus_crawler.mirror.content import Article
 
 RSS = "application/rss+xml; charset=UTF-8"
 XML = "application/xml; charset=utf-8"
@@ -39,10 +44,95 @@ def json_ld(data: object) -> str:
     return text
 
 
+def slugify(name: str) -> str:
+    """WordPress's sanitize_title, near enough: lower case, words joined by hyphens."""
+    return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
+
+
+def stable_id(key: str, first: int, span: int) -> int:
+    """A CMS's number for a page the data files give no number (a WordPress post id, a
+    Drupal node id): made up, in first..first+span, the same in every run."""
+    return first + zlib.crc32(key.encode()) % span
+
+
+# -- the head ----------------------------------------------------------------------------------
+
+
+def meta_tags(tags: Iterable[tuple[str, object]], end: str = ">", indent: str = "") -> str:
+    """<meta> lines, one per (name, content): ``property=`` for Open Graph's names (og:,
+    article:), ``name=`` for the others; a tag without content (None) is left out."""
+    return "".join(
+        f"{indent}<meta {'property' if name.startswith(('og:', 'article:')) else 'name'}="
+        f'"{name}" content="{esc(content)}"{end}\n'
+        for name, content in tags
+        if content is not None
+    )
+
+
+def article_meta(
+    article: Article,
+    names: str,
+    *,
+    words: int = 25,
+    end: str = ">",
+    indent: str = "",
+    values: dict[str, object] | None = None,
+) -> str:
+    """An article page's <meta> lines, in the order `names` gives them (space-separated):
+    description and og:description are its first `words`, og:title its title, og:image its
+    image (left out without one), og:type "article", article:published_time and
+    article:modified_time its dates; `values` gives these or any other name's content."""
+    known = {
+        "description": article.excerpt(words),
+        "og:description": article.excerpt(words),
+        "og:title": article.title,
+        "og:type": "article",
+        "og:image": article.image,
+        "article:published_time": w3c(article.published),
+        "article:modified_time": w3c(article.modified),
+        **(values or {}),
+    }
+    return meta_tags(((name, known[name]) for name in names.split()), end, indent)
+
+
+def hreflang_links(versions: Iterable[Article], end: str = ">") -> str:
+    """<link rel="alternate" hreflang> lines: an article's editions in other languages."""
+    return "".join(
+        f'<link rel="alternate" hreflang="{v.language}" href="{v.url}"{end}\n' for v in versions
+    )
+
+
 def paginate(items: Sequence, per_page: int) -> list[Sequence]:
     """Pages of a listing; a listing with nothing in it still has its first page."""
     pages = [items[i : i + per_page] for i in range(0, len(items), per_page)]
     return pages or [items[:0]]
+
+
+# -- feeds and sitemaps ------------------------------------------------------------------------
+
+
+def news_item(
+    article: Article,
+    description: str,
+    categories: Iterable[str] | None = None,
+    guid: str | None = None,
+    enclosure: bool = False,
+) -> str:
+    """An RSS <item> as the agencies' CMSs write it, an element a line: title, link,
+    description, the categories (their line only when given), pubDate, guid (the URL, or
+    the element given), the image's enclosure (its line only when asked for)."""
+    a = article
+    lines = [f"<title>{esc(a.title)}</title>", f"<link>{a.url}</link>"]
+    lines.append(f"<description>{esc(description)}</description>")
+    if categories is not None:
+        lines.append("".join(f"<category>{esc(c)}</category>" for c in categories))
+    lines.append(f"<pubDate>{rfc822(a.published)}</pubDate>")
+    lines.append(guid or f"<guid>{a.url}</guid>")
+    if enclosure:
+        lines.append(
+            f'<enclosure url="{a.image}" type="image/jpeg" length="0"/>' if a.image else ""
+        )
+    return "<item>\n" + "\n".join(lines) + "\n</item>"
 
 
 def rss(
