@@ -58,6 +58,27 @@ def stable_id(key: str, first: int, span: int) -> int:
 # -- the head ----------------------------------------------------------------------------------
 
 
+def page_head(
+    lang: str,
+    title: str,
+    url: str,
+    site_name: str,
+    *,
+    charset: str = "utf-8",
+    doctype: str = "<!DOCTYPE html>",
+) -> str:
+    """How most themes open a page, up to the page's own head lines: the doctype, <html
+    lang>, <head>, charset and viewport, the title, the canonical link, og:site_name and
+    og:url (`url`, absolute)."""
+    return (
+        f'{doctype}\n<html lang="{lang}">\n<head>\n<meta charset="{charset}">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<title>{esc(title)}</title>\n<link rel="canonical" href="{url}">\n'
+        f'<meta property="og:site_name" content="{esc(site_name)}">\n'
+        f'<meta property="og:url" content="{url}">\n'
+    )
+
+
 def meta_tags(tags: Iterable[tuple[str, object]], end: str = ">", indent: str = "") -> str:
     """<meta> lines, one per (name, content): ``property=`` for Open Graph's names (og:,
     article:), ``name=`` for the others; a tag without content (None) is left out."""

@@ -11,7 +11,17 @@ from datetime import UTC, datetime
 
 from caucasus_crawler.mirror.content import Article
 from caucasus_crawler.mirror.listing import Pager, UrlOf, page_urls
-from caucasus_crawler.mirror.markup import XML, cdata, esc, rfc822, rss, sitemap_index, urlset, w3c
+from caucasus_crawler.mirror.markup import (
+    XML,
+    cdata,
+    esc,
+    meta_tags,
+    rfc822,
+    rss,
+    sitemap_index,
+    urlset,
+    w3c,
+)
 from caucasus_crawler.mirror.renderer import OutletRoutes
 
 NAMESPACES = {
@@ -106,6 +116,35 @@ def feed(
 
 
 # -- Yoast SEO ---------------------------------------------------------------------------------
+
+
+def yoast_meta(
+    title: str,
+    url: str,
+    description: str,
+    *,
+    og_type: str,
+    locale: str,
+    site_name: str,
+    publisher: str,
+    twitter: str,
+    extra: str = "",
+    indent: str = "",
+) -> str:
+    """Yoast's head lines: the title, the description, the canonical link, Open Graph and
+    the publisher's page; then the page's own `extra` lines and the Twitter card."""
+    tags = [("og:locale", locale), ("og:type", og_type), ("og:title", title)]
+    tags += [("og:description", description), ("og:url", url), ("og:site_name", site_name)]
+    return (
+        f"{indent}<title>{esc(title)}</title>\n"
+        + meta_tags([("description", description)], " />", indent)
+        + f'{indent}<link rel="canonical" href="{esc(url)}" />\n'
+        + meta_tags([*tags, ("article:publisher", publisher)], " />", indent)
+        + extra
+        + meta_tags(
+            [("twitter:card", "summary_large_image"), ("twitter:site", twitter)], " />", indent
+        )
+    )
 
 
 def yoast_graph(

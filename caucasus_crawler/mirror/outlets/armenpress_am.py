@@ -29,7 +29,7 @@ from datetime import datetime
 
 from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
-from caucasus_crawler.mirror.markup import RSS, article_meta, esc, rfc822
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, page_head, rfc822
 from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://armenpress.am"
@@ -81,16 +81,8 @@ def _page(site: Site, ed: Edition, title: str, path: str, main: str, head: str =
         f'<a class="latest__link" href="{a.path}">{esc(a.title)}</a></li>'
         for a in site.newest(ed.code)
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{ORIGIN}{path}">
-<meta property="og:site_name" content="ARMENPRESS">
-<meta property="og:url" content="{ORIGIN}{path}">
-{head}<link rel="icon" href="/favicon.ico">
+    head_start = page_head(ed.code, title, ORIGIN + path, "ARMENPRESS")
+    return f"""{head_start}{head}<link rel="icon" href="/favicon.ico">
 <link rel="stylesheet" href="/_next/static/css/8d1f0c2a.css">
 </head>
 <body>

@@ -25,7 +25,15 @@ from datetime import datetime
 
 from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
-from caucasus_crawler.mirror.markup import RSS, article_meta, esc, json_ld, news_item, rss
+from caucasus_crawler.mirror.markup import (
+    RSS,
+    article_meta,
+    esc,
+    json_ld,
+    news_item,
+    page_head,
+    rss,
+)
 from caucasus_crawler.mirror.renderer import OutletRoutes
 
 ORIGIN = "https://azernews.az"
@@ -64,16 +72,8 @@ def _page(site: Site, title: str, url: str, main: str, meta: str = "") -> str:
         f'<li><span class="time">{a.published:%H:%M}</span> <a href="{a.url}">{esc(a.title)}</a></li>'
         for a in site.newest("en")
     )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:site_name" content="AzerNews">
-<meta property="og:url" content="{url}">
-<meta name="twitter:site" content="@AzerNewsAz">
+    head_start = page_head("en", title, url, "AzerNews", charset="UTF-8")
+    return f"""{head_start}<meta name="twitter:site" content="@AzerNewsAz">
 {meta}<link rel="alternate" type="application/rss+xml" title="AzerNews RSS" href="{ORIGIN}/rss/">
 <link rel="stylesheet" href="{ORIGIN}/assets/css/style.css?v=2.7">
 </head>

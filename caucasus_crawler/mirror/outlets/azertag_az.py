@@ -35,6 +35,7 @@ from caucasus_crawler.mirror.markup import (
     esc,
     hreflang_links,
     news_item,
+    page_head,
     rss,
     sitemap_index,
     urlset,
@@ -96,16 +97,8 @@ def _page(site: Site, ed: Edition, title: str, url: str, main: str, meta: str = 
         f'<li><span class="time">{a.published:%H:%M}</span> <a href="{a.url}">{esc(a.title)}</a></li>'
         for a in site.newest(ed.code)
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:site_name" content="{esc(ed.labels["site"])}">
-<meta property="og:url" content="{url}">
-{meta}{feed}<link rel="stylesheet" href="https://azertag.az/assets/css/main.css?v=118">
+    head_start = page_head(ed.code, title, url, ed.labels["site"])
+    return f"""{head_start}{meta}{feed}<link rel="stylesheet" href="https://azertag.az/assets/css/main.css?v=118">
 </head>
 <body>
 <header class="header"><div class="container">

@@ -38,7 +38,7 @@ from functools import partial
 
 from caucasus_crawler.mirror.content import HTML, Article, Resource, Site
 from caucasus_crawler.mirror.listing import Pager, UrlOf, listing_pages
-from caucasus_crawler.mirror.markup import article_meta, esc, json_ld, w3c
+from caucasus_crawler.mirror.markup import article_meta, esc, json_ld, page_head, w3c
 from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://bm.ge"
@@ -91,16 +91,8 @@ def _page(site: Site, ed: Edition, title: str, url: str, meta: str, main: str) -
         f'<a class="rounded px-2 py-1{" bg-blue-700 text-white" if o is ed else " text-gray-500 hover:text-blue-700"}" href="{o.home}">{o.code.upper()}</a>'
         for o in editions(site, Edition).values()
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:site_name" content="BM.GE">
-<meta property="og:url" content="{url}">
-{meta}<link rel="preload" as="style" href="{ORIGIN}/build/assets/app-4f1c9a2e.css"><link rel="stylesheet" href="{ORIGIN}/build/assets/app-4f1c9a2e.css">
+    head_start = page_head(ed.code, title, url, NAME)
+    return f"""{head_start}{meta}<link rel="preload" as="style" href="{ORIGIN}/build/assets/app-4f1c9a2e.css"><link rel="stylesheet" href="{ORIGIN}/build/assets/app-4f1c9a2e.css">
 <link rel="icon" href="{ORIGIN}/favicon.ico">
 </head>
 <body class="bg-white font-sans text-gray-900 antialiased">

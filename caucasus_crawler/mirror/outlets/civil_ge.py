@@ -102,23 +102,23 @@ def _head(
         if graph
         else ""
     )
+    yoast = wordpress.yoast_meta(
+        title,
+        url,
+        description,
+        og_type=og_type,
+        locale=ed.locale.replace("-", "_"),
+        site_name=name,
+        publisher="https://www.facebook.com/civil.ge",
+        twitter="@civilge",
+        extra=extra,
+        indent="\t",
+    )
     return f"""<head>
 	<meta charset="UTF-8" />
 	<link rel="profile" href="https://gmpg.org/xfn/11" />
 	<meta name='robots' content='index, follow, max-image-preview:large, max-snippet:-1, max-video-preview:-1' />
-	<title>{esc(title)}</title>
-	<meta name="description" content="{esc(description)}" />
-	<link rel="canonical" href="{esc(url)}" />
-	<meta property="og:locale" content="{ed.locale.replace("-", "_")}" />
-	<meta property="og:type" content="{og_type}" />
-	<meta property="og:title" content="{esc(title)}" />
-	<meta property="og:description" content="{esc(description)}" />
-	<meta property="og:url" content="{esc(url)}" />
-	<meta property="og:site_name" content="{esc(name)}" />
-	<meta property="article:publisher" content="https://www.facebook.com/civil.ge" />
-{extra}	<meta name="twitter:card" content="summary_large_image" />
-	<meta name="twitter:site" content="@civilge" />
-{schema}{feeds}{alternates}	<link rel='stylesheet' id='tie-css-base-css' href='https://civil.ge/wp-content/themes/jannah/assets/css/base.min.css?ver=7.3.0' type='text/css' media='all' />
+{yoast}{schema}{feeds}{alternates}	<link rel='stylesheet' id='tie-css-base-css' href='https://civil.ge/wp-content/themes/jannah/assets/css/base.min.css?ver=7.3.0' type='text/css' media='all' />
 	<script type="text/javascript" src="https://civil.ge/wp-includes/js/jquery/jquery.min.js?ver=3.7.1" id="jquery-core-js"></script>
 	<meta name="generator" content="WordPress {site.setting("wordpress")}" />
 	<meta name="generator" content="WPML ver:4.6.13 stt:1,19,46;" />

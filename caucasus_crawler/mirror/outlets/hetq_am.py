@@ -26,7 +26,7 @@ from datetime import datetime
 
 from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
-from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_item, rss
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_item, page_head, rss
 from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://hetq.am"
@@ -74,16 +74,8 @@ def _page(site: Site, ed: Edition, title: str, path: str, main: str, head: str =
         f'<li{active if o.code == ed.code else ""}><a href="{o.home}">{esc(o.labels["lang"])}</a></li>'
         for o in editions(site, Edition).values()
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.code}">
-<head>
-<meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{ORIGIN}{path}">
-<meta property="og:site_name" content="Hetq.am">
-<meta property="og:url" content="{ORIGIN}{path}">
-{head}<link rel="alternate" type="application/rss+xml" title="{esc(ed.title)}" href="{ORIGIN}{ed.feed}">
+    head_start = page_head(ed.code, title, ORIGIN + path, "Hetq.am", charset="UTF-8")
+    return f"""{head_start}{head}<link rel="alternate" type="application/rss+xml" title="{esc(ed.title)}" href="{ORIGIN}{ed.feed}">
 <link href="/css/app.css?id=b41a2f07" rel="stylesheet">
 </head>
 <body>

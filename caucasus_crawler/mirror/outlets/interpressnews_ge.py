@@ -31,7 +31,7 @@ from datetime import datetime
 
 from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
-from caucasus_crawler.mirror.markup import article_meta, esc, paginate, w3c
+from caucasus_crawler.mirror.markup import article_meta, esc, page_head, paginate, w3c
 from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://interpressnews.ge"
@@ -73,16 +73,8 @@ def _page(site: Site, ed: Edition, title: str, path: str, meta: str, main: str, 
         f'<a class="lang{" active" if o is ed else ""}" href="{o.home}">{o.code.upper()}</a>'
         for o in editions(site, Edition).values()
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{ORIGIN}{path}">
-<meta property="og:site_name" content="Interpressnews">
-<meta property="og:url" content="{ORIGIN}{path}">
-{meta}<link rel="stylesheet" href="/static/css/style.min.css?v=4.12">
+    head_start = page_head(ed.code, title, ORIGIN + path, "Interpressnews")
+    return f"""{head_start}{meta}<link rel="stylesheet" href="/static/css/style.min.css?v=4.12">
 <link rel="icon" href="/static/img/favicon.png">
 </head>
 <body>

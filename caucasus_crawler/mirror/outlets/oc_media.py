@@ -61,23 +61,22 @@ def _categories(site: Site) -> dict[str, str]:
 
 
 def _head(site: Site, title: str, url: str, og_type: str, description: str, extra: str = "") -> str:
+    yoast = wordpress.yoast_meta(
+        title,
+        url,
+        description,
+        og_type=og_type,
+        locale="en_GB",
+        site_name=NAME,
+        publisher="https://www.facebook.com/ocmediaorg",
+        twitter="@OCMediaorg",
+        extra=extra,
+    )
     return f"""<head>
 <meta charset="UTF-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name='robots' content='index, follow, max-image-preview:large, max-snippet:-1, max-video-preview:-1' />
-<title>{esc(title)}</title>
-<meta name="description" content="{esc(description)}" />
-<link rel="canonical" href="{esc(url)}" />
-<meta property="og:locale" content="en_GB" />
-<meta property="og:type" content="{og_type}" />
-<meta property="og:title" content="{esc(title)}" />
-<meta property="og:description" content="{esc(description)}" />
-<meta property="og:url" content="{esc(url)}" />
-<meta property="og:site_name" content="{NAME}" />
-<meta property="article:publisher" content="https://www.facebook.com/ocmediaorg" />
-{extra}<meta name="twitter:card" content="summary_large_image" />
-<meta name="twitter:site" content="@OCMediaorg" />
-<link rel="alternate" type="application/rss+xml" title="OC Media &raquo; Feed" href="{ORIGIN}/feed/" />
+{yoast}<link rel="alternate" type="application/rss+xml" title="OC Media &raquo; Feed" href="{ORIGIN}/feed/" />
 <link rel='stylesheet' id='ocm-style-css' href='{ORIGIN}/wp-content/themes/ocmedia/style.css?ver=3.4.1' media='all' />
 <meta name="generator" content="WordPress {site.setting("wordpress")}" />
 </head>"""

@@ -41,6 +41,7 @@ from caucasus_crawler.mirror.markup import (
     article_meta,
     esc,
     json_ld,
+    page_head,
     paginate,
     sitemap_index,
     urlset,
@@ -81,16 +82,8 @@ def _page(
         f'<a class="nav-i{" nav-i_current" if slug == current else ""}" href="{category_url(slug)}">{esc(name)}</a>'
         for slug, name in _edition(site).categories.items()
     )
-    return f"""<!doctype html>
-<html lang="az">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:site_name" content="Oxu.az">
-<meta property="og:url" content="{url}">
-{meta}<link rel="stylesheet" href="https://cdn.oxu.az/assets/oxu/application-5c1e0a.css">
+    head_start = page_head("az", title, url, "Oxu.az", doctype="<!doctype html>")
+    return f"""{head_start}{meta}<link rel="stylesheet" href="https://cdn.oxu.az/assets/oxu/application-5c1e0a.css">
 </head>
 <body>
 <div class="header"><a class="logo" href="{ORIGIN}"><img src="https://oxu.az/media/img/logo.svg?v=1" alt="Oxu.az"></a></div>

@@ -38,7 +38,15 @@ from datetime import datetime
 
 from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import listing_pages, page_urls
-from caucasus_crawler.mirror.markup import RSS, article_meta, esc, meta_tags, news_item, rss
+from caucasus_crawler.mirror.markup import (
+    RSS,
+    article_meta,
+    esc,
+    meta_tags,
+    news_item,
+    page_head,
+    rss,
+)
 from caucasus_crawler.mirror.renderer import OutletRoutes
 
 _DATELINE = re.compile(r"^<strong>[^<]*</strong>\s*")
@@ -120,16 +128,8 @@ def _page(ed: Edition, title: str, url: str, main: str, meta: str = "", side: st
         if ed.feed
         else ""
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:site_name" content="Trend.Az">
-<meta property="og:url" content="{url}">
-{meta}{feed}<link rel="stylesheet" href="https://static.trend.az/media/css/style.min.css?v=1731">
+    head_start = page_head(ed.code, title, url, "Trend.Az")
+    return f"""{head_start}{meta}{feed}<link rel="stylesheet" href="https://static.trend.az/media/css/style.min.css?v=1731">
 <link rel="shortcut icon" href="https://static.trend.az/media/images/favicon.ico">
 </head>
 <body>
