@@ -174,6 +174,15 @@ def rss(
     )
 
 
+def news_feed(
+    items: Iterable[str], title: str, link: str, description: str, language: str, **more: str
+) -> str:
+    """An RSS 2.0 feed of rendered `items` whose channel has what every feed of the mirror
+    has, title, link, description and language, then `more` (lastBuildDate, copyright)."""
+    channel = {"title": title, "link": link, "description": description, "language": language}
+    return rss(channel | more, items)
+
+
 def sitemap_index(sitemaps: Iterable[tuple[str, datetime]]) -> str:
     entries = "".join(
         f"<sitemap><loc>{esc(loc)}</loc><lastmod>{w3c(mod, utc=True)}</lastmod></sitemap>"

@@ -37,7 +37,14 @@ from datetime import datetime
 
 from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
-from caucasus_crawler.mirror.markup import RSS, article_meta, esc, hreflang_links, news_item, rss
+from caucasus_crawler.mirror.markup import (
+    RSS,
+    article_meta,
+    esc,
+    hreflang_links,
+    news_feed,
+    news_item,
+)
 from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://apa.az"
@@ -199,13 +206,7 @@ def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
         news_item(a, a.excerpt(30), [ed.categories[a.categories[0]]], enclosure=True)
         for a in articles
     ]
-    channel = {
-        "title": "APA",
-        "link": ed.home,
-        "description": ed.labels["latest"],
-        "language": ed.code,
-    }
-    return rss(channel, items)
+    return news_feed(items, "APA", ed.home, ed.labels["latest"], ed.code)
 
 
 def not_found_page(site: Site) -> str:

@@ -27,7 +27,7 @@ from datetime import datetime
 
 from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import listing_pages, page_urls
-from caucasus_crawler.mirror.markup import RSS, article_meta, esc, rfc822, rss, w3c
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_feed, rfc822, w3c
 from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://azatutyun.am"
@@ -191,14 +191,8 @@ def feed(site: Site, title: str, link: str, articles: list[Article]) -> str:
 </item>"""
         for a in articles
     ]
-    channel = {
-        "title": f"{title} - {SITE_NAME}",
-        "link": link,
-        "description": title,
-        "language": "hy",
-        "copyright": "Copyright (c) 2026. RFE/RL, Inc.",
-    }
-    return rss(channel, items)
+    copyright = "Copyright (c) 2026. RFE/RL, Inc."
+    return news_feed(items, f"{title} - {SITE_NAME}", link, title, "hy", copyright=copyright)
 
 
 def rssfeeds(site: Site) -> str:

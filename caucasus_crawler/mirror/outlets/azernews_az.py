@@ -30,9 +30,9 @@ from caucasus_crawler.mirror.markup import (
     article_meta,
     esc,
     json_ld,
+    news_feed,
     news_item,
     page_head,
-    rss,
 )
 from caucasus_crawler.mirror.renderer import OutletRoutes
 
@@ -162,13 +162,7 @@ def listing(
 def feed(site: Site, articles: list[Article]) -> str:
     sections = _sections(site)
     items = [news_item(a, a.excerpt(30), [sections[a.categories[0]]]) for a in articles]
-    channel = {
-        "title": "AzerNews",
-        "link": ORIGIN + "/",
-        "description": "Azerbaijan news",
-        "language": "en",
-    }
-    return rss(channel, items)
+    return news_feed(items, "AzerNews", ORIGIN + "/", "Azerbaijan news", "en")
 
 
 def build(site: Site) -> OutletRoutes:

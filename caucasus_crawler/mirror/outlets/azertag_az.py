@@ -34,9 +34,9 @@ from caucasus_crawler.mirror.markup import (
     article_meta,
     esc,
     hreflang_links,
+    news_feed,
     news_item,
     page_head,
-    rss,
     sitemap_index,
     urlset,
 )
@@ -168,13 +168,7 @@ def listing(
 
 def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
     items = [news_item(a, a.excerpt(30)) for a in articles]
-    channel = {
-        "title": ed.labels["site"],
-        "link": ed.home,
-        "description": ed.labels["feed"],
-        "language": ed.code,
-    }
-    return rss(channel, items)
+    return news_feed(items, ed.labels["site"], ed.home, ed.labels["feed"], ed.code)
 
 
 def build(site: Site) -> OutletRoutes:

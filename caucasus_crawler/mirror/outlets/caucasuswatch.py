@@ -29,7 +29,7 @@ from hashlib import md5
 
 from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import Pager, listing_pages
-from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_item, rfc822, rss, w3c
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_feed, news_item, rfc822, w3c
 from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://caucasuswatch.de"
@@ -236,15 +236,9 @@ def feed(site: Site, articles: list[Article]) -> str:
         )
         for a in articles
     ]
-    channel = {
-        "title": NAME,
-        "link": f"{ORIGIN}/en/",
-        "description": _edition(site).labels["footer"],
-        "language": "en-GB",
-    }
-    if articles:
-        channel["lastBuildDate"] = rfc822(max(a.modified for a in articles))
-    return rss(channel, items)
+    built = {"lastBuildDate": rfc822(max(a.modified for a in articles))} if articles else {}
+    footer = _edition(site).labels["footer"]
+    return news_feed(items, NAME, f"{ORIGIN}/en/", footer, "en-GB", **built)
 
 
 def not_found_page(site: Site) -> str:

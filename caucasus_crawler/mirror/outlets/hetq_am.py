@@ -26,7 +26,7 @@ from datetime import datetime
 
 from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
-from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_item, page_head, rss
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_feed, news_item, page_head
 from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://hetq.am"
@@ -157,13 +157,7 @@ def listing(
 
 def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
     items = [news_item(a, a.excerpt(40)) for a in articles]
-    channel = {
-        "title": ed.title,
-        "link": f"{ORIGIN}{ed.home}",
-        "description": ed.title,
-        "language": ed.code,
-    }
-    return rss(channel, items)
+    return news_feed(items, ed.title, f"{ORIGIN}{ed.home}", ed.title, ed.code)
 
 
 def not_found_page(site: Site) -> str:

@@ -25,7 +25,7 @@ from datetime import date, datetime
 
 from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
-from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_item, rss
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_feed, news_item
 from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://news.am"
@@ -192,13 +192,7 @@ def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
     items = [
         news_item(a, a.excerpt(30), [ed.categories[c] for c in a.categories]) for a in articles
     ]
-    channel = {
-        "title": ed.title,
-        "link": f"{ORIGIN}{ed.home}",
-        "description": ed.title,
-        "language": ed.language,
-    }
-    return rss(channel, items)
+    return news_feed(items, ed.title, f"{ORIGIN}{ed.home}", ed.title, ed.language)
 
 
 def not_found_page(site: Site) -> str:

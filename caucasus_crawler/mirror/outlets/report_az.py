@@ -29,7 +29,7 @@ from functools import partial
 
 from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import Pager, listing_pages
-from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_item, rss
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_feed, news_item
 from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://report.az"
@@ -187,13 +187,7 @@ def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
         )
         for a in articles
     ]
-    channel = {
-        "title": "Report.az",
-        "link": ed.home,
-        "description": ed.labels["latest"],
-        "language": ed.code,
-    }
-    return rss(channel, items)
+    return news_feed(items, "Report.az", ed.home, ed.labels["latest"], ed.code)
 
 
 def not_found_page(site: Site) -> str:

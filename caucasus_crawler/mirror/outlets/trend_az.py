@@ -43,9 +43,9 @@ from caucasus_crawler.mirror.markup import (
     article_meta,
     esc,
     meta_tags,
+    news_feed,
     news_item,
     page_head,
-    rss,
 )
 from caucasus_crawler.mirror.renderer import OutletRoutes
 
@@ -252,13 +252,7 @@ def feed(ed: Edition, articles: list[Article]) -> str:
         )
         for a in articles
     ]
-    channel = {
-        "title": "Trend.Az",
-        "link": ed.origin + "/",
-        "description": ed.labels["latest"],
-        "language": ed.code,
-    }
-    return rss(channel, items)
+    return news_feed(items, "Trend.Az", ed.origin + "/", ed.labels["latest"], ed.code)
 
 
 def build(site: Site) -> OutletRoutes:
