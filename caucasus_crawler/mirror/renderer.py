@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
 
@@ -76,8 +76,11 @@ class SiteEdition:
     """One edition of a site: a table ``[editions.<code>]`` of its site.toml.
 
     A renderer subclasses it (a frozen keyword-only dataclass) with the fields its outlet's
-    tables have beyond these (``title``, ``feed``, ``locale``...) and with its URL scheme.
+    tables have beyond these (``title``, ``feed``, ``locale``...) and with its URL scheme,
+    setting `origin` where its links are absolute.
     """
+
+    origin: ClassVar[str] = ""  # "https://civil.ge"; "" for root-relative links
 
     code: str  # the table's key: "en", or the site's own code ("eng", "am")
     language: str  # the table's `language`, else its key
@@ -85,6 +88,14 @@ class SiteEdition:
     months: tuple[str, ...] = ()  # the month names its visible dates write
     labels: dict[str, str] = field(default_factory=dict)  # interface words
     categories: dict[str, str] = field(default_factory=dict)  # slug -> name
+
+    @property
+    def home(self) -> str:
+        return self.url()
+
+    def url(self, path: str = "") -> str:
+        """A URL of the edition: the origin, the edition's prefix, then `path`."""
+        return self.origin + self.prefix + path
 
     def month(self, when: datetime) -> str:
         return self.months[when.month - 1]

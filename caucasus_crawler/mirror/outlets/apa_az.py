@@ -60,18 +60,15 @@ PAGER = Pager(
 class Edition(SiteEdition):
     """An edition: its code is the language ("az", "en", "ru"), its prefix "/az"."""
 
+    origin = ORIGIN
     feed: str | None = None  # the path of the edition's RSS feed, if it has one
-
-    @property
-    def home(self) -> str:
-        return ORIGIN + self.prefix
 
     @property
     def feed_url(self) -> str | None:
         return ORIGIN + self.feed if self.feed else None
 
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}/{slug}"
+        return self.url(f"/{slug}")
 
     def date(self, when: datetime) -> str:
         """'14 noyabr 2025 16:23 (UTC +04:00)', as span.date prints it."""

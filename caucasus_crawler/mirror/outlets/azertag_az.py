@@ -56,18 +56,19 @@ PAGER = Pager(
 class Edition(SiteEdition):
     """An edition: its code is the language ("az", "en", "ru"), its prefix "", "/en"."""
 
+    origin = ORIGIN
     dateline: str  # "Baku, {month} {day}, AZERTAC"
 
     @property
     def home(self) -> str:
-        return ORIGIN + (self.prefix or "/")
+        return self.url() if self.prefix else ORIGIN + "/"
 
     @property
     def all_news(self) -> str:
-        return f"{ORIGIN}{self.prefix}/xeberler"
+        return self.url("/xeberler")
 
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}/bolme/{slug}"
+        return self.url(f"/bolme/{slug}")
 
     def date_line(self, when: datetime) -> str:
         return self.dateline.format(day=when.day, month=self.month(when))

@@ -53,23 +53,20 @@ PAGER = wordpress.page_links(
 class Edition(SiteEdition):
     """One WPML language of the site: prefix "/", "/ka/"."""
 
+    origin = ORIGIN
     locale: str  # "en-US"
     news: str  # slug of the edition's main category
     most_read: tuple[str, ...] = ()
 
     @property
-    def home(self) -> str:
-        return ORIGIN + self.prefix
-
-    @property
     def feed(self) -> str:
-        return f"{ORIGIN}{self.prefix}feed"
+        return self.url("feed")
 
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}archives/category/{slug}"
+        return self.url(f"archives/category/{slug}")
 
     def tag_url(self, name: str) -> str:
-        return ORIGIN + url_path(f"{self.prefix}archives/tag/{slugify(name)}")
+        return ORIGIN + url_path(f"{self.prefix}archives/tag/{slugify(name)}")  # non-ASCII tags
 
 
 def visible_date(when: datetime) -> str:

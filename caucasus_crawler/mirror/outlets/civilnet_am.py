@@ -56,18 +56,15 @@ PAGER = wordpress.page_links(
 class Edition(SiteEdition):
     """An edition ("hy", "en") of the WPML site: prefix "/", "/en/"."""
 
+    origin = ORIGIN
     locale: str  # "hy-AM"
 
     @property
-    def home(self) -> str:
-        return ORIGIN + self.prefix
-
-    @property
     def feed(self) -> str:
-        return f"{ORIGIN}{self.prefix}feed/"
+        return self.url("feed/")
 
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}category/{slug}/"
+        return self.url(f"category/{slug}/")
 
 
 def post_id(a: Article) -> str:

@@ -38,15 +38,12 @@ NAME = "JAMnews"
 class Edition(SiteEdition):
     """An edition of the multisite: code "en", "ru", "am" (language "hy"), prefix "/ru/"."""
 
+    origin = ORIGIN
     locale: str  # "en-US"
     feed: bool = False  # whether the edition has a feed
 
-    @property
-    def home(self) -> str:
-        return ORIGIN + self.prefix
-
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}category/{slug}/"
+        return self.url(f"category/{slug}/")
 
     def visible_date(self, when: datetime) -> str:
         month = self.month(when)

@@ -50,14 +50,11 @@ class Edition(SiteEdition):
     """An edition: its code is the language ("az", "en", "ru"), its prefix "/" or "/en/";
     labels "latest", "read_more", "share", "home"."""
 
+    origin = ORIGIN
     feed: str | None = None  # path of the edition's RSS feed, if it has one
 
-    @property
-    def home(self) -> str:
-        return ORIGIN + self.prefix
-
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}{slug}"
+        return self.url(slug)
 
     def date_items(self, when: datetime) -> str:
         """The two items of ul.news__date: '16 noyabr, 2025' and '14:00'."""
