@@ -66,16 +66,17 @@ def page_head(
     *,
     charset: str = "utf-8",
     doctype: str = "<!DOCTYPE html>",
+    locale: str | None = None,
+    end: str = ">",
 ) -> str:
     """How most themes open a page, up to the page's own head lines: the doctype, <html
-    lang>, <head>, charset and viewport, the title, the canonical link, og:site_name and
-    og:url (`url`, absolute)."""
+    lang>, <head>, charset and viewport, the title, the canonical link (`url`, absolute),
+    og:locale (when given), og:site_name and og:url; `end` closes the link and the meta."""
     return (
         f'{doctype}\n<html lang="{lang}">\n<head>\n<meta charset="{charset}">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f'<title>{esc(title)}</title>\n<link rel="canonical" href="{url}">\n'
-        f'<meta property="og:site_name" content="{esc(site_name)}">\n'
-        f'<meta property="og:url" content="{url}">\n'
+        f'<title>{esc(title)}</title>\n<link rel="canonical" href="{esc(url)}"{end}\n'
+        + meta_tags([("og:locale", locale), ("og:site_name", site_name), ("og:url", url)], end)
     )
 
 

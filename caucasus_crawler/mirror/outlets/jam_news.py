@@ -27,7 +27,7 @@ from datetime import datetime
 from caucasus_crawler.mirror import wordpress
 from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import listing_pages
-from caucasus_crawler.mirror.markup import RSS, article_meta, esc, stable_id
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, page_head, stable_id
 from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://jam-news.net"
@@ -84,17 +84,10 @@ def _page(
         f'<li><a href="{p.url}">{esc(p.title)}</a><span class="latest-date">{p.published:%H:%M}</span></li>'
         for p in site.select(ed.language)[:3]
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.locale}">
-<head>
-<meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{esc(url)}" />
-<meta property="og:locale" content="{ed.locale.replace("-", "_")}" />
-<meta property="og:site_name" content="{NAME}" />
-<meta property="og:url" content="{esc(url)}" />
-{meta}{feed}<link rel="stylesheet" id="jamnews-style-css" href="{ORIGIN}/wp-content/themes/jamnews/assets/css/main.min.css?ver=2.8.4" media="all" />
+    head_start = page_head(
+        ed.locale, title, url, NAME, charset="UTF-8", locale=ed.locale.replace("-", "_"), end=" />"
+    )
+    return f"""{head_start}{meta}{feed}<link rel="stylesheet" id="jamnews-style-css" href="{ORIGIN}/wp-content/themes/jamnews/assets/css/main.min.css?ver=2.8.4" media="all" />
 <meta name="generator" content="WordPress {site.setting("wordpress")}" />
 </head>
 <body class="{body_class}">

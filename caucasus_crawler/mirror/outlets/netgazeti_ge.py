@@ -32,7 +32,7 @@ from datetime import datetime
 from caucasus_crawler.mirror import wordpress
 from caucasus_crawler.mirror.content import Article, MirrorDataError, Site
 from caucasus_crawler.mirror.listing import listing_pages
-from caucasus_crawler.mirror.markup import RSS, XML, article_meta, esc, w3c
+from caucasus_crawler.mirror.markup import RSS, XML, article_meta, esc, page_head, w3c
 from caucasus_crawler.mirror.renderer import OutletRoutes
 
 ORIGIN = "https://netgazeti.ge"
@@ -65,17 +65,10 @@ def _page(site: Site, title: str, url: str, meta: str, body_class: str, main: st
         f'<li><a href="{p.url}">{esc(p.title)}</a> <span class="date">{visible_date(site, p.published)}</span></li>'
         for p in site.articles[:3]
     )
-    return f"""<!DOCTYPE html>
-<html lang="en-US">
-<head>
-<meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{esc(url)}" />
-<meta property="og:locale" content="en_US" />
-<meta property="og:site_name" content="ნეტგაზეთი" />
-<meta property="og:url" content="{esc(url)}" />
-{meta}<link rel="alternate" type="application/rss+xml" title="ნეტგაზეთი &raquo; Feed" href="{ORIGIN}/feed/" />
+    head_start = page_head(
+        "en-US", title, url, "ნეტგაზეთი", charset="UTF-8", locale="en_US", end=" />"
+    )
+    return f"""{head_start}{meta}<link rel="alternate" type="application/rss+xml" title="ნეტგაზეთი &raquo; Feed" href="{ORIGIN}/feed/" />
 <link rel='stylesheet' id='netgazeti-style-css' href='{ORIGIN}/wp-content/themes/netgazeti/style.css?ver=5.2' media='all' />
 <meta name="generator" content="WordPress {site.setting("wordpress")}" />
 </head>
