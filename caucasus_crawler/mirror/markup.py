@@ -55,6 +55,12 @@ def stable_id(key: str, first: int, span: int) -> int:
     return first + zlib.crc32(key.encode()) % span
 
 
+def paginate(items: Sequence, per_page: int) -> list[Sequence]:
+    """Pages of a listing; a listing with nothing in it still has its first page."""
+    pages = [items[i : i + per_page] for i in range(0, len(items), per_page)]
+    return pages or [items[:0]]
+
+
 # -- the head ----------------------------------------------------------------------------------
 
 
@@ -124,12 +130,6 @@ def hreflang_links(versions: Iterable[Article], end: str = ">") -> str:
     )
 
 
-def paginate(items: Sequence, per_page: int) -> list[Sequence]:
-    """Pages of a listing; a listing with nothing in it still has its first page."""
-    pages = [items[i : i + per_page] for i in range(0, len(items), per_page)]
-    return pages or [items[:0]]
-
-
 # -- feeds and sitemaps ------------------------------------------------------------------------
 
 
@@ -185,21 +185,20 @@ def news_feed(
 
 
 def sitemap_index(sitemaps: Iterable[tuple[str, datetime]]) -> str:
-    entries = "".join(
-        f"<sitemap><loc>{esc(loc)}</loc><lastmod>{w3c(mod, utc=True)}</lastmod></sitemap>"
-        for loc, mod in sitemaps
-    )
-    return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<sitemapindex xmlns="{SITEMAP_NS}">'
-        f"{entries}</sitemapindex>\n"
-    )
+    """A sitemap index: each sitemap's URL and when it last changed."""
+    return _sitemap_document("sitemapindex", "sitemap", sitemaps)
 
 
 def urlset(urls: Iterable[tuple[str, datetime]]) -> str:
+    """A sitemap: each page's URL and when it last changed."""
+    return _sitemap_document("urlset", "url", urls)
+
+
+def _sitemap_document(root: str, entry: str, pairs: Iterable[tuple[str, datetime]]) -> str:
     entries = "".join(
-        f"<url><loc>{esc(loc)}</loc><lastmod>{w3c(mod, utc=True)}</lastmod></url>"
-        for loc, mod in urls
+        f"<{entry}><loc>{esc(loc)}</loc><lastmod>{w3c(mod, utc=True)}</lastmod></{entry}>"
+        for loc, mod in pairs
     )
     return (
-        f'<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="{SITEMAP_NS}">{entries}</urlset>\n'
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<{root} xmlns="{SITEMAP_NS}">{entries}</{root}>\n'
     )

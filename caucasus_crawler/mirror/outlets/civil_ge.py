@@ -66,7 +66,8 @@ class Edition(SiteEdition):
         return self.url(f"archives/category/{slug}")
 
     def tag_url(self, name: str) -> str:
-        return ORIGIN + url_path(f"{self.prefix}archives/tag/{slugify(name)}")  # non-ASCII tags
+        # Georgian and Russian tags percent-encoded, as WordPress links them
+        return ORIGIN + url_path(f"{self.prefix}archives/tag/{slugify(name)}")
 
 
 def visible_date(when: datetime) -> str:
