@@ -1,7 +1,7 @@
 """What WordPress writes the same on every WordPress outlet of the mirror (civil.ge,
 oc-media.org, jam-news.net, netgazeti.ge, civilnet.am, georgiatoday.ge), whatever its theme:
-the listings' page links (paginate_links) and /page/N/ URLs, the RSS 2.0 feed, Yoast SEO's
-JSON-LD graph and its sitemaps. The themes' markup stays in each outlet's renderer.
+the listings' page links (paginate_links) and /page/N/ URLs, the RSS 2.0 feed, and Yoast
+SEO's head lines, JSON-LD graph and sitemaps. The themes' markup stays in the renderers.
 """
 
 from __future__ import annotations
