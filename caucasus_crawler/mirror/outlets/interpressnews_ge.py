@@ -143,9 +143,10 @@ def listing(
     site: Site, ed: Edition, routes: OutletRoutes, path: str, heading: str, articles: list[Article]
 ) -> None:
     for page in listing_pages(site, articles, page_urls(path, "{first}?page={n}")):
+        nav = PAGER.render(page, page_urls(path, "?page={n}"))
         main = (
             f'<h1 class="pagetitle">{esc(heading)}</h1><div class="newslist">{"".join(_item(a) for a in page.articles)}</div>'
-            f"{PAGER.render(page, page_urls(path, '?page={n}'))}"
+            f"{nav}"
         )
         meta = '<meta property="og:type" content="website">\n'
         html = _page(

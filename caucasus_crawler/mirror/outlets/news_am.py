@@ -209,8 +209,8 @@ def build(site: Site) -> OutletRoutes:
         routes.article(a, article_page(site, edition_of(eds, a), a))
     for ed in eds.values():
         articles = site.select(ed.language)
-        newest = site.newest(ed.language)
-        routes.file(f"{ORIGIN}{ed.feed}", feed(site, ed, newest), "feed", newest, RSS)
+        in_feed = site.newest(ed.language)
+        routes.file(f"{ORIGIN}{ed.feed}", feed(site, ed, in_feed), "feed", in_feed, RSS)
         newest = articles[: site.setting("per_page")]
         main = (
             f'<div class="articles-list"><div class="news-list">{_list_items(ed, newest)}'
