@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
-from caucasus_crawler.mirror.content import Article
+from caucasus_crawler.mirror.content import Article, Site
 from caucasus_crawler.mirror.listing import Pager, UrlOf, page_urls
 from caucasus_crawler.mirror.markup import (
     XML,
@@ -86,24 +86,25 @@ def feed_item(
 
 
 def feed(
+    site: Site,
     posts: list[Article],
     items: list[str],
     *,
     title: str,
     link: str,
-    description: str,
     language: str,
     self_url: str,
-    version: str,
+    description: str | None = None,
     namespaces: tuple[str, ...] = ("dc", "atom"),
 ) -> str:
-    """The RSS 2.0 feed of `posts` (their `items`), built when the newest was modified; the
-    syndication module's hourly schedule when its namespace is declared."""
+    """The RSS 2.0 feed of `posts` (their `items`), built when the newest was modified, by
+    the site's WordPress version; the channel's `description` is the site's unless given,
+    and the syndication module's hourly schedule is there when its namespace is declared."""
     built = max((p.modified for p in posts), default=datetime(2024, 1, 1, tzinfo=UTC))
     channel = {
         "title": title,
         "link": link,
-        "description": description,
+        "description": site.setting("description") if description is None else description,
         "lastBuildDate": rfc822(built, utc=True),
         "language": language,
     }
@@ -111,7 +112,7 @@ def feed(
     if "sy" in namespaces:
         extra += "\t<sy:updatePeriod>hourly</sy:updatePeriod>\n"
         extra += "\t<sy:updateFrequency>1</sy:updateFrequency>\n"
-    extra += f"\t<generator>https://wordpress.org/?v={version}</generator>\n"
+    extra += f"\t<generator>https://wordpress.org/?v={site.setting('wordpress')}</generator>\n"
     return rss(channel, items, {ns: NAMESPACES[ns] for ns in namespaces}, extra)
 
 

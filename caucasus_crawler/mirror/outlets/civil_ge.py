@@ -511,14 +511,13 @@ def feed(
         for p in posts
     ]
     return wordpress.feed(
+        site,
         posts,
         items,
         title=title,
         link=link,
-        description=site.setting("description"),
         language=ed.locale,
         self_url=self_url,
-        version=site.setting("wordpress"),
         namespaces=("content", "wfw", "dc", "atom", "sy", "slash"),
     )
 

@@ -209,6 +209,7 @@ def feed(site: Site, ed: Edition, posts: list[Article]) -> str:
         for p in posts
     ]
     return wordpress.feed(
+        site,
         posts,
         items,
         title=f"{NAME} - {ed.labels['tagline']}",
@@ -216,7 +217,6 @@ def feed(site: Site, ed: Edition, posts: list[Article]) -> str:
         description=ed.labels["tagline"],
         language=ed.locale,
         self_url=f"{ed.home}feed/",
-        version=site.setting("wordpress"),
     )
 
 

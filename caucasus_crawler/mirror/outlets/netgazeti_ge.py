@@ -171,6 +171,7 @@ def feed(site: Site, posts: list[Article]) -> str:
         for p in posts
     ]
     return wordpress.feed(
+        site,
         posts,
         items,
         title="ნეტგაზეთი",
@@ -178,7 +179,6 @@ def feed(site: Site, posts: list[Article]) -> str:
         description="",
         language="en-US",
         self_url=f"{ORIGIN}/feed/",
-        version=site.setting("wordpress"),
     )
 
 

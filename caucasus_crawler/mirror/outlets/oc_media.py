@@ -286,14 +286,13 @@ def feed(site: Site, title: str, link: str, self_url: str, posts: list[Article])
         for p in posts
     ]
     return wordpress.feed(
+        site,
         posts,
         items,
         title=title,
         link=link,
-        description=site.setting("description"),
         language="en-GB",
         self_url=self_url,
-        version=site.setting("wordpress"),
         namespaces=("content", "dc", "atom", "sy"),
     )
 
