@@ -3,7 +3,10 @@
 
 A site's ``site.toml`` names its renderer (``outlet = "civil_ge"``: this package's
 ``civil_ge.py``). A renderer holds the outlet's markup (its theme, its feed and sitemap
-dialect); the words are in the site's data files.
+dialect); the words are in the site's data files. What renderers do alike is beside them
+in the mirror: the route table and editions (renderer.py), listings and their pagers
+(listing.py), escaping, head meta, feeds and sitemaps (markup.py), and what WordPress
+writes on every WordPress outlet (wordpress.py).
 """
 
 from __future__ import annotations
@@ -28,11 +31,3 @@ def build_routes(site: Site) -> Routes:
     for path, resource in site.static_files().items():
         routes.add(path, resource)
     return routes
-
-
-def source(site: Site, renderer: str, *files) -> str:
-    """The X-Mirror-Source header: which data files and which renderer made a response."""
-    names = [f"sites/{site.host}/{f.relative_to(site.directory)}" for f in files] or [
-        f"sites/{site.host}/site.toml"
-    ]
-    return f"{', '.join(names)} via mirror/outlets/{renderer}"

@@ -22,19 +22,28 @@ Routes (words from sites/agenda.ge/, markup from here):
 
 from __future__ import annotations
 
-import zlib
-
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import esc, paginate
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
+from caucasus_crawler.mirror.markup import article_meta, esc, stable_id
+from caucasus_crawler.mirror.renderer import OutletRoutes
 
 ORIGIN = "https://agenda.ge"
 NAME = "Agenda.ge"
+# Drupal 7's pager: ?page=N counted from 0, links without rel
+PAGER = Pager(
+    '<h2 class="element-invisible">Pages</h2><div class="item-list"><ul class="pager">{links}</ul></div>',
+    current='<li class="pager-current">{n}</li>',
+    link='<li class="pager-item"><a title="Go to page {n}" href="{href}">{n}</a></li>',
+    prev='<li class="pager-first first"><a title="Go to first page" href="{first}">« first</a></li>'
+    '<li class="pager-previous"><a title="Go to previous page" href="{href}">‹ previous</a></li>',
+    next='<li class="pager-next"><a title="Go to next page" href="{href}">next ›</a></li>'
+    '<li class="pager-last last"><a title="Go to last page" href="{last}">last »</a></li>',
+)
 
 
 def node_id(article: Article) -> int:
     """Drupal's node id behind the alias (the shortlink /node/<nid>)."""
-    return 60000 + zlib.crc32(article.url.encode()) % 30000
+    return stable_id(article.url, 60000, 30000)
 
 
 def _sections(site: Site) -> dict[str, str]:
@@ -47,10 +56,6 @@ def section_path(slug: str) -> str:
 
 def visible_date(article: Article) -> str:
     return f"{article.published:%d %B %Y - %H:%M}"
-
-
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"agenda_ge.py:{renderer}", *files)
 
 
 def _page(site: Site, title: str, path: str, head_extra: str, body_class: str, main: str) -> str:
@@ -96,14 +101,12 @@ def _page(site: Site, title: str, path: str, head_extra: str, body_class: str, m
 def article_page(site: Site, article: Article) -> str:
     sections = _sections(site)
     section = article.categories[0]
-    head = (
-        f'<link rel="shortlink" href="/node/{node_id(article)}" />\n'
-        f'<meta property="og:site_name" content="Agenda.ge" />\n'
-        f'<meta property="og:type" content="article" />\n'
-        f'<meta property="og:url" content="{ORIGIN}{article.path}" />\n'
-        f'<meta property="og:title" content="{esc(article.title)}" />\n'
-        f'<meta property="og:description" content="{esc(article.excerpt(30))}" />\n'
-        + (f'<meta property="og:image" content="{article.image}" />\n' if article.image else "")
+    head = f'<link rel="shortlink" href="/node/{node_id(article)}" />\n' + article_meta(
+        article,
+        "og:site_name og:type og:url og:title og:description og:image",
+        words=30,
+        end=" />",
+        values={"og:site_name": NAME, "og:url": ORIGIN + article.path},
     )
     caption = site.setting("captions", {}).get(article.url)
     image = (
@@ -134,57 +137,22 @@ def article_page(site: Site, article: Article) -> str:
     )
 
 
-def _pager(path: str, page: int, count: int) -> str:
-    """Drupal 7's pager: ?page=N counted from 0, links without rel."""
-    if count < 2:
-        return ""
-
-    def href(n: int) -> str:
-        return path if n == 0 else f"{path}?page={n}"
-
-    items = []
-    if page > 0:
-        items.append(
-            f'<li class="pager-first first"><a title="Go to first page" href="{href(0)}">« first</a></li>'
-        )
-        items.append(
-            f'<li class="pager-previous"><a title="Go to previous page" href="{href(page - 1)}">‹ previous</a></li>'
-        )
-    for n in range(count):
-        items.append(
-            f'<li class="pager-current">{n + 1}</li>'
-            if n == page
-            else f'<li class="pager-item"><a title="Go to page {n + 1}" href="{href(n)}">{n + 1}</a></li>'
-        )
-    if page < count - 1:
-        items.append(
-            f'<li class="pager-next"><a title="Go to next page" href="{href(page + 1)}">next ›</a></li>'
-        )
-        items.append(
-            f'<li class="pager-last last"><a title="Go to last page" href="{href(count - 1)}">last »</a></li>'
-        )
-    return f'<h2 class="element-invisible">Pages</h2><div class="item-list"><ul class="pager">{"".join(items)}</ul></div>'
-
-
-def listing(site: Site, routes: Routes, path: str, heading: str, articles: list[Article]) -> None:
-    pages = paginate(articles, site.setting("per_page"))
-    for n, chunk in enumerate(pages):
-        url = path if n == 0 else f"{path}?page={n}"
+def listing(
+    site: Site, routes: OutletRoutes, path: str, heading: str, articles: list[Article]
+) -> None:
+    for page in listing_pages(site, articles, page_urls(path, "{first}?page={index}")):
         rows = "".join(
             f'<div class="views-row"><div class="news-time">{a.published:%H:%M}, {a.published:%d %B %Y}</div>'
             f'<div class="news-title"><a href="{a.path}">{esc(a.title)}</a></div></div>'
-            for a in chunk
+            for a in page.articles
         )
         main = (
             f'<h1 class="title" id="page-title">{esc(heading)}</h1><div class="view view-news"><div class="view-content">'
-            f"{rows}</div>{_pager(path, n, len(pages))}</div>"
+            f"{rows}</div>{PAGER.render(page)}</div>"
         )
         head = '<meta property="og:site_name" content="Agenda.ge" />\n'
-        routes.page(
-            url,
-            _page(site, f"{heading} | {NAME}", url, head, "not-front page-news", main),
-            _src(site, "listing", *(a.source for a in chunk)),
-        )
+        html = _page(site, f"{heading} | {NAME}", page.url, head, "not-front page-news", main)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def not_found_page(site: Site) -> str:
@@ -192,39 +160,20 @@ def not_found_page(site: Site) -> str:
     return _page(site, f"Page not found | {NAME}", "/en", "", "not-front page-404", main)
 
 
-def build(site: Site) -> Routes:
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
-    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/en", 302, _src(site, "build"))
+def build(site: Site) -> OutletRoutes:
+    routes = OutletRoutes(site, __name__, not_found_page(site))
+    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/en", 302, routes.source("build"))
     for article in site.articles:
-        routes.page(
-            article.url,
-            article_page(site, article),
-            _src(site, "article_page", article.source),
-            last_modified=article.modified,
-        )
+        routes.article(article, article_page(site, article))
     newest = site.articles[: site.setting("per_page")]
     rows = "".join(
         f'<div class="front-news"><div class="news-time">{a.published:%H:%M}</div><h2><a href="{a.path}">{esc(a.title)}</a></h2><p>{esc(a.excerpt(25))}</p></div>'
         for a in newest
     )
-    routes.page(
-        "/en",
-        _page(
-            site,
-            f"{NAME} | News from Georgia",
-            "/en",
-            '<meta property="og:site_name" content="Agenda.ge" />\n',
-            "front",
-            f'{rows}<p class="more-link"><a href="/en/news">All news</a></p>',
-        ),
-        _src(site, "build", *(a.source for a in newest)),
-    )
+    main = f'{rows}<p class="more-link"><a href="/en/news">All news</a></p>'
+    head = '<meta property="og:site_name" content="Agenda.ge" />\n'
+    home = _page(site, f"{NAME} | News from Georgia", "/en", head, "front", main)
+    routes.file("/en", home, "build", newest)
     listing(site, routes, "/en/news", "News", site.select("en"))
     for slug, name in _sections(site).items():
         listing(site, routes, section_path(slug), name, site.select("en", slug))

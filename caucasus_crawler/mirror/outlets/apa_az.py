@@ -35,68 +35,55 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822, rss
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
+from caucasus_crawler.mirror.markup import (
+    RSS,
+    article_meta,
+    esc,
+    hreflang_links,
+    news_feed,
+    news_item,
+)
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://apa.az"
+# numbered links without rel (the head has link rel=prev/next)
+PAGER = Pager(
+    '<ul class="pagination">{links}</ul>',
+    current='<li class="active"><span>{n}</span></li>',
+    link='<li><a href="{href}">{n}</a></li>',
+)
 
 
-@dataclass(frozen=True)
-class Edition:
-    code: str  # language: "az", "en", "ru"
-    prefix: str  # "/az", "/en", "/ru"
-    feed_path: str | None  # the edition's RSS feed, if it has one
-    months: tuple[str, ...]
-    labels: dict[str, str]  # interface words
-    categories: dict[str, str]  # slug -> name
+@dataclass(frozen=True, kw_only=True)
+class Edition(SiteEdition):
+    """An edition: its code is the language ("az", "en", "ru"), its prefix "/az"."""
+
+    origin = ORIGIN
+    feed: str | None = None  # the path of the edition's RSS feed, if it has one
 
     @property
-    def home(self) -> str:
-        return ORIGIN + self.prefix
-
-    @property
-    def feed(self) -> str | None:
-        return ORIGIN + self.feed_path if self.feed_path else None
+    def feed_url(self) -> str | None:
+        return ORIGIN + self.feed if self.feed else None
 
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}/{slug}"
+        return self.url(f"/{slug}")
 
     def date(self, when: datetime) -> str:
         """'14 noyabr 2025 16:23 (UTC +04:00)', as span.date prints it."""
         offset = f"{when:%z}"
-        return (
-            f"{when.day} {self.months[when.month - 1]} {when.year} {when:%H:%M} "
-            f"(UTC {offset[:3]}:{offset[3:]})"
-        )
+        return f"{when.day} {self.month(when)} {when.year} {when:%H:%M} (UTC {offset[:3]}:{offset[3:]})"
 
     def short_date(self, when: datetime) -> str:
         """The listings' '14 noyabr 2025, 16:23'."""
-        return f"{when.day} {self.months[when.month - 1]} {when.year}, {when:%H:%M}"
-
-
-def editions(site: Site) -> dict[str, Edition]:
-    return {
-        code: Edition(
-            code,
-            ed["prefix"],
-            ed.get("feed"),
-            tuple(ed["months"]),
-            dict(ed["labels"]),
-            dict(ed["categories"]),
-        )
-        for code, ed in site.setting("editions").items()
-    }
-
-
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"apa_az.py:{renderer}", *files)
+        return f"{when.day} {self.month(when)} {when.year}, {when:%H:%M}"
 
 
 def _page(
     site: Site, ed: Edition, title: str, url: str, main: str, meta: str = "", side: bool = True
 ) -> str:
-    eds = editions(site)
+    eds = editions(site, Edition)
     menu = "".join(
         f'<li><a href="{ed.category_url(s)}">{esc(n)}</a></li>' for s, n in ed.categories.items()
     )
@@ -105,7 +92,7 @@ def _page(
         for o in eds.values()
     )
     feed = (
-        f'<link rel="alternate" type="application/rss+xml" title="APA" href="{ed.feed}">\n'
+        f'<link rel="alternate" type="application/rss+xml" title="APA" href="{ed.feed_url}">\n'
         if ed.feed
         else ""
     )
@@ -178,18 +165,8 @@ def article_page(site: Site, ed: Edition, a: Article) -> str:
     image = (
         f'<div class="main_img"><img src="{a.image}" alt="{esc(a.title)}"></div>' if a.image else ""
     )
-    alternates = "".join(
-        f'<link rel="alternate" hreflang="{t.language}" href="{t.url}">\n'
-        for t in site.translations(a)
-    )
-    meta = (
-        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
-        f'<meta property="og:type" content="article">\n'
-        f'<meta property="og:title" content="{esc(a.title)}">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-        + alternates
-    )
+    meta = article_meta(a, "description og:type og:title og:description og:image")
+    meta += hreflang_links(site.translations(a))
     main = f"""<div class="breadcrumb_row"><h3><a href="{ed.category_url(category)}">{esc(ed.categories[category])}</a></h3></div>
 <div class="news_main">
 <h1 class="title_news">{esc(a.title)}</h1>
@@ -202,125 +179,62 @@ def article_page(site: Site, ed: Edition, a: Article) -> str:
     return _page(site, ed, f"{a.title} | APA.az", a.url, main, meta)
 
 
-def _pagination(base: str, page: int, count: int) -> tuple[str, str]:
-    """The numbered `.pagination` links (no rel) and the head's link rel=prev/next."""
-    if count < 2:
-        return "", ""
-
-    def href(n: int) -> str:
-        return base if n == 1 else f"{base}?page={n}"
-
-    items = "".join(
-        f'<li class="active"><span>{n}</span></li>'
-        if n == page
-        else f'<li><a href="{href(n)}">{n}</a></li>'
-        for n in range(1, count + 1)
-    )
-    head = (f'<link rel="prev" href="{href(page - 1)}">\n' if page > 1 else "") + (
-        f'<link rel="next" href="{href(page + 1)}">\n' if page < count else ""
-    )
-    return f'<ul class="pagination">{items}</ul>', head
-
-
 def listing(
-    site: Site, ed: Edition, routes: Routes, base: str, heading: str, articles: list[Article]
+    site: Site, ed: Edition, routes: OutletRoutes, base: str, heading: str, articles: list[Article]
 ) -> None:
     """A listing and its further pages (?page=N), filed in `routes`."""
-    pages = paginate(articles, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
+    for page in listing_pages(site, articles, page_urls(base, "{first}?page={n}")):
         items = "".join(
             f'<a class="item" href="{a.url}"><div class="img"><img src="{a.image or "https://apa.az/site/assets/images/noimage.jpg"}" alt=""></div>'
             f'<h2 class="title">{esc(a.title)}</h2><div class="date">{ed.short_date(a.published)}</div></a>'
-            for a in chunk
+            for a in page.articles
         )
-        nav, head = _pagination(base, n, len(pages))
         main = (
             f'<div class="news_block"><h1 class="block_title">{esc(heading)}</h1>'
-            f'<div class="news">{items}</div>{nav}</div>'
+            f'<div class="news">{items}</div>{PAGER.render(page)}</div>'
         )
-        url = base if n == 1 else f"{base}?page={n}"
-        meta = '<meta property="og:type" content="website">\n' + head
-        routes.page(
-            url,
-            _page(site, ed, f"{heading} | APA.az", url, main, meta),
-            _src(site, "listing", *(a.source for a in chunk)),
-        )
+        meta = '<meta property="og:type" content="website">\n' + page.rel_links()
+        html = _page(site, ed, f"{heading} | APA.az", page.url, main, meta)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
     items = [
-        f"""<item>
-<title>{esc(a.title)}</title>
-<link>{a.url}</link>
-<description>{esc(a.excerpt(30))}</description>
-<category>{esc(ed.categories[a.categories[0]])}</category>
-<pubDate>{rfc822(a.published)}</pubDate>
-<guid>{a.url}</guid>
-{f'<enclosure url="{a.image}" type="image/jpeg" length="0"/>' if a.image else ""}
-</item>"""
+        news_item(a, a.excerpt(30), [ed.categories[a.categories[0]]], enclosure=True)
         for a in articles
     ]
-    channel = {
-        "title": "APA",
-        "link": ed.home,
-        "description": ed.labels["latest"],
-        "language": ed.code,
-    }
-    return rss(channel, items)
+    return news_feed(items, "APA", ed.home, ed.labels["latest"], ed.code)
 
 
 def not_found_page(site: Site) -> str:
-    ed = editions(site)["az"]
+    ed = editions(site, Edition)["az"]
     main = '<div class="error_page"><h1>404</h1><p>Səhifə tapılmadı</p></div>'
     return _page(site, ed, "404 | APA.az", ORIGIN + "/404", main, side=False)
 
 
-def build(site: Site) -> Routes:
-    eds = editions(site)
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
-    routes.redirect(f"{ORIGIN}/", eds["az"].home, 301, _src(site, "build"))
+def build(site: Site) -> OutletRoutes:
+    eds = editions(site, Edition)
+    routes = OutletRoutes(site, __name__, not_found_page(site))
+    routes.redirect(f"{ORIGIN}/", eds["az"].home, 301, routes.source("build"))
     for a in site.articles:
-        ed = eds[a.language]
-        routes.page(
-            a.url,
-            article_page(site, ed, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
+        routes.article(a, article_page(site, eds[a.language], a))
     for ed in eds.values():
         listing(site, ed, routes, ed.home, ed.labels["latest"], site.select(ed.code))
         all_news = site.setting("all_news", {}).get(ed.code)
         if all_news:
-            listing(
-                site,
-                ed,
-                routes,
-                ORIGIN + all_news["path"],
-                ed.labels["all_news"],
-                site.select(ed.code),
-            )
+            path = ORIGIN + all_news["path"]
+            listing(site, ed, routes, path, ed.labels["all_news"], site.select(ed.code))
             for alias in all_news.get("aliases", []):
-                routes.redirect(ORIGIN + alias, ORIGIN + all_news["path"], 301, _src(site, "build"))
+                routes.redirect(ORIGIN + alias, path, 301, routes.source("build"))
         for slug, name in ed.categories.items():
             listing(
                 site, ed, routes, ed.category_url(slug), name, site.select(ed.code, category=slug)
             )
         newest = site.newest(ed.code)
-        if ed.feed:
-            routes.page(
-                ed.feed,
-                feed(site, ed, newest),
-                _src(site, "feed", *(a.source for a in newest)),
-                RSS,
-            )
+        if ed.feed_url:
+            routes.file(ed.feed_url, feed(site, ed, newest), "feed", newest, RSS)
     # the real /en/rss answers HTML, not RSS: here, the English home page
     home = routes.resolve("/en")
     assert home is not None
-    routes.add("/en/rss", replace(home, source=_src(site, "build, the English home at /en/rss")))
+    routes.add("/en/rss", replace(home, source=routes.source("build, the English home at /en/rss")))
     return routes

@@ -27,21 +27,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, page_head, rfc822
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://armenpress.am"
+PAGER = Pager(
+    '<nav class="pagination">{links}</nav>',
+    current='<span class="pagination__current">{n}</span>',
+    link='<a class="pagination__page" href="{href}">{n}</a>',
+    prev='<a class="pagination__prev" rel="prev" href="{href}">&lsaquo;</a>',
+    next='<a class="pagination__next" rel="next" href="{href}">&rsaquo;</a>',
+)
 
 
-@dataclass(frozen=True)
-class Edition:
-    code: str  # "en": the path segment and the language
+@dataclass(frozen=True, kw_only=True)
+class Edition(SiteEdition):
+    """An edition: its code ("en") is the path segment and the language; its months are
+    genitive in hy and ru."""
+
     title: str  # the site's name in this edition
-    months: tuple[str, ...]  # as the visible dates write them (genitive in hy and ru)
     dateline: str  # "{city}, {MONTH} {day}, ARMENPRESS." with the edition's word order
-    labels: dict[str, str]  # interface words
-    categories: dict[str, str]  # slug -> name
 
     @property
     def home(self) -> str:
@@ -54,29 +61,10 @@ class Edition:
         return f"/{self.code}/rss/articles/{slug}"
 
     def visible_date(self, when: datetime) -> str:
-        return f"{when:%H:%M}, {when.day} {self.months[when.month - 1]} {when.year}"
+        return f"{when:%H:%M}, {when.day} {self.month(when)} {when.year}"
 
     def dateline_of(self, when: datetime) -> str:
-        month = self.months[when.month - 1].upper()
-        return self.dateline.format(day=when.day, MONTH=month)
-
-
-def editions(site: Site) -> dict[str, Edition]:
-    return {
-        code: Edition(
-            code,
-            ed["title"],
-            tuple(ed["months"]),
-            ed["dateline"],
-            dict(ed["labels"]),
-            dict(ed["categories"]),
-        )
-        for code, ed in site.setting("editions").items()
-    }
-
-
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"armenpress_am.py:{renderer}", *files)
+        return self.dateline.format(day=when.day, MONTH=self.month(when).upper())
 
 
 def _page(site: Site, ed: Edition, title: str, path: str, main: str, head: str = "") -> str:
@@ -86,23 +74,15 @@ def _page(site: Site, ed: Edition, title: str, path: str, main: str, head: str =
     )
     langs = "".join(
         f'<a class="lang-switch__item{" is-active" if o.code == ed.code else ""}" href="{o.home}">{o.code.upper()}</a>'
-        for o in editions(site).values()
+        for o in editions(site, Edition).values()
     )
     latest = "".join(
         f'<li class="latest__item"><span class="latest__time">{a.published:%H:%M}</span>'
         f'<a class="latest__link" href="{a.path}">{esc(a.title)}</a></li>'
         for a in site.newest(ed.code)
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{ORIGIN}{path}">
-<meta property="og:site_name" content="ARMENPRESS">
-<meta property="og:url" content="{ORIGIN}{path}">
-{head}<link rel="icon" href="/favicon.ico">
+    head_start = page_head(ed.code, title, ORIGIN + path, "ARMENPRESS")
+    return f"""{head_start}{head}<link rel="icon" href="/favicon.ico">
 <link rel="stylesheet" href="/_next/static/css/8d1f0c2a.css">
 </head>
 <body>
@@ -145,13 +125,7 @@ def article_page(site: Site, ed: Edition, a: Article) -> str:
         f'<li><a href="{r.path}">{esc(r.title)}</a></li>'
         for r in [r for r in site.select(ed.code, category=a.categories[0]) if r is not a][:3]
     )
-    head = (
-        f'<meta property="og:type" content="article">\n'
-        f'<meta property="og:title" content="{esc(a.title)}">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
-        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-    )
+    head = article_meta(a, "og:type og:title og:description description og:image")
     main = f"""<article class="article">
 <div class="article__head">
 <div class="article__categories">{cats}</div>
@@ -178,27 +152,11 @@ def _items(ed: Edition, articles: list[Article]) -> str:
     )
 
 
-def listing(site: Site, ed: Edition, routes: Routes, slug: str, articles: list[Article]) -> None:
+def listing(
+    site: Site, ed: Edition, routes: OutletRoutes, slug: str, articles: list[Article]
+) -> None:
     path, name = ed.category(slug), ed.categories[slug]
-    pages = paginate(articles, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-        links = []
-        if n > 1:
-            prev = path if n == 2 else f"{path}?page={n - 1}"
-            links.append(f'<a class="pagination__prev" rel="prev" href="{prev}">&lsaquo;</a>')
-        for i in range(1, len(pages) + 1):
-            href = path if i == 1 else f"{path}?page={i}"
-            links.append(
-                f'<span class="pagination__current">{i}</span>'
-                if i == n
-                else f'<a class="pagination__page" href="{href}">{i}</a>'
-            )
-        if n < len(pages):
-            links.append(
-                f'<a class="pagination__next" rel="next" href="{path}?page={n + 1}">&rsaquo;</a>'
-            )
-        nav = f'<nav class="pagination">{"".join(links)}</nav>' if len(pages) > 1 else ""
-        url = path if n == 1 else f"{path}?page={n}"
+    for page in listing_pages(site, articles, page_urls(path, "{first}?page={n}")):
         head = (
             f'<meta property="og:type" content="website">\n'
             f'<meta property="og:title" content="{esc(name)}">\n'
@@ -206,13 +164,10 @@ def listing(site: Site, ed: Edition, routes: Routes, slug: str, articles: list[A
         )
         main = (
             f'<section class="category"><h1 class="category__title">{esc(name)}</h1>'
-            f'<div class="news-list">{_items(ed, chunk)}</div>{nav}</section>'
+            f'<div class="news-list">{_items(ed, page.articles)}</div>{PAGER.render(page)}</section>'
         )
-        routes.page(
-            url,
-            _page(site, ed, f"{name} | ARMENPRESS", url, main, head),
-            _src(site, "listing", *(a.source for a in chunk)),
-        )
+        html = _page(site, ed, f"{name} | ARMENPRESS", page.url, main, head)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def feed(site: Site, ed: Edition, slug: str, articles: list[Article]) -> str:
@@ -252,43 +207,22 @@ def home(site: Site, ed: Edition) -> str:
 
 
 def not_found_page(site: Site) -> str:
-    ed = editions(site)["en"]
+    ed = editions(site, Edition)["en"]
     main = '<section class="error"><h1>404</h1><p>Page not found</p></section>'
     return _page(site, ed, "404 | ARMENPRESS", "/404", main)
 
 
-def build(site: Site) -> Routes:
-    eds = editions(site)
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
-    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/hy", 301, _src(site, "build"))
+def build(site: Site) -> OutletRoutes:
+    eds = editions(site, Edition)
+    routes = OutletRoutes(site, __name__, not_found_page(site))
+    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/hy", 301, routes.source("build"))
     for a in site.articles:
-        ed = eds[a.language]
-        routes.page(
-            a.url,
-            article_page(site, ed, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
+        routes.article(a, article_page(site, eds[a.language], a))
     for ed in eds.values():
-        routes.page(
-            ed.home,
-            home(site, ed),
-            _src(site, "home", *(a.source for a in site.select(ed.code))),
-        )
+        routes.file(ed.home, home(site, ed), "home", site.select(ed.code))
         for slug in ed.categories:
             articles = site.select(ed.code, category=slug)
             listing(site, ed, routes, slug, articles)
             newest = articles[: site.setting("feed_size")]
-            routes.page(
-                ed.feed(slug),
-                feed(site, ed, slug, newest),
-                _src(site, "feed", *(a.source for a in newest)),
-                RSS,
-            )
+            routes.file(ed.feed(slug), feed(site, ed, slug, newest), "feed", newest, RSS)
     return routes

@@ -25,34 +25,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822, rss, w3c
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import listing_pages, page_urls
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_feed, rfc822, w3c
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://azatutyun.am"
 SITE_NAME = "«Ազատ Եվրոպա/Ազատություն» ռադիոկայան"
 
 
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"azatutyun_am.py:{renderer}", *files)
-
-
-def _edition(site: Site) -> dict:
-    return site.setting("editions")["hy"]
+def _edition(site: Site) -> SiteEdition:
+    return editions(site)["hy"]
 
 
 def sections(site: Site) -> dict[str, str]:
     """Section id -> name."""
-    return dict(_edition(site)["categories"])
+    return _edition(site).categories
 
 
 def visible_date(site: Site, when: datetime) -> str:
-    months = _edition(site)["months"]
-    return f"{months[when.month - 1]} {when.day}, {when.year}"
+    return f"{_edition(site).month(when)} {when.day}, {when.year}"
 
 
 def _page(site: Site, title: str, path: str, main: str, head: str = "") -> str:
-    labels = _edition(site)["labels"]
+    labels = _edition(site).labels
     menu = "".join(
         f'<li class="nav-menu__item"><a href="/z/{sid}">{esc(name)}</a></li>'
         for sid, name in sections(site).items()
@@ -88,7 +84,7 @@ def _page(site: Site, title: str, path: str, main: str, head: str = "") -> str:
 
 def article_page(site: Site, a: Article) -> str:
     names = sections(site)
-    labels = _edition(site)["labels"]
+    labels = _edition(site).labels
     category = "".join(f'<a class="" href="/z/{c}">{esc(names[c])}</a>' for c in a.categories[:1])
     author = (
         f'<div class="links"><ul class="links__list"><li class="links__item">'
@@ -114,16 +110,13 @@ def article_page(site: Site, a: Article) -> str:
         if a.image
         else ""
     )
-    head = (
-        f'<meta name="description" content="{esc(a.excerpt(25))}" />\n'
-        f'<meta property="og:type" content="article" />\n'
-        f'<meta property="og:title" content="{esc(a.title)}" />\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}" />\n'
-        + (f'<meta property="og:image" content="{a.image}" />\n' if a.image else "")
-        + '<meta name="twitter:card" content="summary_large_image" />\n'
-        f'<meta name="twitter:site" content="@azatutyun" />\n'
-        f'<link rel="amphtml" href="{ORIGIN}/amp/{a.slug}.html" />\n'
+    head = article_meta(
+        a,
+        "description og:type og:title og:description og:image twitter:card twitter:site",
+        end=" />",
+        values={"twitter:card": "summary_large_image", "twitter:site": "@azatutyun"},
     )
+    head += f'<link rel="amphtml" href="{ORIGIN}/amp/{a.slug}.html" />\n'
     share = "".join(
         f'<li class="share__item"><a class="btn btn--link" href="{href}" target="_blank" title="{esc(n)}">{esc(n)}</a></li>'
         for n, href in (
@@ -157,17 +150,18 @@ def _items(site: Site, articles: list[Article]) -> str:
     )
 
 
-def section(site: Site, routes: Routes, sid: str) -> None:
+def section(site: Site, routes: OutletRoutes, sid: str) -> None:
     name = sections(site)[sid]
-    labels = _edition(site)["labels"]
+    labels = _edition(site).labels
     path = f"/z/{sid}"
-    pages = paginate(site.select("hy", category=sid), site.setting("per_page"))
-    for n, chunk in enumerate(pages):  # ?p=0 is the first page, served bare
-        url = path if n == 0 else f"{path}?p={n}"
+    # ?p=0 is the first page, served bare
+    for page in listing_pages(
+        site, site.select("hy", category=sid), page_urls(path, "{first}?p={index}")
+    ):
         more = (
             f'<p class="buttons btn--load-more"><a class="btn link-showMore btn__text" data-ajax="true" '
-            f'data-area-id="R1_1" href="{path}?p={n + 1}" title="{esc(labels["more"])}">{esc(labels["more"])}</a></p>'
-            if n + 1 < len(pages)
+            f'data-area-id="R1_1" href="{page.next_url}" title="{esc(labels["more"])}">{esc(labels["more"])}</a></p>'
+            if page.next_url
             else ""
         )
         feed = site.setting("feeds").get(sid)
@@ -178,13 +172,9 @@ def section(site: Site, routes: Routes, sid: str) -> None:
         )
         main = (
             f'<h1 class="section-head">{esc(name)}</h1><div class="media-block-wrap" id="wrowblock-1">'
-            f'<div class="row"><ul>{_items(site, chunk)}</ul></div>{more}</div>'
+            f'<div class="row"><ul>{_items(site, page.articles)}</ul></div>{more}</div>'
         )
-        routes.page(
-            url,
-            _page(site, name, url, main, head),
-            _src(site, "section", *(a.source for a in chunk)),
-        )
+        routes.file(page.url, _page(site, name, page.url, main, head), "section", page.articles)
 
 
 def feed(site: Site, title: str, link: str, articles: list[Article]) -> str:
@@ -201,18 +191,12 @@ def feed(site: Site, title: str, link: str, articles: list[Article]) -> str:
 </item>"""
         for a in articles
     ]
-    channel = {
-        "title": f"{title} - {SITE_NAME}",
-        "link": link,
-        "description": title,
-        "language": "hy",
-        "copyright": "Copyright (c) 2026. RFE/RL, Inc.",
-    }
-    return rss(channel, items)
+    copyright = "Copyright (c) 2026. RFE/RL, Inc."
+    return news_feed(items, f"{title} - {SITE_NAME}", link, title, "hy", copyright=copyright)
 
 
 def rssfeeds(site: Site) -> str:
-    labels = _edition(site)["labels"]
+    labels = _edition(site).labels
     names = {"all": labels["all_news"], **sections(site)}
     items = "".join(
         f'<li class="rss-item"><a href="{ORIGIN}/api/{code}" class="rss-item__link">{esc(names[key])}</a></li>'
@@ -242,36 +226,20 @@ def not_found_page(site: Site) -> str:
     return _page(site, "404", "/404", main)
 
 
-def build(site: Site) -> Routes:
-    routes = Routes(
-        site.host,
-        redirect_slash=False,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
+def build(site: Site) -> OutletRoutes:
+    routes = OutletRoutes(site, __name__, not_found_page(site), redirect_slash=False)
     for a in site.articles:
-        routes.page(
-            a.url,
-            article_page(site, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
-    routes.page("/", home(site), _src(site, "home", *(a.source for a in site.articles)))
-    routes.page("/rssfeeds", rssfeeds(site), _src(site, "rssfeeds"))
-    labels = _edition(site)["labels"]
+        routes.article(a, article_page(site, a))
+    routes.file("/", home(site), "home", site.articles)
+    routes.file("/rssfeeds", rssfeeds(site), "rssfeeds")
+    labels = _edition(site).labels
     for key, code in site.setting("feeds").items():
         if key == "all":
             title, link, articles = labels["all_news"], f"{ORIGIN}/", site.newest("hy")
         else:
             title, link = sections(site)[key], f"{ORIGIN}/z/{key}"
             articles = site.newest("hy", category=key)
-        routes.page(
-            f"/api/{code}",
-            feed(site, title, link, articles),
-            _src(site, "feed", *(a.source for a in articles)),
-            RSS,
-        )
+        routes.file(f"/api/{code}", feed(site, title, link, articles), "feed", articles, RSS)
     for sid in sections(site):
         section(site, routes, sid)
     return routes

@@ -23,11 +23,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import RSS, esc, json_ld, paginate, rfc822, rss
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
+from caucasus_crawler.mirror.markup import (
+    RSS,
+    article_meta,
+    esc,
+    json_ld,
+    news_feed,
+    news_item,
+    page_head,
+)
+from caucasus_crawler.mirror.renderer import OutletRoutes
 
 ORIGIN = "https://azernews.az"
+# the arrows around the page's number
+PAGER = Pager(
+    '<ul class="pagination">{links}</ul>',
+    current='<li class="active"><span>{n}</span></li>',
+    prev='<li class="prev"><a href="{href}">Previous</a></li>',
+    next='<li class="next"><a href="{href}">Next</a></li>',
+)
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July", "August", "September",
     "October", "November", "December",
@@ -38,10 +54,6 @@ def visible_date(when: datetime) -> str:
     """'21 July 2025 14:01 (UTC+04:00)'."""
     offset = f"{when:%z}"
     return f"{when.day} {MONTHS[when.month - 1]} {when.year} {when:%H:%M} (UTC{offset[:3]}:{offset[3:]})"
-
-
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"azernews_az.py:{renderer}", *files)
 
 
 def _sections(site: Site) -> dict[str, str]:
@@ -60,16 +72,8 @@ def _page(site: Site, title: str, url: str, main: str, meta: str = "") -> str:
         f'<li><span class="time">{a.published:%H:%M}</span> <a href="{a.url}">{esc(a.title)}</a></li>'
         for a in site.newest("en")
     )
-    return f"""<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:site_name" content="AzerNews">
-<meta property="og:url" content="{url}">
-<meta name="twitter:site" content="@AzerNewsAz">
+    head_start = page_head("en", title, url, "AzerNews", charset="UTF-8")
+    return f"""{head_start}<meta name="twitter:site" content="@AzerNewsAz">
 {meta}<link rel="alternate" type="application/rss+xml" title="AzerNews RSS" href="{ORIGIN}/rss/">
 <link rel="stylesheet" href="{ORIGIN}/assets/css/style.css?v=2.7">
 </head>
@@ -117,14 +121,12 @@ def article_page(site: Site, a: Article) -> str:
     }
     if a.image:
         data["image"] = [a.image]
-    meta = (
-        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
-        f'<meta property="og:type" content="article">\n'
-        f'<meta property="og:title" content="{esc(a.title)} - AzerNews">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-        + f'<script type="application/ld+json">{json_ld(data)}</script>\n'
+    meta = article_meta(
+        a,
+        "description og:type og:title og:description og:image",
+        values={"og:title": f"{a.title} - AzerNews"},
     )
+    meta += f'<script type="application/ld+json">{json_ld(data)}</script>\n'
     author = (
         f'<div class="article-author">By <span>{esc(a.author)}</span></div>' if a.author else ""
     )
@@ -146,90 +148,39 @@ def _items(articles: list[Article]) -> str:
     )
 
 
-def listing(site: Site, routes: Routes, base: str, heading: str, articles: list[Article]) -> None:
+def listing(
+    site: Site, routes: OutletRoutes, base: str, heading: str, articles: list[Article]
+) -> None:
     """A section and its further pages (?page=N, li.next a), filed in `routes`."""
-    pages = paginate(articles, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-        nav = ""
-        if len(pages) > 1:
-            prev = (
-                f'<li class="prev"><a href="{base if n == 2 else f"{base}?page={n - 1}"}">Previous</a></li>'
-                if n > 1
-                else ""
-            )
-            nxt = (
-                f'<li class="next"><a href="{base}?page={n + 1}">Next</a></li>'
-                if n < len(pages)
-                else ""
-            )
-            nav = f'<ul class="pagination">{prev}<li class="active"><span>{n}</span></li>{nxt}</ul>'
-        main = f'<div class="section-page"><h1 class="section-title">{esc(heading)}</h1>{_items(chunk)}{nav}</div>'
-        url = base if n == 1 else f"{base}?page={n}"
-        routes.page(
-            url,
-            _page(
-                site,
-                f"{heading} - AzerNews",
-                url,
-                main,
-                '<meta property="og:type" content="website">\n',
-            ),
-            _src(site, "listing", *(a.source for a in chunk)),
-        )
+    for page in listing_pages(site, articles, page_urls(base, "{first}?page={n}")):
+        main = f'<div class="section-page"><h1 class="section-title">{esc(heading)}</h1>{_items(page.articles)}{PAGER.render(page)}</div>'
+        head = '<meta property="og:type" content="website">\n'
+        html = _page(site, f"{heading} - AzerNews", page.url, main, head)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def feed(site: Site, articles: list[Article]) -> str:
     sections = _sections(site)
-    items = [
-        f"""<item>
-<title>{esc(a.title)}</title>
-<link>{a.url}</link>
-<description>{esc(a.excerpt(30))}</description>
-<category>{esc(sections[a.categories[0]])}</category>
-<pubDate>{rfc822(a.published)}</pubDate>
-<guid>{a.url}</guid>
-</item>"""
-        for a in articles
-    ]
-    channel = {
-        "title": "AzerNews",
-        "link": ORIGIN + "/",
-        "description": "Azerbaijan news",
-        "language": "en",
-    }
-    return rss(channel, items)
+    items = [news_item(a, a.excerpt(30), [sections[a.categories[0]]]) for a in articles]
+    return news_feed(items, "AzerNews", ORIGIN + "/", "Azerbaijan news", "en")
 
 
-def build(site: Site) -> Routes:
+def build(site: Site) -> OutletRoutes:
     not_found = _page(
         site, "Page not found - AzerNews", ORIGIN + "/404", "<h1>404</h1><p>Page not found</p>"
     )
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(not_found.encode(), HTML, 404, (), _src(site, "build")),
-    )
+    routes = OutletRoutes(site, __name__, not_found, not_found_part="build")
     for a in site.articles:
-        routes.page(
-            a.url,
-            article_page(site, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
+        routes.article(a, article_page(site, a))
     articles = site.select("en")
     newest = articles[: site.setting("per_page")]
     home = f'<div class="home-news">{_items(newest)}</div>'
-    routes.page(
-        ORIGIN + "/",
-        _page(site, "AzerNews - Azerbaijan news", ORIGIN + "/", home),
-        _src(site, "build", *(a.source for a in newest)),
-    )
+    html = _page(site, "AzerNews - Azerbaijan news", ORIGIN + "/", home)
+    routes.file(ORIGIN + "/", html, "build", newest)
     listing(site, routes, ORIGIN + "/latest/", "Latest news", articles)
     for slug, name in _sections(site).items():
         listing(site, routes, section_url(slug), name, site.select("en", category=slug))
     items = site.newest("en")
     for path in ("/rss/", "/feed.php"):
-        routes.page(
-            ORIGIN + path, feed(site, items), _src(site, "feed", *(a.source for a in items)), RSS
-        )
+        routes.file(ORIGIN + path, feed(site, items), "feed", items, RSS)
     return routes

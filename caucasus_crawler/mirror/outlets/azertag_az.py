@@ -26,58 +26,52 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
 from caucasus_crawler.mirror.markup import (
     RSS,
     XML,
+    article_meta,
     esc,
-    paginate,
-    rfc822,
-    rss,
+    hreflang_links,
+    news_feed,
+    news_item,
+    page_head,
     sitemap_index,
     urlset,
 )
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://azertag.az"
+# the arrows around the page's number
+PAGER = Pager(
+    '<div class="pagination">{links}</div>',
+    current='<span class="current">{n}</span>',
+    prev='<a class="prev" href="{href}">&laquo;</a>',
+    next='<a class="next" href="{href}">&raquo;</a>',
+)
 
 
-@dataclass(frozen=True)
-class Edition:
-    code: str  # "az", "en", "ru"
-    prefix: str  # "", "/en", "/ru"
-    months: tuple[str, ...]
+@dataclass(frozen=True, kw_only=True)
+class Edition(SiteEdition):
+    """An edition: its code is the language ("az", "en", "ru"), its prefix "", "/en"."""
+
+    origin = ORIGIN
     dateline: str  # "Baku, {month} {day}, AZERTAC"
-    labels: dict[str, str]
-    categories: dict[str, str]
 
     @property
     def home(self) -> str:
-        return ORIGIN + (self.prefix or "/")
+        return self.url() if self.prefix else ORIGIN + "/"
 
     @property
     def all_news(self) -> str:
-        return f"{ORIGIN}{self.prefix}/xeberler"
+        return self.url("/xeberler")
 
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}/bolme/{slug}"
+        return self.url(f"/bolme/{slug}")
 
     def date_line(self, when: datetime) -> str:
-        return self.dateline.format(day=when.day, month=self.months[when.month - 1])
-
-
-def editions(site: Site) -> dict[str, Edition]:
-    return {
-        code: Edition(
-            code,
-            ed["prefix"],
-            tuple(ed["months"]),
-            ed["dateline"],
-            dict(ed["labels"]),
-            dict(ed["categories"]),
-        )
-        for code, ed in site.setting("editions").items()
-    }
+        return self.dateline.format(day=when.day, month=self.month(when))
 
 
 def visible_date(when: datetime) -> str:
@@ -85,12 +79,8 @@ def visible_date(when: datetime) -> str:
     return f'<time datetime="{when:%Y-%m-%d %H:%M}">{when:%d.%m.%Y} [{when:%H:%M}]</time>'
 
 
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"azertag_az.py:{renderer}", *files)
-
-
 def _page(site: Site, ed: Edition, title: str, url: str, main: str, meta: str = "") -> str:
-    eds = editions(site)
+    eds = editions(site, Edition)
     menu = "".join(
         f'<li class="nav-item"><a class="nav-link" href="{ed.category_url(s)}">{esc(n)}</a></li>'
         for s, n in ed.categories.items()
@@ -108,16 +98,8 @@ def _page(site: Site, ed: Edition, title: str, url: str, main: str, meta: str = 
         f'<li><span class="time">{a.published:%H:%M}</span> <a href="{a.url}">{esc(a.title)}</a></li>'
         for a in site.newest(ed.code)
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:site_name" content="{esc(ed.labels["site"])}">
-<meta property="og:url" content="{url}">
-{meta}{feed}<link rel="stylesheet" href="https://azertag.az/assets/css/main.css?v=118">
+    head_start = page_head(ed.code, title, url, ed.labels["site"])
+    return f"""{head_start}{meta}{feed}<link rel="stylesheet" href="https://azertag.az/assets/css/main.css?v=118">
 </head>
 <body>
 <header class="header"><div class="container">
@@ -158,18 +140,8 @@ def article_page(site: Site, ed: Edition, a: Article) -> str:
         f'<a class="x" href="https://x.com/intent/tweet?url={a.url}"><i class="icon-x"></i></a>'
         f'<a class="wa" href="https://wa.me/?text={a.url}"><i class="icon-wa"></i></a></div>'
     )
-    alternates = "".join(
-        f'<link rel="alternate" hreflang="{t.language}" href="{t.url}">\n'
-        for t in site.translations(a)
-    )
-    meta = (
-        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
-        f'<meta property="og:type" content="article">\n'
-        f'<meta property="og:title" content="{esc(a.title)}">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-        + alternates
-    )
+    meta = article_meta(a, "description og:type og:title og:description og:image")
+    meta += hreflang_links(site.translations(a))
     main = f"""{crumbs}
 <article class="news-detail">
 <h1 class="news-title">{esc(a.title)}</h1>
@@ -180,82 +152,34 @@ def article_page(site: Site, ed: Edition, a: Article) -> str:
 
 
 def listing(
-    site: Site, ed: Edition, routes: Routes, base: str, heading: str, articles: list[Article]
+    site: Site, ed: Edition, routes: OutletRoutes, base: str, heading: str, articles: list[Article]
 ) -> None:
     """A listing and its further pages (?page=N, .pagination a.next), filed in `routes`."""
-    pages = paginate(articles, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
+    for page in listing_pages(site, articles, page_urls(base, "{first}?page={n}")):
         items = "".join(
             f'<div class="news-item"><a class="news-item-title" href="{a.url}">{esc(a.title)}</a>'
             f'<span class="news-item-date">{a.published:%d.%m.%Y} [{a.published:%H:%M}]</span></div>'
-            for a in chunk
+            for a in page.articles
         )
-        nav = ""
-        if len(pages) > 1:
-            prev = (
-                f'<a class="prev" href="{base if n == 2 else f"{base}?page={n - 1}"}">&laquo;</a>'
-                if n > 1
-                else ""
-            )
-            nxt = (
-                f'<a class="next" href="{base}?page={n + 1}">&raquo;</a>' if n < len(pages) else ""
-            )
-            nav = f'<div class="pagination">{prev}<span class="current">{n}</span>{nxt}</div>'
-        main = (
-            f'<div class="news-list"><h1 class="list-title">{esc(heading)}</h1>{items}{nav}</div>'
-        )
-        url = base if n == 1 else f"{base}?page={n}"
-        routes.page(
-            url,
-            _page(
-                site,
-                ed,
-                f"{heading} | {ed.labels['site']}",
-                url,
-                main,
-                '<meta property="og:type" content="website">\n',
-            ),
-            _src(site, "listing", *(a.source for a in chunk)),
-        )
+        main = f'<div class="news-list"><h1 class="list-title">{esc(heading)}</h1>{items}{PAGER.render(page)}</div>'
+        meta = '<meta property="og:type" content="website">\n'
+        html = _page(site, ed, f"{heading} | {ed.labels['site']}", page.url, main, meta)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
-    items = [
-        f"""<item>
-<title>{esc(a.title)}</title>
-<link>{a.url}</link>
-<description>{esc(a.excerpt(30))}</description>
-<pubDate>{rfc822(a.published)}</pubDate>
-<guid>{a.url}</guid>
-</item>"""
-        for a in articles
-    ]
-    channel = {
-        "title": ed.labels["site"],
-        "link": ed.home,
-        "description": ed.labels["feed"],
-        "language": ed.code,
-    }
-    return rss(channel, items)
+    items = [news_item(a, a.excerpt(30)) for a in articles]
+    return news_feed(items, ed.labels["site"], ed.home, ed.labels["feed"], ed.code)
 
 
-def build(site: Site) -> Routes:
-    eds = editions(site)
+def build(site: Site) -> OutletRoutes:
+    eds = editions(site, Edition)
     not_found = _page(
         site, eds["az"], "404", ORIGIN + "/404", "<h1>404</h1><p>Səhifə tapılmadı</p>"
     )
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(not_found.encode(), HTML, 404, (), _src(site, "build")),
-    )
+    routes = OutletRoutes(site, __name__, not_found, not_found_part="build")
     for a in site.articles:
-        routes.page(
-            a.url,
-            article_page(site, eds[a.language], a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
+        routes.article(a, article_page(site, eds[a.language], a))
     for ed in eds.values():
         articles = site.select(ed.code)
         newest = articles[: site.setting("per_page")]
@@ -264,32 +188,20 @@ def build(site: Site) -> Routes:
             for a in newest
         )
         home = f'<div class="news-list">{items}<a class="more" href="{ed.all_news}">{esc(ed.labels["all_news"])}</a></div>'
-        routes.page(
-            ed.home,
-            _page(site, ed, ed.labels["site"], ed.home, home),
-            _src(site, "build", *(a.source for a in newest)),
-        )
+        routes.file(ed.home, _page(site, ed, ed.labels["site"], ed.home, home), "build", newest)
         listing(site, ed, routes, ed.all_news, ed.labels["all_news"], articles)
         for slug, name in ed.categories.items():
             listing(
                 site, ed, routes, ed.category_url(slug), name, site.select(ed.code, category=slug)
             )
-    az = eds["az"]
     items = site.newest("az")
-    routes.page(
-        ORIGIN + "/rss", feed(site, az, items), _src(site, "feed", *(a.source for a in items)), RSS
-    )
+    routes.file(ORIGIN + "/rss", feed(site, eds["az"], items), "feed", items, RSS)
     years = sorted({a.published.year for a in site.articles}, reverse=True)
     index = []
     for year in years:
         dated = [a for a in site.articles if a.published.year == year]
         url = f"{ORIGIN}/sitemap/{year}.xml"
-        routes.page(
-            url,
-            urlset((a.url, a.modified) for a in dated),
-            _src(site, "sitemap", *(a.source for a in dated)),
-            XML,
-        )
+        routes.file(url, urlset((a.url, a.modified) for a in dated), "sitemap", dated, XML)
         index.append((url, max(a.modified for a in dated)))
-    routes.page(ORIGIN + "/sitemap.xml", sitemap_index(index), _src(site, "sitemap_index"), XML)
+    routes.file(ORIGIN + "/sitemap.xml", sitemap_index(index), "sitemap_index", (), XML)
     return routes

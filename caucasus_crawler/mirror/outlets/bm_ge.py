@@ -33,25 +33,31 @@ Routes (words from sites/bm.ge/, markup from here):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import esc, json_ld, paginate, w3c
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import HTML, Article, Resource, Site
+from caucasus_crawler.mirror.listing import Pager, UrlOf, listing_pages
+from caucasus_crawler.mirror.markup import article_meta, esc, json_ld, page_head, w3c
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://bm.ge"
 NAME = "BM.GE"
 # The utility classes of the text block: no class says "body".
 TEXT_CLASSES = "text-lg leading-8 text-gray-800 [&>p]:mb-5"
+# Laravel's Tailwind paginator: rel=prev / rel=next on the arrows
+_LINK = "relative inline-flex items-center border border-gray-300 bg-white px-4 py-2 text-sm font-medium text-gray-700 hover:bg-gray-50"
+PAGER = Pager(
+    '<nav class="mt-8 flex justify-center" role="navigation" aria-label="Pagination Navigation"><span class="relative z-0 inline-flex rounded-md shadow-sm">{links}</span></nav>',
+    current=f'<span aria-current="page"><span class="{_LINK} cursor-default bg-gray-100">{{n}}</span></span>',
+    link=f'<a class="{_LINK}" href="{{href}}">{{n}}</a>',
+    prev=f'<a class="{_LINK}" href="{{href}}" rel="prev">&lsaquo;</a>',
+    next=f'<a class="{_LINK}" href="{{href}}" rel="next">&rsaquo;</a>',
+)
 
 
-@dataclass(frozen=True)
-class Edition:
-    code: str
-    months: tuple[str, ...]  # abbreviated, as the dates print them
-    labels: dict[str, str]
-    categories: dict[str, str]
+class Edition(SiteEdition):
+    """An edition ("ka", "en"); its months abbreviated, as the dates print them."""
 
     @property
     def home(self) -> str:
@@ -61,14 +67,7 @@ class Edition:
         return f"{ORIGIN}/{self.code}/category/{slug}" + (f"?page={page}" if page > 1 else "")
 
     def visible_date(self, when: datetime) -> str:
-        return f"{when:%d} {self.months[when.month - 1]} {when.year} {when:%H:%M}"
-
-
-def editions(site: Site) -> dict[str, Edition]:
-    return {
-        code: Edition(code, tuple(ed["months"]), dict(ed["labels"]), dict(ed["categories"]))
-        for code, ed in site.setting("editions").items()
-    }
+        return f"{when:%d} {self.month(when)} {when.year} {when:%H:%M}"
 
 
 def is_tv(article: Article) -> bool:
@@ -83,10 +82,6 @@ def all_news(site: Site, ed: Edition, page: int = 1) -> str:
     return f"{ORIGIN}/{ed.code}/all-news/{first:%d.%m.%Y}-{last:%d.%m.%Y}/{page}/"
 
 
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"bm_ge.py:{renderer}", *files)
-
-
 def _page(site: Site, ed: Edition, title: str, url: str, meta: str, main: str) -> str:
     menu = "".join(
         f'<a class="whitespace-nowrap hover:text-blue-700" href="{ed.category(s)}">{esc(n)}</a>'
@@ -94,18 +89,10 @@ def _page(site: Site, ed: Edition, title: str, url: str, meta: str, main: str) -
     )
     langs = "".join(
         f'<a class="rounded px-2 py-1{" bg-blue-700 text-white" if o is ed else " text-gray-500 hover:text-blue-700"}" href="{o.home}">{o.code.upper()}</a>'
-        for o in editions(site).values()
+        for o in editions(site, Edition).values()
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:site_name" content="BM.GE">
-<meta property="og:url" content="{url}">
-{meta}<link rel="preload" as="style" href="{ORIGIN}/build/assets/app-4f1c9a2e.css"><link rel="stylesheet" href="{ORIGIN}/build/assets/app-4f1c9a2e.css">
+    head_start = page_head(ed.code, title, url, NAME)
+    return f"""{head_start}{meta}<link rel="preload" as="style" href="{ORIGIN}/build/assets/app-4f1c9a2e.css"><link rel="stylesheet" href="{ORIGIN}/build/assets/app-4f1c9a2e.css">
 <link rel="icon" href="{ORIGIN}/favicon.ico">
 </head>
 <body class="bg-white font-sans text-gray-900 antialiased">
@@ -156,13 +143,8 @@ def _schema(ed: Edition, a: Article) -> dict:
 
 
 def article_page(site: Site, ed: Edition, a: Article) -> str:
-    meta = (
-        '<meta property="og:type" content="article">\n'
-        f'<meta property="og:title" content="{esc(a.title)}">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-        + f'<script type="application/ld+json">{json_ld(_schema(ed, a))}</script>\n'
-    )
+    meta = article_meta(a, "og:type og:title og:description og:image")
+    meta += f'<script type="application/ld+json">{json_ld(_schema(ed, a))}</script>\n'
     paragraphs = [f"<p>{p}</p>" for p in a.body]
     paragraphs.insert(
         min(2, len(paragraphs)),
@@ -205,25 +187,6 @@ def article_page(site: Site, ed: Edition, a: Article) -> str:
     return _page(site, ed, f"{a.title} | {NAME}", a.url, meta, main)
 
 
-def _pagination(href, page: int, count: int) -> str:
-    """Laravel's Tailwind paginator: rel=prev / rel=next on the arrows."""
-    if count < 2:
-        return ""
-    link = "relative inline-flex items-center border border-gray-300 bg-white px-4 py-2 text-sm font-medium text-gray-700 hover:bg-gray-50"
-    items = (
-        [f'<a class="{link}" href="{href(page - 1)}" rel="prev">&lsaquo;</a>'] if page > 1 else []
-    )
-    items += [
-        f'<span aria-current="page"><span class="{link} cursor-default bg-gray-100">{n}</span></span>'
-        if n == page
-        else f'<a class="{link}" href="{href(n)}">{n}</a>'
-        for n in range(1, count + 1)
-    ]
-    if page < count:
-        items.append(f'<a class="{link}" href="{href(page + 1)}" rel="next">&rsaquo;</a>')
-    return f'<nav class="mt-8 flex justify-center" role="navigation" aria-label="Pagination Navigation"><span class="relative z-0 inline-flex rounded-md shadow-sm">{"".join(items)}</span></nav>'
-
-
 def _card(ed: Edition, a: Article) -> str:
     image = a.image or ORIGIN + "/images/placeholder.jpg"
     play = (
@@ -239,19 +202,20 @@ def _card(ed: Edition, a: Article) -> str:
 
 
 def listing(
-    site: Site, ed: Edition, routes: Routes, href, heading: str, articles: list[Article]
+    site: Site,
+    ed: Edition,
+    routes: OutletRoutes,
+    url_of: UrlOf,
+    heading: str,
+    articles: list[Article],
 ) -> None:
-    """A listing; `href(n)` is the URL of its page n."""
-    pages = paginate(articles, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-        items = "".join(_card(ed, a) for a in chunk)
-        main = f'<h1 class="mb-6 text-2xl font-bold">{esc(heading)}</h1><div class="divide-y divide-gray-100">{items}</div>{_pagination(href, n, len(pages))}'
+    """A listing; `url_of(n)` is the URL of its page n."""
+    for page in listing_pages(site, articles, url_of):
+        items = "".join(_card(ed, a) for a in page.articles)
+        main = f'<h1 class="mb-6 text-2xl font-bold">{esc(heading)}</h1><div class="divide-y divide-gray-100">{items}</div>{PAGER.render(page)}'
         meta = '<meta property="og:type" content="website">\n'
-        routes.page(
-            href(n),
-            _page(site, ed, f"{heading} | {NAME}", href(n), meta, main),
-            _src(site, "listing", *(a.source for a in chunk)),
-        )
+        html = _page(site, ed, f"{heading} | {NAME}", page.url, meta, main)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def forbidden() -> Resource:
@@ -260,7 +224,7 @@ def forbidden() -> Resource:
 
 
 def not_found_page(site: Site) -> str:
-    ed = editions(site)["ka"]
+    ed = editions(site, Edition)["ka"]
     return _page(
         site,
         ed,
@@ -281,48 +245,20 @@ def home_page(site: Site, ed: Edition, newest: list[Article]) -> str:
     return _page(site, ed, f"{NAME} | {ed.labels['tagline']}", ed.home, meta, main)
 
 
-def build(site: Site) -> Routes:
-    eds = editions(site)
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
-    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/ka/", 302, _src(site, "build"))
+def build(site: Site) -> OutletRoutes:
+    eds = editions(site, Edition)
+    routes = OutletRoutes(site, __name__, not_found_page(site))
+    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/ka/", 302, routes.source("build"))
     routes.add("/rss", forbidden())
     for a in site.articles:
-        ed = eds[a.language]
-        routes.page(
-            a.url,
-            article_page(site, ed, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
+        routes.article(a, article_page(site, eds[a.language], a))
     for ed in eds.values():
         articles = site.select(ed.code)
         newest = articles[: site.setting("per_page")]
-        routes.page(
-            ed.home,
-            home_page(site, ed, newest),
-            _src(site, "home_page", *(a.source for a in newest)),
-        )
-        listing(
-            site,
-            ed,
-            routes,
-            lambda n, ed=ed: all_news(site, ed, n),
-            ed.labels["all_news"],
-            articles,
-        )
+        routes.file(ed.home, home_page(site, ed, newest), "home_page", newest)
+        all_news_url = partial(all_news, site, ed)
+        listing(site, ed, routes, all_news_url, ed.labels["all_news"], articles)
         for slug, name in ed.categories.items():
-            listing(
-                site,
-                ed,
-                routes,
-                lambda n, ed=ed, slug=slug: ed.category(slug, n),
-                name,
-                site.select(ed.code, slug),
-            )
+            listed = site.select(ed.code, slug)
+            listing(site, ed, routes, partial(ed.category, slug), name, listed)
     return routes

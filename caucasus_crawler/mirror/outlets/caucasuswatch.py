@@ -27,24 +27,29 @@ from __future__ import annotations
 
 from hashlib import md5
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822, rss, w3c
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import Pager, listing_pages
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_feed, news_item, rfc822, w3c
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://caucasuswatch.de"
 NAME = "Caucasus Watch"
+# tx_news's paginator (Fluid's f:widget.paginate)
+PAGER = Pager(
+    '<div class="page-navigation"><p>Page {page} of {count}.</p><ul class="f3-widget-paginator">{links}</ul></div>',
+    current='<li class="current">{n}</li>',
+    link='<li><a href="{href}">{n}</a></li>',
+    prev='<li class="previous"><a href="{href}" title="previous">previous</a></li>',
+    next='<li class="next"><a href="{href}" title="next">next</a></li>',
+)
 
 
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"caucasuswatch.py:{renderer}", *files)
-
-
-def _edition(site: Site) -> dict:
-    return site.setting("editions")["en"]
+def _edition(site: Site) -> SiteEdition:
+    return editions(site)["en"]
 
 
 def categories(site: Site) -> dict[str, str]:
-    return dict(_edition(site)["categories"])
+    return _edition(site).categories
 
 
 def page_path(slug: str) -> str:
@@ -59,7 +64,7 @@ def page_query(path: str, page: int) -> str:
 
 
 def _page(site: Site, title: str, path: str, main: str, head: str = "", crumbs: str = "") -> str:
-    labels = _edition(site)["labels"]
+    labels = _edition(site).labels
     menu = "".join(
         f'<li class="nav-item"><a class="nav-link" href="{page_path(s)}" title="{esc(n)}">{esc(n)}</a></li>'
         for s, n in categories(site).items()
@@ -102,7 +107,7 @@ def _page(site: Site, title: str, path: str, main: str, head: str = "", crumbs: 
 
 
 def _breadcrumb(site: Site, *trail: tuple[str, str | None]) -> str:
-    labels = _edition(site)["labels"]
+    labels = _edition(site).labels
     items = [
         f'<li class="breadcrumb-item"><a href="/en/" title="{esc(labels["home"])}">{esc(labels["home"])}</a></li>'
     ]
@@ -117,7 +122,7 @@ def _breadcrumb(site: Site, *trail: tuple[str, str | None]) -> str:
 
 def article_page(site: Site, a: Article) -> str:
     names = categories(site)
-    labels = _edition(site)["labels"]
+    labels = _edition(site).labels
     shown = [c for c in a.categories if "/" in c]  # the country; "news" is the page itself
     cats = "".join(f'<span class="news-list-category">{esc(names[c])}</span>' for c in shown)
     author = (
@@ -150,13 +155,7 @@ def article_page(site: Site, a: Article) -> str:
         if related
         else ""
     )
-    head = (
-        '<meta property="og:type" content="article">\n'
-        f'<meta property="og:title" content="{esc(a.title)}">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
-        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-    )
+    head = article_meta(a, "og:type og:title og:description description og:image")
     main = f"""<div class="news news-single">
 <div class="article" itemscope="itemscope" itemtype="http://schema.org/Article">
 <div class="header"><h1 itemprop="headline">{esc(a.title)}</h1></div>
@@ -195,49 +194,26 @@ def _list_items(site: Site, articles: list[Article]) -> str:
     )
 
 
-def _paginator(path: str, n: int, count: int) -> str:
-    if count < 2:
-        return ""
-
-    def href(i: int) -> str:
-        return path if i == 1 else f"{path}?{page_query(path, i)}"
-
-    items = []
-    if n > 1:
-        items.append(
-            f'<li class="previous"><a href="{href(n - 1)}" title="previous">previous</a></li>'
-        )
-    for i in range(1, count + 1):
-        items.append(
-            f'<li class="current">{i}</li>' if i == n else f'<li><a href="{href(i)}">{i}</a></li>'
-        )
-    if n < count:
-        items.append(f'<li class="next"><a href="{href(n + 1)}" title="next">next</a></li>')
-    return f'<div class="page-navigation"><p>Page {n} of {count}.</p><ul class="f3-widget-paginator">{"".join(items)}</ul></div>'
-
-
-def listing(site: Site, routes: Routes, slug: str) -> None:
+def listing(site: Site, routes: OutletRoutes, slug: str) -> None:
     name = categories(site)[slug]
     path = page_path(slug)
-    pages = paginate(site.select("en", category=slug), site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-        query = "" if n == 1 else page_query(path, n)
-        url = path + (f"?{query}" if query else "")
+
+    def url_of(n: int) -> str:
+        return path if n == 1 else f"{path}?{page_query(path, n)}"
+
+    for page in listing_pages(site, site.select("en", category=slug), url_of):
         main = (
             f'<h1>{esc(name)}</h1><div class="news"><div class="news-list-view" id="news-container-{len(path)}">'
-            f"{_list_items(site, chunk)}{_paginator(path, n, len(pages))}</div></div>"
+            f"{_list_items(site, page.articles)}{PAGER.render(page)}</div></div>"
         )
         head = f'<meta property="og:type" content="website">\n<meta property="og:title" content="{esc(name)}">\n'
         crumbs = _breadcrumb(site, (name, None))
-        routes.page(
-            url,
-            _page(site, f"{name} | {NAME}", path, main, head, crumbs),
-            _src(site, "listing", *(a.source for a in chunk)),
-        )
+        html = _page(site, f"{name} | {NAME}", path, main, head, crumbs)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def start_page(site: Site) -> str:
-    labels = _edition(site)["labels"]
+    labels = _edition(site).labels
     newest = site.select("en")[: site.setting("per_page")]
     main = (
         f'<div class="intro"><p>{esc(labels["intro"])}</p></div>'
@@ -252,25 +228,17 @@ def feed(site: Site, articles: list[Article]) -> str:
     """/feed: the newest articles with their teaser and country, dated at Berlin's offset."""
     names = categories(site)
     items = [
-        f"""<item>
-<title>{esc(a.title)}</title>
-<link>{a.url}</link>
-<description>{esc(a.excerpt(25))}</description>
-{"".join(f"<category>{esc(names[c])}</category>" for c in a.categories if "/" in c)}
-<pubDate>{rfc822(a.published)}</pubDate>
-<guid isPermaLink="false">news-{a.slug}</guid>
-</item>"""
+        news_item(
+            a,
+            a.excerpt(25),
+            [names[c] for c in a.categories if "/" in c],
+            f'<guid isPermaLink="false">news-{a.slug}</guid>',
+        )
         for a in articles
     ]
-    channel = {
-        "title": NAME,
-        "link": f"{ORIGIN}/en/",
-        "description": _edition(site)["labels"]["footer"],
-        "language": "en-GB",
-    }
-    if articles:
-        channel["lastBuildDate"] = rfc822(max(a.modified for a in articles))
-    return rss(channel, items)
+    built = {"lastBuildDate": rfc822(max(a.modified for a in articles))} if articles else {}
+    footer = _edition(site).labels["footer"]
+    return news_feed(items, NAME, f"{ORIGIN}/en/", footer, "en-GB", **built)
 
 
 def not_found_page(site: Site) -> str:
@@ -278,25 +246,14 @@ def not_found_page(site: Site) -> str:
     return _page(site, f"Page not found | {NAME}", "/en/404.html", main)
 
 
-def build(site: Site) -> Routes:
-    routes = Routes(
-        site.host,
-        redirect_slash=False,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
-    routes.redirect("/", f"{ORIGIN}/en/", 307, _src(site, "build"))
-    routes.page("/en/", start_page(site), _src(site, "start_page"))
+def build(site: Site) -> OutletRoutes:
+    routes = OutletRoutes(site, __name__, not_found_page(site), redirect_slash=False)
+    routes.redirect("/", f"{ORIGIN}/en/", 307, routes.source("build"))
+    routes.file("/en/", start_page(site), "start_page")
     for a in site.articles:
-        routes.page(
-            a.url,
-            article_page(site, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
+        routes.article(a, article_page(site, a))
     for slug in categories(site):
         listing(site, routes, slug)
     newest = site.newest("en")
-    routes.page("/feed", feed(site, newest), _src(site, "feed", *(a.source for a in newest)), RSS)
+    routes.file("/feed", feed(site, newest), "feed", newest, RSS)
     return routes

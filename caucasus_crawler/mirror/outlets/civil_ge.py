@@ -19,81 +19,59 @@ Routes (words from sites/civil.ge/, markup from here):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site, url_path
+from caucasus_crawler.mirror import wordpress
+from caucasus_crawler.mirror.content import Article, Site, url_path
+from caucasus_crawler.mirror.listing import listing_pages, page_urls
 from caucasus_crawler.mirror.markup import (
     RSS,
     XML,
-    cdata,
     esc,
+    hreflang_links,
     json_ld,
+    meta_tags,
     paginate,
-    rfc822,
-    rss,
     sitemap_index,
+    slugify,
     urlset,
     w3c,
 )
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://civil.ge"
 _WPML_NAMES = {"en": "English", "ka": "ქართული (Georgian)", "ru": "Русский (Russian)"}
+PAGER = wordpress.page_links(
+    '<div class="pages-nav"><div class="pages-numbers pages-standard"><nav class="navigation pagination" aria-label="Posts"><div class="nav-links">{links}</div></nav></div></div>',
+    "&laquo; Previous",
+    "Next &raquo;",
+)
 
 
-@dataclass(frozen=True)
-class Edition:
-    """One WPML language of the site, from [editions.<code>] in site.toml."""
+@dataclass(frozen=True, kw_only=True)
+class Edition(SiteEdition):
+    """One WPML language of the site: prefix "/", "/ka/"."""
 
-    code: str
-    prefix: str  # "/", "/ka/"
+    origin = ORIGIN
     locale: str  # "en-US"
     news: str  # slug of the edition's main category
-    categories: dict[str, str]  # slug -> name
-    most_read: tuple[str, ...]
-
-    @property
-    def home(self) -> str:
-        return ORIGIN + self.prefix
+    most_read: tuple[str, ...] = ()
 
     @property
     def feed(self) -> str:
-        return f"{ORIGIN}{self.prefix}feed"
+        return self.url("feed")
 
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}archives/category/{slug}"
+        return self.url(f"archives/category/{slug}")
 
     def tag_url(self, name: str) -> str:
+        # Georgian and Russian tags percent-encoded, as WordPress links them
         return ORIGIN + url_path(f"{self.prefix}archives/tag/{slugify(name)}")
-
-
-def slugify(name: str) -> str:
-    """WordPress's sanitize_title, near enough: lower case, words joined by hyphens."""
-    return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
-
-
-def editions(site: Site) -> dict[str, Edition]:
-    return {
-        code: Edition(
-            code,
-            ed["prefix"],
-            ed["locale"],
-            ed["news"],
-            dict(ed["categories"]),
-            tuple(ed.get("most_read", ())),
-        )
-        for code, ed in site.setting("editions").items()
-    }
 
 
 def visible_date(when: datetime) -> str:
     return when.strftime("%d/%m/%Y - %H:%M")
-
-
-def _src(site: Site, *files) -> str:
-    return source(site, "civil_ge.py", *files)
 
 
 # -- the theme's frame -------------------------------------------------------------------------
@@ -122,23 +100,23 @@ def _head(
         if graph
         else ""
     )
+    yoast = wordpress.yoast_meta(
+        title,
+        url,
+        description,
+        og_type=og_type,
+        locale=ed.locale.replace("-", "_"),
+        site_name=name,
+        publisher="https://www.facebook.com/civil.ge",
+        twitter="@civilge",
+        extra=extra,
+        indent="\t",
+    )
     return f"""<head>
 	<meta charset="UTF-8" />
 	<link rel="profile" href="https://gmpg.org/xfn/11" />
 	<meta name='robots' content='index, follow, max-image-preview:large, max-snippet:-1, max-video-preview:-1' />
-	<title>{esc(title)}</title>
-	<meta name="description" content="{esc(description)}" />
-	<link rel="canonical" href="{esc(url)}" />
-	<meta property="og:locale" content="{ed.locale.replace("-", "_")}" />
-	<meta property="og:type" content="{og_type}" />
-	<meta property="og:title" content="{esc(title)}" />
-	<meta property="og:description" content="{esc(description)}" />
-	<meta property="og:url" content="{esc(url)}" />
-	<meta property="og:site_name" content="{esc(name)}" />
-	<meta property="article:publisher" content="https://www.facebook.com/civil.ge" />
-{extra}	<meta name="twitter:card" content="summary_large_image" />
-	<meta name="twitter:site" content="@civilge" />
-{schema}{feeds}{alternates}	<link rel='stylesheet' id='tie-css-base-css' href='https://civil.ge/wp-content/themes/jannah/assets/css/base.min.css?ver=7.3.0' type='text/css' media='all' />
+{yoast}{schema}{feeds}{alternates}	<link rel='stylesheet' id='tie-css-base-css' href='https://civil.ge/wp-content/themes/jannah/assets/css/base.min.css?ver=7.3.0' type='text/css' media='all' />
 	<script type="text/javascript" src="https://civil.ge/wp-includes/js/jquery/jquery.min.js?ver=3.7.1" id="jquery-core-js"></script>
 	<meta name="generator" content="WordPress {site.setting("wordpress")}" />
 	<meta name="generator" content="WPML ver:4.6.13 stt:1,19,46;" />
@@ -158,7 +136,7 @@ def _menu(site: Site, ed: Edition) -> str:
     langs = "".join(
         f'<li class="wpml-ls-item wpml-ls-item-{o.code}"><a href="{o.home}" class="wpml-ls-link">'
         f'<span class="wpml-ls-native" lang="{o.code}">{o.code.upper()}</span></a></li>'
-        for o in editions(site).values()
+        for o in editions(site, Edition).values()
     )
     return (
         f'<ul id="menu-main-menu" class="menu">{"".join(items)}</ul>'
@@ -233,85 +211,33 @@ def _hreflang(site: Site, post: Article) -> str:
     versions = site.translations(post)
     if not versions:
         return ""
-    links = [f'<link rel="alternate" hreflang="{v.language}" href="{v.url}" />\n' for v in versions]
     english = next((v for v in versions if v.language == "en"), versions[0])
-    links.append(f'<link rel="alternate" hreflang="x-default" href="{english.url}" />\n')
-    return "".join(links)
+    return hreflang_links(versions, " />") + (
+        f'<link rel="alternate" hreflang="x-default" href="{english.url}" />\n'
+    )
 
 
 def _schema(site: Site, ed: Edition, post: Article) -> list:
     name = site.setting("name")
-    person = f"{ORIGIN}/#/schema/person/{slugify(post.author or name)}"
-    crumbs, path = [("Home", ed.home)], ""
+    crumbs: list[tuple[str, str | None]] = [("Home", ed.home)]
+    path = ""
     for part in post.categories[0].split("/") if post.categories else ():
         path = f"{path}/{part}" if path else part
         crumbs.append((ed.categories[path], ed.category_url(path)))
     crumbs.append((post.title, None))
-    graph: list = [
-        {
-            "@type": "NewsArticle",
-            "@id": f"{post.url}#article",
-            "isPartOf": {"@id": post.url},
-            "author": {"name": post.author or name, "@id": person},
-            "headline": post.title,
-            "datePublished": w3c(post.published),
-            "dateModified": w3c(post.modified),
-            "mainEntityOfPage": {"@id": post.url},
-            "wordCount": len(" ".join(post.paragraphs).split()),
-            "publisher": {"@id": f"{ORIGIN}/#organization"},
-            "image": {"@id": f"{post.url}#primaryimage"},
-            "thumbnailUrl": post.image,
-            "keywords": list(post.tags),
-            "articleSection": [ed.categories[c] for c in post.categories],
-            "inLanguage": ed.locale,
-        },
-        {
-            "@type": "WebPage",
-            "@id": post.url,
-            "url": post.url,
-            "name": f"{post.title} - {name}",
-            "isPartOf": {"@id": f"{ORIGIN}/#website"},
-            "datePublished": w3c(post.published),
-            "dateModified": w3c(post.modified),
-            "breadcrumb": {"@id": f"{post.url}#breadcrumb"},
-            "inLanguage": ed.locale,
-            "potentialAction": [{"@type": "ReadAction", "target": [post.url]}],
-        },
-        {
-            "@type": "ImageObject",
-            "inLanguage": ed.locale,
-            "@id": f"{post.url}#primaryimage",
-            "url": post.image,
-            "contentUrl": post.image,
-            "width": 780,
-            "height": 470,
-        },
-        {
-            "@type": "BreadcrumbList",
-            "@id": f"{post.url}#breadcrumb",
-            "itemListElement": [
-                {"@type": "ListItem", "position": i, "name": n, **({"item": u} if u else {})}
-                for i, (n, u) in enumerate(crumbs, 1)
-            ],
-        },
-        {
-            "@type": "WebSite",
-            "@id": f"{ORIGIN}/#website",
-            "url": f"{ORIGIN}/",
-            "name": name,
-            "description": site.setting("description"),
-            "publisher": {"@id": f"{ORIGIN}/#organization"},
-            "inLanguage": ed.locale,
-        },
-        {
-            "@type": "Organization",
-            "@id": f"{ORIGIN}/#organization",
-            "name": name,
-            "url": f"{ORIGIN}/",
-            "sameAs": ["https://www.facebook.com/civil.ge", "https://x.com/civilge"],
-        },
-        {"@type": "Person", "@id": person, "name": post.author or name},
-    ]
+    graph = wordpress.yoast_graph(
+        ORIGIN,
+        name,
+        post,
+        language=ed.locale,
+        person=f"{ORIGIN}/#/schema/person/{slugify(post.author or name)}",
+        sections=[ed.categories[c] for c in post.categories],
+        crumbs=crumbs,
+        image=(780, 470),
+        read_action=True,
+        site_description=site.setting("description"),
+        same_as=["https://www.facebook.com/civil.ge", "https://x.com/civilge"],
+    )
     if post.kind == "page":
         graph = [g for g in graph if g["@type"] != "NewsArticle"]
     return graph
@@ -373,23 +299,18 @@ def _content(site: Site, ed: Edition, post: Article, *, widgets: bool) -> str:
 def post_page(site: Site, ed: Edition, post: Article) -> str:
     name = site.setting("name")
     sections = [ed.categories[c] for c in post.categories]
-    meta = ""
+    tags: list[tuple[str, object]] = []
     if post.kind == "post":
-        meta = (
-            f'\t<meta property="article:published_time" content="{w3c(post.published)}" />\n'
-            f'\t<meta property="article:modified_time" content="{w3c(post.modified)}" />\n'
-            + "".join(
-                f'\t<meta property="article:section" content="{esc(s)}" />\n' for s in sections
-            )
-            + "".join(f'\t<meta property="article:tag" content="{esc(t)}" />\n' for t in post.tags)
-        )
+        tags += [
+            ("article:published_time", w3c(post.published)),
+            ("article:modified_time", w3c(post.modified)),
+            *(("article:section", s) for s in sections),
+            *(("article:tag", t) for t in post.tags),
+        ]
     if post.image:
-        meta += (
-            f'\t<meta property="og:image" content="{post.image}" />\n'
-            '\t<meta property="og:image:width" content="780" />\n'
-            '\t<meta property="og:image:height" content="470" />\n'
-        )
-    meta += f'\t<meta name="author" content="{esc(post.author or name)}" />\n'
+        tags += [("og:image", post.image), ("og:image:width", 780), ("og:image:height", 470)]
+    tags.append(("author", post.author or name))
+    meta = meta_tags(tags, " />", "\t")
     alternates = _hreflang(site, post)
     if post.kind == "post":
         alternates += f"<link rel='shortlink' href='{ORIGIN}/?p={post.slug}' />\n"
@@ -451,31 +372,6 @@ def post_page(site: Site, ed: Edition, post: Article) -> str:
 # -- listings ----------------------------------------------------------------------------------
 
 
-def _pages_nav(base: str, page: int, count: int) -> str:
-    if count < 2:
-        return ""
-
-    def href(n: int) -> str:
-        return base if n == 1 else f"{base}/page/{n}"
-
-    links = []
-    if page > 1:
-        links.append(f'<a class="prev page-numbers" href="{href(page - 1)}">&laquo; Previous</a>')
-    for n in range(1, count + 1):
-        links.append(
-            f'<span aria-current="page" class="page-numbers current">{n}</span>'
-            if n == page
-            else f'<a class="page-numbers" href="{href(n)}">{n}</a>'
-        )
-    if page < count:
-        links.append(f'<a class="next page-numbers" href="{href(page + 1)}">Next &raquo;</a>')
-    return (
-        '<div class="pages-nav"><div class="pages-numbers pages-standard"><nav '
-        'class="navigation pagination" aria-label="Posts"><div class="nav-links">'
-        f"{''.join(links)}</div></nav></div></div>"
-    )
-
-
 def _post_item(post: Article) -> str:
     return (
         f'<li class="post-item post-{post.slug} post type-post status-publish format-standard '
@@ -489,10 +385,10 @@ def _post_item(post: Article) -> str:
     )
 
 
-def listing_pages(
+def listing(
     site: Site,
     ed: Edition,
-    routes: Routes,
+    routes: OutletRoutes,
     base: str,
     title: str,
     posts: list[Article],
@@ -501,19 +397,14 @@ def listing_pages(
 ) -> None:
     """A listing and its further pages (/page/N), filed in `routes`."""
     name = site.setting("name")
-    pages = paginate(posts, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-        url = base if n == 1 else f"{base}/page/{n}"
+    for page in listing_pages(site, posts, page_urls(base, "{first}/page/{n}")):
+        n, url = page.number, page.url
         full = (
             f"{title} Archives - {name}"
             if n == 1
-            else (f"{title} Archives - Page {n} of {len(pages)} - {name}")
+            else (f"{title} Archives - Page {n} of {page.count} - {name}")
         )
-        links = ""
-        if n > 1:
-            links += f'<link rel="prev" href="{base if n == 2 else f"{base}/page/{n - 1}"}" />\n'
-        if n < len(pages):
-            links += f'<link rel="next" href="{base}/page/{n + 1}" />\n'
+        links = page.rel_links(" />")
         if feed:
             links += (
                 f'<link rel="alternate" type="application/rss+xml" title="{esc(name)} '
@@ -532,21 +423,16 @@ def listing_pages(
         head = _head(
             site, ed, full, url, og_type="website", description=full, graph=graph, alternates=links
         )
-        items = "".join(_post_item(p) for p in chunk)
+        items = "".join(_post_item(p) for p in page.articles)
         main = (
             f'<header class="entry-header-outer container-wrapper"><h1 class="page-title">'
             f'{esc(title)}</h1></header><div class="mag-box wide-post-box"><div '
             f'class="container-wrapper"><div class="mag-box-container clearfix"><ul '
             f'id="posts-container" class="posts-items">{items}</ul></div></div></div>'
-            f"{_pages_nav(base, n, len(pages))}"
+            f"{PAGER.render(page)}"
         )
-        files = [p.source for p in chunk] or [site.directory / "site.toml"]
-        routes.page(
-            url,
-            _page(site, ed, head, body_class, main),
-            source(site, "civil_ge.py:listing_pages", *files),
-        )
-    routes.redirect(f"{base}/page/1", base, source=_src(site))
+        routes.file(url, _page(site, ed, head, body_class, main), "listing", page.articles)
+    routes.redirect(f"{base}/page/1", base, source=routes.source(None))
 
 
 def home_page(site: Site, ed: Edition) -> str:
@@ -554,7 +440,7 @@ def home_page(site: Site, ed: Edition) -> str:
     posts = site.select(ed.code)[: site.setting("per_page")]
     alternates = "".join(
         f'<link rel="alternate" hreflang="{o.code}" href="{o.home}" />\n'
-        for o in editions(site).values()
+        for o in editions(site, Edition).values()
     )
     graph = [
         {
@@ -587,7 +473,7 @@ def home_page(site: Site, ed: Edition) -> str:
 
 
 def not_found_page(site: Site) -> str:
-    ed = editions(site)["en"]
+    ed = editions(site, Edition)["en"]
     name = site.setting("name")
     head = _head(
         site,
@@ -613,47 +499,30 @@ def feed(
 ) -> str:
     """WordPress's RSS 2.0 feed of `posts`: dates in UTC, tags listed as categories too,
     the full text."""
-    items = []
-    for p in posts:
-        cats = "".join(
-            f"\n\t\t<category>{cdata(n)}</category>"
-            for n in [*(ed.categories[c] for c in p.categories), *p.tags]
+    items = [
+        wordpress.feed_item(
+            p,
+            f"{ORIGIN}/?p={p.slug}",
+            p.author or site.setting("name"),
+            [*(ed.categories[c] for c in p.categories), *p.tags],
+            excerpt=55,
+            content=_content(site, ed, p, widgets=False),
         )
-        items.append(f"""	<item>
-		<title>{esc(p.title)}</title>
-		<link>{p.url}</link>
-		<dc:creator>{cdata(p.author or site.setting("name"))}</dc:creator>
-		<pubDate>{rfc822(p.published, utc=True)}</pubDate>{cats}
-		<guid isPermaLink="false">{ORIGIN}/?p={p.slug}</guid>
-		<description>{cdata(esc(p.excerpt(55)).replace(" …", " [&#8230;]"))}</description>
-		<content:encoded>{cdata(_content(site, ed, p, widgets=False))}</content:encoded>
-	</item>""")
-    built = max((p.modified for p in posts), default=datetime(2024, 1, 1, tzinfo=UTC))
-    channel = {
-        "title": title,
-        "link": link,
-        "description": site.setting("description"),
-        "lastBuildDate": rfc822(built, utc=True),
-        "language": ed.locale,
-    }
-    extra = (
-        f'\t<atom:link href="{self_url}" rel="self" type="application/rss+xml" />\n'
-        "\t<sy:updatePeriod>hourly</sy:updatePeriod>\n"
-        "\t<sy:updateFrequency>1</sy:updateFrequency>\n"
-        f"\t<generator>https://wordpress.org/?v={site.setting('wordpress')}</generator>\n"
+        for p in posts
+    ]
+    return wordpress.feed(
+        site,
+        posts,
+        items,
+        title=title,
+        link=link,
+        language=ed.locale,
+        self_url=self_url,
+        namespaces=("content", "wfw", "dc", "atom", "sy", "slash"),
     )
-    namespaces = {
-        "content": "http://purl.org/rss/1.0/modules/content/",
-        "wfw": "http://wellformedweb.org/CommentAPI/",
-        "dc": "http://purl.org/dc/elements/1.1/",
-        "atom": "http://www.w3.org/2005/Atom",
-        "sy": "http://purl.org/rss/1.0/modules/syndication/",
-        "slash": "http://purl.org/rss/1.0/modules/slash/",
-    }
-    return rss(channel, items, namespaces, extra)
 
 
-def sitemaps(site: Site, routes: Routes) -> None:
+def sitemaps(site: Site, routes: OutletRoutes) -> None:
     """Jetpack's sitemaps: an index of post sitemaps holding the English posts and pages,
     oldest first. The Georgian and Russian editions are in none (WPML leaves them out)."""
     entries = sorted([*site.select("en"), *site.pages], key=lambda a: a.published)
@@ -661,77 +530,41 @@ def sitemaps(site: Site, routes: Routes) -> None:
     index = []
     for n, chunk in enumerate(chunks, 1):
         loc = f"{ORIGIN}/sitemap-{n}.xml"
-        routes.page(
-            loc,
-            urlset((a.url, a.modified) for a in chunk),
-            source(site, "civil_ge.py:sitemaps", *(a.source for a in chunk)),
-            XML,
-        )
+        routes.file(loc, urlset((a.url, a.modified) for a in chunk), "sitemaps", chunk, XML)
         index.append((loc, max(a.modified for a in chunk)))
-    routes.page(f"{ORIGIN}/sitemap-index-1.xml", sitemap_index(index), _src(site), XML)
+    routes.file(f"{ORIGIN}/sitemap-index-1.xml", sitemap_index(index), None, (), XML)
 
 
 # -- the route table ---------------------------------------------------------------------------
 
 
-def build(site: Site) -> Routes:
-    eds = editions(site)
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(not_found_page(site).encode(), HTML, 404, (), _src(site)),
-    )
+def build(site: Site) -> OutletRoutes:
+    eds = editions(site, Edition)
+    routes = OutletRoutes(site, __name__, not_found_page(site), not_found_part=None)
     for post in [*site.articles, *site.pages]:
-        ed = eds[post.language]
-        routes.page(
-            post.url,
-            post_page(site, ed, post),
-            source(site, "civil_ge.py:post_page", post.source),
-            last_modified=post.modified,
-        )
+        routes.article(post, post_page(site, eds[post.language], post), "post_page")
         if post.kind == "post":
-            routes.redirect(f"{ORIGIN}/?p={post.slug}", post.url, source=_src(site, post.source))
+            routes.redirect(
+                f"{ORIGIN}/?p={post.slug}", post.url, source=routes.source(None, post.source)
+            )
     for ed in eds.values():
         posts = site.select(ed.code)
-        routes.page(ed.home, home_page(site, ed), _src(site))
+        routes.file(ed.home, home_page(site, ed), None)
         newest = site.newest(ed.code)
-        routes.page(
-            ed.feed,
-            feed(site, ed, site.setting("name"), ed.home.rstrip("/"), ed.feed, newest),
-            source(site, "civil_ge.py:feed", *(p.source for p in newest)),
-            RSS,
-        )
+        feed_xml = feed(site, ed, site.setting("name"), ed.home.rstrip("/"), ed.feed, newest)
+        routes.file(ed.feed, feed_xml, "feed", newest, RSS)
         for slug, name in ed.categories.items():
-            listed = site.select(ed.code, category=slug)
             base = ed.category_url(slug)
-            listing_pages(
-                site,
-                ed,
-                routes,
-                base,
-                name,
-                listed,
-                f"{base}/feed",
-                f"archive category category-{slug.rsplit('/', 1)[-1]}",
-            )
+            body_class = f"archive category category-{slug.rsplit('/', 1)[-1]}"
+            listed = site.select(ed.code, category=slug)
+            listing(site, ed, routes, base, name, listed, f"{base}/feed", body_class)
             shown = site.newest(ed.code, category=slug)
             title = f"{name} Archives - {site.setting('name')}"
-            routes.page(
-                f"{base}/feed",
-                feed(site, ed, title, base, f"{base}/feed", shown),
-                source(site, "civil_ge.py:feed", *(p.source for p in shown)),
-                RSS,
-            )
+            feed_xml = feed(site, ed, title, base, f"{base}/feed", shown)
+            routes.file(f"{base}/feed", feed_xml, "feed", shown, RSS)
         for tag in sorted({t for p in posts for t in p.tags}):
-            listing_pages(
-                site,
-                ed,
-                routes,
-                ed.tag_url(tag),
-                tag,
-                site.select(ed.code, tag=tag),
-                None,
-                f"archive tag tag-{slugify(tag)}",
-            )
+            tagged = site.select(ed.code, tag=tag)
+            body_class = f"archive tag tag-{slugify(tag)}"
+            listing(site, ed, routes, ed.tag_url(tag), tag, tagged, None, body_class)
     sitemaps(site, routes)
     return routes

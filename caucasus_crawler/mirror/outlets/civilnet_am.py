@@ -26,59 +26,49 @@ from __future__ import annotations
 from dataclasses import dataclass
 from hashlib import sha1
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
+from caucasus_crawler.mirror import wordpress
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import listing_pages
 from caucasus_crawler.mirror.markup import (
     RSS,
-    XML,
+    article_meta,
     cdata,
     esc,
+    hreflang_links,
     json_ld,
-    paginate,
+    meta_tags,
     rfc822,
     rss,
-    sitemap_index,
-    urlset,
     w3c,
 )
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://civilnet.am"
 NAME = "CivilNet"
+PAGER = wordpress.page_links(
+    '<nav class="navigation pagination" aria-label="Posts"><div class="nav-links">{links}</div></nav>',
+    "&laquo;",
+    "&raquo;",
+)
 
 
-@dataclass(frozen=True)
-class Edition:
-    code: str  # "hy", "en"
-    prefix: str  # "/", "/en/"
+@dataclass(frozen=True, kw_only=True)
+class Edition(SiteEdition):
+    """An edition ("hy", "en") of the WPML site: prefix "/", "/en/"."""
+
+    origin = ORIGIN
     locale: str  # "hy-AM"
-    labels: dict[str, str]
-    categories: dict[str, str]
-
-    @property
-    def home(self) -> str:
-        return ORIGIN + self.prefix
 
     @property
     def feed(self) -> str:
-        return f"{ORIGIN}{self.prefix}feed/"
+        return self.url("feed/")
 
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}category/{slug}/"
-
-
-def editions(site: Site) -> dict[str, Edition]:
-    return {
-        code: Edition(code, ed["prefix"], ed["locale"], dict(ed["labels"]), dict(ed["categories"]))
-        for code, ed in site.setting("editions").items()
-    }
+        return self.url(f"category/{slug}/")
 
 
 def post_id(a: Article) -> str:
     return a.path.strip("/").split("/")[-2]
-
-
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"civilnet_am.py:{renderer}", *files)
 
 
 def _head(ed: Edition, title: str, url: str, og_type: str, extra: str = "") -> str:
@@ -106,7 +96,7 @@ def _page(site: Site, ed: Edition, head: str, body_class: str, main: str) -> str
     )
     langs = "".join(
         f'<li class="wpml-ls-item wpml-ls-item-{o.code}"><a href="{o.home}" class="wpml-ls-link"><span class="wpml-ls-native">{esc(o.labels["lang"])}</span></a></li>'
-        for o in editions(site).values()
+        for o in editions(site, Edition).values()
     )
     return f"""<!doctype html>
 <html lang="{ed.locale}">
@@ -132,63 +122,24 @@ def _page(site: Site, ed: Edition, head: str, body_class: str, main: str) -> str
 
 def _schema(site: Site, ed: Edition, a: Article) -> dict:
     author = a.author or NAME
-    person = f"{ORIGIN}/#/schema/person/{sha1(author.encode()).hexdigest()[:32]}"
-    crumbs = [(ed.labels["home"], ed.home)]
-    crumbs += [(ed.categories[a.categories[0]], ed.category_url(a.categories[0]))]
-    crumbs.append((a.title, None))
-    return {
-        "@context": "https://schema.org",
-        "@graph": [
-            {
-                "@type": "Article",
-                "@id": f"{a.url}#article",
-                "isPartOf": {"@id": a.url},
-                "author": {"name": author, "@id": person},
-                "headline": a.title,
-                "datePublished": w3c(a.published),
-                "dateModified": w3c(a.modified),
-                "mainEntityOfPage": {"@id": a.url},
-                "publisher": {"@id": f"{ORIGIN}/#organization"},
-                "articleSection": [ed.categories[c] for c in a.categories],
-                "inLanguage": ed.locale,
-            },
-            {
-                "@type": "WebPage",
-                "@id": a.url,
-                "url": a.url,
-                "name": f"{a.title} - {NAME}",
-                "isPartOf": {"@id": f"{ORIGIN}/#website"},
-                "datePublished": w3c(a.published),
-                "dateModified": w3c(a.modified),
-                "breadcrumb": {"@id": f"{a.url}#breadcrumb"},
-                "inLanguage": ed.locale,
-            },
-            {
-                "@type": "BreadcrumbList",
-                "@id": f"{a.url}#breadcrumb",
-                "itemListElement": [
-                    {"@type": "ListItem", "position": i, "name": n, **({"item": u} if u else {})}
-                    for i, (n, u) in enumerate(crumbs, 1)
-                ],
-            },
-            {
-                "@type": "WebSite",
-                "@id": f"{ORIGIN}/#website",
-                "url": f"{ORIGIN}/",
-                "name": NAME,
-                "publisher": {"@id": f"{ORIGIN}/#organization"},
-                "inLanguage": ed.locale,
-            },
-            {
-                "@type": "Organization",
-                "@id": f"{ORIGIN}/#organization",
-                "name": NAME,
-                "url": f"{ORIGIN}/",
-                "sameAs": ["https://www.facebook.com/CivilNetTV", "https://x.com/CivilNetTV"],
-            },
-            {"@type": "Person", "@id": person, "name": author},
+    graph = wordpress.yoast_graph(
+        ORIGIN,
+        NAME,
+        a,
+        language=ed.locale,
+        person=f"{ORIGIN}/#/schema/person/{sha1(author.encode()).hexdigest()[:32]}",
+        sections=[ed.categories[c] for c in a.categories],
+        crumbs=[
+            (ed.labels["home"], ed.home),
+            (ed.categories[a.categories[0]], ed.category_url(a.categories[0])),
+            (a.title, None),
         ],
-    }
+        article_type="Article",
+        word_count=False,
+        keywords=False,
+        same_as=["https://www.facebook.com/CivilNetTV", "https://x.com/CivilNetTV"],
+    )
+    return {"@context": "https://schema.org", "@graph": graph}
 
 
 def _content(site: Site, ed: Edition, a: Article, widgets: bool) -> str:
@@ -218,23 +169,17 @@ def _content(site: Site, ed: Edition, a: Article, widgets: bool) -> str:
 
 def post_page(site: Site, ed: Edition, a: Article) -> str:
     sections = [ed.categories[c] for c in a.categories]
-    extra = (
-        f'<meta property="og:title" content="{esc(a.title)}" />\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}" />\n'
-        f'<meta name="description" content="{esc(a.excerpt(25))}" />\n'
-        '<meta property="article:publisher" content="https://www.facebook.com/CivilNetTV" />\n'
-        f'<meta property="article:published_time" content="{w3c(a.published)}" />\n'
-        f'<meta property="article:modified_time" content="{w3c(a.modified)}" />\n'
-        + "".join(f'<meta property="article:section" content="{esc(s)}" />\n' for s in sections)
-        + (f'<meta property="og:image" content="{a.image}" />\n' if a.image else "")
-        + f'<meta name="author" content="{esc(a.author or NAME)}" />\n'
-        f'<script type="application/ld+json" class="yoast-schema-graph">{json_ld(_schema(site, ed, a))}</script>\n'
-        + "".join(
-            f'<link rel="alternate" hreflang="{v.language}" href="{v.url}" />\n'
-            for v in site.translations(a)
-        )
-        + f"<link rel='shortlink' href='{ORIGIN}/?p={post_id(a)}' />\n"
+    extra = article_meta(
+        a,
+        "og:title og:description description article:publisher article:published_time article:modified_time",
+        end=" />",
+        values={"article:publisher": "https://www.facebook.com/CivilNetTV"},
     )
+    extra += meta_tags((("article:section", s) for s in sections), " />")
+    extra += article_meta(a, "og:image author", end=" />", values={"author": a.author or NAME})
+    extra += f'<script type="application/ld+json" class="yoast-schema-graph">{json_ld(_schema(site, ed, a))}</script>\n'
+    extra += hreflang_links(site.translations(a), " />")
+    extra += f"<link rel='shortlink' href='{ORIGIN}/?p={post_id(a)}' />\n"
     head = _head(ed, f"{a.title} - {NAME}", a.url, "article", extra)
     cats = "".join(
         f'<a href="{ed.category_url(c)}" rel="category tag">{esc(ed.categories[c])}</a>'
@@ -278,48 +223,19 @@ def _items(ed: Edition, articles: list[Article]) -> str:
 
 
 def listing(
-    site: Site, ed: Edition, routes: Routes, base: str, heading: str, articles: list[Article]
+    site: Site, ed: Edition, routes: OutletRoutes, base: str, heading: str, articles: list[Article]
 ) -> None:
     """A category listing and its /page/N/ pages, as WordPress paginates."""
-    pages = paginate(articles, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-
-        def href(i: int) -> str:
-            return base if i == 1 else f"{base}page/{i}/"
-
-        rel = ""
-        links = []
-        if n > 1:
-            rel += f'<link rel="prev" href="{href(n - 1)}" />\n'
-            links.append(f'<a class="prev page-numbers" href="{href(n - 1)}">&laquo;</a>')
-        for i in range(1, len(pages) + 1):
-            links.append(
-                f'<span aria-current="page" class="page-numbers current">{i}</span>'
-                if i == n
-                else f'<a class="page-numbers" href="{href(i)}">{i}</a>'
-            )
-        if n < len(pages):
-            rel += f'<link rel="next" href="{href(n + 1)}" />\n'
-            links.append(f'<a class="next page-numbers" href="{href(n + 1)}">&raquo;</a>')
-        nav = (
-            f'<nav class="navigation pagination" aria-label="Posts"><div class="nav-links">{"".join(links)}</div></nav>'
-            if len(pages) > 1
-            else ""
-        )
-        url = href(n)
+    for page in listing_pages(site, articles, wordpress.listing_urls(base)):
         title = f"{heading} - {NAME}"
-        head = _head(
-            ed, title, url, "website", f'<meta property="og:title" content="{esc(title)}" />\n{rel}'
-        )
+        extra = f'<meta property="og:title" content="{esc(title)}" />\n{page.rel_links(" />")}'
+        head = _head(ed, title, page.url, "website", extra)
         main = (
             f'<header class="page-header"><h1 class="page-title">{esc(heading)}</h1></header>'
-            f'<div class="posts-grid">{_items(ed, chunk)}</div>{nav}'
+            f'<div class="posts-grid">{_items(ed, page.articles)}</div>{PAGER.render(page)}'
         )
-        routes.page(
-            url,
-            _page(site, ed, head, "archive category", main),
-            _src(site, "listing", *(a.source for a in chunk)),
-        )
+        html = _page(site, ed, head, "archive category", main)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
@@ -352,30 +268,18 @@ def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
 
 
 def not_found_page(site: Site) -> str:
-    ed = editions(site)["hy"]
+    ed = editions(site, Edition)["hy"]
     head = _head(ed, f"Էջը չի գտնվել - {NAME}", ORIGIN + "/404/", "website")
     main = '<section class="error-404 not-found"><h1 class="page-title">404</h1></section>'
     return _page(site, ed, head, "error404", main)
 
 
-def build(site: Site) -> Routes:
-    eds = editions(site)
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
+def build(site: Site) -> OutletRoutes:
+    eds = editions(site, Edition)
+    routes = OutletRoutes(site, __name__, not_found_page(site))
     for a in site.articles:
-        ed = eds[a.language]
-        routes.page(
-            a.url,
-            post_page(site, ed, a),
-            _src(site, "post_page", a.source),
-            last_modified=a.modified,
-        )
-        routes.redirect(f"/?p={post_id(a)}", a.url, 301, _src(site, "build", a.source))
+        routes.article(a, post_page(site, eds[a.language], a), "post_page")
+        routes.redirect(f"/?p={post_id(a)}", a.url, 301, routes.source("build", a.source))
     for ed in eds.values():
         listing(site, ed, routes, ed.home, ed.labels["latest"], site.select(ed.code))
         for slug, name in ed.categories.items():
@@ -383,9 +287,7 @@ def build(site: Site) -> Routes:
                 site, ed, routes, ed.category_url(slug), name, site.select(ed.code, category=slug)
             )
         in_feed = site.newest(ed.code)
-        routes.page(
-            ed.feed, feed(site, ed, in_feed), _src(site, "feed", *(a.source for a in in_feed)), RSS
-        )
+        routes.file(ed.feed, feed(site, ed, in_feed), "feed", in_feed, RSS)
     posts = sorted(site.articles, key=lambda a: a.published)
     categories = [
         (ed.category_url(slug), max(a.modified for a in site.select(ed.code, category=slug)))
@@ -393,24 +295,5 @@ def build(site: Site) -> Routes:
         for slug in ed.categories
         if site.select(ed.code, category=slug)
     ]
-    routes.page(
-        f"{ORIGIN}/post-sitemap.xml",
-        urlset((a.url, a.modified) for a in posts),
-        _src(site, "post-sitemap", *(a.source for a in posts)),
-        XML,
-    )
-    routes.page(
-        f"{ORIGIN}/category-sitemap.xml", urlset(categories), _src(site, "category-sitemap"), XML
-    )
-    routes.page(
-        f"{ORIGIN}/sitemap_index.xml",
-        sitemap_index(
-            [
-                (f"{ORIGIN}/post-sitemap.xml", max(a.modified for a in posts)),
-                (f"{ORIGIN}/category-sitemap.xml", max(m for _, m in categories)),
-            ]
-        ),
-        _src(site, "sitemap_index"),
-        XML,
-    )
+    wordpress.yoast_sitemaps(routes, ORIGIN, posts, categories)
     return routes

@@ -22,24 +22,28 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import esc, json_ld, paginate, w3c
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
+from caucasus_crawler.mirror.markup import article_meta, esc, json_ld, w3c
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://commonspace.eu"
 NAME = "commonspace.eu"
+# "Page n of N" between the arrows
+PAGER = Pager(
+    '<div class="pager">{links}</div>',
+    current='<span class="current">Page {n} of {count}</span>',
+    prev='<a class="prev" href="{href}">Previous</a>',
+    next='<a class="next" href="{href}">Next</a>',
+)
 
 
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"commonspace.py:{renderer}", *files)
-
-
-def _edition(site: Site) -> dict:
-    return site.setting("editions")["en"]
+def _edition(site: Site) -> SiteEdition:
+    return editions(site)["en"]
 
 
 def sections(site: Site) -> dict[str, str]:
-    return dict(_edition(site)["categories"])
+    return _edition(site).categories
 
 
 def visible_date(when: datetime) -> str:
@@ -47,7 +51,7 @@ def visible_date(when: datetime) -> str:
 
 
 def _page(site: Site, title: str, path: str, main: str, head: str = "") -> str:
-    labels = _edition(site)["labels"]
+    labels = _edition(site).labels
     menu = "".join(f'<li><a href="/{s}">{esc(n)}</a></li>' for s, n in sections(site).items())
     return f"""<!DOCTYPE html>
 <html lang="en">
@@ -91,7 +95,7 @@ def _schema(site: Site, a: Article) -> dict:
 
 
 def article_page(site: Site, a: Article) -> str:
-    labels = _edition(site)["labels"]
+    labels = _edition(site).labels
     names = sections(site)
     paragraphs = [f"<p>{p}</p>" for p in a.body]
     follow = (
@@ -110,12 +114,8 @@ def article_page(site: Site, a: Article) -> str:
         else ""
     )
     tags = "".join(f"<span>{esc(t)}</span>" for t in a.tags)
-    head = (
-        f'<meta property="og:title" content="{esc(a.title)}">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-        + f'<script type="application/ld+json">{json_ld(_schema(site, a))}</script>\n'
-    )
+    head = article_meta(a, "og:title og:description og:image")
+    head += f'<script type="application/ld+json">{json_ld(_schema(site, a))}</script>\n'
     others = "".join(
         f'<li><a href="{r.path}">{esc(r.title)}</a></li>'
         for r in site.select("en", category=section)
@@ -147,32 +147,15 @@ def _items(articles: list[Article]) -> str:
     )
 
 
-def section_listing(site: Site, routes: Routes, slug: str) -> None:
+def section_listing(site: Site, routes: OutletRoutes, slug: str) -> None:
     name = sections(site)[slug]
     path = f"/{slug}"
-    pages = paginate(site.select("en", category=slug), site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-
-        def href(i: int) -> str:
-            return path if i == 1 else f"{path}?page={i}"
-
-        links = [f'<a class="prev" href="{href(n - 1)}">Previous</a>' if n > 1 else ""]
-        links.append(f'<span class="current">Page {n} of {len(pages)}</span>')
-        links.append(f'<a class="next" href="{href(n + 1)}">Next</a>' if n < len(pages) else "")
-        nav = f'<div class="pager">{"".join(links)}</div>' if len(pages) > 1 else ""
-        url = href(n)
-        main = f'<div class="content-left"><h1 class="section-title">{esc(name)}</h1><div class="list">{_items(chunk)}</div>{nav}</div>'
-        routes.page(
-            url,
-            _page(
-                site,
-                f"{name} - {NAME}",
-                url,
-                main,
-                f'<meta property="og:title" content="{esc(name)}">\n',
-            ),
-            _src(site, "section_listing", *(a.source for a in chunk)),
-        )
+    articles = site.select("en", category=slug)
+    for page in listing_pages(site, articles, page_urls(path, "{first}?page={n}")):
+        main = f'<div class="content-left"><h1 class="section-title">{esc(name)}</h1><div class="list">{_items(page.articles)}</div>{PAGER.render(page)}</div>'
+        head = f'<meta property="og:title" content="{esc(name)}">\n'
+        html = _page(site, f"{name} - {NAME}", page.url, main, head)
+        routes.file(page.url, html, "section_listing", page.articles)
 
 
 def home(site: Site) -> str:
@@ -183,7 +166,7 @@ def home(site: Site) -> str:
     )
     return _page(
         site,
-        f"{NAME} - {_edition(site)['labels']['tagline']}",
+        f"{NAME} - {_edition(site).labels['tagline']}",
         "/",
         f'<div class="content-left">{blocks}</div>',
     )
@@ -198,22 +181,11 @@ def not_found_page(site: Site) -> str:
     )
 
 
-def build(site: Site) -> Routes:
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
+def build(site: Site) -> OutletRoutes:
+    routes = OutletRoutes(site, __name__, not_found_page(site))
     for a in site.articles:
-        routes.page(
-            a.url,
-            article_page(site, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
-    routes.page("/", home(site), _src(site, "home", *(a.source for a in site.articles)))
+        routes.article(a, article_page(site, a))
+    routes.file("/", home(site), "home", site.articles)
     for slug in sections(site):
         section_listing(site, routes, slug)
     return routes

@@ -23,24 +23,40 @@ Routes (words from sites/eurasianet.org/, markup from here):
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
-from zlib import crc32
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import RSS, XML, esc, paginate, rfc822, rss, urlset
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import HTML, Article, Resource, Site
+from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
+from caucasus_crawler.mirror.markup import (
+    RSS,
+    XML,
+    article_meta,
+    esc,
+    rfc822,
+    rss,
+    stable_id,
+    urlset,
+)
+from caucasus_crawler.mirror.renderer import OutletRoutes, editions
 
 ORIGIN = "https://eurasianet.org"
 NAME = "Eurasianet"
-
-
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"eurasianet.py:{renderer}", *files)
+# Drupal's full pager: ?page=1 is the second page, rel=prev and rel=next on the arrows
+PAGER = Pager(
+    '<nav class="pager" role="navigation" aria-labelledby="pagination-heading"><h4 id="pagination-heading" class="visually-hidden">Pagination</h4><ul class="pager__items js-pager__items">{links}</ul></nav>',
+    current='<li class="pager__item is-active"><a href="{href}" title="Current page" aria-current="page"><span class="visually-hidden">Current page</span>{n}</a></li>',
+    link='<li class="pager__item"><a href="{href}" title="Go to page {n}"><span class="visually-hidden">Page</span>{n}</a></li>',
+    prev='<li class="pager__item pager__item--first"><a href="{first}" title="Go to first page"><span class="visually-hidden">First page</span><span aria-hidden="true">« First</span></a></li>'
+    '<li class="pager__item pager__item--previous"><a href="{href}" title="Go to previous page" rel="prev"><span class="visually-hidden">Previous page</span><span aria-hidden="true">‹ Previous</span></a></li>',
+    next='<li class="pager__item pager__item--next"><a href="{href}" title="Go to next page" rel="next"><span class="visually-hidden">Next page</span><span aria-hidden="true">Next ›</span></a></li>'
+    '<li class="pager__item pager__item--last"><a href="{last}" title="Go to last page"><span class="visually-hidden">Last page</span><span aria-hidden="true">Last »</span></a></li>',
+)
 
 
 def regions(site: Site) -> dict[str, str]:
     """Category slug ("caucasus/armenia") -> name; the URL uses the last segment."""
-    return dict(site.setting("editions")["en"]["categories"])
+    return editions(site)["en"].categories
 
 
 def region_path(slug: str) -> str:
@@ -53,7 +69,7 @@ def html_datetime(when: datetime) -> str:
 
 
 def nid(a: Article) -> int:
-    return 130000 + crc32(a.slug.encode()) % 9000
+    return stable_id(a.slug, 130000, 9000)
 
 
 def visible_date(when: datetime) -> str:
@@ -127,18 +143,19 @@ def article_page(site: Site, a: Article) -> str:
         else ""
     )
     byline = f'<div class="byline">{esc(a.author)}</div>' if a.author else ""
-    head = (
-        f'<meta name="description" content="{esc(a.excerpt(25))}" />\n'
-        '<meta property="og:type" content="article" />\n'
-        f'<meta property="og:title" content="{esc(a.title)}" />\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}" />\n'
-        + (f'<meta property="og:image" content="{a.image}" />\n' if a.image else "")
-        + f'<meta property="article:published_time" content="{html_datetime(a.published)}" />\n'
-        f'<meta property="article:modified_time" content="{html_datetime(a.modified)}" />\n'
-        '<meta name="twitter:card" content="summary_large_image" />\n'
-        '<meta name="twitter:site" content="@EurasiaNet" />\n'
-        f'<link rel="shortlink" href="{ORIGIN}/node/{nid(a)}" />\n'
+    head = article_meta(
+        a,
+        "description og:type og:title og:description og:image article:published_time"
+        " article:modified_time twitter:card twitter:site",
+        end=" />",
+        values={
+            "article:published_time": html_datetime(a.published),
+            "article:modified_time": html_datetime(a.modified),
+            "twitter:card": "summary_large_image",
+            "twitter:site": "@EurasiaNet",
+        },
     )
+    head += f'<link rel="shortlink" href="{ORIGIN}/node/{nid(a)}" />\n'
     main = f"""<div data-drupal-messages-fallback class="hidden"></div>
 <nav class="breadcrumb" role="navigation" aria-labelledby="system-breadcrumb"><h2 id="system-breadcrumb" class="visually-hidden">Breadcrumb</h2><ol><li><a href="/">Home</a></li></ol></nav>
 <article role="article" about="{a.path}" class="node node--type-article node--promoted node--view-mode-full">
@@ -167,47 +184,11 @@ def _teasers(articles: list[Article]) -> str:
     )
 
 
-def _pager(path: str, n: int, count: int) -> str:
-    """Drupal's full pager; page n (from 0) of count."""
-    if count < 2:
-        return ""
-
-    def href(i: int) -> str:
-        return path if i == 0 else f"{path}?page={i}"
-
-    items = []
-    if n > 0:
-        items.append(
-            f'<li class="pager__item pager__item--first"><a href="{href(0)}" title="Go to first page"><span class="visually-hidden">First page</span><span aria-hidden="true">« First</span></a></li>'
-        )
-        items.append(
-            f'<li class="pager__item pager__item--previous"><a href="{href(n - 1)}" title="Go to previous page" rel="prev"><span class="visually-hidden">Previous page</span><span aria-hidden="true">‹ Previous</span></a></li>'
-        )
-    for i in range(count):
-        if i == n:
-            items.append(
-                f'<li class="pager__item is-active"><a href="{href(i)}" title="Current page" aria-current="page"><span class="visually-hidden">Current page</span>{i + 1}</a></li>'
-            )
-        else:
-            items.append(
-                f'<li class="pager__item"><a href="{href(i)}" title="Go to page {i + 1}"><span class="visually-hidden">Page</span>{i + 1}</a></li>'
-            )
-    if n < count - 1:
-        items.append(
-            f'<li class="pager__item pager__item--next"><a href="{href(n + 1)}" title="Go to next page" rel="next"><span class="visually-hidden">Next page</span><span aria-hidden="true">Next ›</span></a></li>'
-        )
-        items.append(
-            f'<li class="pager__item pager__item--last"><a href="{href(count - 1)}" title="Go to last page"><span class="visually-hidden">Last page</span><span aria-hidden="true">Last »</span></a></li>'
-        )
-    return f'<nav class="pager" role="navigation" aria-labelledby="pagination-heading"><h4 id="pagination-heading" class="visually-hidden">Pagination</h4><ul class="pager__items js-pager__items">{"".join(items)}</ul></nav>'
-
-
-def region_listing(site: Site, routes: Routes, slug: str) -> None:
+def region_listing(site: Site, routes: OutletRoutes, slug: str) -> None:
     name = regions(site)[slug]
     path = region_path(slug)
-    pages = paginate(site.select("en", category=slug), site.setting("per_page"))
-    for n, chunk in enumerate(pages):
-        url = path if n == 0 else f"{path}?page={n}"
+    articles = site.select("en", category=slug)
+    for page in listing_pages(site, articles, page_urls(path, "{first}?page={index}")):
         head = (
             '<meta property="og:type" content="website" />\n'
             f'<meta property="og:title" content="{esc(name)}" />\n'
@@ -215,13 +196,10 @@ def region_listing(site: Site, routes: Routes, slug: str) -> None:
         )
         main = (
             f'<h1 class="page-title">{esc(name)}</h1><div class="views-element-container">'
-            f'<div class="view view-region view-display-id-page_1">{_teasers(chunk)}{_pager(path, n, len(pages))}</div></div>'
+            f'<div class="view view-region view-display-id-page_1">{_teasers(page.articles)}{PAGER.render(page)}</div></div>'
         )
-        routes.page(
-            url,
-            _page(site, f"{name} | {NAME}", url, main, head, "path-taxonomy"),
-            _src(site, "region_listing", *(a.source for a in chunk)),
-        )
+        html = _page(site, f"{name} | {NAME}", page.url, main, head, "path-taxonomy")
+        routes.file(page.url, html, "region_listing", page.articles)
 
 
 def feed(site: Site, title: str, link: str, articles: list[Article]) -> str:
@@ -253,67 +231,31 @@ def not_found_page(site: Site) -> str:
     return _page(site, f"Page not found | {NAME}", "/404", main)
 
 
-def build(site: Site) -> Routes:
-    routes = Routes(
-        site.host,
-        redirect_slash=False,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
+def build(site: Site) -> OutletRoutes:
+    routes = OutletRoutes(site, __name__, not_found_page(site), redirect_slash=False)
     for a in site.articles:
-        routes.page(
-            a.url,
-            article_page(site, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
-        routes.redirect(f"/node/{nid(a)}", a.url, 301, _src(site, "build", a.source))
+        routes.article(a, article_page(site, a))
+        routes.redirect(f"/node/{nid(a)}", a.url, 301, routes.source("build", a.source))
     newest = site.select("en")[: site.setting("per_page")]
     head = '<meta property="og:type" content="website" />\n<link rel="alternate" type="application/rss+xml" title="Eurasianet" href="https://eurasianet.org/feed" />\n'
     more = "".join(
         f'<li><a href="{region_path(s)}">{esc(n)}</a></li>' for s, n in regions(site).items()
     )
     main = f'<div class="view view-frontpage">{_teasers(newest)}</div><ul class="region-links">{more}</ul>'
-    routes.page(
-        "/",
-        _page(
-            site,
-            f"{NAME} | News and analysis from the Caucasus and Central Asia",
-            "/",
-            main,
-            head,
-            "path-frontpage",
-        ),
-        _src(site, "build", *(a.source for a in newest)),
-    )
+    title = f"{NAME} | News and analysis from the Caucasus and Central Asia"
+    routes.file("/", _page(site, title, "/", main, head, "path-frontpage"), "build", newest)
     in_feed = site.newest("en")
-    routes.page(
-        "/feed",
-        feed(site, NAME, f"{ORIGIN}/", in_feed),
-        _src(site, "feed", *(a.source for a in in_feed)),
-        RSS,
-    )
+    routes.file("/feed", feed(site, NAME, f"{ORIGIN}/", in_feed), "feed", in_feed, RSS)
     forbidden_feeds = set(site.setting("forbidden_feeds", []))
     for slug, name in regions(site).items():
         region_listing(site, routes, slug)
         path = f"{region_path(slug)}/feed"
         if path in forbidden_feeds:  # behind the site's firewall: 403 to crawlers
-            resource = forbidden()
-            routes.add(path, Resource(resource.body, HTML, 403, (), _src(site, "forbidden")))
+            routes.add(path, replace(forbidden(), source=routes.source("forbidden")))
             continue
         articles = site.newest("en", category=slug)
-        routes.page(
-            path,
-            feed(site, name, f"{ORIGIN}{region_path(slug)}", articles),
-            _src(site, "feed", *(a.source for a in articles)),
-            RSS,
-        )
+        feed_xml = feed(site, name, f"{ORIGIN}{region_path(slug)}", articles)
+        routes.file(path, feed_xml, "feed", articles, RSS)
     posts = sorted(site.articles, key=lambda a: a.published)
-    routes.page(
-        "/sitemap.xml",
-        urlset((a.url, a.modified) for a in posts),
-        _src(site, "sitemap", *(a.source for a in posts)),
-        XML,
-    )
+    routes.file("/sitemap.xml", urlset((a.url, a.modified) for a in posts), "sitemap", posts, XML)
     return routes

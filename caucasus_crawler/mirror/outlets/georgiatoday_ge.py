@@ -29,23 +29,28 @@ Routes (words from sites/georgiatoday.ge/, markup from here):
 
 from __future__ import annotations
 
-import re
-import zlib
+from dataclasses import replace
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import XML, esc, paginate, sitemap_index, urlset, w3c
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror import wordpress
+from caucasus_crawler.mirror.content import HTML, Article, Resource, Site
+from caucasus_crawler.mirror.listing import ListingPage, Pager, listing_pages
+from caucasus_crawler.mirror.markup import XML, article_meta, esc, slugify, stable_id, w3c
+from caucasus_crawler.mirror.renderer import OutletRoutes
 
 ORIGIN = "https://georgiatoday.ge"
 NAME = "Georgia Today"
+# JNews's pager: "Page n of N", then the links, each with its page number in data-id
+PAGER = Pager(
+    '<div class="jeg_navigation jeg_pagination jeg_pagenav_1 jeg_aligncenter no_navtext no_pageinfo"><span class="page_info">Page {page} of {count}</span>{links}</div>',
+    current='<span class="page_number active">{n}</span>',
+    link='<a class="page_number" data-id="{n}" href="{href}">{n}</a>',
+    prev='<a class="page_nav prev" data-id="{n}" href="{href}"><span class="navtext">Prev</span></a>',
+    next='<a class="page_nav next" data-id="{n}" href="{href}"><span class="navtext">Next</span></a>',
+)
 
 
 def post_id(post: Article) -> int:
-    return 200000 + zlib.crc32(post.url.encode()) % 100000
-
-
-def slugify(name: str) -> str:
-    return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
+    return stable_id(post.url, 200000, 100000)
 
 
 def category_url(slug: str) -> str:
@@ -58,10 +63,6 @@ def visible_date(post: Article) -> str:
 
 def _categories(site: Site) -> dict[str, str]:
     return site.edition("en")["categories"]
-
-
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"georgiatoday_ge.py:{renderer}", *files)
 
 
 def _page(site: Site, title: str, url: str, meta: str, body_class: str, main: str) -> str:
@@ -118,16 +119,14 @@ def _teaser(site: Site, post: Article, size: str = "jeg_pl_md_box") -> str:
 
 def post_page(site: Site, post: Article) -> str:
     cats = _categories(site)
-    meta = (
-        f'<meta property="og:type" content="article" />\n'
-        f'<meta property="og:title" content="{esc(post.title)}" />\n'
-        f'<meta property="og:description" content="{esc(post.excerpt(30))}" />\n'
-        + (f'<meta property="og:image" content="{post.image}" />\n' if post.image else "")
-        + f'<meta property="article:published_time" content="{w3c(post.published)}" />\n'
-        f'<meta property="article:modified_time" content="{w3c(post.modified)}" />\n'
-        f'<meta name="author" content="{esc(post.author or NAME)}" />\n'
-        f"<link rel='shortlink' href='{ORIGIN}/?p={post_id(post)}' />\n"
+    meta = article_meta(
+        post,
+        "og:type og:title og:description og:image article:published_time article:modified_time author",
+        words=30,
+        end=" />",
+        values={"author": post.author or NAME},
     )
+    meta += f"<link rel='shortlink' href='{ORIGIN}/?p={post_id(post)}' />\n"
     first = post.categories[0]
     others = [p for p in site.articles if p is not post]
     inline = "".join(_teaser(site, p) for p in others[:2])
@@ -183,35 +182,8 @@ def post_page(site: Site, post: Article) -> str:
     )
 
 
-def _nav(base: str, page: int, count: int) -> str:
-    if count < 2:
-        return ""
-
-    def href(n: int) -> str:
-        return base if n == 1 else f"{base}page/{n}/"
-
-    links = [f'<span class="page_info">Page {page} of {count}</span>']
-    if page > 1:
-        links.append(
-            f'<a class="page_nav prev" data-id="{page - 1}" href="{href(page - 1)}"><span class="navtext">Prev</span></a>'
-        )
-    links += [
-        f'<span class="page_number active">{n}</span>'
-        if n == page
-        else f'<a class="page_number" data-id="{n}" href="{href(n)}">{n}</a>'
-        for n in range(1, count + 1)
-    ]
-    if page < count:
-        links.append(
-            f'<a class="page_nav next" data-id="{page + 1}" href="{href(page + 1)}"><span class="navtext">Next</span></a>'
-        )
-    return f'<div class="jeg_navigation jeg_pagination jeg_pagenav_1 jeg_aligncenter no_navtext no_pageinfo">{"".join(links)}</div>'
-
-
-def listing_page(
-    site: Site, base: str, heading: str, chunk: list[Article], n: int, count: int, feed: str | None
-) -> str:
-    url = base if n == 1 else f"{base}page/{n}/"
+def listing_page(site: Site, page: ListingPage, heading: str, feed: str | None) -> str:
+    n, count = page.number, page.count
     meta = '<meta property="og:type" content="website" />\n' + (
         f'<link rel="alternate" type="application/rss+xml" title="Georgia Today &raquo; {esc(heading)} Category Feed" href="{feed}" />\n'
         if feed
@@ -220,27 +192,22 @@ def listing_page(
     main = (
         f'<div class="jeg_content"><div class="jnews_category_header_top"><div class="jeg_cat_header jeg_cat_header_1"><h1 class="jeg_cat_title">{esc(heading)}</h1></div></div>'
         f'<div class="jnews_category_content_wrapper"><div class="jeg_postblock_4 jeg_postblock"><div class="jeg_posts jeg_block_container">'
-        f"{''.join(_teaser(site, p, 'jeg_pl_lg_3') for p in chunk)}</div>{_nav(base, n, count)}</div></div></div>"
+        f"{''.join(_teaser(site, p, 'jeg_pl_lg_3') for p in page.articles)}</div>{PAGER.render(page)}</div></div></div>"
     )
     title = f"{heading} Archives - {NAME}" + (f" - Page {n} of {count}" if n > 1 else "")
-    return _page(site, title, url, meta, "archive category", main)
+    return _page(site, title, page.url, meta, "archive category", main)
 
 
 def listing(
     site: Site,
-    routes: Routes,
+    routes: OutletRoutes,
     base: str,
     heading: str,
     posts: list[Article],
     feed: str | None = None,
 ) -> None:
-    pages = paginate(posts, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-        routes.page(
-            base if n == 1 else f"{base}page/{n}/",
-            listing_page(site, base, heading, list(chunk), n, len(pages), feed),
-            _src(site, "listing", *(p.source for p in chunk)),
-        )
+    for page in listing_pages(site, posts, wordpress.listing_urls(base)):
+        routes.file(page.url, listing_page(site, page, heading, feed), "listing", page.articles)
 
 
 def not_found_page(site: Site) -> str:
@@ -271,40 +238,23 @@ def news_sitemap(site: Site, posts: list[Article]) -> str:
     )
 
 
-def build(site: Site) -> Routes:
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
+def build(site: Site) -> OutletRoutes:
+    routes = OutletRoutes(site, __name__, not_found_page(site))
     for post in site.articles:
-        routes.page(
-            post.url,
-            post_page(site, post),
-            _src(site, "post_page", post.source),
-            last_modified=post.modified,
-        )
+        routes.article(post, post_page(site, post), "post_page")
         routes.redirect(
-            f"{ORIGIN}/?p={post_id(post)}", post.url, source=_src(site, "build", post.source)
+            f"{ORIGIN}/?p={post_id(post)}", post.url, source=routes.source("build", post.source)
         )
-    routes.add(
-        "/feed/",
-        Resource(critical_error_page().encode(), HTML, 500, (), _src(site, "critical_error_page")),
-    )
+    source = routes.source("critical_error_page")
+    routes.add("/feed/", Resource(critical_error_page().encode(), HTML, 500, (), source))
     listing(site, routes, f"{ORIGIN}/", "Latest News", site.articles)
     for slug, name in _categories(site).items():
         base = category_url(slug)
         posts = site.select("en", slug)
         listing(site, routes, base, name, posts, f"{base}feed/")
         # the category feed answers the category's first page, as HTML
-        first = paginate(posts, site.setting("per_page"))[0]
-        routes.page(
-            f"{base}feed/",
-            listing_page(site, base, name, list(first), 1, 1, None),
-            _src(site, "listing_page"),
-        )
+        first = replace(listing_pages(site, posts, wordpress.listing_urls(base))[0], count=1)
+        routes.file(f"{base}feed/", listing_page(site, first, name, None), "listing_page")
     for tag in sorted({t for p in site.articles for t in p.tags}):
         listing(site, routes, f"{ORIGIN}/tag/{slugify(tag)}/", tag, site.select("en", tag=tag))
     for author in sorted({p.author or NAME for p in site.articles}):
@@ -312,31 +262,10 @@ def build(site: Site) -> Routes:
         listing(site, routes, f"{ORIGIN}/author/{slugify(author)}/", author, posts)
     posts = sorted(site.articles, key=lambda a: a.modified)
     newest = max(a.modified for a in posts)
-    routes.page(
-        f"{ORIGIN}/post-sitemap.xml",
-        urlset((a.url, a.modified) for a in posts),
-        _src(site, "build", *(a.source for a in posts)),
-        XML,
-    )
-    routes.page(
-        f"{ORIGIN}/category-sitemap.xml",
-        urlset((category_url(s), newest) for s in _categories(site)),
-        _src(site, "build"),
-        XML,
-    )
-    routes.page(
-        f"{ORIGIN}/sitemap_index.xml",
-        sitemap_index(
-            [(f"{ORIGIN}/post-sitemap.xml", newest), (f"{ORIGIN}/category-sitemap.xml", newest)]
-        ),
-        _src(site, "build"),
-        XML,
-    )
+    categories = [(category_url(s), newest) for s in _categories(site)]
+    wordpress.yoast_sitemaps(routes, ORIGIN, posts, categories)
     recent = site.newest("en")
-    routes.page(
-        f"{ORIGIN}/news-sitemap.xml",
-        news_sitemap(site, recent),
-        _src(site, "news_sitemap", *(a.source for a in recent)),
-        XML,
+    routes.file(
+        f"{ORIGIN}/news-sitemap.xml", news_sitemap(site, recent), "news_sitemap", recent, XML
     )
     return routes

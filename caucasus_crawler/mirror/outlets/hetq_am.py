@@ -24,20 +24,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822, rss
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_feed, news_item, page_head
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://hetq.am"
+PAGER = Pager(
+    '<ul class="pagination">{links}</ul>',
+    current='<li class="active"><span>{n}</span></li>',
+    link='<li><a href="{href}">{n}</a></li>',
+    prev='<li class="prev"><a href="{href}">&laquo;</a></li>',
+    next='<li class="next"><a href="{href}">&raquo;</a></li>',
+)
 
 
-@dataclass(frozen=True)
-class Edition:
-    code: str  # "hy", "en": the path segment and the language
+@dataclass(frozen=True, kw_only=True)
+class Edition(SiteEdition):
+    """An edition: its code ("hy", "en") is the path segment and the language; its months
+    are genitive in Armenian."""
+
     title: str
-    months: tuple[str, ...]  # genitive in Armenian
-    labels: dict[str, str]
-    categories: dict[str, str]
 
     @property
     def home(self) -> str:
@@ -55,20 +62,7 @@ class Edition:
         return f"/{self.code}/category/{slug}"
 
     def visible_date(self, when: datetime) -> str:
-        return f"{when.day} {self.months[when.month - 1]}, {when.year} {when:%H:%M}"
-
-
-def editions(site: Site) -> dict[str, Edition]:
-    return {
-        code: Edition(
-            code, ed["title"], tuple(ed["months"]), dict(ed["labels"]), dict(ed["categories"])
-        )
-        for code, ed in site.setting("editions").items()
-    }
-
-
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"hetq_am.py:{renderer}", *files)
+        return f"{when.day} {self.month(when)}, {when.year} {when:%H:%M}"
 
 
 def _page(site: Site, ed: Edition, title: str, path: str, main: str, head: str = "") -> str:
@@ -78,18 +72,10 @@ def _page(site: Site, ed: Edition, title: str, path: str, main: str, head: str =
     active = ' class="active"'
     langs = "".join(
         f'<li{active if o.code == ed.code else ""}><a href="{o.home}">{esc(o.labels["lang"])}</a></li>'
-        for o in editions(site).values()
+        for o in editions(site, Edition).values()
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.code}">
-<head>
-<meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{ORIGIN}{path}">
-<meta property="og:site_name" content="Hetq.am">
-<meta property="og:url" content="{ORIGIN}{path}">
-{head}<link rel="alternate" type="application/rss+xml" title="{esc(ed.title)}" href="{ORIGIN}{ed.feed}">
+    head_start = page_head(ed.code, title, ORIGIN + path, "Hetq.am", charset="UTF-8")
+    return f"""{head_start}{head}<link rel="alternate" type="application/rss+xml" title="{esc(ed.title)}" href="{ORIGIN}{ed.feed}">
 <link href="/css/app.css?id=b41a2f07" rel="stylesheet">
 </head>
 <body>
@@ -125,13 +111,7 @@ def article_page(site: Site, ed: Edition, a: Article) -> str:
     )
     tags = "".join(f"<li>{esc(t)}</li>" for t in a.tags)
     tags = f'<ul class="article-tags">{tags}</ul>' if tags else ""
-    head = (
-        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
-        f'<meta property="og:type" content="article">\n'
-        f'<meta property="og:title" content="{esc(a.title)}">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-    )
+    head = article_meta(a, "description og:type og:title og:description og:image")
     more = "".join(
         f'<li><a href="{r.path}">{esc(r.title)}</a></li>'
         for r in site.select(ed.code)
@@ -166,89 +146,32 @@ def _items(ed: Edition, articles: list[Article]) -> str:
 
 
 def listing(
-    site: Site, ed: Edition, routes: Routes, path: str, heading: str, articles: list[Article]
+    site: Site, ed: Edition, routes: OutletRoutes, path: str, heading: str, articles: list[Article]
 ) -> None:
-    pages = paginate(articles, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-
-        def href(i: int) -> str:
-            return path if i == 1 else f"{path}?page={i}"
-
-        nav = ""
-        if len(pages) > 1:
-            items = [f'<li class="prev"><a href="{href(n - 1)}">&laquo;</a></li>' if n > 1 else ""]
-            items += [
-                f'<li class="active"><span>{i}</span></li>'
-                if i == n
-                else f'<li><a href="{href(i)}">{i}</a></li>'
-                for i in range(1, len(pages) + 1)
-            ]
-            items.append(
-                f'<li class="next"><a href="{href(n + 1)}">&raquo;</a></li>'
-                if n < len(pages)
-                else ""
-            )
-            nav = f'<ul class="pagination">{"".join(items)}</ul>'
-        url = href(n)
-        main = f'<h1 class="page-title">{esc(heading)}</h1><div class="news-list">{_items(ed, chunk)}</div>{nav}'
-        routes.page(
-            url,
-            _page(
-                site,
-                ed,
-                f"{heading} | Hetq.am",
-                url,
-                main,
-                '<meta property="og:type" content="website">\n',
-            ),
-            _src(site, "listing", *(a.source for a in chunk)),
-        )
+    for page in listing_pages(site, articles, page_urls(path, "{first}?page={n}")):
+        main = f'<h1 class="page-title">{esc(heading)}</h1><div class="news-list">{_items(ed, page.articles)}</div>{PAGER.render(page)}'
+        head = '<meta property="og:type" content="website">\n'
+        html = _page(site, ed, f"{heading} | Hetq.am", page.url, main, head)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
-    items = [
-        f"""<item>
-<title>{esc(a.title)}</title>
-<link>{a.url}</link>
-<description>{esc(a.excerpt(40))}</description>
-<pubDate>{rfc822(a.published)}</pubDate>
-<guid>{a.url}</guid>
-</item>"""
-        for a in articles
-    ]
-    channel = {
-        "title": ed.title,
-        "link": f"{ORIGIN}{ed.home}",
-        "description": ed.title,
-        "language": ed.code,
-    }
-    return rss(channel, items)
+    items = [news_item(a, a.excerpt(40)) for a in articles]
+    return news_feed(items, ed.title, f"{ORIGIN}{ed.home}", ed.title, ed.code)
 
 
 def not_found_page(site: Site) -> str:
-    ed = editions(site)["hy"]
+    ed = editions(site, Edition)["hy"]
     main = '<div class="error-404"><h1>404</h1><p>Էջը չի գտնվել</p></div>'
     return _page(site, ed, "404 | Hetq.am", "/404", main)
 
 
-def build(site: Site) -> Routes:
-    eds = editions(site)
-    routes = Routes(
-        site.host,
-        redirect_slash=False,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
-    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/hy", 302, _src(site, "build"))
+def build(site: Site) -> OutletRoutes:
+    eds = editions(site, Edition)
+    routes = OutletRoutes(site, __name__, not_found_page(site), redirect_slash=False)
+    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/hy", 302, routes.source("build"))
     for a in site.articles:
-        ed = eds[a.language]
-        routes.page(
-            a.url,
-            article_page(site, ed, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
+        routes.article(a, article_page(site, eds[a.language], a))
     for ed in eds.values():
         articles = site.select(ed.code)
         newest = articles[: site.setting("per_page")]
@@ -256,18 +179,11 @@ def build(site: Site) -> Routes:
             f'<div class="news-list">{_items(ed, newest)}</div>'
             f'<a class="more-news" href="{ed.news}">{esc(ed.labels["all"])}</a>'
         )
-        routes.page(
-            ed.home,
-            _page(
-                site, ed, ed.title, ed.home, main, '<meta property="og:type" content="website">\n'
-            ),
-            _src(site, "home", *(a.source for a in newest)),
-        )
+        head = '<meta property="og:type" content="website">\n'
+        routes.file(ed.home, _page(site, ed, ed.title, ed.home, main, head), "home", newest)
         listing(site, ed, routes, ed.news, ed.labels["all"], articles)
         for slug, name in ed.categories.items():
             listing(site, ed, routes, ed.category(slug), name, site.select(ed.code, category=slug))
         newest = site.newest(ed.code)
-        routes.page(
-            ed.feed, feed(site, ed, newest), _src(site, "feed", *(a.source for a in newest)), RSS
-        )
+        routes.file(ed.feed, feed(site, ed, newest), "feed", newest, RSS)
     return routes

@@ -27,23 +27,27 @@ Routes (words from sites/interpressnews.ge/, markup from here):
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import esc, paginate, w3c
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
+from caucasus_crawler.mirror.markup import article_meta, esc, page_head, paginate, w3c
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://interpressnews.ge"
 JSON = "application/json"
+# query-only links, rel=prev and rel=next on the arrows
+PAGER = Pager(
+    '<ul class="pagination">{links}</ul>',
+    current='<li class="active"><span>{n}</span></li>',
+    link='<li><a href="{href}">{n}</a></li>',
+    prev='<li class="prev"><a href="{href}" rel="prev">&laquo;</a></li>',
+    next='<li class="next"><a href="{href}" rel="next">&raquo;</a></li>',
+)
 
 
-@dataclass(frozen=True)
-class Edition:
-    code: str  # "ka", "en", "ru"
-    months: tuple[str, ...]
-    labels: dict[str, str]
-    categories: dict[str, str]  # "1-politics" -> "Politics"
+class Edition(SiteEdition):
+    """An edition ("ka", "en", "ru"); its categories' slugs carry an id: "1-politics"."""
 
     @property
     def home(self) -> str:
@@ -53,22 +57,11 @@ class Edition:
         return f"/{self.code}/category/{slug}/"
 
     def visible_date(self, when: datetime) -> str:
-        return f"{when.day} {self.months[when.month - 1]} {when.year}, {when:%H:%M}"
-
-
-def editions(site: Site) -> dict[str, Edition]:
-    return {
-        code: Edition(code, tuple(ed["months"]), dict(ed["labels"]), dict(ed["categories"]))
-        for code, ed in site.setting("editions").items()
-    }
+        return f"{when.day} {self.month(when)} {when.year}, {when:%H:%M}"
 
 
 def article_id(article: Article) -> int:
     return int(article.slug.split("-", 1)[0])
-
-
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"interpressnews_ge.py:{renderer}", *files)
 
 
 def _page(site: Site, ed: Edition, title: str, path: str, meta: str, main: str, side: str) -> str:
@@ -78,18 +71,10 @@ def _page(site: Site, ed: Edition, title: str, path: str, meta: str, main: str, 
     )
     langs = "".join(
         f'<a class="lang{" active" if o is ed else ""}" href="{o.home}">{o.code.upper()}</a>'
-        for o in editions(site).values()
+        for o in editions(site, Edition).values()
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{ORIGIN}{path}">
-<meta property="og:site_name" content="Interpressnews">
-<meta property="og:url" content="{ORIGIN}{path}">
-{meta}<link rel="stylesheet" href="/static/css/style.min.css?v=4.12">
+    head_start = page_head(ed.code, title, ORIGIN + path, "Interpressnews")
+    return f"""{head_start}{meta}<link rel="stylesheet" href="/static/css/style.min.css?v=4.12">
 <link rel="icon" href="/static/img/favicon.png">
 </head>
 <body>
@@ -120,12 +105,7 @@ def _latest(site: Site, ed: Edition) -> str:
 
 
 def article_page(site: Site, ed: Edition, a: Article) -> str:
-    meta = (
-        '<meta property="og:type" content="article">\n'
-        f'<meta property="og:title" content="{esc(a.title)}">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-    )
+    meta = article_meta(a, "og:type og:title og:description og:image")
     cats = ", ".join(
         f'<a href="{ed.category(c)}">{esc(ed.categories[c])}</a>' for c in a.categories
     )
@@ -159,48 +139,23 @@ def _item(a: Article) -> str:
     )
 
 
-def _pagination(path: str, page: int, count: int) -> str:
-    if count < 2:
-        return ""
-
-    def href(n: int) -> str:
-        return path if n == 1 else f"?page={n}"
-
-    items = (
-        [f'<li class="prev"><a href="{href(page - 1)}" rel="prev">&laquo;</a></li>']
-        if page > 1
-        else []
-    )
-    items += [
-        f'<li class="active"><span>{n}</span></li>'
-        if n == page
-        else f'<li><a href="{href(n)}">{n}</a></li>'
-        for n in range(1, count + 1)
-    ]
-    if page < count:
-        items.append(f'<li class="next"><a href="{href(page + 1)}" rel="next">&raquo;</a></li>')
-    return f'<ul class="pagination">{"".join(items)}</ul>'
-
-
 def listing(
-    site: Site, ed: Edition, routes: Routes, path: str, heading: str, articles: list[Article]
+    site: Site, ed: Edition, routes: OutletRoutes, path: str, heading: str, articles: list[Article]
 ) -> None:
-    pages = paginate(articles, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-        url = path if n == 1 else f"{path}?page={n}"
+    for page in listing_pages(site, articles, page_urls(path, "{first}?page={n}")):
+        nav = PAGER.render(page, page_urls(path, "?page={n}"))
         main = (
-            f'<h1 class="pagetitle">{esc(heading)}</h1><div class="newslist">{"".join(_item(a) for a in chunk)}</div>'
-            f"{_pagination(path, n, len(pages))}"
+            f'<h1 class="pagetitle">{esc(heading)}</h1><div class="newslist">{"".join(_item(a) for a in page.articles)}</div>'
+            f"{nav}"
         )
         meta = '<meta property="og:type" content="website">\n'
-        routes.page(
-            url,
-            _page(site, ed, f"{heading} - Interpressnews", url, meta, main, _latest(site, ed)),
-            _src(site, "listing", *(a.source for a in chunk)),
+        html = _page(
+            site, ed, f"{heading} - Interpressnews", page.url, meta, main, _latest(site, ed)
         )
+        routes.file(page.url, html, "listing", page.articles)
 
 
-def api_pages(site: Site, ed: Edition, routes: Routes) -> None:
+def api_pages(site: Site, ed: Edition, routes: OutletRoutes) -> None:
     """/<ed>/api/latest?page=N: JSON pages of the newest articles, then one empty page."""
     path = f"/{ed.code}/api/latest"
     pages = [list(p) for p in paginate(site.select(ed.code), site.setting("per_page"))]
@@ -226,36 +181,23 @@ def api_pages(site: Site, ed: Edition, routes: Routes) -> None:
             ],
         }
         body = json.dumps(data, ensure_ascii=False)
-        files = [a.source for a in chunk]
-        routes.page(f"{path}?page={n}", body, _src(site, "api_pages", *files), JSON)
+        routes.file(f"{path}?page={n}", body, "api_pages", chunk, JSON)
         if n == 1:
-            routes.page(path, body, _src(site, "api_pages", *files), JSON)
+            routes.file(path, body, "api_pages", chunk, JSON)
 
 
 def not_found_page(site: Site) -> str:
-    ed = editions(site)["ka"]
+    ed = editions(site, Edition)["ka"]
     main = '<div class="error404"><h1>404</h1><p>გვერდი ვერ მოიძებნა</p></div>'
     return _page(site, ed, "404 - Interpressnews", "/404/", "", main, "")
 
 
-def build(site: Site) -> Routes:
-    eds = editions(site)
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
-    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/ka/", 302, _src(site, "build"))
+def build(site: Site) -> OutletRoutes:
+    eds = editions(site, Edition)
+    routes = OutletRoutes(site, __name__, not_found_page(site))
+    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/ka/", 302, routes.source("build"))
     for a in site.articles:
-        ed = eds[a.language]
-        routes.page(
-            a.url,
-            article_page(site, ed, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
+        routes.article(a, article_page(site, eds[a.language], a))
     for ed in eds.values():
         listing(site, ed, routes, ed.home, ed.labels["latest"], site.select(ed.code))
         for slug, name in ed.categories.items():

@@ -21,57 +21,35 @@ Routes (words from sites/jam-news.net/, markup from here):
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import RSS, cdata, esc, paginate, rfc822, rss, w3c
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror import wordpress
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import listing_pages
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, page_head, stable_id
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://jam-news.net"
 NAME = "JAMnews"
 
 
-@dataclass(frozen=True)
-class Edition:
-    code: str  # "en", "ru", "am": the site.toml key
-    language: str  # "en", "ru", "hy"
-    prefix: str  # "/", "/ru/", "/am/"
-    locale: str  # "en-US"
-    feed: bool  # whether the edition has a feed
-    months: tuple[str, ...]
-    labels: dict[str, str]
-    categories: dict[str, str]
+@dataclass(frozen=True, kw_only=True)
+class Edition(SiteEdition):
+    """An edition of the multisite: code "en", "ru", "am" (language "hy"), prefix "/ru/"."""
 
-    @property
-    def home(self) -> str:
-        return ORIGIN + self.prefix
+    origin = ORIGIN
+    locale: str  # "en-US"
+    feed: bool = False  # whether the edition has a feed
 
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}category/{slug}/"
+        return self.url(f"category/{slug}/")
 
     def visible_date(self, when: datetime) -> str:
-        month = self.months[when.month - 1]
+        month = self.month(when)
         if self.language == "en":
             return f"{month} {when.day}, {when.year} {when:%H:%M}"
         return f"{when.day} {month} {when.year}, {when:%H:%M}"
-
-
-def editions(site: Site) -> dict[str, Edition]:
-    return {
-        code: Edition(
-            code,
-            ed.get("language", code),
-            ed["prefix"],
-            ed["locale"],
-            ed.get("feed", False),
-            tuple(ed["months"]),
-            dict(ed["labels"]),
-            dict(ed["categories"]),
-        )
-        for code, ed in site.setting("editions").items()
-    }
 
 
 def edition_of(eds: dict[str, Edition], post: Article) -> Edition:
@@ -80,11 +58,7 @@ def edition_of(eds: dict[str, Edition], post: Article) -> Edition:
 
 def post_id(post: Article) -> int:
     """A stable WordPress post id for the shortlink and the feed's guid."""
-    return 400000 + zlib.crc32(post.url.encode()) % 200000
-
-
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"jam_news.py:{renderer}", *files)
+    return stable_id(post.url, 400000, 200000)
 
 
 # -- the theme's frame -------------------------------------------------------------------------
@@ -99,7 +73,7 @@ def _page(
     )
     langs = "".join(
         f'<li class="lang-item lang-item-{o.code}{" current-lang" if o is ed else ""}"><a lang="{o.locale}" hreflang="{o.locale}" href="{o.home}">{esc(o.labels["lang"])}</a></li>'
-        for o in editions(site).values()
+        for o in editions(site, Edition).values()
     )
     feed = (
         f'<link rel="alternate" type="application/rss+xml" title="JAMnews &raquo; Feed" href="{ed.home}feed/" />\n'
@@ -110,17 +84,10 @@ def _page(
         f'<li><a href="{p.url}">{esc(p.title)}</a><span class="latest-date">{p.published:%H:%M}</span></li>'
         for p in site.select(ed.language)[:3]
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.locale}">
-<head>
-<meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{esc(url)}" />
-<meta property="og:locale" content="{ed.locale.replace("-", "_")}" />
-<meta property="og:site_name" content="{NAME}" />
-<meta property="og:url" content="{esc(url)}" />
-{meta}{feed}<link rel="stylesheet" id="jamnews-style-css" href="{ORIGIN}/wp-content/themes/jamnews/assets/css/main.min.css?ver=2.8.4" media="all" />
+    head_start = page_head(
+        ed.locale, title, url, NAME, charset="UTF-8", locale=ed.locale.replace("-", "_"), end=" />"
+    )
+    return f"""{head_start}{meta}{feed}<link rel="stylesheet" id="jamnews-style-css" href="{ORIGIN}/wp-content/themes/jamnews/assets/css/main.min.css?ver=2.8.4" media="all" />
 <meta name="generator" content="WordPress {site.setting("wordpress")}" />
 </head>
 <body class="{body_class}">
@@ -161,15 +128,12 @@ def _content(site: Site, ed: Edition, post: Article) -> str:
 
 
 def post_page(site: Site, ed: Edition, post: Article) -> str:
-    meta = (
-        f'<meta property="og:type" content="article" />\n'
-        f'<meta property="og:title" content="{esc(post.title)}" />\n'
-        f'<meta property="og:description" content="{esc(post.excerpt(25))}" />\n'
-        + (f'<meta property="og:image" content="{post.image}" />\n' if post.image else "")
-        + f'<meta property="article:published_time" content="{w3c(post.published)}" />\n'
-        f'<meta property="article:modified_time" content="{w3c(post.modified)}" />\n'
-        f"<link rel='shortlink' href='{ed.home}?p={post_id(post)}' />\n"
+    meta = article_meta(
+        post,
+        "og:type og:title og:description og:image article:published_time article:modified_time",
+        end=" />",
     )
+    meta += f"<link rel='shortlink' href='{ed.home}?p={post_id(post)}' />\n"
     cats = "".join(
         f'<a href="{ed.category_url(c)}" rel="category tag">{esc(ed.categories[c])}</a>'
         for c in post.categories
@@ -205,108 +169,65 @@ def post_page(site: Site, ed: Edition, post: Article) -> str:
 # -- listings ----------------------------------------------------------------------------------
 
 
-def _nav(ed: Edition, base: str, page: int, count: int) -> str:
-    if count < 2:
-        return ""
-
-    def href(n: int) -> str:
-        return base if n == 1 else f"{base}page/{n}/"
-
-    links = (
-        [f'<a class="prev page-numbers" href="{href(page - 1)}">&laquo;</a>'] if page > 1 else []
-    )
-    links += [
-        f'<span aria-current="page" class="page-numbers current">{n}</span>'
-        if n == page
-        else f'<a class="page-numbers" href="{href(n)}">{n}</a>'
-        for n in range(1, count + 1)
-    ]
-    if page < count:
-        links.append(
-            f'<a class="next page-numbers" href="{href(page + 1)}">{esc(ed.labels["next"])} &raquo;</a>'
-        )
-    return f'<div class="pagination">{"".join(links)}</div>'
-
-
 def listing(
-    site: Site, ed: Edition, routes: Routes, base: str, heading: str, posts: list[Article]
+    site: Site, ed: Edition, routes: OutletRoutes, base: str, heading: str, posts: list[Article]
 ) -> None:
-    pages = paginate(posts, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-        url = base if n == 1 else f"{base}page/{n}/"
+    pager = wordpress.page_links(
+        '<div class="pagination">{links}</div>', "&laquo;", f"{esc(ed.labels['next'])} &raquo;"
+    )
+    for page in listing_pages(site, posts, wordpress.listing_urls(base)):
         items = "".join(
             f'<div class="news-item"><a class="news-item__thumb" href="{p.url}"><img src="{p.image or ORIGIN + "/wp-content/themes/jamnews/assets/img/placeholder.jpg"}" alt=""></a>'
             f'<div class="news-item__body"><h3 class="news-item__title"><a href="{p.url}">{esc(p.title)}</a></h3>'
             f'<span class="news-item__date">{ed.visible_date(p.published)}</span></div></div>'
-            for p in chunk
+            for p in page.articles
         )
         meta = '<meta property="og:type" content="website" />\n' + (
-            f'<link rel="next" href="{base}page/{n + 1}/" />\n' if n < len(pages) else ""
+            f'<link rel="next" href="{page.next_url}" />\n' if page.next_url else ""
         )
-        title = f"{heading} - {NAME}" + (f" - {n}" if n > 1 else "")
-        main = f'<h1 class="archive-title">{esc(heading)}</h1><div class="news-list">{items}</div>{_nav(ed, base, n, len(pages))}'
-        routes.page(
-            url,
-            _page(site, ed, title, url, meta, "archive", main),
-            _src(site, "listing", *(p.source for p in chunk)),
-        )
+        title = f"{heading} - {NAME}" + (f" - {page.number}" if page.number > 1 else "")
+        main = f'<h1 class="archive-title">{esc(heading)}</h1><div class="news-list">{items}</div>{pager.render(page)}'
+        html = _page(site, ed, title, page.url, meta, "archive", main)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def not_found_page(site: Site) -> str:
-    ed = editions(site)["en"]
+    ed = editions(site, Edition)["en"]
     main = '<div class="error-404"><h1>404</h1><p>Page not found</p></div>'
     return _page(site, ed, f"Page not found - {NAME}", f"{ORIGIN}/404/", "", "error404", main)
 
 
 def feed(site: Site, ed: Edition, posts: list[Article]) -> str:
-    items = []
-    for p in posts:
-        cats = "".join(
-            f"\n\t\t<category>{cdata(ed.categories[c])}</category>" for c in p.categories
+    items = [
+        wordpress.feed_item(
+            p,
+            f"{ed.home}?p={post_id(p)}",
+            p.author or NAME,
+            [ed.categories[c] for c in p.categories],
+            excerpt=40,
         )
-        items.append(f"""	<item>
-		<title>{esc(p.title)}</title>
-		<link>{p.url}</link>
-		<dc:creator>{cdata(p.author or NAME)}</dc:creator>
-		<pubDate>{rfc822(p.published, utc=True)}</pubDate>{cats}
-		<guid isPermaLink="false">{ed.home}?p={post_id(p)}</guid>
-		<description>{cdata(esc(p.excerpt(40)).replace(" …", " [&#8230;]"))}</description>
-	</item>""")
-    built = max((p.modified for p in posts), default=datetime(2024, 1, 1, tzinfo=UTC))
-    channel = {
-        "title": f"{NAME} - {ed.labels['tagline']}",
-        "link": ed.home.rstrip("/"),
-        "description": ed.labels["tagline"],
-        "lastBuildDate": rfc822(built, utc=True),
-        "language": ed.locale,
-    }
-    extra = (
-        f'\t<atom:link href="{ed.home}feed/" rel="self" type="application/rss+xml" />\n'
-        f"\t<generator>https://wordpress.org/?v={site.setting('wordpress')}</generator>\n"
+        for p in posts
+    ]
+    return wordpress.feed(
+        site,
+        posts,
+        items,
+        title=f"{NAME} - {ed.labels['tagline']}",
+        link=ed.home.rstrip("/"),
+        description=ed.labels["tagline"],
+        language=ed.locale,
+        self_url=f"{ed.home}feed/",
     )
-    namespaces = {"dc": "http://purl.org/dc/elements/1.1/", "atom": "http://www.w3.org/2005/Atom"}
-    return rss(channel, items, namespaces, extra)
 
 
-def build(site: Site) -> Routes:
-    eds = editions(site)
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
+def build(site: Site) -> OutletRoutes:
+    eds = editions(site, Edition)
+    routes = OutletRoutes(site, __name__, not_found_page(site))
     for post in site.articles:
         ed = edition_of(eds, post)
-        routes.page(
-            post.url,
-            post_page(site, ed, post),
-            _src(site, "post_page", post.source),
-            last_modified=post.modified,
-        )
+        routes.article(post, post_page(site, ed, post), "post_page")
         routes.redirect(
-            f"{ed.home}?p={post_id(post)}", post.url, source=_src(site, "build", post.source)
+            f"{ed.home}?p={post_id(post)}", post.url, source=routes.source("build", post.source)
         )
     for ed in eds.values():
         listing(site, ed, routes, ed.home, ed.labels["latest"], site.select(ed.language))
@@ -314,10 +235,5 @@ def build(site: Site) -> Routes:
             listing(site, ed, routes, ed.category_url(slug), name, site.select(ed.language, slug))
         if ed.feed:
             newest = site.newest(ed.language)
-            routes.page(
-                f"{ed.home}feed/",
-                feed(site, ed, newest),
-                _src(site, "feed", *(p.source for p in newest)),
-                RSS,
-            )
+            routes.file(f"{ed.home}feed/", feed(site, ed, newest), "feed", newest, RSS)
     return routes

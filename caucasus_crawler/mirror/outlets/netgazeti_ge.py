@@ -27,21 +27,21 @@ Routes (words from sites/netgazeti.ge/, markup from here):
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
-from caucasus_crawler.mirror.content import (
-    HTML,
-    Article,
-    MirrorDataError,
-    Resource,
-    Routes,
-    Site,
-)
-from caucasus_crawler.mirror.markup import RSS, XML, cdata, esc, paginate, rfc822, rss, w3c
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror import wordpress
+from caucasus_crawler.mirror.content import Article, MirrorDataError, Site
+from caucasus_crawler.mirror.listing import listing_pages
+from caucasus_crawler.mirror.markup import RSS, XML, article_meta, esc, page_head, w3c
+from caucasus_crawler.mirror.renderer import OutletRoutes
 
 ORIGIN = "https://netgazeti.ge"
 NAME = "Netgazeti"
+PAGER = wordpress.page_links(
+    '<nav class="navigation pagination"><div class="nav-links">{links}</div></nav>',
+    "« წინა",
+    "შემდეგი »",
+)
 
 
 def _categories(site: Site) -> dict[str, str]:
@@ -56,10 +56,6 @@ def visible_date(site: Site, when: datetime) -> str:
     return f"{when.day} {site.setting('months')[when.month - 1]}, {when.year}"
 
 
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"netgazeti_ge.py:{renderer}", *files)
-
-
 def _page(site: Site, title: str, url: str, meta: str, body_class: str, main: str) -> str:
     menu = "".join(
         f'<li class="menu-item"><a href="{category_url(s)}">{esc(n)}</a></li>'
@@ -69,17 +65,10 @@ def _page(site: Site, title: str, url: str, meta: str, body_class: str, main: st
         f'<li><a href="{p.url}">{esc(p.title)}</a> <span class="date">{visible_date(site, p.published)}</span></li>'
         for p in site.articles[:3]
     )
-    return f"""<!DOCTYPE html>
-<html lang="en-US">
-<head>
-<meta charset="UTF-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{esc(url)}" />
-<meta property="og:locale" content="en_US" />
-<meta property="og:site_name" content="ნეტგაზეთი" />
-<meta property="og:url" content="{esc(url)}" />
-{meta}<link rel="alternate" type="application/rss+xml" title="ნეტგაზეთი &raquo; Feed" href="{ORIGIN}/feed/" />
+    head_start = page_head(
+        "en-US", title, url, "ნეტგაზეთი", charset="UTF-8", locale="en_US", end=" />"
+    )
+    return f"""{head_start}{meta}<link rel="alternate" type="application/rss+xml" title="ნეტგაზეთი &raquo; Feed" href="{ORIGIN}/feed/" />
 <link rel='stylesheet' id='netgazeti-style-css' href='{ORIGIN}/wp-content/themes/netgazeti/style.css?ver=5.2' media='all' />
 <meta name="generator" content="WordPress {site.setting("wordpress")}" />
 </head>
@@ -114,13 +103,8 @@ def _content(site: Site, post: Article) -> str:
 
 def post_page(site: Site, post: Article) -> str:
     cats = _categories(site)
-    meta = (
-        '<meta property="og:type" content="article" />\n'
-        f'<meta property="og:title" content="{esc(post.title)}" />\n'
-        f'<meta property="og:description" content="{esc(post.excerpt(25))}" />\n'
-        + (f'<meta property="og:image" content="{post.image}" />\n' if post.image else "")
-        + f"<link rel='shortlink' href='{ORIGIN}/?p={post.slug}' />\n"
-    )
+    meta = article_meta(post, "og:type og:title og:description og:image", end=" />")
+    meta += f"<link rel='shortlink' href='{ORIGIN}/?p={post.slug}' />\n"
     links = " ".join(
         f'<a href="{category_url(c)}" rel="category tag">{esc(cats[c])}</a>'
         for c in post.categories
@@ -151,44 +135,22 @@ def post_page(site: Site, post: Article) -> str:
     )
 
 
-def _nav(base: str, page: int, count: int) -> str:
-    if count < 2:
-        return ""
-
-    def href(n: int) -> str:
-        return base if n == 1 else f"{base}page/{n}/"
-
-    links = [f'<a class="prev page-numbers" href="{href(page - 1)}">« წინა</a>'] if page > 1 else []
-    links += [
-        f'<span aria-current="page" class="page-numbers current">{n}</span>'
-        if n == page
-        else f'<a class="page-numbers" href="{href(n)}">{n}</a>'
-        for n in range(1, count + 1)
-    ]
-    if page < count:
-        links.append(f'<a class="next page-numbers" href="{href(page + 1)}">შემდეგი »</a>')
-    return f'<nav class="navigation pagination"><div class="nav-links">{"".join(links)}</div></nav>'
-
-
-def listing(site: Site, routes: Routes, base: str, heading: str, posts: list[Article]) -> None:
-    pages = paginate(posts, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-        url = base if n == 1 else f"{base}page/{n}/"
+def listing(
+    site: Site, routes: OutletRoutes, base: str, heading: str, posts: list[Article]
+) -> None:
+    for page in listing_pages(site, posts, wordpress.listing_urls(base)):
         items = "".join(
             f'<div class="news-item"><h2 class="entry-title"><a href="{p.url}" rel="bookmark">{esc(p.title)}</a></h2>'
             f'<span class="date">{p.published:%H:%M} | {visible_date(site, p.published)}</span></div>'
-            for p in chunk
+            for p in page.articles
         )
         extra = '<meta property="og:type" content="website" />\n'
-        if n < len(pages):
-            extra += f'<link rel="next" href="{base}page/{n + 1}/" />\n'
-        main = f'<header class="page-header"><h1 class="page-title">{esc(heading)}</h1></header><div class="news-list">{items}</div>{_nav(base, n, len(pages))}'
-        title = f"{heading} – ნეტგაზეთი" + (f" – გვერდი {n}" if n > 1 else "")
-        routes.page(
-            url,
-            _page(site, title, url, extra, "archive", main),
-            _src(site, "listing", *(p.source for p in chunk)),
-        )
+        if page.next_url:
+            extra += f'<link rel="next" href="{page.next_url}" />\n'
+        main = f'<header class="page-header"><h1 class="page-title">{esc(heading)}</h1></header><div class="news-list">{items}</div>{PAGER.render(page)}'
+        title = f"{heading} – ნეტგაზეთი" + (f" – გვერდი {page.number}" if page.number > 1 else "")
+        html = _page(site, title, page.url, extra, "archive", main)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def not_found_page(site: Site) -> str:
@@ -199,33 +161,25 @@ def not_found_page(site: Site) -> str:
 def feed(site: Site, posts: list[Article]) -> str:
     """The site's feed: the declared language is wrong, items carry no description."""
     cats = _categories(site)
-    items = []
-    for p in posts:
-        names = "".join(
-            f"\n\t\t<category>{cdata(n)}</category>"
-            for n in [*(cats[c] for c in p.categories), *p.tags]
+    items = [
+        wordpress.feed_item(
+            p,
+            f"{ORIGIN}/?p={p.slug}",
+            p.author or NAME,
+            [*(cats[c] for c in p.categories), *p.tags],
         )
-        items.append(f"""	<item>
-		<title>{esc(p.title)}</title>
-		<link>{p.url}</link>
-		<dc:creator>{cdata(p.author or NAME)}</dc:creator>
-		<pubDate>{rfc822(p.published, utc=True)}</pubDate>{names}
-		<guid isPermaLink="false">{ORIGIN}/?p={p.slug}</guid>
-	</item>""")
-    built = max((p.modified for p in posts), default=datetime(2024, 1, 1, tzinfo=UTC))
-    channel = {
-        "title": "ნეტგაზეთი",
-        "link": ORIGIN,
-        "description": "",
-        "lastBuildDate": rfc822(built, utc=True),
-        "language": "en-US",
-    }
-    extra = (
-        f'\t<atom:link href="{ORIGIN}/feed/" rel="self" type="application/rss+xml" />\n'
-        f"\t<generator>https://wordpress.org/?v={site.setting('wordpress')}</generator>\n"
+        for p in posts
+    ]
+    return wordpress.feed(
+        site,
+        posts,
+        items,
+        title="ნეტგაზეთი",
+        link=ORIGIN,
+        description="",
+        language="en-US",
+        self_url=f"{ORIGIN}/feed/",
     )
-    namespaces = {"dc": "http://purl.org/dc/elements/1.1/", "atom": "http://www.w3.org/2005/Atom"}
-    return rss(channel, items, namespaces, extra)
 
 
 def _wp_urlset(entries: list[tuple[str, datetime | None]]) -> str:
@@ -242,29 +196,22 @@ def _wp_urlset(entries: list[tuple[str, datetime | None]]) -> str:
     )
 
 
-def sitemaps(site: Site, routes: Routes) -> None:
+def sitemaps(site: Site, routes: OutletRoutes) -> None:
     posts = sorted(site.articles, key=lambda a: a.published)
-    routes.page(
-        f"{ORIGIN}/wp-sitemap-posts-post-1.xml",
-        _wp_urlset([(a.url, a.modified) for a in posts]),
-        _src(site, "sitemaps", *(a.source for a in posts)),
-        XML,
-    )
-    routes.page(
-        f"{ORIGIN}/wp-sitemap-taxonomies-category-1.xml",
-        _wp_urlset([(category_url(s), None) for s in _categories(site)]),
-        _src(site, "sitemaps"),
-        XML,
-    )
+    post_map = _wp_urlset([(a.url, a.modified) for a in posts])
+    routes.file(f"{ORIGIN}/wp-sitemap-posts-post-1.xml", post_map, "sitemaps", posts, XML)
+    category_map = _wp_urlset([(category_url(s), None) for s in _categories(site)])
+    routes.file(f"{ORIGIN}/wp-sitemap-taxonomies-category-1.xml", category_map, "sitemaps", (), XML)
     index = "".join(
         f"<sitemap><loc>{ORIGIN}/{name}</loc></sitemap>"
         for name in ("wp-sitemap-posts-post-1.xml", "wp-sitemap-taxonomies-category-1.xml")
     )
-    routes.page(
+    routes.file(
         f"{ORIGIN}/wp-sitemap.xml",
         '<?xml version="1.0" encoding="UTF-8"?>\n<?xml-stylesheet type="text/xsl" href="https://netgazeti.ge/wp-sitemap-index.xsl" ?>\n'
         f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{index}</sitemapindex>\n',
-        _src(site, "sitemaps"),
+        "sitemaps",
+        (),
         XML,
     )
 
@@ -277,31 +224,18 @@ def check_permalink(post: Article) -> None:
         )
 
 
-def build(site: Site) -> Routes:
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
+def build(site: Site) -> OutletRoutes:
+    routes = OutletRoutes(site, __name__, not_found_page(site))
     for post in site.articles:
         check_permalink(post)
-        routes.page(
-            post.url,
-            post_page(site, post),
-            _src(site, "post_page", post.source),
-            last_modified=post.modified,
-        )
+        routes.article(post, post_page(site, post), "post_page")
         routes.redirect(
-            f"{ORIGIN}/?p={post.slug}", post.url, source=_src(site, "build", post.source)
+            f"{ORIGIN}/?p={post.slug}", post.url, source=routes.source("build", post.source)
         )
     listing(site, routes, f"{ORIGIN}/", "ბოლო ამბები", site.articles)
     for slug, name in _categories(site).items():
         listing(site, routes, category_url(slug), name, site.select("ka", slug))
     newest = site.newest("ka")
-    routes.page(
-        f"{ORIGIN}/feed/", feed(site, newest), _src(site, "feed", *(p.source for p in newest)), RSS
-    )
+    routes.file(f"{ORIGIN}/feed/", feed(site, newest), "feed", newest, RSS)
     sitemaps(site, routes)
     return routes

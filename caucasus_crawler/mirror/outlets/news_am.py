@@ -23,22 +23,28 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822, rss
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import Pager, listing_pages, page_urls
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_feed, news_item
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://news.am"
+# query-only links; the first page is the bare path
+PAGER = Pager(
+    '<div class="pagination">{links}</div>',
+    current='<span class="current">{n}</span>',
+    link='<a href="{href}">{n}</a>',
+    prev='<a class="prev" href="{href}">&laquo;</a>',
+    next='<a class="next" href="{href}">&raquo;</a>',
+)
 
 
-@dataclass(frozen=True)
-class Edition:
-    code: str  # "eng": the path segment
-    language: str  # "en"
+@dataclass(frozen=True, kw_only=True)
+class Edition(SiteEdition):
+    """An edition: its code ("eng") is the path segment, its categories are themes."""
+
     title: str  # "NEWS.am - English"
     feed: str  # path of the edition's RSS feed
-    months: tuple[str, ...]  # as the visible dates write them ("November", "նոյեմբերի")
-    labels: dict[str, str]  # interface words: "all_news", "read_also", "news_feed"...
-    categories: dict[str, str]  # theme slug -> name
 
     @property
     def home(self) -> str:
@@ -55,22 +61,7 @@ class Edition:
         return f"{self.all_news}{when:%Y/%m/%d}/"
 
     def visible_date(self, when: datetime) -> str:
-        return f"{when:%H:%M}, {when.day} {self.months[when.month - 1]} {when.year}"
-
-
-def editions(site: Site) -> dict[str, Edition]:
-    return {
-        code: Edition(
-            code,
-            ed["language"],
-            ed["title"],
-            ed["feed"],
-            tuple(ed["months"]),
-            dict(ed["labels"]),
-            dict(ed["categories"]),
-        )
-        for code, ed in site.setting("editions").items()
-    }
+        return f"{when:%H:%M}, {when.day} {self.month(when)} {when.year}"
 
 
 def edition_of(eds: dict[str, Edition], article: Article) -> Edition:
@@ -83,10 +74,6 @@ def listing_time(when: datetime) -> str:
     return f"{when:%Y-%m-%d}{offset}{when:%H:%M:%S}"
 
 
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"news_am.py:{renderer}", *files)
-
-
 def _page(
     site: Site, ed: Edition, title: str, url: str, main: str, side: str, meta: str = ""
 ) -> str:
@@ -97,7 +84,7 @@ def _page(
     langs = "".join(
         f'<li class="{"active" if o.code == ed.code else ""}"><a href="{o.home}">'
         f"{esc(o.labels['lang'])}</a></li>"
-        for o in editions(site).values()
+        for o in editions(site, Edition).values()
     )
     return f"""<!DOCTYPE html>
 <html lang="{ed.language}">
@@ -152,12 +139,7 @@ def article_page(site: Site, ed: Edition, a: Article) -> str:
     )
     cats = " ".join(f'<a href="{ed.theme(c)}">{esc(ed.categories[c])}</a>' for c in a.categories)
     image = f'<div class="article-image"><img src="{a.image}" alt=""></div>' if a.image else ""
-    meta = (
-        f'<meta property="og:type" content="article">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
-        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-    )
+    meta = article_meta(a, "og:type og:description description og:image")
     body = "".join(f"<p>{p}</p>" for p in a.body)
     main = f"""<div class="article" itemscope itemtype="http://schema.org/NewsArticle">
 <div class="article-info">
@@ -184,110 +166,58 @@ def _list_items(ed: Edition, articles: list[Article]) -> str:
 def listing(
     site: Site,
     ed: Edition,
-    routes: Routes,
+    routes: OutletRoutes,
     path: str,
     heading: str,
     articles: list[Article],
     calendar: bool = False,
 ) -> None:
     """A listing and its further pages (?page=N), filed in `routes`."""
-    pages = paginate(articles, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-        nav = ""
-        if len(pages) > 1:  # query-only links; the first page is the bare path
-
-            def href(i: int) -> str:
-                return path if i == 1 else f"?page={i}"
-
-            links = [f'<a class="prev" href="{href(n - 1)}">&laquo;</a>' if n > 1 else ""]
-            links += [
-                f'<span class="current">{i}</span>' if i == n else f'<a href="{href(i)}">{i}</a>'
-                for i in range(1, len(pages) + 1)
-            ]
-            links.append(
-                f'<a class="next" href="{href(n + 1)}">&raquo;</a>' if n < len(pages) else ""
-            )
-            nav = f'<div class="pagination">{"".join(links)}</div>'
+    for page in listing_pages(site, articles, page_urls(path, "{first}?page={n}")):
+        nav = PAGER.render(page, page_urls(path, "?page={n}"))
         days = ""
         if calendar:  # the date picker: the archive of each day shown on this page
-            shown = sorted({a.published.date() for a in chunk}, reverse=True)
+            shown = sorted({a.published.date() for a in page.articles}, reverse=True)
             days = "".join(f'<a href="{ed.day(d)}">{d:%d.%m.%Y}</a>' for d in shown)
             days = f'<div class="calendar">{days}</div>'
         main = (
             f'<div class="articles-list"><h1 class="list-title">{esc(heading)}</h1>'
-            f'<div class="news-list">{_list_items(ed, chunk)}</div>{nav}{days}</div>'
+            f'<div class="news-list">{_list_items(ed, page.articles)}</div>{nav}{days}</div>'
         )
-        url = path if n == 1 else f"{path}?page={n}"
-        routes.page(
-            url,
-            _page(site, ed, f"{heading} - NEWS.am", url, main, _stream(site, ed)),
-            _src(site, "listing", *(a.source for a in chunk)),
-        )
+        html = _page(site, ed, f"{heading} - NEWS.am", page.url, main, _stream(site, ed))
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
     items = [
-        f"""<item>
-<title>{esc(a.title)}</title>
-<link>{a.url}</link>
-<description>{esc(a.excerpt(30))}</description>
-{"".join(f"<category>{esc(ed.categories[c])}</category>" for c in a.categories)}
-<pubDate>{rfc822(a.published)}</pubDate>
-<guid>{a.url}</guid>
-</item>"""
-        for a in articles
+        news_item(a, a.excerpt(30), [ed.categories[c] for c in a.categories]) for a in articles
     ]
-    channel = {
-        "title": ed.title,
-        "link": f"{ORIGIN}{ed.home}",
-        "description": ed.title,
-        "language": ed.language,
-    }
-    return rss(channel, items)
+    return news_feed(items, ed.title, f"{ORIGIN}{ed.home}", ed.title, ed.language)
 
 
 def not_found_page(site: Site) -> str:
-    ed = editions(site)["eng"]
+    ed = editions(site, Edition)["eng"]
     main = '<div class="error-404"><h1>404</h1><p>Page not found</p></div>'
     return _page(site, ed, "Page not found - NEWS.am", "/404", main, "")
 
 
-def build(site: Site) -> Routes:
-    eds = editions(site)
-    routes = Routes(
-        site.host,
-        redirect_slash=False,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
-    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/arm/", 301, _src(site, "build"))
+def build(site: Site) -> OutletRoutes:
+    eds = editions(site, Edition)
+    routes = OutletRoutes(site, __name__, not_found_page(site), redirect_slash=False)
+    routes.redirect(f"{ORIGIN}/", f"{ORIGIN}/arm/", 301, routes.source("build"))
     for a in site.articles:
-        ed = edition_of(eds, a)
-        routes.page(
-            a.url,
-            article_page(site, ed, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
+        routes.article(a, article_page(site, edition_of(eds, a), a))
     for ed in eds.values():
         articles = site.select(ed.language)
-        routes.page(
-            f"{ORIGIN}{ed.feed}",
-            feed(site, ed, site.newest(ed.language)),
-            _src(site, "feed", *(a.source for a in site.newest(ed.language))),
-            RSS,
-        )
+        in_feed = site.newest(ed.language)
+        routes.file(f"{ORIGIN}{ed.feed}", feed(site, ed, in_feed), "feed", in_feed, RSS)
         newest = articles[: site.setting("per_page")]
         main = (
             f'<div class="articles-list"><div class="news-list">{_list_items(ed, newest)}'
             f'</div><a class="more" href="{ed.all_news}">{esc(ed.labels["all_news"])}</a></div>'
         )
-        routes.page(
-            ed.home,
-            _page(site, ed, ed.title, ed.home, main, _stream(site, ed)),
-            _src(site, "build", *(a.source for a in newest)),
-        )
+        html = _page(site, ed, ed.title, ed.home, main, _stream(site, ed))
+        routes.file(ed.home, html, "build", newest)
         listing(site, ed, routes, ed.all_news, ed.labels["all_news"], articles, calendar=True)
         for day in sorted({a.published.date() for a in articles}):
             on_day = [a for a in articles if a.published.date() == day]
@@ -295,12 +225,6 @@ def build(site: Site) -> Routes:
                 site, ed, routes, ed.day(day), f"{ed.labels['all_news']} {day:%d.%m.%Y}", on_day
             )
         for slug, name in ed.categories.items():
-            listing(
-                site,
-                ed,
-                routes,
-                ed.theme(slug),
-                name,
-                [a for a in articles if slug in a.categories],
-            )
+            themed = [a for a in articles if slug in a.categories]
+            listing(site, ed, routes, ed.theme(slug), name, themed)
     return routes

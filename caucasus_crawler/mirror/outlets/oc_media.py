@@ -25,37 +25,24 @@ Routes (words from sites/oc-media.org/, markup from here):
 
 from __future__ import annotations
 
-import re
-import zlib
-from datetime import UTC, datetime
-
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import (
-    RSS,
-    XML,
-    cdata,
-    esc,
-    json_ld,
-    paginate,
-    rfc822,
-    rss,
-    sitemap_index,
-    urlset,
-    w3c,
-)
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror import wordpress
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import listing_pages
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, json_ld, slugify, stable_id, w3c
+from caucasus_crawler.mirror.renderer import OutletRoutes
 
 ORIGIN = "https://oc-media.org"
 NAME = "OC Media"
+PAGER = wordpress.page_links(
+    '<nav class="navigation pagination" aria-label="Posts"><h2 class="screen-reader-text">Posts navigation</h2><div class="nav-links">{links}</div></nav>',
+    "Previous",
+    "Next",
+)
 
 
 def post_id(post: Article) -> int:
     """A stable WordPress post id for the shortlink and the feed's guid."""
-    return 100000 + zlib.crc32(post.url.encode()) % 300000
-
-
-def slugify(name: str) -> str:
-    return re.sub(r"[^\w]+", "-", name.lower()).strip("-")
+    return stable_id(post.url, 100000, 300000)
 
 
 def category_url(slug: str) -> str:
@@ -70,31 +57,26 @@ def _categories(site: Site) -> dict[str, str]:
     return site.edition("en")["categories"]
 
 
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"oc_media.py:{renderer}", *files)
-
-
 # -- the theme's frame -------------------------------------------------------------------------
 
 
 def _head(site: Site, title: str, url: str, og_type: str, description: str, extra: str = "") -> str:
+    yoast = wordpress.yoast_meta(
+        title,
+        url,
+        description,
+        og_type=og_type,
+        locale="en_GB",
+        site_name=NAME,
+        publisher="https://www.facebook.com/ocmediaorg",
+        twitter="@OCMediaorg",
+        extra=extra,
+    )
     return f"""<head>
 <meta charset="UTF-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name='robots' content='index, follow, max-image-preview:large, max-snippet:-1, max-video-preview:-1' />
-<title>{esc(title)}</title>
-<meta name="description" content="{esc(description)}" />
-<link rel="canonical" href="{esc(url)}" />
-<meta property="og:locale" content="en_GB" />
-<meta property="og:type" content="{og_type}" />
-<meta property="og:title" content="{esc(title)}" />
-<meta property="og:description" content="{esc(description)}" />
-<meta property="og:url" content="{esc(url)}" />
-<meta property="og:site_name" content="{NAME}" />
-<meta property="article:publisher" content="https://www.facebook.com/ocmediaorg" />
-{extra}<meta name="twitter:card" content="summary_large_image" />
-<meta name="twitter:site" content="@OCMediaorg" />
-<link rel="alternate" type="application/rss+xml" title="OC Media &raquo; Feed" href="{ORIGIN}/feed/" />
+{yoast}<link rel="alternate" type="application/rss+xml" title="OC Media &raquo; Feed" href="{ORIGIN}/feed/" />
 <link rel='stylesheet' id='ocm-style-css' href='{ORIGIN}/wp-content/themes/ocmedia/style.css?ver=3.4.1' media='all' />
 <meta name="generator" content="WordPress {site.setting("wordpress")}" />
 </head>"""
@@ -143,61 +125,19 @@ def _appeal(site: Site, where: str) -> str:
 def _schema(site: Site, post: Article) -> dict:
     names = [_categories(site)[c] for c in post.categories]
     author = post.author or NAME
-    crumbs = [{"@type": "ListItem", "position": 1, "name": "Home", "item": f"{ORIGIN}/"}]
+    crumbs: list[tuple[str, str | None]] = [("Home", f"{ORIGIN}/")]
     if post.categories:
-        crumbs.append(
-            {
-                "@type": "ListItem",
-                "position": 2,
-                "name": names[0],
-                "item": category_url(post.categories[0]),
-            }
-        )
-    crumbs.append({"@type": "ListItem", "position": len(crumbs) + 1, "name": post.title})
-    graph = [
-        {
-            "@type": "NewsArticle",
-            "@id": f"{post.url}#article",
-            "isPartOf": {"@id": post.url},
-            "author": {"name": author, "@id": f"{ORIGIN}/#/schema/person/{slugify(author)}"},
-            "headline": post.title,
-            "datePublished": w3c(post.published),
-            "dateModified": w3c(post.modified),
-            "mainEntityOfPage": {"@id": post.url},
-            "wordCount": len(" ".join(post.paragraphs).split()),
-            "publisher": {"@id": f"{ORIGIN}/#organization"},
-            "keywords": list(post.tags),
-            "articleSection": names,
-            "inLanguage": "en-GB",
-        },
-        {
-            "@type": "WebPage",
-            "@id": post.url,
-            "url": post.url,
-            "name": f"{post.title} - {NAME}",
-            "isPartOf": {"@id": f"{ORIGIN}/#website"},
-            "datePublished": w3c(post.published),
-            "dateModified": w3c(post.modified),
-            "breadcrumb": {"@id": f"{post.url}#breadcrumb"},
-            "inLanguage": "en-GB",
-        },
-        {"@type": "BreadcrumbList", "@id": f"{post.url}#breadcrumb", "itemListElement": crumbs},
-        {
-            "@type": "WebSite",
-            "@id": f"{ORIGIN}/#website",
-            "url": f"{ORIGIN}/",
-            "name": NAME,
-            "publisher": {"@id": f"{ORIGIN}/#organization"},
-            "inLanguage": "en-GB",
-        },
-        {
-            "@type": "Organization",
-            "@id": f"{ORIGIN}/#organization",
-            "name": NAME,
-            "url": f"{ORIGIN}/",
-        },
-        {"@type": "Person", "@id": f"{ORIGIN}/#/schema/person/{slugify(author)}", "name": author},
-    ]
+        crumbs.append((names[0], category_url(post.categories[0])))
+    crumbs.append((post.title, None))
+    graph = wordpress.yoast_graph(
+        ORIGIN,
+        NAME,
+        post,
+        language="en-GB",
+        person=f"{ORIGIN}/#/schema/person/{slugify(author)}",
+        sections=names,
+        crumbs=crumbs,
+    )
     return {"@context": "https://schema.org", "@graph": graph}
 
 
@@ -222,14 +162,14 @@ def _content(site: Site, post: Article, *, widgets: bool) -> str:
 
 def post_page(site: Site, post: Article) -> str:
     cats = _categories(site)
-    meta = (
-        f'<meta property="article:published_time" content="{w3c(post.published)}" />\n'
-        f'<meta property="article:modified_time" content="{w3c(post.modified)}" />\n'
-        f'<meta name="author" content="{esc(post.author or NAME)}" />\n'
-        + (f'<meta property="og:image" content="{post.image}" />\n' if post.image else "")
-        + f'<script type="application/ld+json" class="yoast-schema-graph">{json_ld(_schema(site, post))}</script>\n'
-        + f"<link rel='shortlink' href='{ORIGIN}/?p={post_id(post)}' />\n"
+    meta = article_meta(
+        post,
+        "article:published_time article:modified_time author og:image",
+        end=" />",
+        values={"author": post.author or NAME},
     )
+    meta += f'<script type="application/ld+json" class="yoast-schema-graph">{json_ld(_schema(site, post))}</script>\n'
+    meta += f"<link rel='shortlink' href='{ORIGIN}/?p={post_id(post)}' />\n"
     head = _head(site, f"{post.title} - {NAME}", post.url, "article", post.excerpt(25), meta)
     links = ", ".join(
         f'<a href="{category_url(c)}" rel="category tag">{esc(cats[c])}</a>'
@@ -284,27 +224,6 @@ def static_page(site: Site, page: Article) -> str:
 # -- listings ----------------------------------------------------------------------------------
 
 
-def _nav(base: str, page: int, count: int) -> str:
-    if count < 2:
-        return ""
-
-    def href(n: int) -> str:
-        return base if n == 1 else f"{base}page/{n}/"
-
-    links = (
-        [f'<a class="prev page-numbers" href="{href(page - 1)}">Previous</a>'] if page > 1 else []
-    )
-    links += [
-        f'<span aria-current="page" class="page-numbers current">{n}</span>'
-        if n == page
-        else f'<a class="page-numbers" href="{href(n)}">{n}</a>'
-        for n in range(1, count + 1)
-    ]
-    if page < count:
-        links.append(f'<a class="next page-numbers" href="{href(page + 1)}">Next</a>')
-    return f'<nav class="navigation pagination" aria-label="Posts"><h2 class="screen-reader-text">Posts navigation</h2><div class="nav-links">{"".join(links)}</div></nav>'
-
-
 def _card(site: Site, post: Article) -> str:
     cats = _categories(site)
     first = post.categories[0] if post.categories else None
@@ -323,34 +242,25 @@ def _card(site: Site, post: Article) -> str:
 
 def listing(
     site: Site,
-    routes: Routes,
+    routes: OutletRoutes,
     base: str,
     heading: str,
     posts: list[Article],
     feed: str | None,
     body_class: str,
 ) -> None:
-    pages = paginate(posts, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
-        url = base if n == 1 else f"{base}page/{n}/"
-        title = (heading if n == 1 else f"{heading} - Page {n} of {len(pages)}") + f" - {NAME}"
-        extra = ""
-        if n > 1:
-            extra += f'<link rel="prev" href="{base if n == 2 else f"{base}page/{n - 1}/"}" />\n'
-        if n < len(pages):
-            extra += f'<link rel="next" href="{base}page/{n + 1}/" />\n'
+    for page in listing_pages(site, posts, wordpress.listing_urls(base)):
+        n, count = page.number, page.count
+        title = (heading if n == 1 else f"{heading} - Page {n} of {count}") + f" - {NAME}"
+        extra = page.rel_links(" />")
         if feed:
             extra += f'<link rel="alternate" type="application/rss+xml" title="OC Media &raquo; {esc(heading)} Feed" href="{feed}" />\n'
-        head = _head(site, title, url, "website", title, extra)
+        head = _head(site, title, page.url, "website", title, extra)
         main = (
             f'<header class="page-header"><h1 class="page-title">{esc(heading)}</h1></header>'
-            f'<div class="post-grid">{"".join(_card(site, p) for p in chunk)}</div>{_nav(base, n, len(pages))}'
+            f'<div class="post-grid">{"".join(_card(site, p) for p in page.articles)}</div>{PAGER.render(page)}'
         )
-        routes.page(
-            url,
-            _page(site, head, body_class, main),
-            _src(site, "listing", *(p.source for p in chunk)),
-        )
+        routes.file(page.url, _page(site, head, body_class, main), "listing", page.articles)
 
 
 def not_found_page(site: Site) -> str:
@@ -364,113 +274,61 @@ def not_found_page(site: Site) -> str:
 
 def feed(site: Site, title: str, link: str, self_url: str, posts: list[Article]) -> str:
     cats = _categories(site)
-    items = []
-    for p in posts:
-        names = "".join(
-            f"\n\t\t<category>{cdata(n)}</category>"
-            for n in [*(cats[c] for c in p.categories), *p.tags]
+    items = [
+        wordpress.feed_item(
+            p,
+            f"{ORIGIN}/?p={post_id(p)}",
+            p.author or NAME,
+            [*(cats[c] for c in p.categories), *p.tags],
+            excerpt=55,
+            content=_content(site, p, widgets=False),
         )
-        items.append(f"""	<item>
-		<title>{esc(p.title)}</title>
-		<link>{p.url}</link>
-		<dc:creator>{cdata(p.author or NAME)}</dc:creator>
-		<pubDate>{rfc822(p.published, utc=True)}</pubDate>{names}
-		<guid isPermaLink="false">{ORIGIN}/?p={post_id(p)}</guid>
-		<description>{cdata(esc(p.excerpt(55)).replace(" …", " [&#8230;]"))}</description>
-		<content:encoded>{cdata(_content(site, p, widgets=False))}</content:encoded>
-	</item>""")
-    built = max((p.modified for p in posts), default=datetime(2024, 1, 1, tzinfo=UTC))
-    channel = {
-        "title": title,
-        "link": link,
-        "description": site.setting("description"),
-        "lastBuildDate": rfc822(built, utc=True),
-        "language": "en-GB",
-    }
-    extra = (
-        f'\t<atom:link href="{self_url}" rel="self" type="application/rss+xml" />\n'
-        "\t<sy:updatePeriod>hourly</sy:updatePeriod>\n\t<sy:updateFrequency>1</sy:updateFrequency>\n"
-        f"\t<generator>https://wordpress.org/?v={site.setting('wordpress')}</generator>\n"
+        for p in posts
+    ]
+    return wordpress.feed(
+        site,
+        posts,
+        items,
+        title=title,
+        link=link,
+        language="en-GB",
+        self_url=self_url,
+        namespaces=("content", "dc", "atom", "sy"),
     )
-    namespaces = {
-        "content": "http://purl.org/rss/1.0/modules/content/",
-        "dc": "http://purl.org/dc/elements/1.1/",
-        "atom": "http://www.w3.org/2005/Atom",
-        "sy": "http://purl.org/rss/1.0/modules/syndication/",
-    }
-    return rss(channel, items, namespaces, extra)
-
-
-def sitemaps(site: Site, routes: Routes) -> None:
-    """Yoast: an index of the post sitemap (newest last) and the category sitemap."""
-    posts = sorted(site.articles, key=lambda a: a.modified)
-    routes.page(
-        f"{ORIGIN}/post-sitemap.xml",
-        urlset((a.url, a.modified) for a in posts),
-        _src(site, "sitemaps", *(a.source for a in posts)),
-        XML,
-    )
-    newest = max(a.modified for a in posts)
-    categories = [(category_url(slug), newest) for slug in _categories(site)]
-    routes.page(f"{ORIGIN}/category-sitemap.xml", urlset(categories), _src(site, "sitemaps"), XML)
-    index = [(f"{ORIGIN}/post-sitemap.xml", newest), (f"{ORIGIN}/category-sitemap.xml", newest)]
-    routes.page(f"{ORIGIN}/sitemap_index.xml", sitemap_index(index), _src(site, "sitemaps"), XML)
 
 
 # -- the route table ---------------------------------------------------------------------------
 
 
-def build(site: Site) -> Routes:
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
+def build(site: Site) -> OutletRoutes:
+    routes = OutletRoutes(site, __name__, not_found_page(site))
     for post in site.articles:
-        routes.page(
-            post.url,
-            post_page(site, post),
-            _src(site, "post_page", post.source),
-            last_modified=post.modified,
-        )
+        routes.article(post, post_page(site, post), "post_page")
         routes.redirect(
-            f"{ORIGIN}/?p={post_id(post)}", post.url, source=_src(site, "build", post.source)
+            f"{ORIGIN}/?p={post_id(post)}", post.url, source=routes.source("build", post.source)
         )
     listing(site, routes, f"{ORIGIN}/", "Latest", site.articles, None, "home blog")
     newest = site.newest("en")
-    routes.page(
-        f"{ORIGIN}/feed/",
-        feed(site, NAME, ORIGIN, f"{ORIGIN}/feed/", newest),
-        _src(site, "feed", *(p.source for p in newest)),
-        RSS,
-    )
+    feed_xml = feed(site, NAME, ORIGIN, f"{ORIGIN}/feed/", newest)
+    routes.file(f"{ORIGIN}/feed/", feed_xml, "feed", newest, RSS)
     for slug, name in _categories(site).items():
         base = category_url(slug)
-        listing(
-            site,
-            routes,
-            base,
-            name,
-            site.select("en", slug),
-            f"{base}feed/",
-            f"archive category category-{slug}",
-        )
+        listed = site.select("en", slug)
+        body_class = f"archive category category-{slug}"
+        listing(site, routes, base, name, listed, f"{base}feed/", body_class)
         shown = site.newest("en", slug)
-        routes.page(
-            f"{base}feed/",
-            feed(site, f"{name} Archives - {NAME}", base, f"{base}feed/", shown),
-            _src(site, "feed", *(p.source for p in shown)),
-            RSS,
-        )
+        feed_xml = feed(site, f"{name} Archives - {NAME}", base, f"{base}feed/", shown)
+        routes.file(f"{base}feed/", feed_xml, "feed", shown, RSS)
     for page in site.pages:
-        routes.page(page.url, static_page(site, page), _src(site, "static_page", page.source))
+        routes.file(page.url, static_page(site, page), "static_page", [page])
     for tag in sorted({t for p in site.articles for t in p.tags}):
         posts = site.select("en", tag=tag)
         listing(site, routes, f"{ORIGIN}/tag/{slugify(tag)}/", tag, posts, None, "archive tag")
     for author in sorted({p.author or NAME for p in site.articles}):
         posts = [p for p in site.articles if (p.author or NAME) == author]
         listing(site, routes, author_url(author), author, posts, None, "archive author")
-    sitemaps(site, routes)
+    posts = sorted(site.articles, key=lambda a: a.modified)
+    newest = max(a.modified for a in posts)
+    categories = [(category_url(slug), newest) for slug in _categories(site)]
+    wordpress.yoast_sitemaps(routes, ORIGIN, posts, categories)
     return routes

@@ -34,19 +34,25 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import quote
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import XML, esc, json_ld, paginate, sitemap_index, urlset
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import listing_pages, page_urls
+from caucasus_crawler.mirror.markup import (
+    XML,
+    article_meta,
+    esc,
+    json_ld,
+    page_head,
+    paginate,
+    sitemap_index,
+    urlset,
+)
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://oxu.az"
 
 
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"oxu_az.py:{renderer}", *files)
-
-
-def _edition(site: Site) -> dict:
-    return site.setting("editions")["az"]
+def _edition(site: Site) -> SiteEdition:
+    return editions(site)["az"]
 
 
 def category_url(slug: str) -> str:
@@ -64,28 +70,20 @@ def short_url(a: Article) -> str:
 
 def meta_date(site: Site, moment: datetime) -> str:
     """The meta line's date: '08 fevral, 2025 / 09:22'."""
-    month = _edition(site)["months"][moment.month - 1]
+    month = _edition(site).month(moment)
     return f"{moment.day:02d} {month}, {moment.year} / {moment:%H:%M}"
 
 
 def _page(
     site: Site, title: str, url: str, main: str, current: str | None = None, meta: str = ""
 ) -> str:
-    labels = _edition(site)["labels"]
+    labels = _edition(site).labels
     nav = "".join(
         f'<a class="nav-i{" nav-i_current" if slug == current else ""}" href="{category_url(slug)}">{esc(name)}</a>'
-        for slug, name in _edition(site)["categories"].items()
+        for slug, name in _edition(site).categories.items()
     )
-    return f"""<!doctype html>
-<html lang="az">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:site_name" content="Oxu.az">
-<meta property="og:url" content="{url}">
-{meta}<link rel="stylesheet" href="https://cdn.oxu.az/assets/oxu/application-5c1e0a.css">
+    head_start = page_head("az", title, url, "Oxu.az", doctype="<!doctype html>")
+    return f"""{head_start}{meta}<link rel="stylesheet" href="https://cdn.oxu.az/assets/oxu/application-5c1e0a.css">
 </head>
 <body>
 <div class="header"><a class="logo" href="{ORIGIN}"><img src="https://oxu.az/media/img/logo.svg?v=1" alt="Oxu.az"></a></div>
@@ -101,7 +99,7 @@ def _page(
 def _share(site: Site, a: Article) -> str:
     """The share block after the article (the short link in every button) and the mobile
     share bar (the slug URL)."""
-    labels = _edition(site)["labels"]
+    labels = _edition(site).labels
     short = short_url(a)
     title = quote(a.title)
     return f"""<div class="social-block2 d-none d-md-flex justify-content-md-between mt-4 gap-2">
@@ -128,9 +126,9 @@ def _share(site: Site, a: Article) -> str:
 
 def article_page(site: Site, a: Article) -> str:
     ed = _edition(site)
-    labels = ed["labels"]
+    labels = ed.labels
     slug = a.categories[0]
-    section = ed["categories"][slug]
+    section = ed.categories[slug]
     crumbs = {
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
@@ -140,14 +138,8 @@ def article_page(site: Site, a: Article) -> str:
             {"@type": "ListItem", "position": 3, "name": a.title, "item": a.url},
         ],
     }
-    meta = (
-        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
-        f'<meta property="og:type" content="article">\n'
-        f'<meta property="og:title" content="{esc(a.title)}">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-        + f'<script type="application/ld+json">{json_ld(crumbs)}</script>\n'
-    )
+    meta = article_meta(a, "description og:type og:title og:description og:image")
+    meta += f'<script type="application/ld+json">{json_ld(crumbs)}</script>\n'
     image = (
         f'<div class="post-detail-img"><img src="{a.image}" alt="{esc(a.title)}" width="1200" height="800"></div>\n'
         if a.image
@@ -200,64 +192,42 @@ def article_page(site: Site, a: Article) -> str:
 
 
 def listing(
-    site: Site, routes: Routes, base: str, heading: str, current: str, articles: list[Article]
+    site: Site, routes: OutletRoutes, base: str, heading: str, current: str, articles: list[Article]
 ) -> None:
     """A listing and its further pages (?page=N behind a.more), filed in `routes`."""
     ed = _edition(site)
-    pages = paginate(articles, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
+    for page in listing_pages(site, articles, page_urls(base, "{first}?page={n}")):
         items = "".join(
             f'<div class="news-i"><a class="news-i-inner" href="{a.url}"><div class="title">{esc(a.title)}</div>'
-            f'<div class="when-time">{a.published.day} {ed["months"][a.published.month - 1]}, {a.published:%H:%M}</div></a></div>'
-            for a in chunk
+            f'<div class="when-time">{a.published.day} {ed.month(a.published)}, {a.published:%H:%M}</div></a></div>'
+            for a in page.articles
         )
         more = (
-            f'<a class="more" href="{base}?page={n + 1}">{esc(ed["labels"]["more"])}</a>'
-            if n < len(pages)
+            f'<a class="more" href="{page.next_url}">{esc(ed.labels["more"])}</a>'
+            if page.next_url
             else ""
         )
         main = f'<div class="news-list"><h1 class="news-list-title">{esc(heading)}</h1>{items}{more}</div>'
-        url = base if n == 1 else f"{base}?page={n}"
-        routes.page(
-            url,
-            _page(site, f"{heading} - Oxu.az", url, main, current),
-            _src(site, "listing", *(a.source for a in chunk)),
-        )
+        html = _page(site, f"{heading} - Oxu.az", page.url, main, current)
+        routes.file(page.url, html, "listing", page.articles)
 
 
-def build(site: Site) -> Routes:
+def build(site: Site) -> OutletRoutes:
     ed = _edition(site)
     not_found = _page(
-        site,
-        "404 - Oxu.az",
-        ORIGIN + "/404",
-        f"<h1>404</h1><p>{esc(ed['labels']['not_found'])}</p>",
+        site, "404 - Oxu.az", ORIGIN + "/404", f"<h1>404</h1><p>{esc(ed.labels['not_found'])}</p>"
     )
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(not_found.encode(), HTML, 404, (), _src(site, "build")),
-    )
+    routes = OutletRoutes(site, __name__, not_found, not_found_part="build")
     for a in site.articles:
-        routes.page(
-            a.url,
-            article_page(site, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
-        routes.redirect(short_url(a), a.url, 301, _src(site, "short link", a.source))
-    listing(site, routes, ORIGIN + "/", ed["labels"]["latest"], "", site.select("az"))
-    for slug, name in ed["categories"].items():
+        routes.article(a, article_page(site, a))
+        routes.redirect(short_url(a), a.url, 301, routes.source("short link", a.source))
+    listing(site, routes, ORIGIN + "/", ed.labels["latest"], "", site.select("az"))
+    for slug, name in ed.categories.items():
         listing(site, routes, category_url(slug), name, slug, site.select("az", category=slug))
     index = []
     for n, chunk in enumerate(paginate(site.articles, site.setting("sitemap_size"))):
         url = f"{ORIGIN}/sitemap-posts-{n}.xml"
-        routes.page(
-            url,
-            urlset((a.url, a.modified) for a in chunk),
-            _src(site, "sitemap", *(a.source for a in chunk)),
-            XML,
-        )
+        routes.file(url, urlset((a.url, a.modified) for a in chunk), "sitemap", chunk, XML)
         index.append((url, max(a.modified for a in chunk)))
-    routes.page(ORIGIN + "/sitemap.xml", sitemap_index(index), _src(site, "sitemap_index"), XML)
+    routes.file(ORIGIN + "/sitemap.xml", sitemap_index(index), "sitemap_index", (), XML)
     return routes

@@ -25,57 +25,44 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822, rss
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import Pager, listing_pages
+from caucasus_crawler.mirror.markup import RSS, article_meta, esc, news_feed, news_item
+from caucasus_crawler.mirror.renderer import OutletRoutes, SiteEdition, editions
 
 ORIGIN = "https://report.az"
+# Laravel's Bootstrap paginator: the arrows greyed out at either end
+PAGER = Pager(
+    '<nav><ul class="pagination">{links}</ul></nav>',
+    current='<li class="page-item active" aria-current="page"><span class="page-link">{n}</span></li>',
+    link='<li class="page-item"><a class="page-link" href="{href}">{n}</a></li>',
+    prev='<li class="page-item"><a class="page-link" href="{href}" rel="prev" aria-label="&laquo; Previous">&lsaquo;</a></li>',
+    next='<li class="page-item"><a class="page-link" href="{href}" rel="next" aria-label="Next &raquo;">&rsaquo;</a></li>',
+    no_prev='<li class="page-item disabled" aria-disabled="true"><span class="page-link">&lsaquo;</span></li>',
+    no_next='<li class="page-item disabled" aria-disabled="true"><span class="page-link">&rsaquo;</span></li>',
+)
 
 
-@dataclass(frozen=True)
-class Edition:
-    code: str  # language: "az", "en", "ru"
-    prefix: str  # "/", "/en/", "/ru/"
-    feed: str | None  # path of the edition's RSS feed, if it has one
-    months: tuple[str, ...]
-    labels: dict[str, str]  # interface words: "latest", "read_more", "share", "home"
-    categories: dict[str, str]  # slug -> name
+@dataclass(frozen=True, kw_only=True)
+class Edition(SiteEdition):
+    """An edition: its code is the language ("az", "en", "ru"), its prefix "/" or "/en/";
+    labels "latest", "read_more", "share", "home"."""
 
-    @property
-    def home(self) -> str:
-        return ORIGIN + self.prefix
+    origin = ORIGIN
+    feed: str | None = None  # path of the edition's RSS feed, if it has one
 
     def category_url(self, slug: str) -> str:
-        return f"{ORIGIN}{self.prefix}{slug}"
+        return self.url(slug)
 
     def date_items(self, when: datetime) -> str:
         """The two items of ul.news__date: '16 noyabr, 2025' and '14:00'."""
-        return (
-            f"<li>{when.day} {self.months[when.month - 1]}, {when.year}</li><li>{when:%H:%M}</li>"
-        )
-
-
-def editions(site: Site) -> dict[str, Edition]:
-    return {
-        code: Edition(
-            code,
-            ed["prefix"],
-            ed.get("feed"),
-            tuple(ed["months"]),
-            dict(ed["labels"]),
-            dict(ed["categories"]),
-        )
-        for code, ed in site.setting("editions").items()
-    }
-
-
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"report_az.py:{renderer}", *files)
+        return f"<li>{when.day} {self.month(when)}, {when.year}</li><li>{when:%H:%M}</li>"
 
 
 def _page(site: Site, ed: Edition, title: str, url: str, main: str, meta: str = "") -> str:
-    eds = editions(site)
+    eds = editions(site, Edition)
     menu = "".join(
         f'<li class="header__menu-item"><a href="{ed.category_url(s)}">{esc(n)}</a></li>'
         for s, n in ed.categories.items()
@@ -141,12 +128,7 @@ def article_page(site: Site, ed: Edition, a: Article) -> str:
         if a.image
         else ""
     )
-    meta = (
-        f'<meta name="description" content="{esc(a.excerpt(25))}">\n'
-        f'<meta property="og:type" content="article">\n'
-        f'<meta property="og:description" content="{esc(a.excerpt(25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-    )
+    meta = article_meta(a, "description og:type og:description og:image")
     body = "".join(f"<p>{p}</p>" for p in a.body)
     main = f"""<div class="news-detail">
 <div class="news-detail__top"><div class="news-detail__category">{cats}</div>
@@ -163,133 +145,67 @@ def page_url(base: str, n: int) -> str:
     return base if n == 1 else f"{base.rstrip('/')}/page/{n}"
 
 
-def _pagination(base: str, page: int, count: int) -> str:
-    if count < 2:
-        return ""
-
-    def href(n: int) -> str:
-        return page_url(base, n)
-
-    items = [
-        f'<li class="page-item"><a class="page-link" href="{href(page - 1)}" rel="prev" '
-        f'aria-label="&laquo; Previous">&lsaquo;</a></li>'
-        if page > 1
-        else '<li class="page-item disabled" aria-disabled="true"><span class="page-link">'
-        "&lsaquo;</span></li>"
-    ]
-    items += [
-        f'<li class="page-item active" aria-current="page"><span class="page-link">{n}</span></li>'
-        if n == page
-        else f'<li class="page-item"><a class="page-link" href="{href(n)}">{n}</a></li>'
-        for n in range(1, count + 1)
-    ]
-    items.append(
-        f'<li class="page-item"><a class="page-link" href="{href(page + 1)}" rel="next" '
-        f'aria-label="Next &raquo;">&rsaquo;</a></li>'
-        if page < count
-        else '<li class="page-item disabled" aria-disabled="true"><span class="page-link">'
-        "&rsaquo;</span></li>"
-    )
-    return f'<nav><ul class="pagination">{"".join(items)}</ul></nav>'
-
-
 def listing(
     site: Site,
     ed: Edition,
-    routes: Routes,
+    routes: OutletRoutes,
     base: str,
     heading: str,
     articles: list[Article],
     title_tag: str,
 ) -> None:
     """A listing and its further pages (<listing>/page/<n>), filed in `routes`."""
-    pages = paginate(articles, site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
+    for page in listing_pages(site, articles, partial(page_url, base)):
         items = "".join(
             f'<div class="news__item"><a class="news__img" href="{a.url}"><img src="'
             f'{a.image or "https://report.az/static/img/placeholder.jpg"}" alt=""></a>'
             f'<div class="news__content"><a class="news__title" href="{a.url}">{esc(a.title)}'
             f'</a><ul class="news__date">{ed.date_items(a.published)}</ul></div></div>'
-            for a in chunk
+            for a in page.articles
         )
         main = (
             f'<section class="news"><{title_tag} class="section-title">{esc(heading)}'
             f'</{title_tag}><div class="news__list">{items}</div>'
-            f"{_pagination(base, n, len(pages))}</section>"
+            f"{PAGER.render(page)}</section>"
         )
-        url = page_url(base, n)
         meta = '<meta property="og:type" content="website">\n'
-        routes.page(
-            url,
-            _page(site, ed, f"{heading} | Report.az", url, main, meta),
-            _src(site, "listing", *(a.source for a in chunk)),
-        )
+        html = _page(site, ed, f"{heading} | Report.az", page.url, main, meta)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def feed(site: Site, ed: Edition, articles: list[Article]) -> str:
     items = [
-        f"""<item>
-<title>{esc(a.title)}</title>
-<link>{a.url}</link>
-<description>{esc(a.excerpt(30))}</description>
-{"".join(f"<category>{esc(ed.categories[c])}</category>" for c in a.categories)}
-<pubDate>{rfc822(a.published)}</pubDate>
-<guid isPermaLink="true">{a.url}</guid>
-{f'<enclosure url="{a.image}" type="image/jpeg" length="0"/>' if a.image else ""}
-</item>"""
+        news_item(
+            a,
+            a.excerpt(30),
+            [ed.categories[c] for c in a.categories],
+            f'<guid isPermaLink="true">{a.url}</guid>',
+            enclosure=True,
+        )
         for a in articles
     ]
-    channel = {
-        "title": "Report.az",
-        "link": ed.home,
-        "description": ed.labels["latest"],
-        "language": ed.code,
-    }
-    return rss(channel, items)
+    return news_feed(items, "Report.az", ed.home, ed.labels["latest"], ed.code)
 
 
 def not_found_page(site: Site) -> str:
-    ed = editions(site)["az"]
+    ed = editions(site, Edition)["az"]
     main = '<section class="error-page"><h1 class="section-title">404</h1><p>Səhifə tapılmadı</p></section>'
     return _page(site, ed, "404 | Report.az", ORIGIN + "/404", main)
 
 
-def build(site: Site) -> Routes:
-    eds = editions(site)
-    routes = Routes(
-        site.host,
-        redirect_slash=True,
-        not_found=Resource(
-            not_found_page(site).encode(), HTML, 404, (), _src(site, "not_found_page")
-        ),
-    )
-    routes.redirect(f"{ORIGIN}/az/", f"{ORIGIN}/", 301, _src(site, "build"))
+def build(site: Site) -> OutletRoutes:
+    eds = editions(site, Edition)
+    routes = OutletRoutes(site, __name__, not_found_page(site))
+    routes.redirect(f"{ORIGIN}/az/", f"{ORIGIN}/", 301, routes.source("build"))
     for a in site.articles:
-        ed = eds[a.language]
-        routes.page(
-            a.url,
-            article_page(site, ed, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
+        routes.article(a, article_page(site, eds[a.language], a))
     for ed in eds.values():
         articles = site.select(ed.code)
         listing(site, ed, routes, ed.home, ed.labels["latest"], articles, "h2")
         for slug, name in ed.categories.items():
-            listing(
-                site,
-                ed,
-                routes,
-                ed.category_url(slug),
-                name,
-                site.select(ed.code, category=slug),
-                "h1",
-            )
+            listed = site.select(ed.code, category=slug)
+            listing(site, ed, routes, ed.category_url(slug), name, listed, "h1")
         if ed.feed:
-            routes.page(
-                ORIGIN + ed.feed,
-                feed(site, ed, site.newest(ed.code)),
-                _src(site, "feed", *(a.source for a in site.newest(ed.code))),
-                RSS,
-            )
+            newest = site.newest(ed.code)
+            routes.file(ORIGIN + ed.feed, feed(site, ed, newest), "feed", newest, RSS)
     return routes

@@ -36,9 +36,18 @@ import re
 from dataclasses import replace
 from datetime import datetime
 
-from caucasus_crawler.mirror.content import HTML, Article, Resource, Routes, Site
-from caucasus_crawler.mirror.markup import RSS, esc, paginate, rfc822, rss
-from caucasus_crawler.mirror.outlets import source
+from caucasus_crawler.mirror.content import Article, Site
+from caucasus_crawler.mirror.listing import listing_pages, page_urls
+from caucasus_crawler.mirror.markup import (
+    RSS,
+    article_meta,
+    esc,
+    meta_tags,
+    news_feed,
+    news_item,
+    page_head,
+)
+from caucasus_crawler.mirror.renderer import OutletRoutes
 
 _DATELINE = re.compile(r"^<strong>[^<]*</strong>\s*")
 _LATIN = str.maketrans(
@@ -93,10 +102,6 @@ class Edition:
         ]
 
 
-def _src(site: Site, renderer: str, *files) -> str:
-    return source(site, f"trend_az.py:{renderer}", *files)
-
-
 def teaser(a: Article, words: int = 30) -> str:
     """The article's opening words without the dateline, as descriptions and feeds give them."""
     return replace(a, body=(_DATELINE.sub("", a.body[0]), *a.body[1:])).excerpt(words)
@@ -123,16 +128,8 @@ def _page(ed: Edition, title: str, url: str, main: str, meta: str = "", side: st
         if ed.feed
         else ""
     )
-    return f"""<!DOCTYPE html>
-<html lang="{ed.code}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)}</title>
-<link rel="canonical" href="{url}">
-<meta property="og:site_name" content="Trend.Az">
-<meta property="og:url" content="{url}">
-{meta}{feed}<link rel="stylesheet" href="https://static.trend.az/media/css/style.min.css?v=1731">
+    head_start = page_head(ed.code, title, url, "Trend.Az")
+    return f"""{head_start}{meta}{feed}<link rel="stylesheet" href="https://static.trend.az/media/css/style.min.css?v=1731">
 <link rel="shortcut icon" href="https://static.trend.az/media/images/favicon.ico">
 </head>
 <body>
@@ -178,17 +175,17 @@ def article_page(ed: Edition, a: Article) -> str:
         if a.image
         else ""
     )
-    meta = (
-        f'<meta name="description" content="{esc(teaser(a, 25))}">\n'
-        f'<meta property="og:type" content="article">\n'
-        f'<meta property="og:title" content="{esc(a.title)}">\n'
-        f'<meta property="og:description" content="{esc(teaser(a, 25))}">\n'
-        + (f'<meta property="og:image" content="{a.image}">\n' if a.image else "")
-        + f'<meta property="article:published_time" content="{a.published.isoformat()}">\n'
-        f'<meta property="article:modified_time" content="{a.modified.isoformat()}">\n'
-        f'<meta property="article:section" content="{esc(ed.categories[slug])}">\n'
-        + "".join(f'<meta property="article:tag" content="{esc(t)}">\n' for t in a.tags)
+    meta = article_meta(
+        a,
+        "description og:type og:title og:description og:image article:published_time"
+        " article:modified_time article:section",
+        values={
+            "description": teaser(a, 25),
+            "og:description": teaser(a, 25),
+            "article:section": ed.categories[slug],
+        },
     )
+    meta += meta_tags(("article:tag", t) for t in a.tags)
     author = (
         f'<div class="article-paddings"><a href="{ed.author_url(a.author)}">{esc(a.author)}</a> {esc(ed.labels["author_more"])}</div>\n'
         if a.author
@@ -229,87 +226,50 @@ def _items(ed: Edition, articles: list[Article]) -> str:
     )
 
 
-def listing(ed: Edition, routes: Routes, base: str, heading: str, articles: list[Article]) -> None:
+def listing(
+    ed: Edition, routes: OutletRoutes, base: str, heading: str, articles: list[Article]
+) -> None:
     """A listing and its further pages (?page=N, behind a.next-page), filed in `routes`."""
-    pages = paginate(articles, ed.site.setting("per_page"))
-    for n, chunk in enumerate(pages, 1):
+    for page in listing_pages(ed.site, articles, page_urls(base, "{first}?page={n}")):
         more = (
-            f'<div class="more-news"><a class="next-page" href="{base}?page={n + 1}">{esc(ed.labels["more"])}</a></div>'
-            if n < len(pages)
+            f'<div class="more-news"><a class="next-page" href="{page.next_url}">{esc(ed.labels["more"])}</a></div>'
+            if page.next_url
             else ""
         )
-        main = f'<div class="news-list"><h1 class="page-title">{esc(heading)}</h1>{_items(ed, chunk)}{more}</div>'
-        url = base if n == 1 else f"{base}?page={n}"
-        routes.page(
-            url,
-            _page(
-                ed,
-                f"{heading} - Trend.Az",
-                url,
-                main,
-                '<meta property="og:type" content="website">\n',
-            ),
-            _src(ed.site, "listing", *(a.source for a in chunk)),
-        )
+        main = f'<div class="news-list"><h1 class="page-title">{esc(heading)}</h1>{_items(ed, page.articles)}{more}</div>'
+        head = '<meta property="og:type" content="website">\n'
+        html = _page(ed, f"{heading} - Trend.Az", page.url, main, head)
+        routes.file(page.url, html, "listing", page.articles)
 
 
 def feed(ed: Edition, articles: list[Article]) -> str:
     items = [
-        f"""<item>
-<title>{esc(a.title)}</title>
-<link>{a.url}</link>
-<description>{esc(teaser(a))}</description>
-<category>{esc(ed.categories[a.categories[0]])}</category>
-<pubDate>{rfc822(a.published)}</pubDate>
-<guid isPermaLink="true">{a.url}</guid>
-</item>"""
+        news_item(
+            a,
+            teaser(a),
+            [ed.categories[a.categories[0]]],
+            f'<guid isPermaLink="true">{a.url}</guid>',
+        )
         for a in articles
     ]
-    channel = {
-        "title": "Trend.Az",
-        "link": ed.origin + "/",
-        "description": ed.labels["latest"],
-        "language": ed.code,
-    }
-    return rss(channel, items)
+    return news_feed(items, "Trend.Az", ed.origin + "/", ed.labels["latest"], ed.code)
 
 
-def build(site: Site) -> Routes:
+def build(site: Site) -> OutletRoutes:
     ed = Edition(site)
-    routes = Routes(
-        ed.host,
-        redirect_slash=True,
-        not_found=Resource(
-            _page(
-                ed,
-                "404 - Trend.Az",
-                ed.url("/404"),
-                f"<h1>404</h1><p>{esc(ed.labels['not_found'])}</p>",
-            ).encode(),
-            HTML,
-            404,
-            (),
-            _src(site, "build"),
-        ),
+    not_found = _page(
+        ed, "404 - Trend.Az", ed.url("/404"), f"<h1>404</h1><p>{esc(ed.labels['not_found'])}</p>"
     )
+    routes = OutletRoutes(site, __name__, not_found, not_found_part="build", host=ed.host)
     for a in site.articles:
-        routes.page(
-            a.url,
-            article_page(ed, a),
-            _src(site, "article_page", a.source),
-            last_modified=a.modified,
-        )
+        routes.article(a, article_page(ed, a))
     articles = site.select(ed.code)
     newest = articles[: site.setting("per_page")]
     home = (
         f'<div class="news-list">{_items(ed, newest)}'
         f'<div class="more-news"><a href="{ed.url("/latest/")}">{esc(ed.labels["latest"])}</a></div></div>'
     )
-    routes.page(
-        ed.origin + "/",
-        _page(ed, "Trend.Az", ed.origin + "/", home),
-        _src(site, "build", *(a.source for a in newest)),
-    )
+    routes.file(ed.origin + "/", _page(ed, "Trend.Az", ed.origin + "/", home), "build", newest)
     listing(ed, routes, ed.url("/latest/"), ed.labels["latest"], articles)
     for slug, name in ed.categories.items():
         listing(ed, routes, ed.category_url(slug), name, site.select(ed.code, category=slug))
@@ -317,17 +277,11 @@ def build(site: Site) -> Routes:
         tagged = site.select(ed.code, tag=tag)
         main = f'<div class="news-list"><h1 class="page-title">{esc(tag)}</h1>{_items(ed, tagged)}</div>'
         url = ed.tag_url(tag)
-        routes.page(
-            url,
-            _page(ed, f"{tag} - Trend.Az", url, main),
-            _src(site, "tag", *(a.source for a in tagged)),
-        )
+        routes.file(url, _page(ed, f"{tag} - Trend.Az", url, main), "tag", tagged)
     for name in sorted({a.author for a in site.articles if a.author}):
         by = [a for a in articles if a.author == name]
         listing(ed, routes, ed.url(ed.author_url(name)), name, by)
     if ed.feed:
         items = site.newest(ed.code)
-        routes.page(
-            ed.url(ed.feed), feed(ed, items), _src(site, "feed", *(a.source for a in items)), RSS
-        )
+        routes.file(ed.url(ed.feed), feed(ed, items), "feed", items, RSS)
     return routes
