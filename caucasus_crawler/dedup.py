@@ -67,11 +67,13 @@ _defer_datasketch_init()
 SHINGLE_WORDS = 4
 NUM_PERM = 128
 SEED = 1
-# The Jaccard similarity the LSH bands aim at. Verification accepts pairs down to a Jaccard
-# of about 0.48 (a reprint that cuts a third of the text: see lowest_accepted_jaccard), so
-# the bands aim well below it and lean to recall: with 42 bands of 3 rows, a pair at 0.48
-# becomes a candidate 99% of the time (at 0.4 the optimiser gives 32x4: 83%). A missed pair is
-# lost; a needless candidate only costs one verification.
+# The Jaccard similarity the LSH bands aim at. Verification (compare) accepts pairs down to
+# a Jaccard of 0.48: the shorter set only CONTAINMENT (c) inside the longer, the longer as
+# much larger as NOVEL_SHARE (N) lets it be, x = (c (1 - N) + N) / (1 - N) times the shorter,
+# gives J = c / (x + 1 - c) (a reprint that cuts a third of the text). So the bands aim well
+# below it and lean to recall: with 42 bands of 3 rows, a pair at 0.48 becomes a candidate
+# 99% of the time, 1 - (1 - 0.48^3)^42 (at 0.4 the optimiser gives 32x4: 83%). A missed pair
+# is lost; a needless candidate only costs one verification.
 LSH_THRESHOLD = 0.3
 LSH_WEIGHTS = (0.3, 0.7)
 # What datasketch's optimiser gives for LSH_THRESHOLD, NUM_PERM and LSH_WEIGHTS (test_dedup
@@ -206,22 +208,6 @@ def optimal_lsh_parameters() -> tuple[int, int]:
 
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM, weights=LSH_WEIGHTS)
     return lsh.b, lsh.r
-
-
-def candidate_probability(jaccard: float) -> float:
-    """The chance that two sets with this Jaccard similarity share at least one band."""
-    bands, rows = lsh_parameters()
-    return 1 - (1 - jaccard**rows) ** bands
-
-
-def lowest_accepted_jaccard() -> float:
-    """The lowest Jaccard similarity a pair can have and still pass compare(): the shorter
-    set only CONTAINMENT inside the longer, the longer as much larger as NOVEL_SHARE lets it
-    be. (Containment c, sizes s <= x: novel = (x - cs) / (x + s - cs) <= NOVEL_SHARE gives
-    x <= s (c (1 - N) + N) / (1 - N); then J = cs / (x + s - cs).)"""
-    c, n = CONTAINMENT, NOVEL_SHARE
-    larger = (c * (1 - n) + n) / (1 - n)  # the longer set's size, the shorter's being 1
-    return c / (larger + 1 - c)
 
 
 def index_version() -> str:
