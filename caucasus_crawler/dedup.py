@@ -2,8 +2,9 @@
 
 A body becomes a set of word shingles (runs of SHINGLE_WORDS words of the normalised text:
 NFKD without combining marks, casefolded, punctuation dropped; `\\w` is Unicode-aware, so
-Georgian, Armenian and Cyrillic words split like Latin ones). A MinHash of that set (datasketch,
-fed in one vectorised `update_batch`) is cut into BANDS bands of ROWS values; each band is
+Georgian, Armenian and Cyrillic words split like Latin ones). A MinHash of that set
+(datasketch's, imported through minhash.py, which spares every process scipy; fed in one
+vectorised `update_batch`) is cut into BANDS bands of ROWS values; each band is
 hashed with its number and the article's language into one integer. Two articles that share a
 band hash are *candidates*; the archive keeps the band hashes (see archive.py) so that a new
 article's candidates are a few index lookups away at any archive size. Languages never share a
@@ -21,9 +22,7 @@ and what tells them apart is what they do *not* share, chiefly their numbers.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
@@ -34,35 +33,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from datasketch.lean_minhash import LeanMinHash
-    from datasketch.minhash import MinHash
-
-
-def _defer_datasketch_init() -> None:
-    """Lets `datasketch.minhash` and `datasketch.lean_minhash` be imported without the package's
-    __init__, which imports every class datasketch has: its LSH ones import scipy (59 MB and
-    0.45 s in every extraction process), which a MinHash never uses. The package module is made
-    without running __init__; the first name asked of it that no imported submodule gave runs
-    __init__ then, so `from datasketch import MinHashLSH` still works anywhere."""
-    if "datasketch" in sys.modules:
-        return
-    spec = importlib.util.find_spec("datasketch")
-    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
-        return  # not installed as a package: a later import of it fails as it would have
-    package = importlib.util.module_from_spec(spec)
-
-    def complete(name: str) -> object:
-        del package.__dict__["__getattr__"]
-        spec.loader.exec_module(package)
-        return getattr(package, name)
-
-    package.__getattr__ = complete
-    sys.modules["datasketch"] = package
-
-
-# datasketch is imported where a MinHash is made, not here: a crawl process, which only looks
-# bands up, never needs it.
-_defer_datasketch_init()
+    from caucasus_crawler.minhash import LeanMinHash, MinHash
 
 SHINGLE_WORDS = 4
 NUM_PERM = 128
@@ -235,14 +206,14 @@ def _minhash_args() -> dict:
 
 @cache
 def _empty_minhash() -> MinHash:
-    from datasketch.minhash import MinHash
+    from caucasus_crawler.minhash import MinHash  # datasketch's, without scipy
 
     return MinHash(**_minhash_args())  # draws the permutations: copies share them
 
 
 def minhash(shingles: Shingles) -> LeanMinHash:
     """The MinHash of a shingle set (frozen: LeanMinHash keeps only seed and values)."""
-    from datasketch.lean_minhash import LeanMinHash
+    from caucasus_crawler.minhash import LeanMinHash
 
     sketch = _empty_minhash().copy()
     sketch.update_batch(_minhash_input(shingles))
@@ -294,7 +265,7 @@ def fingerprints(texts: Iterable[tuple[str, str | None]]) -> Iterator[Fingerprin
 
 
 def _fingerprints_of(pending: list[tuple[Shingles, str | None]]) -> Iterator[Fingerprint]:
-    from datasketch.minhash import MinHash
+    from caucasus_crawler.minhash import MinHash
 
     sketches = MinHash.generator(
         (_minhash_input(s) for s, _language in pending if len(s) >= MIN_SHINGLES),

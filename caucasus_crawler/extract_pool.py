@@ -54,12 +54,12 @@ logger = logging.getLogger(__name__)
 
 # What a worker runs, imported by the forkserver once (every worker forked from it shares
 # them) and by the crawl process only when it extracts itself (EXTRACT_PROCESSES = 0):
-# without trafilatura, dateparser and datasketch its imports are 84 MB, not 138. (normalise
-# imports dedup, which keeps datasketch's __init__, and scipy with it, from running.)
+# without trafilatura, dateparser and datasketch its imports are 84 MB, not 138. (minhash
+# imports datasketch's MinHash without its package __init__, and so without scipy.)
 WORKER_IMPORTS = [
     "caucasus_crawler.extract",
     "caucasus_crawler.normalise",
-    "datasketch.lean_minhash",
+    "caucasus_crawler.minhash",
 ]
 # Pages in the pool at once, per worker: one running, the others queued. Enough that workers
 # ride through the reactor's pauses (a batch of stores, a burst of responses) without
