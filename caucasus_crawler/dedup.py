@@ -6,7 +6,7 @@ Georgian, Armenian and Cyrillic words split like Latin ones). A MinHash of that 
 (datasketch's, imported through minhash.py, which spares every process scipy; fed in one
 vectorised `update_batch`) is cut into BANDS bands of ROWS values; each band is
 hashed with its number and the article's language into one integer. Two articles that share a
-band hash are *candidates*; the archive keeps the band hashes (see archive.py) so that a new
+band hash are *candidates*; the archive keeps the band hashes (archive/dedup_index.py) so a new
 article's candidates are a few index lookups away at any archive size. Languages never share a
 band: a translation is not a duplicate.
 

@@ -20,6 +20,7 @@ import sys
 from html import escape
 from pathlib import Path
 
+from caucasus_crawler import datasette_sql
 from caucasus_crawler.archive import Archive, limit_sqlite_heap
 
 HERE = Path(__file__).resolve().parent
@@ -227,33 +228,6 @@ TABLES: dict[str, dict] = {
     },
 }
 
-HEALTH_QUERY = {
-    "title": "Latest health of each outlet",
-    "description": "Whether each outlet's profile still fits its site, from its latest run: "
-    "ok, drifted (the problems name the profile field to fix) or down. `caucasus-crawler "
-    "health` judges several runs.",
-}
-
-QUERIES: dict[str, dict] = {
-    "latest_per_outlet": {
-        "title": "Latest articles of each outlet",
-        "description": "The ten newest articles of every outlet.",
-    },
-    "articles_in_category": {
-        "title": "Articles in a category",
-        "description": "Articles in a category of that name (any outlet), newest first.",
-    },
-    "search": {
-        "title": "Search, with highlighted snippets",
-        "description": "Words to find in titles and bodies (all of them), best match first.",
-    },
-    "duplicates_of_article": {
-        "title": "Duplicates of an article",
-        "description": "Pages whose article the archive already held, for an article id or "
-        "URL (empty: all of them).",
-    },
-}
-
 
 def build_metadata(archive: Archive, database: str) -> dict:
     """Datasette metadata for the archive served under the name `database`."""
@@ -276,12 +250,9 @@ def build_metadata(archive: Archive, database: str) -> dict:
     )
     tables["sites"]["label_column"] = "title"
     tables["articles_fts"] = {"hidden": True}
-    queries = {
-        name: {**QUERIES[name], "sql": sql.strip()}
-        for name, sql in Archive.DATASETTE_QUERIES.items()
-    }
+    queries = {name: dict(query) for name, query in datasette_sql.CANNED_QUERIES.items()}
     if archive.has_table("site_health"):  # archives from before 2026-12-07 have none yet
-        queries["latest_health"] = {**HEALTH_QUERY, "sql": Archive.DATASETTE_HEALTH_QUERY.strip()}
+        queries["latest_health"] = dict(datasette_sql.HEALTH_QUERY)
     outlets = ", ".join(
         f'<a href="{escape(s["home"])}">{escape(s["title"])}</a> ({escape(s["country"])})'
         for s in sorted(sites, key=lambda s: s["name"])

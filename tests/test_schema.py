@@ -1,0 +1,68 @@
+"""The schema declared once (caucasus_crawler/archive/schema.py): new archives are made from it,
+and older ones migrate to it."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from caucasus_crawler.archive import Archive
+from caucasus_crawler.archive.migrations import LATEST, MIGRATIONS, statements
+
+
+def sql_shape(path: Path) -> dict[tuple[str, str], str]:
+    """Every table, index and trigger of a database, its SQL compared without comments,
+    case or spacing (ALTER TABLE and a CREATE TABLE spell one column alike then)."""
+
+    def normal(sql: str) -> str:
+        sql = " ".join(re.sub(r"--[^\n]*", "", sql).split())
+        return re.sub(r"\s*([(),])\s*", r"\1", sql).lower()
+
+    with sqlite3.connect(path) as conn:
+        rows = conn.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL")
+        return {(kind, name): normal(sql) for kind, name, sql in rows}
+
+
+def build_with_migrations(path: Path, version: int) -> None:
+    """An archive as the first `version` migrations left it, with one article in it."""
+    with sqlite3.connect(path) as conn:
+        for number, script in enumerate(MIGRATIONS[:version], start=1):
+            for statement in statements(script):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {number}")
+        conn.execute(
+            "INSERT INTO sites (name, title, country, languages, home) VALUES"
+            " ('civil_ge', 'Civil.ge', 'GE', '[\"en\"]', 'https://civil.ge/')"
+        )
+        conn.execute(
+            "INSERT INTO articles (url, site, title, body, word_count, content_hash, first_seen,"
+            " last_seen) VALUES ('https://civil.ge/archives/1', 'civil_ge', 'Kaladze speaks',"
+            " 'The mayor spoke.', 3, 'x', '2026-01-01T00:00:00+00:00',"
+            " '2026-01-01T00:00:00+00:00')"
+        )
+
+
+@pytest.fixture(scope="module")
+def declared(tmp_path_factory) -> dict:
+    path = tmp_path_factory.mktemp("declared") / "archive.db"
+    Archive(path).close()  # a new archive: the declared schema at once
+    return sql_shape(path)
+
+
+@pytest.mark.parametrize("version", range(1, LATEST + 1))
+def test_an_archive_of_any_version_becomes_the_declared_schema(tmp_path, declared, version):
+    path = tmp_path / "archive.db"
+    build_with_migrations(path, version)
+    with Archive(path) as archive:
+        assert archive.db.execute("PRAGMA user_version").fetchone()[0] == LATEST
+        (article_id,) = archive.db.execute("SELECT id FROM articles").fetchone()
+        assert archive.article(article_id)["title"] == "Kaladze speaks"
+        hits = archive.search_hits("mayor")
+        assert [hit["url"] for hit in hits] == ["https://civil.ge/archives/1"]
+    shape = sql_shape(path)
+    assert shape.keys() == declared.keys()
+    for key, sql in declared.items():
+        assert shape[key] == sql, f"{key}: the migrations and schema.py disagree"
