@@ -1,5 +1,5 @@
-"""The schema declared once (caucasus_crawler/archive/schema.py): new archives are made from it,
-and older ones migrate to it."""
+"""The schema declared once (caucasus_crawler/archive/schema.py) and what follows from it: new
+archives, migrated ones, datasette's descriptions."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from caucasus_crawler.archive import Archive
+from caucasus_crawler.archive import Archive, schema
 from caucasus_crawler.archive.migrations import LATEST, MIGRATIONS, statements
+from caucasus_crawler.serve import TABLES
 
 
 def sql_shape(path: Path) -> dict[tuple[str, str], str]:
@@ -66,3 +67,10 @@ def test_an_archive_of_any_version_becomes_the_declared_schema(tmp_path, declare
     assert shape.keys() == declared.keys()
     for key, sql in declared.items():
         assert shape[key] == sql, f"{key}: the migrations and schema.py disagree"
+
+
+def test_datasette_describes_every_declared_table_and_column():
+    for table in schema.TABLES:
+        assert TABLES[table.name]["description"] == table.description
+        assert list(TABLES[table.name]["columns"]) == table.column_names
+        assert all(TABLES[table.name]["columns"].values()), table.name

@@ -1,7 +1,7 @@
 """The archive's tables and columns, declared once.
 
-A new archive is created from this declaration (migrations.py); older archives reach the
-same tables through the migration steps, and tests/test_schema.py checks that both agree.
+Everything that names the schema follows from this declaration: the CREATE statements of a
+new archive (migrations.py) and the descriptions datasette shows (serve.py).
 
 The schema is a public interface (datasette users and exports depend on its names). Changing
 it is one edit here plus a migration step in migrations.py that brings existing archives to
