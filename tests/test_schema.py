@@ -1,5 +1,5 @@
 """The schema declared once (caucasus_crawler/archive/schema.py) and what follows from it: new
-archives, migrated ones, datasette's descriptions."""
+archives, migrated ones, the README's schema table, datasette's descriptions."""
 
 from __future__ import annotations
 
@@ -8,10 +8,41 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import REPO
 
 from caucasus_crawler.archive import Archive, schema
 from caucasus_crawler.archive.migrations import LATEST, MIGRATIONS, statements
 from caucasus_crawler.serve import TABLES
+
+DECLARED = {table.name: table.column_names for table in schema.TABLES} | {
+    schema.SEARCH.name: list(schema.SEARCH.columns)
+}
+
+
+def readme_schema() -> dict[str, list[str]]:
+    """{table: its columns} as the README's schema table (under "## The archive") lists them:
+    the backquoted names of the columns cell, leaving out what parentheses say about a column
+    and the `table.column` a foreign key points at."""
+    text = (REPO / "README.md").read_text("utf-8")
+    section = text[text.index("\n## The archive\n") :]
+    section = section[: section.index("\n## ", 1)]
+    tables = {}
+    for line in section.splitlines():
+        row = re.fullmatch(r"\| `(\w+)` \|[^|]*\|(.*)\|", line)
+        if row is None:
+            continue
+        columns = row.group(2)
+        while re.search(r"\([^()]*\)", columns):  # innermost first
+            columns = re.sub(r"\([^()]*\)", "", columns)
+        tables[row.group(1)] = re.findall(r"`(\w+)`", columns)
+    return tables
+
+
+def test_the_readme_lists_exactly_the_declared_tables_and_columns():
+    documented = readme_schema()
+    assert documented.keys() == DECLARED.keys(), "README.md's schema table and schema.py differ"
+    for name, columns in DECLARED.items():
+        assert documented[name] == columns, f"{name}: README.md lists other columns"
 
 
 def sql_shape(path: Path) -> dict[tuple[str, str], str]:
