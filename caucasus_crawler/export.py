@@ -1,10 +1,11 @@
 """`caucasus-crawler export`: the archive as a dataset (JSON Lines, CSV, Parquet) or as WARC.
 
-A dataset export is one record per article, read from one database cursor and written as it
-comes (Parquet in row groups of `BATCH_ROWS`), so memory stays flat whatever the archive's
-size (benchmarks/export_memory.py measures it). Beside it goes a dataset card, README.md in
-the form Hugging Face datasets read: a YAML header (features, split sizes, data files),
-counts per outlet and language, the date range, field descriptions and sources.
+A dataset export is one record per article (its fields: export_fields.py), read from one
+database cursor and written as it comes (Parquet in row groups of `BATCH_ROWS`), so memory
+stays flat whatever the archive's size (benchmarks/export_memory.py measures it). Beside it
+goes a dataset card, README.md in the form Hugging Face datasets read: a YAML header
+(features, split sizes, data files), counts per outlet and language, the date range, field
+descriptions and sources.
 
 `--format warc` writes the stored raw responses as WARC response records (warcio) for
 web-archive tools (pywb, warcio, the Wayback Machine's tools).
@@ -35,6 +36,7 @@ from typing import BinaryIO
 
 from caucasus_crawler import __version__
 from caucasus_crawler.archive import Archive
+from caucasus_crawler.export_fields import FIELDS, NAMES, Field
 from caucasus_crawler.progress import Progress
 
 FORMATS = ("jsonl", "csv", "parquet", "warc")
@@ -51,37 +53,6 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 class ExportError(Exception):
     """An output export refuses, or could not write: one line for the user. Nothing of the
     export is left behind, and nothing that was there is replaced."""
-
-
-@dataclass(frozen=True)
-class Field:
-    name: str
-    kind: str  # int, str, time, list
-    description: str
-
-
-FIELDS: tuple[Field, ...] = (
-    Field("id", "int", "The article's number in the archive it was exported from"),
-    Field("url", "str", "Canonical URL of the article on the outlet's site"),
-    Field("site", "str", "The outlet's profile name, e.g. civil_ge"),
-    Field("outlet", "str", "The outlet's own name, e.g. Civil.ge"),
-    Field("country", "str", "The outlet's country: GE, AM, AZ (ISO 3166) or regional"),
-    Field("language", "str", "ISO 639-1: en, ka (Georgian), hy (Armenian), az, ru"),
-    Field("title", "str", "Headline, without the outlet's name"),
-    Field("description", "str", "The outlet's summary of the article, if any"),
-    Field("text", "str", "Body text: paragraphs separated by a blank line"),
-    Field("published", "time", "Publication time"),
-    Field("modified", "time", "Last modification time the outlet gives, if any"),
-    Field("authors", "list", "Authors"),
-    Field("categories", "list", "The outlet's categories (sections) of the article"),
-    Field("tags", "list", "The outlet's tags of the article"),
-    Field("image", "str", "URL of the article's main image, if any"),
-    Field("word_count", "int", "Words in the text"),
-    Field("content_hash", "str", "SHA-256 of the case- and space-folded text"),
-    Field("first_seen", "time", "When a crawl first stored the article"),
-    Field("last_seen", "time", "When a crawl last saw the article"),
-)
-NAMES = [f.name for f in FIELDS]
 
 
 @dataclass

@@ -1,5 +1,5 @@
 """The schema declared once (caucasus_crawler/archive/schema.py) and what follows from it: new
-archives, migrated ones, the README's schema table, datasette's descriptions."""
+archives, migrated ones, the README's schema table, datasette's descriptions, export's fields."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from conftest import REPO
 
 from caucasus_crawler.archive import Archive, schema
 from caucasus_crawler.archive.migrations import LATEST, MIGRATIONS, statements
+from caucasus_crawler.export_fields import FIELDS, NOT_EXPORTED
 from caucasus_crawler.serve import TABLES
 
 DECLARED = {table.name: table.column_names for table in schema.TABLES} | {
@@ -105,3 +106,15 @@ def test_datasette_describes_every_declared_table_and_column():
         assert TABLES[table.name]["description"] == table.description
         assert list(TABLES[table.name]["columns"]) == table.column_names
         assert all(TABLES[table.name]["columns"].values()), table.name
+
+
+def test_export_fields_come_from_declared_columns_and_none_is_forgotten():
+    declared = {f"{t.name}.{c.name}": c for t in schema.TABLES for c in t.columns}
+    for field in FIELDS:
+        assert field.source in declared, f"{field.name}: {field.source} is not declared"
+        sql_type = declared[field.source].sql.split()[0]
+        assert sql_type == ("INTEGER" if field.kind == "int" else "TEXT"), field.name
+    sources = {field.source for field in FIELDS}
+    for column in schema.BY_NAME["articles"].column_names:
+        name = f"articles.{column}"
+        assert (name in sources) != (name in NOT_EXPORTED), f"{name}: export it or say why not"

@@ -1,8 +1,9 @@
 """The archive's tables and columns, declared once.
 
 Everything that names the schema follows from this declaration: the CREATE statements of a
-new archive (migrations.py), the descriptions datasette shows (serve.py), and the test that
-the README's schema table lists exactly these tables and columns (tests/test_schema.py).
+new archive (migrations.py), the descriptions datasette shows (serve.py), the check that
+export's fields come from real columns (export_fields.py), and the test that the README's
+schema table lists exactly these tables and columns (tests/test_schema.py).
 
 The schema is a public interface (datasette users and exports depend on its names). Changing
 it is one edit here plus a migration step in migrations.py that brings existing archives to
