@@ -53,9 +53,9 @@ from export_memory import SCRIPTS  # noqa: E402  (the five alphabets, one place)
 
 from caucasus_crawler import dedup  # noqa: E402
 from caucasus_crawler.archive import FTS_TOKENIZER, Archive  # noqa: E402
+from caucasus_crawler.archive.writer import ArchiveWriter  # noqa: E402
 from caucasus_crawler.items import Article  # noqa: E402
 from caucasus_crawler.normalise import normalise_article  # noqa: E402
-from caucasus_crawler.pipelines import ArchiveWriter  # noqa: E402
 from caucasus_crawler.profiles import load_profiles  # noqa: E402
 
 SITES = {"civil_ge": "ka", "news_am": "hy", "report_az": "az", "oc_media": "en", "apa_az": "ru"}

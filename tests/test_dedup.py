@@ -13,12 +13,12 @@ from mirror_client import fetch
 
 from caucasus_crawler import dedup
 from caucasus_crawler.archive import MIGRATIONS, Archive
+from caucasus_crawler.archive.writer import ArchiveWriter
 from caucasus_crawler.extract import extract_article
 from caucasus_crawler.items import Article
 from caucasus_crawler.mirror import MirrorServer
 from caucasus_crawler.mirror.content import copy_groups, labelled_pairs, load_sites
 from caucasus_crawler.normalise import normalise_article, normalise_text
-from caucasus_crawler.pipelines import ArchiveWriter
 from caucasus_crawler.profiles import PACKAGE_DIR, load_profiles
 from caucasus_crawler.urls import canonical_url, url_key
 

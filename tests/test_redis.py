@@ -243,7 +243,7 @@ def test_two_workers_and_ingest_store_every_article_once_though_one_is_killed(
 
 # -- an ingester that died halfway through a batch -------------------------------------------------
 def test_ingest_replays_a_half_done_batch_without_doubling_anything(redis_port, demo, tmp_path):
-    from caucasus_crawler.pipelines import ArchiveWriter
+    from caucasus_crawler.archive.writer import ArchiveWriter
     from caucasus_crawler.profiles import load_profiles
 
     url = f"redis://127.0.0.1:{redis_port}/1"

@@ -10,6 +10,8 @@ Everything that reads or writes archive.db (pipelines, the CLI, export, serve) g
     store.py        writes: articles, raw responses, pages, duplicates, outlets
     runs.py         crawl runs and the outlets' health
     queries.py      what the commands and the crawl read
+    writer.py       ArchiveWriter: deduplicate and store a batch of items (crawl, ingest,
+                    reextract)
 
 The SQL that only datasette runs is beside its plugin (caucasus_crawler/datasette_sql.py).
 """

@@ -131,7 +131,7 @@ class DedupIndex(Connected):
             [(band, article_id) for band in dedup.fingerprint(body, language).bands],
         )
 
-    # -- what the duplicate check asks (pipelines.py), cheapest first ---------------------
+    # -- what the duplicate check asks (archive/writer.py), cheapest first ---------------------
     def article_for_url_keys(self, keys: Iterable[str]) -> int | None:
         """The first stored article one of these URL keys (urls.url_key) belongs to."""
         keys = list(dict.fromkeys(keys))
