@@ -186,7 +186,7 @@ def build_index(path: Path, reuse: bool) -> float:
         with Archive(path) as archive:  # rebuilds only if the fingerprint changed since
             return float(took.read_text())
     with Archive(path) as archive:
-        total = archive.count("articles")
+        total = archive.db["articles"].count
         started = time.monotonic()
 
         def progress(done: int) -> None:
@@ -213,7 +213,7 @@ def index_size(path: Path) -> dict[str, int]:
 def new_articles(path: Path, checks: int, writer: Writer) -> list[tuple[str, Article, int | None]]:
     """(kind, article as the crawl hands it over, the archived article it copies)."""
     with Archive(path) as archive:
-        total = archive.count("articles")
+        total = archive.db["articles"].count
         sources = writer.rng.sample(range(1, total + 1), checks // 3)
         bodies = archive.article_bodies(sources)
         languages = dict(

@@ -90,10 +90,6 @@ class Archive(Store, Runs, Queries):
         ensure_search_index(self.db)
         self._ensure_dedup_index()
 
-    @property
-    def schema_version(self) -> int:
-        return version(self.db.conn)
-
     @classmethod
     def open_read_only(cls, path: str | Path = DEFAULT_PATH) -> Self:
         """The archive opened for reading only (SQLite `mode=ro`, `query_only`). An archive of

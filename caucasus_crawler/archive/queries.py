@@ -49,37 +49,6 @@ class Queries(Connected):
             ]
         return row
 
-    def article_by_url(self, url: str) -> dict | None:
-        article_id = self.article_id_for_url(url)
-        return None if article_id is None else self.article(article_id)
-
-    def translations_of(self, article_id: int) -> dict[str, dict]:
-        """The other editions of an article, by language: their URL and, where archived,
-        their article id."""
-        rows = self.db.execute(
-            "SELECT t.language, t.url, a.id FROM translations t "
-            "LEFT JOIN articles a ON a.url = t.url WHERE t.article_id = ? ORDER BY t.language",
-            [article_id],
-        )
-        return {language: {"url": url, "article_id": other} for language, url, other in rows}
-
-    def revisions(self, article_id: int) -> list[dict]:
-        """Earlier versions of an article, oldest first."""
-        rows = self.db.execute(
-            "SELECT seen, title, body, content_hash FROM article_revisions"
-            " WHERE article_id = ? ORDER BY seen, id",
-            [article_id],
-        )
-        return [dict(zip(("seen", "title", "body", "content_hash"), r, strict=True)) for r in rows]
-
-    def count(self, table: str) -> int:
-        return self.db[table].count
-
-    def search(self, query: str, limit: int = 20) -> list[dict]:
-        """Full-text search over title and body, best match first (bm25; see search_hits)."""
-        fields = ("id", "url", "site", "title", "published")
-        return [{key: hit[key] for key in fields} for hit in self.search_hits(query, limit=limit)]
-
     # -- what a crawl asks (spiders/frontier.py, bounds.py, the spider) ------------------------
     def page_state(self, url: str) -> dict | None:
         """What the archive knows of a fetched URL: its last outcome and fetch time, whether

@@ -108,12 +108,6 @@ class Runs(Connected):
         ).fetchone()
         return (row[0], row[1], row[2]) if row else None
 
-    def outcome_counts(self, run_id: int) -> dict[str, int]:
-        rows = self.db.execute(
-            "SELECT outcome, count(*) FROM pages WHERE run_id = ? GROUP BY outcome", [run_id]
-        )
-        return dict(rows.fetchall())
-
     # -- health (health.py) --------------------------------------------------------------------
     def add_health_metrics(
         self, run_id: int, rows: Iterable[tuple[str, str, int, str | None]]
