@@ -102,7 +102,7 @@ def insert_rate(db: Path, count: int) -> tuple[float, int]:
                 for article in articles[first : first + 100]:
                     archive.store_article(article)
         seconds = time.monotonic() - started
-        total = archive.count("articles")
+        total = archive.db["articles"].count
     finally:
         archive.close()
     return count / seconds, total

@@ -784,7 +784,7 @@ def ours(
     )
     mirror_cpu = mirror.cpu_seconds() - mirror_cpu
     with Archive(db) as archive:
-        stored = archive.count("articles")
+        stored = archive.db["articles"].count
         failed = archive.db.execute("SELECT count(*) FROM pages WHERE outcome = 'failed'")
         failed = failed.fetchone()[0]
     note = f"{stored} stored, {failed} failed" + (

@@ -53,9 +53,9 @@ from export_memory import SCRIPTS  # noqa: E402  (the five alphabets, one place)
 
 from caucasus_crawler import dedup  # noqa: E402
 from caucasus_crawler.archive import FTS_TOKENIZER, Archive  # noqa: E402
+from caucasus_crawler.archive.writer import ArchiveWriter  # noqa: E402
 from caucasus_crawler.items import Article  # noqa: E402
 from caucasus_crawler.normalise import normalise_article  # noqa: E402
-from caucasus_crawler.pipelines import ArchiveWriter  # noqa: E402
 from caucasus_crawler.profiles import load_profiles  # noqa: E402
 
 SITES = {"civil_ge": "ka", "news_am": "hy", "report_az": "az", "oc_media": "en", "apa_az": "ru"}
@@ -186,7 +186,7 @@ def build_index(path: Path, reuse: bool) -> float:
         with Archive(path) as archive:  # rebuilds only if the fingerprint changed since
             return float(took.read_text())
     with Archive(path) as archive:
-        total = archive.count("articles")
+        total = archive.db["articles"].count
         started = time.monotonic()
 
         def progress(done: int) -> None:
@@ -213,7 +213,7 @@ def index_size(path: Path) -> dict[str, int]:
 def new_articles(path: Path, checks: int, writer: Writer) -> list[tuple[str, Article, int | None]]:
     """(kind, article as the crawl hands it over, the archived article it copies)."""
     with Archive(path) as archive:
-        total = archive.count("articles")
+        total = archive.db["articles"].count
         sources = writer.rng.sample(range(1, total + 1), checks // 3)
         bodies = archive.article_bodies(sources)
         languages = dict(

@@ -11,7 +11,7 @@ What it adds to datasette for an archive:
 - no permission to write, whatever datasette version runs it;
 - bounds on what one request may cost, whoever asks (see "What a request may cost" below).
 
-Its SQL is in caucasus_crawler/archive.py, like the rest of the project's.
+Its SQL is beside it, in caucasus_crawler/datasette_sql.py.
 """
 
 from __future__ import annotations
@@ -28,7 +28,8 @@ from datasette.utils import escape_sqlite, path_with_added_args, path_with_remov
 from datasette.views.base import DatasetteError
 from markupsafe import Markup, escape
 
-from caucasus_crawler.archive import Archive, _fts_query
+from caucasus_crawler import datasette_sql
+from caucasus_crawler.archive import fts_query
 
 ARTICLES = "articles"
 MARKED_COLUMNS = {"headline", "snippet"}
@@ -140,7 +141,7 @@ class CategoryFacet(Facet):
             try:
                 rows = await self.ds.execute(
                     self.database,
-                    Archive.datasette_category_facet(self.sql, size + 1),
+                    datasette_sql.category_facet(self.sql, size + 1),
                     self.params,
                     truncate=False,
                     custom_time_limit=self.ds.setting("facet_time_limit_ms"),
@@ -189,7 +190,7 @@ class MonthFacet(Facet):
             try:
                 rows = await self.ds.execute(
                     self.database,
-                    Archive.datasette_month_facet(self.sql, escape_sqlite(column), size + 1),
+                    datasette_sql.month_facet(self.sql, escape_sqlite(column), size + 1),
                     self.params,
                     truncate=False,
                     custom_time_limit=self.ds.setting("facet_time_limit_ms"),
@@ -242,14 +243,14 @@ def filters_from_request(request, database, table, datasette):
     clauses, params = [], {}
     for i, name in enumerate(names):
         key = f"_category_{i}"
-        clauses.append(Archive.datasette_category_filter(key))
+        clauses.append(datasette_sql.category_filter(key))
         params[key] = name
     return FilterArguments(clauses, params, [f'in category "{name}"' for name in names])
 
 
 @hookimpl
 def prepare_connection(conn):
-    conn.create_function("fts_words", 1, lambda text: _fts_query(text or "") or '""')
+    conn.create_function("fts_words", 1, lambda text: fts_query(text or "") or '""')
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.set_authorizer(_authorize)
     conn.row_factory = _bounded_rows()  # datasette set sqlite3.Row just before
@@ -303,11 +304,7 @@ def canned_queries(datasette, database):
         found = {}
         if await db.table_exists("article_revisions"):
             if "article_id" in await db.table_columns("article_revisions"):
-                found["revisions_of_article"] = {
-                    "title": "Revisions of an article",
-                    "description": "Earlier versions of an article (its id or URL), newest first.",
-                    "sql": Archive.DATASETTE_REVISIONS_QUERY,
-                }
+                found["revisions_of_article"] = dict(datasette_sql.REVISIONS_QUERY)
         return found
 
     return queries
@@ -325,12 +322,12 @@ def extra_template_vars(view_name, table, database, request, datasette):
         except (KeyError, ValueError):
             return {}
         db = datasette.get_database(database)
-        rows = (await db.execute(Archive.DATASETTE_ARTICLE, {"id": article_id})).rows
+        rows = (await db.execute(datasette_sql.ARTICLE, {"id": article_id})).rows
         if not rows:
             return {}
         row = dict(rows[0])
         links: dict[str, list[dict]] = {"categories": [], "tags": [], "translations": []}
-        found = await db.execute(Archive.DATASETTE_ARTICLE_LINKS, {"id": article_id})
+        found = await db.execute(datasette_sql.ARTICLE_LINKS, {"id": article_id})
         for kind, name, url in found.rows:
             links[kind].append({"name": name, "url": url})
         table_url = datasette.urls.table(database, ARTICLES)

@@ -2,10 +2,11 @@
 
 A body becomes a set of word shingles (runs of SHINGLE_WORDS words of the normalised text:
 NFKD without combining marks, casefolded, punctuation dropped; `\\w` is Unicode-aware, so
-Georgian, Armenian and Cyrillic words split like Latin ones). A MinHash of that set (datasketch,
-fed in one vectorised `update_batch`) is cut into BANDS bands of ROWS values; each band is
+Georgian, Armenian and Cyrillic words split like Latin ones). A MinHash of that set
+(datasketch's, imported through minhash.py, which spares every process scipy; fed in one
+vectorised `update_batch`) is cut into BANDS bands of ROWS values; each band is
 hashed with its number and the article's language into one integer. Two articles that share a
-band hash are *candidates*; the archive keeps the band hashes (see archive.py) so that a new
+band hash are *candidates*; the archive keeps the band hashes (archive/dedup_index.py) so a new
 article's candidates are a few index lookups away at any archive size. Languages never share a
 band: a translation is not a duplicate.
 
@@ -21,9 +22,7 @@ and what tells them apart is what they do *not* share, chiefly their numbers.
 
 from __future__ import annotations
 
-import importlib.util
 import re
-import sys
 import unicodedata
 import zlib
 from collections.abc import Iterable, Iterator
@@ -34,44 +33,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from datasketch.lean_minhash import LeanMinHash
-    from datasketch.minhash import MinHash
-
-
-def _defer_datasketch_init() -> None:
-    """Lets `datasketch.minhash` and `datasketch.lean_minhash` be imported without the package's
-    __init__, which imports every class datasketch has: its LSH ones import scipy (59 MB and
-    0.45 s in every extraction process), which a MinHash never uses. The package module is made
-    without running __init__; the first name asked of it that no imported submodule gave runs
-    __init__ then, so `from datasketch import MinHashLSH` still works anywhere."""
-    if "datasketch" in sys.modules:
-        return
-    spec = importlib.util.find_spec("datasketch")
-    if spec is None or spec.loader is None or spec.submodule_search_locations is None:
-        return  # not installed as a package: a later import of it fails as it would have
-    package = importlib.util.module_from_spec(spec)
-
-    def complete(name: str) -> object:
-        del package.__dict__["__getattr__"]
-        spec.loader.exec_module(package)
-        return getattr(package, name)
-
-    package.__getattr__ = complete
-    sys.modules["datasketch"] = package
-
-
-# datasketch is imported where a MinHash is made, not here: a crawl process, which only looks
-# bands up, never needs it.
-_defer_datasketch_init()
+    from caucasus_crawler.minhash import LeanMinHash, MinHash
 
 SHINGLE_WORDS = 4
 NUM_PERM = 128
 SEED = 1
-# The Jaccard similarity the LSH bands aim at. Verification accepts pairs down to a Jaccard
-# of about 0.48 (a reprint that cuts a third of the text: see lowest_accepted_jaccard), so
-# the bands aim well below it and lean to recall: with 42 bands of 3 rows, a pair at 0.48
-# becomes a candidate 99% of the time (at 0.4 the optimiser gives 32x4: 83%). A missed pair is
-# lost; a needless candidate only costs one verification.
+# The Jaccard similarity the LSH bands aim at. Verification (compare) accepts pairs down to
+# a Jaccard of 0.48: the shorter set only CONTAINMENT (c) inside the longer, the longer as
+# much larger as NOVEL_SHARE (N) lets it be, x = (c (1 - N) + N) / (1 - N) times the shorter,
+# gives J = c / (x + 1 - c) (a reprint that cuts a third of the text). So the bands aim well
+# below it and lean to recall: with 42 bands of 3 rows, a pair at 0.48 becomes a candidate
+# 99% of the time, 1 - (1 - 0.48^3)^42 (at 0.4 the optimiser gives 32x4: 83%). A missed pair
+# is lost; a needless candidate only costs one verification.
 LSH_THRESHOLD = 0.3
 LSH_WEIGHTS = (0.3, 0.7)
 # What datasketch's optimiser gives for LSH_THRESHOLD, NUM_PERM and LSH_WEIGHTS (test_dedup
@@ -208,22 +181,6 @@ def optimal_lsh_parameters() -> tuple[int, int]:
     return lsh.b, lsh.r
 
 
-def candidate_probability(jaccard: float) -> float:
-    """The chance that two sets with this Jaccard similarity share at least one band."""
-    bands, rows = lsh_parameters()
-    return 1 - (1 - jaccard**rows) ** bands
-
-
-def lowest_accepted_jaccard() -> float:
-    """The lowest Jaccard similarity a pair can have and still pass compare(): the shorter
-    set only CONTAINMENT inside the longer, the longer as much larger as NOVEL_SHARE lets it
-    be. (Containment c, sizes s <= x: novel = (x - cs) / (x + s - cs) <= NOVEL_SHARE gives
-    x <= s (c (1 - N) + N) / (1 - N); then J = cs / (x + s - cs).)"""
-    c, n = CONTAINMENT, NOVEL_SHARE
-    larger = (c * (1 - n) + n) / (1 - n)  # the longer set's size, the shorter's being 1
-    return c / (larger + 1 - c)
-
-
 def index_version() -> str:
     """Names everything band hashes depend on; the archive rebuilds its index when it
     changes (a stored band made otherwise would never match a new one)."""
@@ -249,14 +206,14 @@ def _minhash_args() -> dict:
 
 @cache
 def _empty_minhash() -> MinHash:
-    from datasketch.minhash import MinHash
+    from caucasus_crawler.minhash import MinHash  # datasketch's, without scipy
 
     return MinHash(**_minhash_args())  # draws the permutations: copies share them
 
 
 def minhash(shingles: Shingles) -> LeanMinHash:
     """The MinHash of a shingle set (frozen: LeanMinHash keeps only seed and values)."""
-    from datasketch.lean_minhash import LeanMinHash
+    from caucasus_crawler.minhash import LeanMinHash
 
     sketch = _empty_minhash().copy()
     sketch.update_batch(_minhash_input(shingles))
@@ -308,7 +265,7 @@ def fingerprints(texts: Iterable[tuple[str, str | None]]) -> Iterator[Fingerprin
 
 
 def _fingerprints_of(pending: list[tuple[Shingles, str | None]]) -> Iterator[Fingerprint]:
-    from datasketch.minhash import MinHash
+    from caucasus_crawler.minhash import MinHash
 
     sketches = MinHash.generator(
         (_minhash_input(s) for s, _language in pending if len(s) >= MIN_SHINGLES),

@@ -54,12 +54,12 @@ logger = logging.getLogger(__name__)
 
 # What a worker runs, imported by the forkserver once (every worker forked from it shares
 # them) and by the crawl process only when it extracts itself (EXTRACT_PROCESSES = 0), which
-# otherwise is spared their memory. (normalise imports dedup, which keeps datasketch's
-# __init__, and scipy with it, from running.)
+# otherwise is spared their memory (benchmarks/README.md). (minhash imports datasketch's
+# MinHash without its package __init__, and so without scipy.)
 WORKER_IMPORTS = [
     "caucasus_crawler.extract",
     "caucasus_crawler.normalise",
-    "datasketch.lean_minhash",
+    "caucasus_crawler.minhash",
 ]
 # Pages in the pool at once, per worker: one running, the others queued, so that workers ride
 # through the reactor's pauses (a batch of stores, a burst of responses) without running dry

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from caucasus_crawler.archive import Archive
+from caucasus_crawler.archive.writer import ArchiveWriter
 from caucasus_crawler.charsets import decode_page
 from caucasus_crawler.extract import NotAnArticle, extract_judged
 from caucasus_crawler.normalise import normalise_article
-from caucasus_crawler.pipelines import ArchiveWriter
 from caucasus_crawler.profiles import Profile
 from caucasus_crawler.progress import Progress
 

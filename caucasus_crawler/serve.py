@@ -20,7 +20,8 @@ import sys
 from html import escape
 from pathlib import Path
 
-from caucasus_crawler.archive import Archive, limit_sqlite_heap
+from caucasus_crawler import datasette_sql
+from caucasus_crawler.archive import Archive, limit_sqlite_heap, schema
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
@@ -44,214 +45,14 @@ DESCRIPTION = (
     "belong to their outlets: follow each article's link to the original."
 )
 
-# Column descriptions: the schema as the README documents it.
+# What datasette says of each table and column: the schema's own declaration.
 TABLES: dict[str, dict] = {
-    "articles": {
-        "description": "One row per article, keyed by its canonical URL; newest first.",
-        "columns": {
-            "id": "The article's number in this archive",
-            "url": "Canonical URL of the article on the outlet's site",
-            "site": "The outlet (see sites)",
-            "title": "Headline, without the outlet's name",
-            "body": "Text of the article: paragraphs separated by a blank line",
-            "published": "Publication time, ISO 8601 with the outlet's UTC offset",
-            "modified": "Last modification time the outlet gives, ISO 8601",
-            "authors": "Authors, a JSON array",
-            "language": "ISO 639-1 code: en, ka (Georgian), hy (Armenian), az, ru",
-            "description": "The outlet's summary of the article",
-            "image": "URL of the article's main image",
-            "word_count": "Words in the body",
-            "content_hash": "SHA-256 of the case- and space-folded body (finds duplicates)",
-            "first_seen": "When a crawl first stored it (UTC)",
-            "last_seen": "When a crawl last saw it (UTC)",
-            "run_id": "The crawl run that last changed it (see crawl_runs)",
-        },
-    },
-    "sites": {
-        "description": "The outlets crawled into this archive.",
-        "columns": {
-            "name": "The outlet's profile name (a Scrapy spider name)",
-            "title": "The outlet's own name",
-            "country": "GE, AM, AZ (ISO 3166) or regional",
-            "languages": "Languages it publishes in, a JSON array of ISO 639-1 codes",
-            "home": "Home page",
-        },
-    },
-    "categories": {
-        "description": "An outlet's categories (sections); articles link to them.",
-        "columns": {
-            "id": "The category's number",
-            "site": "The outlet",
-            "name": "The category's name, as the outlet prints it",
-            "url": "The category's page on the outlet's site",
-        },
-    },
-    "article_categories": {
-        "description": "Which article is in which category.",
-        "columns": {"article_id": "The article", "category_id": "The category"},
-    },
-    "tags": {
-        "description": "An outlet's tags (people, places, topics).",
-        "columns": {
-            "id": "The tag's number",
-            "site": "The outlet",
-            "name": "The tag, as the outlet prints it",
-            "url": "The tag's page on the outlet's site",
-        },
-    },
-    "article_tags": {
-        "description": "Which article has which tag.",
-        "columns": {"article_id": "The article", "tag_id": "The tag"},
-    },
-    "translations": {
-        "description": "Other language editions of an article, as the outlet links them.",
-        "columns": {
-            "article_id": "The article",
-            "language": "The other edition's language",
-            "url": "The other edition's URL (an article of this archive when crawled)",
-        },
-    },
-    "article_revisions": {
-        "description": "Earlier versions of articles their outlet changed, kept when a crawl "
-        "updated the article.",
-        "columns": {
-            "id": "The revision's number",
-            "article_id": "The article",
-            "seen": "When a crawl saw this version (UTC)",
-            "title": "The title of that version",
-            "body": "The body of that version",
-            "content_hash": "SHA-256 of that version's case- and space-folded body",
-        },
-    },
-    "pages": {
-        "description": "Every URL a crawl fetched and what became of it.",
-        "columns": {
-            "url": "The fetched URL",
-            "site": "The outlet",
-            "outcome": "article, duplicate, not_article, listing, feed, sitemap, robots, "
-            "redirected, skipped or failed",
-            "http_status": "HTTP status of the response",
-            "reason": "Why, for duplicates, redirects, skipped and failed pages",
-            "article_id": "The article the page holds, or duplicates",
-            "fetched": "When it was fetched (UTC)",
-            "run_id": "The crawl run (see crawl_runs)",
-            "etag": "The response's ETag, for the next crawl's conditional request",
-            "last_modified": "The response's Last-Modified, for the next conditional request",
-        },
-    },
-    "responses": {
-        "description": "Raw responses as received, kept for re-extraction and WARC export.",
-        "columns": {
-            "url": "The fetched URL, as in pages",
-            "site": "The outlet",
-            "fetched": "When it was fetched (UTC)",
-            "http_status": "HTTP status",
-            "headers": "Response headers, a JSON object",
-            "body": "The body as received, compressed: a Zstandard frame (zlib in older archives)",
-        },
-    },
-    "duplicates": {
-        "description": "Pages whose article the archive already holds, each pointing at the "
-        "article kept (the earliest published copy of the story).",
-        "columns": {
-            "id": "The row's number",
-            "url": "The page: the URL fetched (url) or its canonical URL (exact, near)",
-            "site": "The outlet of the page",
-            "article_id": "The article kept",
-            "kind": "url (the same page under another URL), exact (the same text) or near "
-            "(a near copy)",
-            "similarity": "Shingle Jaccard of the two texts; 1.0 for url and exact",
-            "seen": "When it was last fetched (UTC)",
-            "run_id": "The crawl run (see crawl_runs)",
-        },
-    },
-    "article_urls": {
-        "description": "Every URL known to be an article's (its own, its aliases, the URLs it "
-        "was fetched under), as a key that folds www, http/https and trailing slashes.",
-        "columns": {"url_key": "The URL's key (urls.url_key)", "article_id": "The article"},
-    },
-    "article_bands": {
-        "description": "The near-duplicate index: LSH band hashes of each article's body.",
-        "hidden": True,
-        "columns": {
-            "band": "A band of the body's MinHash, with its number and the language",
-            "article_id": "The article",
-        },
-    },
-    "dedup_index": {
-        "description": "What the near-duplicate index was built with, and how far.",
-        "hidden": True,
-        "columns": {"name": "version or built_to", "value": "Its value"},
-    },
-    "site_health": {
-        "description": "Each outlet's health in each run: whether its profile still fits its "
-        "site (see `caucasus-crawler health`).",
-        "columns": {
-            "run_id": "The crawl run",
-            "site": "The outlet",
-            "verdict": "ok, drifted (the profile no longer fits the site), down (nothing "
-            "answered) or unknown",
-            "problems": "JSON array of {field, kind, detail, count, example}: the profile "
-            "field to fix, drift or failure, what was seen, how often, an example URL",
-            "profile": "Digest of the profile the run used",
-            "judged": "When the verdict was drawn (UTC)",
-        },
-    },
-    "site_health_metrics": {
-        "description": "What each run's pages said about each outlet's profile: counts the "
-        "health verdicts are drawn from (the metrics are listed in caucasus_crawler/health.py).",
-        "columns": {
-            "run_id": "The crawl run",
-            "site": "The outlet",
-            "metric": "What was counted, e.g. pattern_missed, body_miss, failed:HTTP 404",
-            "count": "How many",
-            "example": "A URL that counted",
-        },
-    },
-    "crawl_runs": {
-        "description": "One row per run of `caucasus-crawler crawl`.",
-        "columns": {
-            "id": "The run's number",
-            "started": "Start (UTC)",
-            "finished": "End (UTC); empty while running or if it was killed",
-            "mode": "demo (the bundled mirror) or live",
-            "sites": "Outlets crawled, a JSON array",
-            "requests": "HTTP requests made",
-            "pages": "Pages recorded",
-            "articles_new": "Articles added",
-            "articles_updated": "Articles whose text, title or dates changed",
-            "duplicates": "Pages that duplicate an archived article",
-            "failures": "Pages that failed",
-            "failed": "Why the run stopped before its end (a full disk, say); empty otherwise",
-        },
-    },
-}
-
-HEALTH_QUERY = {
-    "title": "Latest health of each outlet",
-    "description": "Whether each outlet's profile still fits its site, from its latest run: "
-    "ok, drifted (the problems name the profile field to fix) or down. `caucasus-crawler "
-    "health` judges several runs.",
-}
-
-QUERIES: dict[str, dict] = {
-    "latest_per_outlet": {
-        "title": "Latest articles of each outlet",
-        "description": "The ten newest articles of every outlet.",
-    },
-    "articles_in_category": {
-        "title": "Articles in a category",
-        "description": "Articles in a category of that name (any outlet), newest first.",
-    },
-    "search": {
-        "title": "Search, with highlighted snippets",
-        "description": "Words to find in titles and bodies (all of them), best match first.",
-    },
-    "duplicates_of_article": {
-        "title": "Duplicates of an article",
-        "description": "Pages whose article the archive already held, for an article id or "
-        "URL (empty: all of them).",
-    },
+    table.name: {
+        "description": table.description,
+        **({"hidden": True} if table.hidden else {}),
+        "columns": {column.name: column.description for column in table.columns},
+    }
+    for table in schema.TABLES
 }
 
 
@@ -263,7 +64,7 @@ def build_metadata(archive: Archive, database: str) -> dict:
         {
             "sort_desc": "published",
             "label_column": "title",
-            "fts_table": "articles_fts",
+            "fts_table": schema.SEARCH.name,
             "fts_pk": "id",
             "facets": [
                 "site",
@@ -275,13 +76,10 @@ def build_metadata(archive: Archive, database: str) -> dict:
         }
     )
     tables["sites"]["label_column"] = "title"
-    tables["articles_fts"] = {"hidden": True}
-    queries = {
-        name: {**QUERIES[name], "sql": sql.strip()}
-        for name, sql in Archive.DATASETTE_QUERIES.items()
-    }
+    tables[schema.SEARCH.name] = {"hidden": True}
+    queries = {name: dict(query) for name, query in datasette_sql.CANNED_QUERIES.items()}
     if archive.has_table("site_health"):  # archives from before 2026-12-07 have none yet
-        queries["latest_health"] = {**HEALTH_QUERY, "sql": Archive.DATASETTE_HEALTH_QUERY.strip()}
+        queries["latest_health"] = dict(datasette_sql.HEALTH_QUERY)
     outlets = ", ".join(
         f'<a href="{escape(s["home"])}">{escape(s["title"])}</a> ({escape(s["country"])})'
         for s in sorted(sites, key=lambda s: s["name"])

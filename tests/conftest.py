@@ -31,6 +31,12 @@ def reference_paragraphs() -> list[str]:
     return [line for line in lines[start:end] if line]
 
 
+def article_at(archive, url: str) -> dict | None:
+    """The article archived at a canonical URL, as Archive.article gives it; None if none."""
+    article_id = archive.article_id_for_url(url)
+    return None if article_id is None else archive.article(article_id)
+
+
 def run_cli(*args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess:
     """Run `caucasus-crawler ARGS` in a fresh process, as a user would."""
     result = subprocess.run(
@@ -59,6 +65,6 @@ def demo(tmp_path_factory):
     db = tmp_path_factory.mktemp("demo") / "archive.db"
     first = run_cli("crawl", "--demo", "--db", str(db))
     with Archive(db) as archive:
-        articles_after_first = archive.count("articles")
+        articles_after_first = archive.db["articles"].count
     second = run_cli("crawl", "--demo", "--db", str(db))
     return db, first, second, articles_after_first

@@ -6,6 +6,7 @@ import sqlite3
 import zlib
 
 import pytest
+from conftest import article_at
 
 from caucasus_crawler.archive import Archive, ArchiveError
 from caucasus_crawler.items import Article, Link, PageVisit, RawResponse
@@ -82,16 +83,15 @@ def test_storing_the_same_article_twice_keeps_one_row(archive):
     )
     assert archive.store_article(first).outcome == "new"
     assert archive.store_article(first).outcome == "unchanged"
-    assert archive.count("articles") == 1
-    stored = archive.article_by_url("https://civil.ge/archives/1")
+    assert archive.db["articles"].count == 1
+    stored = article_at(archive, "https://civil.ge/archives/1")
     assert stored["categories"] == ["News"] and stored["tags"] == ["Tbilisi"]
     assert stored["authors"] == ["Nino Beridze"] and stored["word_count"] == 3
     changed = article("https://civil.ge/archives/1", "Title", "Body text here, corrected.")
     assert archive.store_article(changed).outcome == "updated"
-    assert archive.count("articles") == 1
+    assert archive.db["articles"].count == 1
     assert (
-        archive.article_by_url("https://civil.ge/archives/1")["body"]
-        == "Body text here, corrected."
+        article_at(archive, "https://civil.ge/archives/1")["body"] == "Body text here, corrected."
     )
 
 
@@ -128,18 +128,18 @@ def test_full_text_search_splits_the_regions_scripts(archive, text, word):
     archive.store_article(
         article("https://civil.ge/archives/3", "Other", "Unrelated English text.")
     )
-    hits = archive.search(word)
+    hits = archive.search_hits(word)
     assert [hit["url"] for hit in hits] == ["https://civil.ge/ka/archives/2"]
     # a word inside a longer one is not a hit: words are split on their own boundaries
-    assert archive.search(word[:-1]) == []
+    assert archive.search_hits(word[:-1]) == []
 
 
 def test_fts_follows_updates_and_search_input_is_not_syntax(archive):
     archive.store_article(article("https://civil.ge/archives/1", "Kaladze speaks", "First body."))
     archive.store_article(article("https://civil.ge/archives/1", "Kaladze speaks", "Second body."))
-    assert [h["url"] for h in archive.search("second")] == ["https://civil.ge/archives/1"]
-    assert archive.search("first") == []
-    assert archive.search('Kaladze" OR (') == []  # quoted, never an FTS5 syntax error
+    assert [h["url"] for h in archive.search_hits("second")] == ["https://civil.ge/archives/1"]
+    assert archive.search_hits("first") == []
+    assert archive.search_hits('Kaladze" OR (') == []  # quoted, never an FTS5 syntax error
 
 
 def test_pages_and_runs_record_what_became_of_each_url(archive):
@@ -151,7 +151,10 @@ def test_pages_and_runs_record_what_became_of_each_url(archive):
     archive.add_to_run(run, requests=2)
     finished = archive.finish_run(run)
     assert finished["requests"] == 5 and finished["failures"] == 1 and finished["finished"]
-    assert archive.outcome_counts(run) == {"failed": 1}
+    outcomes = archive.db.execute(
+        "SELECT outcome, count(*) FROM pages WHERE run_id = ? GROUP BY outcome", [run]
+    )
+    assert dict(outcomes.fetchall()) == {"failed": 1}
     with pytest.raises(sqlite3.IntegrityError):
         archive.db.execute("INSERT INTO crawl_runs (started, mode) VALUES ('x', 'sometimes')")
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from conftest import REAL_PAGES, REFERENCE_TITLE, REPO, reference_paragraphs, run_cli, shared_file
+from conftest import (
+    REAL_PAGES,
+    REFERENCE_TITLE,
+    REPO,
+    article_at,
+    reference_paragraphs,
+    run_cli,
+    shared_file,
+)
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.mirror import MirrorServer
@@ -44,8 +52,9 @@ def test_the_demo_covers_every_outlet_in_five_languages(demo):
             " WHERE id NOT IN (SELECT article_id FROM article_categories)"
         )
         assert undated.fetchone()[0] == 0 and uncategorised.fetchone()[0] == 0
-        report = archive.article_by_url(
-            "https://report.az/en/sports/baku-to-host-international-chess-tournament-in-december"
+        report = article_at(
+            archive,
+            "https://report.az/en/sports/baku-to-host-international-chess-tournament-in-december",
         )
     assert set(by_site) == set(load_profiles())
     assert all(count >= 5 for count in by_site.values())
@@ -60,7 +69,7 @@ def test_the_demo_covers_every_outlet_in_five_languages(demo):
 def test_a_second_crawl_adds_no_articles_and_a_second_run(demo):
     db, first, second, counts_after_first = demo
     with Archive(db) as archive:
-        assert archive.count("articles") == counts_after_first
+        assert archive.db["articles"].count == counts_after_first
         runs = list(archive.db["crawl_runs"].rows_where(order_by="id"))
     assert len(runs) == 2
     assert [run["mode"] for run in runs] == ["demo", "demo"]
@@ -78,7 +87,7 @@ def test_every_fetched_url_has_a_page_row(demo):
     db, *_ = demo
     with Archive(db) as archive:
         pages = {row["url"]: row for row in archive.db["pages"].rows}
-        stored = archive.count("articles")
+        stored = archive.db["articles"].count
     assert pages["https://civil.ge/robots.txt"]["outcome"] == "robots"
     assert pages["https://civil.ge/feed"]["outcome"] == "feed"
     assert pages["https://civil.ge/sitemap-index-1.xml"]["outcome"] == "sitemap"
@@ -96,11 +105,11 @@ def test_every_fetched_url_has_a_page_row(demo):
 def test_full_text_search_finds_the_reference_article(demo):
     db, *_ = demo
     with Archive(db) as archive:
-        assert [hit["url"] for hit in archive.search("Kaladze")][:1] == [REFERENCE_URL]
-        assert [hit["url"] for hit in archive.search("Tskhinvali non-aggression")] == [
+        assert [hit["url"] for hit in archive.search_hits("Kaladze")][:1] == [REFERENCE_URL]
+        assert [hit["url"] for hit in archive.search_hits("Tskhinvali non-aggression")] == [
             REFERENCE_URL
         ]
-        georgian = archive.search("ღვინის")
+        georgian = archive.search_hits("ღვინის")
     assert "https://civil.ge/ka/archives/624152" in [hit["url"] for hit in georgian]
 
 
@@ -142,8 +151,8 @@ def test_a_real_civil_ge_page_is_stored_with_all_its_paragraphs(tmp_path):
         mirror.add_page(REAL_URL, REAL_HEAD + body + "</body></html>")
         run_cli("crawl", "civil_ge", "--mirror", mirror.address, "--url", REAL_URL, "--db", str(db))
     with Archive(db) as archive:
-        assert archive.count("articles") == 1
-        article = archive.article_by_url(REAL_URL)
+        assert archive.db["articles"].count == 1
+        article = article_at(archive, REAL_URL)
     assert article["title"] == "Ivanishvili’s Former Bodyguard Appointed Deputy Head of SSSG"
     assert article["published"] == "2026-07-07T12:41:09+00:00"
     assert article["body"].split("\n\n") == paragraphs
@@ -293,8 +302,8 @@ def test_a_redirect_and_a_page_that_is_not_an_article_are_recorded(tmp_path):
         )
     with Archive(db) as archive:
         pages = {row["url"]: row for row in archive.db["pages"].rows}
-        assert archive.count("articles") == 1
-        assert archive.article_by_url(REFERENCE_URL)["title"] == REFERENCE_TITLE
+        assert archive.db["articles"].count == 1
+        assert article_at(archive, REFERENCE_URL)["title"] == REFERENCE_TITLE
     assert pages["https://civil.ge/?p=626112"]["outcome"] == "redirected"
     assert pages["https://civil.ge/?p=626112"]["http_status"] == 301
     assert pages["https://civil.ge/?p=626112"]["reason"] == f"redirected to {REFERENCE_URL}"
@@ -363,13 +372,17 @@ def test_language_editions_of_an_article_are_linked(demo):
     with Archive(db) as archive:
         english = archive.article_id_for_url("https://civil.ge/archives/624150")
         georgian = archive.article_id_for_url("https://civil.ge/ka/archives/624152")
-        editions = archive.translations_of(english)
-        back = archive.translations_of(georgian)
-        reference = archive.article_by_url(REFERENCE_URL)
-    assert editions["ka"] == {"url": "https://civil.ge/ka/archives/624152", "article_id": georgian}
-    assert editions["ru"]["url"] == "https://civil.ge/ru/archives/624153"
-    assert editions["ru"]["article_id"] is not None
-    assert back["en"] == {"url": "https://civil.ge/archives/624150", "article_id": english}
+        editions = archive.article(english)["translations"]
+        back = archive.article(georgian)["translations"]
+        archived = {
+            url: archive.article_id_for_url(url) for url in [*editions.values(), *back.values()]
+        }
+        reference = article_at(archive, REFERENCE_URL)
+    assert editions["ka"] == "https://civil.ge/ka/archives/624152"
+    assert archived[editions["ka"]] == georgian
+    assert editions["ru"] == "https://civil.ge/ru/archives/624153"
+    assert archived[editions["ru"]] is not None
+    assert back["en"] == "https://civil.ge/archives/624150" and archived[back["en"]] == english
     assert reference["translations"] == {}
 
 

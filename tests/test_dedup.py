@@ -13,12 +13,12 @@ from mirror_client import fetch
 
 from caucasus_crawler import dedup
 from caucasus_crawler.archive import MIGRATIONS, Archive
+from caucasus_crawler.archive.writer import ArchiveWriter
 from caucasus_crawler.extract import extract_article
 from caucasus_crawler.items import Article
 from caucasus_crawler.mirror import MirrorServer
 from caucasus_crawler.mirror.content import copy_groups, labelled_pairs, load_sites
 from caucasus_crawler.normalise import normalise_article, normalise_text
-from caucasus_crawler.pipelines import ArchiveWriter
 from caucasus_crawler.profiles import PACKAGE_DIR, load_profiles
 from caucasus_crawler.urls import canonical_url, url_key
 
@@ -145,7 +145,7 @@ def test_the_index_is_in_the_archive_and_answers_after_reopening(demo):
     copy = first_pair("syndication")
     with Archive(db) as archive:
         original = kept(archive, copy.url_a)
-        assert archive.count("article_bands") == dedup.lsh_parameters()[0] * sum(
+        assert archive.db["article_bands"].count == dedup.lsh_parameters()[0] * sum(
             1
             for body, language in archive.db.execute("SELECT body, language FROM articles")
             if len(dedup.shingles_of(body)) >= dedup.MIN_SHINGLES
@@ -179,7 +179,7 @@ def test_a_www_fetch_and_an_exact_copy_are_duplicates_of_the_article(tmp_path):
         mirror.add_page(copy_url, html.replace("254118", "999001"))  # itself everywhere
         run_cli(*crawl, url, "--url", www, "--url", copy_url)
     with Archive(db) as archive:
-        assert archive.count("articles") == 1
+        assert archive.db["articles"].count == 1
         article_id = archive.article_id_for_url(url)
         duplicates = {
             row["url"]: (row["kind"], row["article_id"], row["similarity"])
@@ -237,7 +237,7 @@ def test_an_archive_of_schema_6_gets_its_index_on_migration(demo, tmp_path):
         conn.execute("ALTER TABLE crawl_runs DROP COLUMN failed")  # and migration 9
         conn.execute("PRAGMA user_version = 6")
     with Archive(old) as archive:
-        assert archive.schema_version == len(MIGRATIONS) == 9
+        assert archive.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS) == 9
         rebuilt = set(archive.db.execute("SELECT band, article_id FROM article_bands").fetchall())
         assert rebuilt == bands and len(bands) > 1000
         rebuilt_keys = archive.db.execute("SELECT url_key, article_id FROM article_urls")
@@ -245,7 +245,7 @@ def test_an_archive_of_schema_6_gets_its_index_on_migration(demo, tmp_path):
         for url, article_id in archive.db.execute("SELECT url, id FROM articles"):
             assert archive.article_for_url_keys([url_key(url)]) == article_id
         # the duplicate pages of the old archive are rows of `duplicates`
-        assert archive.count("duplicates") == duplicate_pages
+        assert archive.db["duplicates"].count == duplicate_pages
 
 
 def test_reextract_keeps_the_index_right(demo, tmp_path):
@@ -310,7 +310,7 @@ def test_the_earliest_published_copy_is_kept_whatever_the_order(tmp_path):
         original = archive.article_id_for_url(pair.url_a)
         assert archive.article_id_for_url(pair.url_b) is None
         assert archive.kept_article_for(pair.url_b) == original
-        assert archive.count("articles") == 1
+        assert archive.db["articles"].count == 1
         assert {
             row["outcome"] for row in archive.db["pages"].rows_where("url = ?", [pair.url_b])
         } == {"duplicate"}

@@ -20,7 +20,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli
+from conftest import REPO, article_at, run_cli
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.middlewares import address_problem
@@ -573,7 +573,7 @@ def test_control_characters_cost_no_article_and_reach_no_field(crawl):
     for path, (outcome, _) in HOSTILE_TEXT.items():
         assert crawl["pages"][ORIGIN + path]["outcome"] == outcome, crawl["pages"][ORIGIN + path]
     with Archive(crawl["db"]) as archive:
-        article = archive.article_by_url(ORIGIN + "/a/control-chars")
+        article = article_at(archive, ORIGIN + "/a/control-chars")
     assert article["title"] == f"{TITLES['en']}]0;pwned]52;c;cm0gLXJmIH4=[2J"
     assert article["body"].endswith("\n\nReference /a/control-chars.")
     assert [k for k, v in article.items() if isinstance(v, str) and terminal_controls(v)] == []

@@ -288,7 +288,7 @@ def test_urls_the_pattern_misses_are_judged_by_the_page_and_links_are_capped(tmp
         metric = dict(
             archive.db.execute("SELECT metric, sum(count) FROM site_health_metrics GROUP BY 1")
         )
-        stored = archive.count("articles")
+        stored = archive.db["articles"].count
         assert metric["pattern_missed"] == metric["articles"] >= stored >= 10
         assert metric["unmatched_followed"] == 3 and metric["links_capped"] > 0
         assert metric.get("unmatched_articles", 0) <= 3

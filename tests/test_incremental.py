@@ -9,7 +9,7 @@ import sys
 import time
 
 import pytest
-from conftest import REFERENCE_TITLE, REPO, run_cli
+from conftest import REFERENCE_TITLE, REPO, article_at, run_cli
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.mirror import MirrorServer
@@ -80,8 +80,12 @@ def test_an_edited_article_is_updated_and_its_earlier_version_kept(tmp_path, mir
     run_cli("crawl", "civil_ge", "--mirror", mirror.address, "--db", str(db), "--url", url)
     mirror.remove_page(url)
     with Archive(db) as archive:
-        article = archive.article_by_url(url)
-        revisions = archive.revisions(article["id"])
+        article = article_at(archive, url)
+        revisions = list(
+            archive.db["article_revisions"].rows_where(
+                "article_id = ?", [article["id"]], order_by="seen, id"
+            )
+        )
         last_run = archive.recent_runs(1)[0]
     assert article["title"] == "Tender Announced, Corrected"
     assert article["body"].endswith("Correction: the tender was announced on Tuesday, not Monday.")
@@ -143,7 +147,7 @@ def test_a_killed_crawl_resumes_into_the_archive_an_uninterrupted_one_gives(tmp_
             if killed.exists():
                 try:
                     with Archive.open_read_only(killed) as archive:  # as a reader would
-                        stored = archive.count("articles")
+                        stored = archive.db["articles"].count
                 except Exception:  # the schema may be half made at the very start
                     stored = 0
         assert crawl.poll() is None, "the crawl ended before it could be killed"
@@ -151,7 +155,7 @@ def test_a_killed_crawl_resumes_into_the_archive_an_uninterrupted_one_gives(tmp_
     finally:
         crawl.wait(timeout=30)
     with Archive(killed) as archive:
-        assert 4 <= archive.count("articles") < len(expected)
+        assert 4 <= archive.db["articles"].count < len(expected)
         assert archive.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert archive.recent_runs(1)[0]["finished"] is None
 

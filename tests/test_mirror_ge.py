@@ -13,7 +13,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 
 import mirror_client
 import pytest
-from conftest import run_cli
+from conftest import article_at, run_cli
 from lxml import html as lxml_html
 from mirror_client import Page
 from parsel import Selector
@@ -566,7 +566,7 @@ def test_netgazeti_feed_leads_to_opinion_posts_the_crawl_archives(mirror, tmp_pa
     assert opinions, "the feed carries opinion posts"
     with Archive(db) as archive:
         for article in opinions:
-            stored = archive.article_by_url(article.url)
+            stored = article_at(archive, article.url)
             assert stored is not None, f"{article.url} was not archived"
             assert stored["title"] == article.title
             assert stored["published"] == article.published.isoformat()

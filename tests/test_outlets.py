@@ -10,6 +10,7 @@ first, and every other is a row of `duplicates` that points to it.
 from __future__ import annotations
 
 import pytest
+from conftest import article_at
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.mirror.content import copy_groups, labelled_pairs, load_sites
@@ -59,7 +60,7 @@ def test_every_mirror_site_has_a_profile():
 
 def assert_stored_as_shown(archive: Archive, site, expected) -> dict:
     """The stored article of `expected`'s URL holds what its page shows; returns it."""
-    stored = archive.article_by_url(expected.url)
+    stored = article_at(archive, expected.url)
     assert stored is not None, f"{expected.url} was not archived"
     assert stored["title"] == expected.title
     assert stored["published"] == expected.published.isoformat()

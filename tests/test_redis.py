@@ -230,7 +230,7 @@ def test_two_workers_and_ingest_store_every_article_once_though_one_is_killed(
     # what A had in flight was fetched (by B) and recorded, under one spelling or the other
     assert set(map(url_key, lost_urls)) <= set(map(url_key, pages))
     with Archive(db) as archive:
-        assert archive.count("article_revisions") == 0  # nothing was stored twice
+        assert archive.db["article_revisions"].count == 0  # nothing was stored twice
         (run,) = archive.recent_runs()
     assert run["finished"] and run["mode"] == "demo" and len(run["sites"]) == 22
     assert f"requests       {run['requests']} by 2 worker(s)" in ingested
@@ -243,7 +243,7 @@ def test_two_workers_and_ingest_store_every_article_once_though_one_is_killed(
 
 # -- an ingester that died halfway through a batch -------------------------------------------------
 def test_ingest_replays_a_half_done_batch_without_doubling_anything(redis_port, demo, tmp_path):
-    from caucasus_crawler.pipelines import ArchiveWriter
+    from caucasus_crawler.archive.writer import ArchiveWriter
     from caucasus_crawler.profiles import load_profiles
 
     url = f"redis://127.0.0.1:{redis_port}/1"
@@ -277,8 +277,8 @@ def test_ingest_replays_a_half_done_batch_without_doubling_anything(redis_port, 
     assert set(articles) - alike == set(demo_articles) - alike
     assert set(_urls(db, "SELECT url FROM pages")) == {item.url for item in pushed}
     with Archive(db) as archive:
-        assert archive.count("article_revisions") == 0
-        assert archive.count("pages") == len({item.url for item in pushed})
+        assert archive.db["article_revisions"].count == 0
+        assert archive.db["pages"].count == len({item.url for item in pushed})
         ingest_run = archive.recent_runs()[0]
     # the six committed before are stored, unchanged, not new again
     stored = [a for a in articles if a in {item.url for item in committed}]

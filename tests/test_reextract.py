@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import REFERENCE_TITLE, run_cli
+from conftest import REFERENCE_TITLE, article_at, run_cli
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.profiles import PACKAGE_DIR
@@ -24,7 +24,7 @@ def test_an_unchanged_extraction_changes_nothing(archive_path):
     "About Us" page (listed by its sitemap, og:type=article, a JSON-LD WebPage) still judged
     no article, as the crawl judged it."""
     with Archive(archive_path) as archive:
-        articles, duplicates = archive.count("articles"), archive.count("duplicates")
+        articles, duplicates = archive.db["articles"].count, archive.db["duplicates"].count
         not_articles = archive.db["pages"].count_where(
             "outcome = 'not_article' AND url IN (SELECT url FROM responses)"
         )
@@ -38,7 +38,7 @@ def test_an_unchanged_extraction_changes_nothing(archive_path):
 
 def test_text_from_an_older_extractor_is_brought_up_to_date(archive_path):
     with Archive(archive_path) as archive:
-        good = archive.article_by_url(REFERENCE_URL)
+        good = article_at(archive, REFERENCE_URL)
         with archive.transaction():  # what an extractor that kept the widget line stored
             archive.db.execute(
                 "UPDATE articles SET body = 'Listen to this article\n\n' || body WHERE url = ?",
@@ -47,8 +47,8 @@ def test_text_from_an_older_extractor_is_brought_up_to_date(archive_path):
     result = run_cli("reextract", "civil_ge", "--db", str(archive_path))
     assert "1 article(s) updated" in result.stdout
     with Archive(archive_path) as archive:
-        assert archive.article_by_url(REFERENCE_URL)["body"] == good["body"]
-        assert [hit["url"] for hit in archive.search("Listen")] == []  # the index follows
+        assert article_at(archive, REFERENCE_URL)["body"] == good["body"]
+        assert [hit["url"] for hit in archive.search_hits("Listen")] == []  # the index follows
 
 
 def test_a_profile_change_reaches_the_archived_articles(archive_path, tmp_path):
@@ -64,13 +64,13 @@ def test_a_profile_change_reaches_the_archived_articles(archive_path, tmp_path):
     result = run_cli("--profiles", str(profiles), "reextract", "--db", str(archive_path))
     assert "1 article(s) updated" in result.stdout
     with Archive(archive_path) as archive:
-        article = archive.article_by_url(REFERENCE_URL)
+        article = article_at(archive, REFERENCE_URL)
         assert article["title"] == REFERENCE_TITLE
         assert len(article["body"].split("\n\n")) == 3
         assert "Lavrov’s statement also noted" not in article["body"]
         # every kept page is still an article, the one duplicate or the About Us page
-        assert archive.count("articles") + 2 == archive.count("responses")
-        assert archive.count("duplicates") == 1
+        assert archive.db["articles"].count + 2 == archive.db["responses"].count
+        assert archive.db["duplicates"].count == 1
 
 
 def test_reextract_needs_an_existing_archive(tmp_path):
@@ -100,9 +100,9 @@ def test_reextract_reads_a_mislabelled_charset_as_the_crawl_did(tmp_path):
         mirror.add_page(url, page, content_type="text/html; charset=utf-8")
         run_cli("crawl", "civil_ge", "--mirror", mirror.address, "--db", str(db), "--url", url)
     with Archive(db) as archive:
-        stored = archive.article_by_url(url)
+        stored = article_at(archive, url)
     assert stored["title"] == "Поправки к бюджету" and stored["body"] == text.strip()
     result = run_cli("reextract", "--db", str(db))
     assert "0 article(s) updated" in result.stdout and "1 unchanged" in result.stdout
     with Archive(db) as archive:
-        assert archive.article_by_url(url)["body"] == text.strip()
+        assert article_at(archive, url)["body"] == text.strip()

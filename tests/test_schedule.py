@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import REFERENCE_TITLE, REPO, run_cli
+from conftest import REFERENCE_TITLE, REPO, article_at, run_cli
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.mirror import MirrorServer
@@ -74,7 +74,7 @@ def test_once_launches_the_due_outlets_then_nothing_until_they_are_due(once):
     with Archive(db) as archive:
         runs = list(archive.db["crawl_runs"].rows_where(order_by="id"))
         sites = dict(archive.db.execute("SELECT site, count(*) FROM articles GROUP BY site"))
-        reference = archive.article_by_url(REFERENCE_URL)
+        reference = article_at(archive, REFERENCE_URL)
     assert sorted(json.loads(run["sites"]) for run in runs) == [["civil_ge"], ["report_az"]]
     assert all(run["finished"] and run["mode"] == "demo" for run in runs)
     assert set(sites) == {"civil_ge", "report_az"} and all(n >= 8 for n in sites.values())
@@ -96,7 +96,7 @@ def test_once_launches_the_due_outlets_then_nothing_until_they_are_due(once):
     second = log.read_text("utf-8")[len(first) :]
     assert "once: none due of 2 outlet(s)" in second and "launch" not in second
     with Archive(db) as archive:
-        assert archive.count("crawl_runs") == 2
+        assert archive.db["crawl_runs"].count == 2
 
 
 def test_an_outlet_falls_due_after_its_profile_interval(once):

@@ -16,7 +16,7 @@ import urllib.request
 import zipfile
 
 import pytest
-from conftest import REFERENCE_TITLE, REPO, run_cli
+from conftest import REFERENCE_TITLE, REPO, article_at, run_cli
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.mirror import MirrorServer
@@ -199,9 +199,9 @@ def test_a_crawl_scheduled_through_scrapyd_stores_the_articles(scrapyd, mirror, 
     _wait_finished(url, job)
 
     with Archive(db) as archive:
-        reference = archive.article_by_url(REFERENCE_URL)
+        reference = article_at(archive, REFERENCE_URL)
         runs = list(archive.db["crawl_runs"].rows)
-        stored = archive.count("articles")
+        stored = archive.db["articles"].count
         health = list(archive.db["site_health"].rows)  # judged when the job's crawl closed
     assert reference is not None, (home / "logs" / PROJECT / "civil_ge" / f"{job}.log").read_text()
     assert reference["title"] == REFERENCE_TITLE

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from conftest import REFERENCE_TITLE, REPO, run_cli
+from conftest import REFERENCE_TITLE, REPO, article_at, run_cli
 from lxml import html as lxml_html
 
 from caucasus_crawler.archive import Archive
@@ -456,7 +456,7 @@ def test_chromium_shows_highlighted_snippets(server):
 def test_chromium_renders_an_article_as_paragraphs(server, db):
     base, _ = server
     with Archive.open_read_only(db) as archive:
-        article = archive.article_by_url(REFERENCE_URL)
+        article = article_at(archive, REFERENCE_URL)
     url = f"{base}/archive/articles/{article['id']}"
     page = lxml_html.fromstring(chromium(url, "--dump-dom"))
     (shown,) = page.cssselect("article.cc-article")

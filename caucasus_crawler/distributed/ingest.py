@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 import redis
 
 from caucasus_crawler.archive import Archive
+from caucasus_crawler.archive.writer import ArchiveWriter
 from caucasus_crawler.distributed import (
     INGEST_LOCK,
     ITEMS,
@@ -51,7 +52,6 @@ from caucasus_crawler.distributed import (
 )
 from caucasus_crawler.health import drift_warnings
 from caucasus_crawler.items import Article, PageVisit, item_from_dict
-from caucasus_crawler.pipelines import ArchiveWriter
 from caucasus_crawler.profiles import Profile
 
 RUN_COUNTERS = ("pages", "articles_new", "articles_updated", "duplicates", "failures")

@@ -1,0 +1,317 @@
+"""What the commands and the crawl read: articles as users see them, search hits, export
+records, counts for `stats`, the outlets and languages archived, the raw responses kept, and
+what an incremental crawl asks about a URL.
+
+`search`, `export`, `stats` and `serve` only read: they open the archive with
+`Archive.open_read_only`, so a crawl may write to it meanwhile and a read-only file works.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from datetime import date, timedelta
+
+from caucasus_crawler.archive.connection import Connected
+from caucasus_crawler.items import decompress_body
+
+
+def fts_query(text: str) -> str:
+    """Quote each word so that user input never reads as FTS5 syntax."""
+    words = [w.replace('"', '""') for w in text.split()]
+    return " ".join(f'"{w}"' for w in words)
+
+
+class Queries(Connected):
+    # -- articles ------------------------------------------------------------------------------
+    def article_id_for_url(self, url: str) -> int | None:
+        row = self.db.execute("SELECT id FROM articles WHERE url = ?", [url]).fetchone()
+        return row[0] if row else None
+
+    def article(self, article_id: int) -> dict:
+        """An article with its categories and tags, as users see it."""
+        row = dict(self.db["articles"].get(article_id))
+        row["authors"] = json.loads(row["authors"])
+        row["translations"] = dict(
+            self.db.execute(
+                "SELECT language, url FROM translations WHERE article_id = ? ORDER BY language",
+                [article_id],
+            ).fetchall()
+        )
+        for table, key in (("categories", "category"), ("tags", "tag")):
+            row[table] = [
+                r[0]
+                for r in self.db.execute(
+                    f"SELECT t.name FROM {table} t JOIN article_{table} j ON j.{key}_id = t.id "
+                    "WHERE j.article_id = ? ORDER BY t.name",
+                    [article_id],
+                )
+            ]
+        return row
+
+    # -- what a crawl asks (spiders/frontier.py, bounds.py, the spider) ------------------------
+    def page_state(self, url: str) -> dict | None:
+        """What the archive knows of a fetched URL: its last outcome and fetch time, whether
+        the run that fetched it finished, and the validators of the response."""
+        # a run settles what it saw when it finished and was not capped for the page's
+        # outlet (bounds.py: what it left is the next run's)
+        row = self.db.execute(
+            "SELECT p.outcome, p.fetched, r.finished IS NOT NULL AND NOT EXISTS ("
+            "  SELECT 1 FROM site_health_metrics m WHERE m.site = p.site AND m.run_id = r.id"
+            "  AND m.metric = 'requests_capped'), p.etag, p.last_modified"
+            " FROM pages p LEFT JOIN crawl_runs r ON r.id = p.run_id WHERE p.url = ?",
+            [url],
+        ).fetchone()
+        if row is None:
+            return None
+        keys = ("outcome", "fetched", "run_finished", "etag", "last_modified")
+        return dict(zip(keys, row, strict=True))
+
+    def article_seen(self, url: str) -> tuple[str, str] | None:
+        """(first_seen, last_seen) of the article archived at this canonical URL."""
+        row = self.db.execute(
+            "SELECT first_seen, last_seen FROM articles WHERE url = ?", [url]
+        ).fetchone()
+        return (row[0], row[1]) if row else None
+
+    def recent_article_urls(self, site: str, limit: int) -> list[str]:
+        """The URLs of an outlet's most recently archived articles (their shapes teach the
+        crawl what the outlet's article links look like)."""
+        rows = self.db.execute(
+            "SELECT url FROM articles WHERE site = ? ORDER BY published DESC LIMIT ?",
+            [site, limit],
+        )
+        return [row[0] for row in rows]
+
+    # -- raw responses (reextract, export --format warc) ---------------------------------------
+    def responses(self, sites: Iterable[str] | None = None) -> Iterator[dict]:
+        """Stored raw responses, one at a time (bodies decompressed), oldest fetch first:
+        `{url, site, fetched, http_status, headers, body, article_id}`."""
+        sql = (
+            "SELECT r.url, r.site, r.fetched, r.http_status, r.headers, r.body, p.article_id "
+            # only the page an article was stored from names it: a duplicate's page names the
+            # article it copies, which its text must not overwrite
+            "FROM responses r LEFT JOIN pages p ON p.url = r.url AND p.outcome = 'article'"
+        )
+        params: list = []
+        if sites is not None:
+            sites = list(sites)
+            sql += f" WHERE r.site IN ({', '.join('?' * len(sites))})"
+            params = sites
+        for url, site, fetched, status, headers, body, article_id in self.db.execute(
+            sql + " ORDER BY r.fetched, r.url", params
+        ):
+            yield {
+                "url": url,
+                "site": site,
+                "fetched": fetched,
+                "http_status": status,
+                "headers": json.loads(headers),
+                "body": decompress_body(body),
+                "article_id": article_id,
+            }
+
+    def count_responses(self, sites: Iterable[str] | None = None) -> int:
+        """Stored raw responses (of these outlets)."""
+        where, params = self._article_filter(sites=sites)
+        return self.db.execute(
+            f"SELECT count(*) FROM responses a WHERE {where}", params
+        ).fetchone()[0]
+
+    # -- outlets and languages -----------------------------------------------------------------
+    def site_names(self) -> list[str]:
+        """Outlets that have a row in `sites` (crawled at least once)."""
+        return [row[0] for row in self.db.execute("SELECT name FROM sites ORDER BY name")]
+
+    def languages(self) -> list[str]:
+        rows = self.db.execute(
+            "SELECT DISTINCT language FROM articles WHERE language IS NOT NULL ORDER BY 1"
+        )
+        return [row[0] for row in rows]
+
+    def sites(self) -> list[dict]:
+        """Every outlet in the archive, with its `languages` as a list."""
+        rows = self.db.execute("SELECT name, title, country, languages, home FROM sites")
+        return [
+            {"name": n, "title": t, "country": c, "languages": json.loads(lang), "home": h}
+            for n, t, c, lang, h in rows
+        ]
+
+    # -- search, export and stats: articles chosen by the filters users give -------------------
+    @staticmethod
+    def _article_filter(
+        sites: Iterable[str] | None = None,
+        languages: Iterable[str] | None = None,
+        categories: Iterable[str] | None = None,
+        since: date | None = None,
+        until: date | None = None,
+    ) -> tuple[str, dict]:
+        """A WHERE clause over `articles a` (named parameters) for the filters users give.
+        `since` and `until` are days, both included, read from `published` as the outlet
+        printed it (its local date)."""
+        clauses: list[str] = []
+        params: dict = {}
+
+        def any_of(column: str, values: Iterable[str] | None, key: str) -> None:
+            values = list(values or [])
+            if values:
+                names = [f":{key}{i}" for i in range(len(values))]
+                clauses.append(f"{column} IN ({', '.join(names)})")
+                params.update({name[1:]: value for name, value in zip(names, values, strict=True)})
+
+        any_of("a.site", sites, "site")
+        any_of("a.language", languages, "language")
+        categories = list(categories or [])
+        if categories:
+            names = [f":category{i}" for i in range(len(categories))]
+            clauses.append(
+                "a.id IN (SELECT ac.article_id FROM article_categories ac JOIN categories c"
+                f" ON c.id = ac.category_id WHERE c.name IN ({', '.join(names)}))"
+            )
+            params.update({n[1:]: v for n, v in zip(names, categories, strict=True)})
+        if since is not None:
+            clauses.append("a.published >= :since")
+            params["since"] = since.isoformat()
+        if until is not None:
+            clauses.append("a.published < :until")
+            params["until"] = (until + timedelta(days=1)).isoformat()
+        return (" AND ".join(clauses) or "1"), params
+
+    def search_hits(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        mark: tuple[str, str] = ("<mark>", "</mark>"),
+        snippet_words: int = 24,
+        ranked: int = 10_000,
+        **filters,
+    ) -> list[dict]:
+        """Full-text hits, best first (bm25): each with the title highlighted (`headline`) and
+        a `snippet` of the body around the matched words, both marked with `mark`.
+
+        Fast on a big archive: FTS5 itself sorts the matches by rank (`ORDER BY
+        articles_fts.rank`) and hands them over best first, so titles and snippets are made
+        for the hits returned only, not for every match (sorting on bm25() in SQL made them for
+        all: seconds for a common word in a million articles). And as bm25 costs microseconds
+        a match, a query that matches more than `ranked` articles (within the filters) is
+        ranked among the `ranked` most recently archived of them."""
+        where, params = self._article_filter(**filters)
+        match = fts_query(query)
+        values = {**params, "match": match, "skip": max(0, ranked - 1)}
+        # The id of the `ranked`-th newest match (None when fewer match): rowids in FTS5's own
+        # order, no ranking, no article read unless a filter needs it.
+        floor = self.db.execute(
+            "SELECT articles_fts.rowid FROM articles_fts"
+            + ("" if where == "1" else " JOIN articles a ON a.id = articles_fts.rowid")
+            + f" WHERE articles_fts MATCH :match AND {where}"
+            " ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET :skip",
+            values,
+        ).fetchone()
+        newest = "" if floor is None else " AND articles_fts.rowid >= :floor"
+        cursor = self.db.execute(
+            "SELECT a.id, a.url, a.site, a.language, a.published, a.title,"
+            " highlight(articles_fts, 0, :open, :close) AS headline,"
+            " snippet(articles_fts, 1, :open, :close, '…', :words) AS snippet,"
+            " articles_fts.rank AS rank"
+            " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+            f" WHERE articles_fts MATCH :match AND {where}{newest}"
+            " ORDER BY articles_fts.rank LIMIT :limit",
+            {
+                **values,
+                "floor": floor[0] if floor else None,
+                "open": mark[0],
+                "close": mark[1],
+                "words": snippet_words,
+                "limit": limit,
+            },
+        )
+        columns = [d[0] for d in cursor.description]
+        hits = [dict(zip(columns, row, strict=True)) for row in cursor]
+        for hit in hits:  # a snippet may span paragraphs: one line reads better
+            hit["snippet"] = " ".join((hit["snippet"] or "").split())
+        return hits
+
+    def count_articles(self, **filters) -> int:
+        where, params = self._article_filter(**filters)
+        return self.db.execute(f"SELECT count(*) FROM articles a WHERE {where}", params).fetchone()[
+            0
+        ]
+
+    def export_records(self, **filters) -> Iterator[dict]:
+        """One record per article, oldest id first, with its outlet, categories and tags;
+        read from one cursor, a row at a time, so memory stays flat on any archive size."""
+        where, params = self._article_filter(**filters)
+        cursor = self.db.conn.execute(
+            "SELECT a.id, a.url, a.site, s.title AS outlet, s.country, a.language, a.title,"
+            " a.description, a.body AS text, a.published, a.modified, a.authors, a.image,"
+            " a.word_count, a.content_hash, a.first_seen, a.last_seen,"
+            " (SELECT json_group_array(name) FROM (SELECT c.name FROM article_categories ac"
+            "   JOIN categories c ON c.id = ac.category_id WHERE ac.article_id = a.id"
+            "   ORDER BY c.name)) AS categories,"
+            " (SELECT json_group_array(name) FROM (SELECT t.name FROM article_tags j"
+            "   JOIN tags t ON t.id = j.tag_id WHERE j.article_id = a.id ORDER BY t.name)) AS tags"
+            f" FROM articles a LEFT JOIN sites s ON s.name = a.site WHERE {where}"
+            " ORDER BY a.id",
+            params,
+        )
+        columns = [d[0] for d in cursor.description]
+        for row in cursor:
+            record = dict(zip(columns, row, strict=True))
+            for key in ("authors", "categories", "tags"):
+                record[key] = json.loads(record[key] or "[]")
+            yield record
+
+    _COUNT_KEYS = {
+        "site": "a.site",
+        "language": "a.language",
+        "month": "substr(a.published, 1, 7)",
+        "day": "substr(a.published, 1, 10)",
+    }
+
+    def article_counts(self, by: str, **filters) -> dict[str, int]:
+        """Articles per outlet (`site`), `language`, `month`, `day` or `category` (by name,
+        across outlets), in key order; undated articles have no month or day."""
+        where, params = self._article_filter(**filters)
+        if by == "category":
+            sql = (
+                "SELECT c.name, count(DISTINCT ac.article_id) FROM article_categories ac"
+                " JOIN categories c ON c.id = ac.category_id"
+                f" JOIN articles a ON a.id = ac.article_id WHERE {where} GROUP BY c.name"
+            )
+        else:
+            key = self._COUNT_KEYS[by]
+            sql = (
+                f"SELECT {key} AS k, count(*) FROM articles a WHERE {where} AND k IS NOT NULL"
+                " GROUP BY k"
+            )
+        return dict(sorted(self.db.execute(sql, params).fetchall()))
+
+    def articles_per_day(self, **filters) -> list[tuple[str, str, int]]:
+        """(day, outlet, articles) for every day an outlet published, by day."""
+        where, params = self._article_filter(**filters)
+        rows = self.db.execute(
+            "SELECT substr(a.published, 1, 10) AS day, a.site, count(*) FROM articles a"
+            f" WHERE {where} AND day IS NOT NULL GROUP BY day, a.site ORDER BY day, a.site",
+            params,
+        )
+        return rows.fetchall()
+
+    def date_range(self, **filters) -> tuple[str | None, str | None]:
+        """The first and last `published` of the articles (as the outlets printed them)."""
+        where, params = self._article_filter(**filters)
+        row = self.db.execute(
+            f"SELECT min(a.published), max(a.published) FROM articles a WHERE {where}", params
+        ).fetchone()
+        return row[0], row[1]
+
+    def site_summary(self) -> list[dict]:
+        """Per outlet: its title, articles, first and last date."""
+        rows = self.db.execute(
+            "SELECT s.name, s.title, count(a.id), min(a.published), max(a.published)"
+            " FROM sites s LEFT JOIN articles a ON a.site = s.name GROUP BY s.name ORDER BY s.name"
+        )
+        return [
+            {"site": n, "title": t, "articles": c, "first": f, "last": la}
+            for n, t, c, f, la in rows
+        ]
