@@ -115,7 +115,7 @@ def test_articles_are_the_records_of_export_jsonl_in_the_same_order(archive, db,
 )
 def test_articles_filter_as_export_does(archive, db, tmp_path, filters, options):
     records = exported(db, tmp_path, *options)
-    assert 0 < len(records) < archive._archive.count("articles")
+    assert 0 < len(records) < archive._archive.db["articles"].count
     assert list(archive.articles(**filters)) == records
 
 
