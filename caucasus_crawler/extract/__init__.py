@@ -255,7 +255,9 @@ def extract_article(
     image = extract_image(page)
     declared = _declared_languages(page, profile, url)
 
-    paragraphs = extract_paragraphs(page, profile.extract if profile else None, title)
+    paragraphs = extract_paragraphs(
+        page, profile.extract if profile else None, title, _article_signals(page, profile)
+    )
     text = "\n\n".join(paragraphs)
     if not text:
         raise NotAnArticle(f"no body text: {url}")
@@ -306,7 +308,11 @@ def extract_metadata(
     description = extract_description(page)
     image = extract_image(page)
     declared = _declared_languages(page, profile, url)
-    text = "\n\n".join(extract_paragraphs(page, profile.extract if profile else None, title))
+    text = "\n\n".join(
+        extract_paragraphs(
+            page, profile.extract if profile else None, title, _article_signals(page, profile)
+        )
+    )
     if refused is None and len(text) < MIN_TEXT_CHARS:
         refused = "no body text" if not text else f"body text too short ({len(text)} characters)"
     if refused is None and teasers is not None and len(text) <= teasers:
@@ -323,4 +329,3 @@ def extract_metadata(
         "image": image,
         "article": None if refused is None else refused,
     }
-

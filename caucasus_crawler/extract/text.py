@@ -3,8 +3,9 @@
 Both paths go through trafilatura, whose XML body keeps paragraph boundaries exactly; the
 paragraphs are then read from it (not from its plain-text rendering, which joins lines).
 
-On a whole page trafilatura runs in precision mode with its second opinions (readability and
-jusText); where that yields too little, in balanced mode. Then: a
+On a whole page trafilatura runs with its second opinions (readability and jusText), in
+precision mode on a page that declares itself an article (then in balanced mode where that
+yields too little), in balanced mode on any other page. Then: a
 body split into sibling chunks is taken whole, a trailing list of links to other articles is
 dropped, the profile's rules apply, and the boilerplate lines of `boilerplate` go.
 """
@@ -207,8 +208,11 @@ def _prepare_tree(page: Page) -> None:
                 element.drop_tree()
 
 
-def extract_paragraphs(page: Page, rules: ExtractRules | None, title: str | None) -> list[str]:
-    """The body's paragraphs after the profile's boilerplate rules.
+def extract_paragraphs(
+    page: Page, rules: ExtractRules | None, title: str | None, declares_article: bool = True
+) -> list[str]:
+    """The body's paragraphs after the profile's boilerplate rules. `declares_article`: the
+    page says it is an article (og:type, JSON-LD, article:* meta, a profile's URL pattern).
 
     Consumes the page: the profile's `remove` selectors are dropped from its tree, so every
     other reader must have run before.
@@ -223,9 +227,13 @@ def extract_paragraphs(page: Page, rules: ExtractRules | None, title: str | None
     paragraphs = selected or []
     check = "hit"
     if _chars(paragraphs) < _SHORT_CHARS:
-        # no body element, or one that holds little (another template): the generic path
-        generic = _trafilatura(page.tree, page.url, precision=True, fast=False)
-        if _chars(generic) < _SHORT_CHARS:
+        # no body element, or one that holds little (another template): the generic path.
+        # A page that declares itself an article keeps its text in one container, beside
+        # asides that precision mode prunes; any other page (a forum, a shop's page, a
+        # landing page) has text spread out, which balanced mode keeps (benchmarks/README.md)
+        precise = declares_article
+        generic = _trafilatura(page.tree, page.url, precision=precise, fast=False)
+        if precise and _chars(generic) < _SHORT_CHARS:
             balanced = _trafilatura(page.tree, page.url, precision=False, fast=False)
             if _chars(balanced) > _chars(generic):
                 generic = balanced
