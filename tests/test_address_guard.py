@@ -138,6 +138,7 @@ def rebinding_crawl(tmp_path: Path, server: HostileServer, *settings: str) -> di
 
 
 # -- DNS rebinding: the addresses the connection uses are the ones checked -----------------------
+@pytest.mark.slow
 def test_a_name_that_rebinds_to_loopback_is_never_connected_to(tmp_path, server):
     """Every resolution gives the connection a fresh answer (DNSCACHE_ENABLED=False: a TTL of
     0, as a rebinding name server sets): the public first answer (robots.txt's connection, the
@@ -152,6 +153,7 @@ def test_a_name_that_rebinds_to_loopback_is_never_connected_to(tmp_path, server)
     assert reason.startswith(f"refused: {NAME} resolves to 127.0.0.1, a loopback address; ")
 
 
+@pytest.mark.slow
 def test_with_scrapys_dns_cache_the_name_is_checked_at_each_connection_too(tmp_path, server):
     """Scrapy's DNS cache (on by default) keeps the first answer, the public one: every
     connection uses it (and the jail refuses it), none reaches 127.0.0.1."""

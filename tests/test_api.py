@@ -57,6 +57,7 @@ def cli_json(*args: str) -> object:
 
 
 # -- the package ----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_importing_the_package_imports_neither_scrapy_nor_datasette_nor_pandas():
     code = "import caucasus_crawler, sys; print('scrapy' in sys.modules)"
     result = subprocess.run(
@@ -86,12 +87,14 @@ def test_the_public_names_are_the_five_functions():
 
 
 # -- articles() is the export's records ---------------------------------------------------------
+@pytest.mark.slow
 def test_articles_are_the_records_of_export_jsonl_in_the_same_order(archive, db, tmp_path):
     records = exported(db, tmp_path)
     assert len(records) > 100
     assert list(archive.articles()) == records
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("filters", "options"),
     [
@@ -119,12 +122,14 @@ def test_articles_filter_as_export_does(archive, db, tmp_path, filters, options)
     assert list(archive.articles(**filters)) == records
 
 
+@pytest.mark.slow
 def test_articles_limit_stops_after_that_many(archive, db, tmp_path):
     records = exported(db, tmp_path, "--language", "en")
     assert list(archive.articles(language="en", limit=5)) == records[:5]
     assert list(archive.articles(limit=0)) == []
 
 
+@pytest.mark.slow
 def test_articles_query_keeps_what_search_matches_in_export_order(archive, db, tmp_path):
     sites = ["--site", "civil_ge", "--site", "news_am"]
     hits = cli_json("search", "Georgia", *sites, "--limit", "10000", "--db", str(db), "--json")
@@ -140,6 +145,7 @@ def test_articles_query_keeps_what_search_matches_in_export_order(archive, db, t
     ]
 
 
+@pytest.mark.slow
 def test_articles_are_read_from_a_cursor_as_they_are_asked_for(archive):
     """The first record comes before the rest are read: SQLite has run a small part of the
     query's instructions then (counted by its progress handler), not the whole query."""
@@ -179,6 +185,7 @@ def test_articles_refuse_what_the_archive_cannot_answer(archive, db):
 
 
 # -- search() and stats() are the commands' JSON ------------------------------------------------
+@pytest.mark.slow
 def test_search_is_search_json(archive, db):
     for args, kwargs in (
         (["Georgia", "--limit", "20"], {"limit": 20}),
@@ -206,6 +213,7 @@ def test_search_refuses_as_the_command_does(archive):
         archive.search("the", site="nowhere_ge")
 
 
+@pytest.mark.slow
 def test_stats_is_stats_json(archive, db):
     expected = cli_json("stats", "--db", str(db), "--json")
     assert expected["articles"] > 100
@@ -247,6 +255,7 @@ def test_the_archive_closes_with_its_block(db):
 
 
 # -- extract_article() and load_profiles() ------------------------------------------------------
+@pytest.mark.slow
 def test_extract_article_is_what_the_extract_command_prints(tmp_path):
     with MirrorServer() as mirror:
         page = fetch(mirror, REFERENCE_URL)
@@ -293,6 +302,7 @@ def test_load_profiles_adds_a_users_directory(tmp_path):
 
 
 # -- the README -----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_readme_examples_run_and_say_what_they_give(tmp_path, monkeypatch):
     """The README's "Python API" examples, run as a notebook runs them, after the archive the
     first example crawls (made here by the command: `crawl()` has its own tests)."""

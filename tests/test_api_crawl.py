@@ -15,6 +15,9 @@ from caucasus_crawler.archive import Archive
 from caucasus_crawler.crawling import CrawlError, crawl
 from caucasus_crawler.mirror import MirrorServer
 
+# crawls, servers or processes: not in the fast lane (`pytest -m "not slow"`)
+pytestmark = pytest.mark.slow
+
 
 def articles_by_site(db) -> dict[str, int]:
     with Archive(db) as archive:

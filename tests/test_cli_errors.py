@@ -55,6 +55,7 @@ def test_wrong_arguments(capsys, args, words):
     assert words in line
 
 
+@pytest.mark.slow
 def test_a_wrong_argument_in_a_real_process_prints_no_usage_block():
     result = run_cli("crawl", "--bogus", check=False)
     assert result.returncode == 2
@@ -205,6 +206,7 @@ def test_a_missing_profiles_directory(capsys, tmp_path):
     assert "no such profile directory" in line
 
 
+@pytest.mark.slow
 def test_no_traceback_reaches_a_user_of_a_damaged_archive(tmp_path):
     """The same, in a real process: what a user sees."""
     db = damaged_archive(tmp_path / "archive.db")
@@ -246,6 +248,7 @@ def test_a_url_off_the_outlets_domains_is_refused(capsys, tmp_path):
     assert not (tmp_path / "a").exists()
 
 
+@pytest.mark.slow
 def test_a_crawl_whose_every_request_is_refused_says_why(tmp_path):
     """Not "nothing was due": an outlet on a private address is refused, and the summary
     says so, with the reason."""
@@ -277,6 +280,7 @@ def test_search_with_a_limit_past_what_search_ranks(capsys, tmp_path):
     assert main(["search", "wine", "--limit", "10000", "--db", str(db)]) == 0
 
 
+@pytest.mark.slow
 def test_search_for_bytes_that_are_not_utf8(tmp_path):
     """A query typed in another charset reaches Python surrogate-escaped (b"\\xff" is
     "\\udcff"), which SQLite cannot take: it was a UnicodeEncodeError and its traceback."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
+import pytest
 from conftest import (
     REAL_PAGES,
     REFERENCE_TITLE,
@@ -22,6 +23,7 @@ from caucasus_crawler.profiles import load_profiles
 REFERENCE_URL = "https://civil.ge/archives/626112"
 
 
+@pytest.mark.slow
 def test_the_demo_stores_the_reference_article_once(demo):
     db, *_ = demo
     with Archive(db) as archive:
@@ -41,6 +43,7 @@ def test_the_demo_stores_the_reference_article_once(demo):
     assert body.split("\n\n") == reference_paragraphs()
 
 
+@pytest.mark.slow
 def test_the_demo_covers_every_outlet_in_five_languages(demo):
     db, first, *_ = demo
     with Archive(db) as archive:
@@ -66,6 +69,7 @@ def test_the_demo_covers_every_outlet_in_five_languages(demo):
     assert f"articles stored  {sum(by_site.values())} new, 0 updated" in first.stdout
 
 
+@pytest.mark.slow
 def test_a_second_crawl_adds_no_articles_and_a_second_run(demo):
     db, first, second, counts_after_first = demo
     with Archive(db) as archive:
@@ -83,6 +87,7 @@ def test_a_second_crawl_adds_no_articles_and_a_second_run(demo):
     assert "nothing was due" in second.stdout
 
 
+@pytest.mark.slow
 def test_every_fetched_url_has_a_page_row(demo):
     db, *_ = demo
     with Archive(db) as archive:
@@ -102,6 +107,7 @@ def test_every_fetched_url_has_a_page_row(demo):
     assert pages[REFERENCE_URL]["article_id"] is not None
 
 
+@pytest.mark.slow
 def test_full_text_search_finds_the_reference_article(demo):
     db, *_ = demo
     with Archive(db) as archive:
@@ -113,6 +119,7 @@ def test_full_text_search_finds_the_reference_article(demo):
     assert "https://civil.ge/ka/archives/624152" in [hit["url"] for hit in georgian]
 
 
+@pytest.mark.slow
 def test_the_archive_opens_in_plain_sqlite_with_its_fts_intact(demo):
     db, *_ = demo
     conn = sqlite3.connect(db)
@@ -137,6 +144,7 @@ REAL_HEAD = """<!DOCTYPE html><html lang="en-US"><head><meta charset="UTF-8">
 </head><body>"""
 
 
+@pytest.mark.slow
 def test_a_real_civil_ge_page_is_stored_with_all_its_paragraphs(tmp_path):
     from lxml import html as lxml_html
 
@@ -170,6 +178,7 @@ def test_a_real_civil_ge_page_is_stored_with_all_its_paragraphs(tmp_path):
     assert article["tags"] == ["Giorgi Bakhuashvili", "SSSG"]
 
 
+@pytest.mark.slow
 def test_extract_prints_the_body_text_of_the_real_page():
     page = shared_file(REAL_PAGES / "civil-ge-archives-743770.body.html")
     result = run_cli("extract", str(page), "--url", REAL_URL, "--format", "text")
@@ -191,6 +200,7 @@ def test_extract_prints_the_body_text_of_the_real_page():
     assert as_json["url"] == REAL_URL and as_json["language"] == "en"
 
 
+@pytest.mark.slow
 def test_extract_of_several_files_prints_json_lines_and_flags_bad_ones(tmp_path):
     page = shared_file(REAL_PAGES / "civil-ge-archives-743770.body.html")
     empty = tmp_path / "empty.html"
@@ -205,6 +215,7 @@ def test_extract_of_several_files_prints_json_lines_and_flags_bad_ones(tmp_path)
     assert "Traceback" not in result.stderr and result.returncode == 1
 
 
+@pytest.mark.slow
 def test_scrapy_list_and_scrapy_crawl_work_from_the_repo_root(tmp_path):
     import subprocess
     import sys
@@ -247,6 +258,7 @@ def test_scrapy_list_and_scrapy_crawl_work_from_the_repo_root(tmp_path):
     assert run["mode"] == "demo" and run["articles_new"] >= 8 and run["finished"]
 
 
+@pytest.mark.slow
 def test_datasette_shows_and_searches_the_demo_archive(demo):
     """`datasette archive.db`, a real server on a free port, finds the reference article."""
     import socket
@@ -283,6 +295,7 @@ def test_datasette_shows_and_searches_the_demo_archive(demo):
     assert hits[0]["url"] == REFERENCE_URL
 
 
+@pytest.mark.slow
 def test_a_redirect_and_a_page_that_is_not_an_article_are_recorded(tmp_path):
     """A WordPress shortlink redirects to the permalink; "About us" is no article."""
     db = tmp_path / "urls.db"
@@ -311,6 +324,7 @@ def test_a_redirect_and_a_page_that_is_not_an_article_are_recorded(tmp_path):
     assert pages["https://civil.ge/about-us"]["outcome"] == "not_article"
 
 
+@pytest.mark.slow
 def test_a_json_listing_endpoint_leads_to_articles(tmp_path):
     """An outlet without a feed lists its articles through a JSON endpoint, page by page."""
     profiles = tmp_path / "profiles"
@@ -367,6 +381,7 @@ drop_lines = ["Listen to this article", "URL Copied"]
     assert "https://civil.ge/api/latest?page=4" not in visited
 
 
+@pytest.mark.slow
 def test_language_editions_of_an_article_are_linked(demo):
     db, *_ = demo
     with Archive(db) as archive:
@@ -386,6 +401,7 @@ def test_language_editions_of_an_article_are_linked(demo):
     assert reference["translations"] == {}
 
 
+@pytest.mark.slow
 def test_raw_responses_are_kept_for_every_article(demo):
     db, *_ = demo
     with Archive(db) as archive:

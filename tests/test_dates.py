@@ -298,6 +298,7 @@ DATES_DEV = Path(__file__).resolve().parents[2] / "shared" / "data" / "dates-dev
 DATES_FLOOR = 56 / 60
 
 
+@pytest.mark.slow
 def test_dates_dev_sample_accuracy():
     if not (DATES_DEV / "ground-truth.json").exists():
         pytest.skip(f"{DATES_DEV} is absent: the shared data set is not on this machine")

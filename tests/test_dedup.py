@@ -93,6 +93,7 @@ def test_copies_share_bands_and_translations_never_do():
     assert len(dedup.fingerprint(a, "en").bands) == bands and bands * rows <= dedup.NUM_PERM
 
 
+@pytest.mark.slow
 def test_the_written_out_bands_are_what_datasketchs_optimiser_gives():
     # written out so that no crawl process imports datasketch's LSH (and scipy) to know them
     assert dedup.lsh_parameters() == dedup.optimal_lsh_parameters() == (42, 3)
@@ -105,6 +106,7 @@ def test_short_texts_are_left_to_the_exact_check():
     assert dedup.compare(fingerprint, dedup.shingles_of(short)) is None
 
 
+@pytest.mark.slow
 def test_fingerprints_in_bulk_equal_one_at_a_time():
     texts = [mirror_text(p.url_a) for p in PAIRS[:12]] + [("too short", "en")]
     assert list(dedup.fingerprints(texts)) == [dedup.fingerprint(t, lang) for t, lang in texts]
@@ -115,6 +117,7 @@ def kept(archive: Archive, url: str) -> int | None:
     return archive.kept_article_for(canonical_url(url))
 
 
+@pytest.mark.slow
 def test_the_demo_archive_lists_near_duplicates(demo):
     db, first, *_ = demo
     with Archive(db) as archive:
@@ -128,6 +131,7 @@ def test_the_demo_archive_lists_near_duplicates(demo):
     assert f"duplicates       {duplicate_pages}" in first.stdout
 
 
+@pytest.mark.slow
 def test_every_labelled_pair_ends_as_labelled(demo):
     db, *_ = demo
     with Archive(db) as archive:
@@ -140,6 +144,7 @@ def test_every_labelled_pair_ends_as_labelled(demo):
             assert len({kept(archive, url) for url in group}) == 1
 
 
+@pytest.mark.slow
 def test_the_index_is_in_the_archive_and_answers_after_reopening(demo):
     db, *_ = demo
     copy = first_pair("syndication")
@@ -166,6 +171,7 @@ def test_the_index_is_in_the_archive_and_answers_after_reopening(demo):
 
 
 # -- writing -----------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_a_www_fetch_and_an_exact_copy_are_duplicates_of_the_article(tmp_path):
     """The article is stored once; fetched again under www and as an exact copy under another
     URL, it stays one article with two duplicates; fetched again as itself, it is an update."""
@@ -193,6 +199,7 @@ def test_a_www_fetch_and_an_exact_copy_are_duplicates_of_the_article(tmp_path):
     assert (runs[1]["articles_new"], runs[1]["duplicates"]) == (0, 2)
 
 
+@pytest.mark.slow
 def test_a_page_fetched_under_an_alias_is_a_url_duplicate(demo, tmp_path):
     """civil.ge names each article's shortlink (rel=shortlink); a later fetch of the shortlink
     that serves the page without its rel=canonical is still that article."""
@@ -221,6 +228,7 @@ def _copy(db, target) -> None:
         source.backup(copy)
 
 
+@pytest.mark.slow
 def test_an_archive_of_schema_6_gets_its_index_on_migration(demo, tmp_path):
     db, *_ = demo
     old = tmp_path / "old.db"
@@ -248,6 +256,7 @@ def test_an_archive_of_schema_6_gets_its_index_on_migration(demo, tmp_path):
         assert archive.db["duplicates"].count == duplicate_pages
 
 
+@pytest.mark.slow
 def test_reextract_keeps_the_index_right(demo, tmp_path):
     """A profile change cuts the reference article: its bands become those of the new body."""
     db, *_ = demo
@@ -330,6 +339,7 @@ def test_a_crowded_band_does_not_crowd_out_the_copy(tmp_path):
         assert crowded_too[0] == (500, 3) and len(crowded_too) == 20
 
 
+@pytest.mark.slow
 def test_a_fingerprint_needs_no_scipy_and_datasketch_stays_whole():
     """dedup imports datasketch's MinHash without the package's __init__ (and so without
     scipy, 59 MB in every extraction process); the rest of datasketch is there when asked."""

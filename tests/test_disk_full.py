@@ -63,6 +63,7 @@ def articles(db: Path) -> set[str]:
         return {row[0] for row in conn.execute("SELECT url FROM articles")}
 
 
+@pytest.mark.slow
 def test_a_crawl_that_fills_the_disk_stops_cleanly_and_loses_nothing(tmp_path):
     with MirrorServer() as mirror:
         reference = tmp_path / "reference.db"
@@ -117,6 +118,7 @@ def test_a_write_failure_names_its_cause():
     assert write_failure_reason(other, "a.db").startswith("a.db: the archive could not be written")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("status", ["finished", "failed"])
 def test_runs_lists_a_failed_run(tmp_path, status):
     from conftest import run_cli

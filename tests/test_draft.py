@@ -78,6 +78,7 @@ def _matches(patterns: list[str], url: str) -> bool:
     return any(re.search(p, url) for p in patterns)
 
 
+@pytest.mark.slow
 def test_civil_ge_drafted_from_its_site_crawls_as_its_own_profile(mirror, tmp_path):
     """WordPress, three editions (hreflang), a feed each, sitemaps named by robots.txt."""
     profile, text, report, hand, draft = _draft_and_crawl(
@@ -114,6 +115,7 @@ def test_civil_ge_drafted_from_its_site_crawls_as_its_own_profile(mirror, tmp_pa
     assert tomllib.loads(text)["name"] == "civil_ge"
 
 
+@pytest.mark.slow
 def test_agenda_ge_drafted_from_its_listings_crawls_as_its_own_profile(mirror, tmp_path):
     """Drupal, one edition, no feed and no sitemap: its articles are found through listings."""
     profile, text, report, hand, draft = _draft_and_crawl(
@@ -146,6 +148,7 @@ def _closed_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_unreachable_or_wrong_urls_are_one_line_errors(mirror, tmp_path):
     nothing = f"127.0.0.1:{_closed_port()}"
     cases = [

@@ -57,6 +57,7 @@ def read_card(path: Path) -> tuple[dict, str]:
     return yaml.safe_load(header), body
 
 
+@pytest.mark.slow
 def test_jsonl_has_one_record_per_article_with_its_links(db, archived, tmp_path):
     out = tmp_path / "articles.jsonl"
     result = exported(db, out)
@@ -78,6 +79,7 @@ def test_jsonl_has_one_record_per_article_with_its_links(db, archived, tmp_path)
     assert "ღვინის" in out.read_text("utf-8")  # Georgian as it is, not \\u escapes
 
 
+@pytest.mark.slow
 def test_csv_reads_back_with_its_types(db, archived, tmp_path):
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -98,6 +100,7 @@ def test_csv_reads_back_with_its_types(db, archived, tmp_path):
         assert int(row["word_count"]) == article["word_count"]
 
 
+@pytest.mark.slow
 def test_parquet_has_the_explicit_schema_and_reads_back(db, archived, tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -116,6 +119,7 @@ def test_parquet_has_the_explicit_schema_and_reads_back(db, archived, tmp_path):
     assert all(rows[url]["tags"] == a["tags"] for url, a in archived.items())
 
 
+@pytest.mark.slow
 def test_parquet_is_written_in_row_groups(db, tmp_path, monkeypatch):
     import pyarrow.parquet as pq
 
@@ -132,6 +136,7 @@ def _quiet(*args, **kwargs) -> Progress:
     return Progress(*args, stream=io.StringIO(), **kwargs)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args, filters",
     [
@@ -160,6 +165,7 @@ def test_filters_select_the_articles_the_archive_counts(db, archived, tmp_path, 
             assert category in record["categories"]
 
 
+@pytest.mark.slow
 def test_the_dataset_card_describes_the_export(db, archived, tmp_path):
     out = tmp_path / "data" / "articles.parquet"
     result = exported(db, out, "--site", "civil_ge", "--site", "news_am")
@@ -196,6 +202,7 @@ def test_the_dataset_card_describes_the_export(db, archived, tmp_path):
     assert "report.az" not in body
 
 
+@pytest.mark.slow
 def test_the_card_never_replaces_a_readme_of_someone_else(db, tmp_path):
     mine = tmp_path / "README.md"
     mine.write_text("# My project\n", "utf-8")
@@ -212,6 +219,7 @@ def test_the_card_never_replaces_a_readme_of_someone_else(db, tmp_path):
     assert header["configs"][0]["data_files"][0]["path"] == "b.jsonl"
 
 
+@pytest.mark.slow
 def test_warc_holds_the_stored_raw_responses(db, tmp_path):
     from warcio.archiveiterator import ArchiveIterator
 
@@ -238,6 +246,7 @@ def test_warc_holds_the_stored_raw_responses(db, tmp_path):
     assert not (tmp_path / "README.md").exists()  # WARC is no dataset: no card
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args, message",
     [
@@ -276,6 +285,7 @@ def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise():
     assert quiet.getvalue() == ""
 
 
+@pytest.mark.slow
 def test_the_crawl_progress_extension_logs_lines_when_not_on_a_terminal(tmp_path):
     db = tmp_path / "progress.db"
     with MirrorServer() as mirror:
@@ -317,6 +327,7 @@ def _private_device(path: Path) -> None:
         pytest.skip("making a device node takes root")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["fifo", "socket", "device", "directory", "symlink"])
 def test_export_never_replaces_what_is_not_a_regular_file(db, tmp_path, kind):
     target = tmp_path / "out"
@@ -357,6 +368,7 @@ def test_export_never_replaces_what_is_not_a_regular_file(db, tmp_path, kind):
         assert os.readlink(target) == str(victim)
 
 
+@pytest.mark.slow
 def test_a_planted_partial_link_is_never_written_through(db, archived, tmp_path):
     out = tmp_path / "out.jsonl"
     victim = tmp_path / "victim"
@@ -373,6 +385,7 @@ def test_a_planted_partial_link_is_never_written_through(db, archived, tmp_path)
     ]
 
 
+@pytest.mark.slow
 def test_a_card_place_that_is_a_link_refuses_the_export(db, tmp_path):
     (tmp_path / "README.md").write_text("# My project\n", "utf-8")  # the card goes beside it
     victim = tmp_path / "victim"
@@ -385,6 +398,7 @@ def test_a_card_place_that_is_a_link_refuses_the_export(db, tmp_path):
     assert sorted(tmp_path.iterdir()) == before
 
 
+@pytest.mark.slow
 def test_a_readme_that_is_a_fifo_is_never_opened(db, tmp_path):
     os.mkfifo(tmp_path / "README.md")  # reading it would wait for a writer forever
     result = exported(db, tmp_path / "out.jsonl", timeout=60)
@@ -393,6 +407,7 @@ def test_a_readme_that_is_a_fifo_is_never_opened(db, tmp_path):
     assert stat.S_ISFIFO(os.lstat(tmp_path / "README.md").st_mode)
 
 
+@pytest.mark.slow
 def test_two_exports_to_one_path_each_write_their_own_file(db, archived, tmp_path):
     """Export B runs whole while export A is halfway: each writes a file of its own, A's
     replaces B's when it is done, and no temporary file is left."""
@@ -452,6 +467,7 @@ def _snapshot(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["out.jsonl", "out.csv", "out.parquet", "out.warc.gz"])
 def test_an_export_that_fails_midway_leaves_what_was_there(rollback_db, tmp_path, name):
     out = tmp_path / name
@@ -463,6 +479,7 @@ def test_an_export_that_fails_midway_leaves_what_was_there(rollback_db, tmp_path
     assert _snapshot(tmp_path) == before  # no partial file, no card, the earlier ones intact
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_a_card_that_cannot_be_written_takes_its_export_with_it(rollback_db, tmp_path, fmt):
     """The data file is written whole, then the disk is full for the card: neither stays
@@ -479,6 +496,7 @@ def test_a_card_that_cannot_be_written_takes_its_export_with_it(rollback_db, tmp
     assert list(full.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_until_the_last_day_there_is_exports_every_dated_article(db, archived, tmp_path):
     out = tmp_path / "all.jsonl"
     exported(db, out, "--until", "9999-12-31", "--since", "0001-01-01")
@@ -486,6 +504,7 @@ def test_until_the_last_day_there_is_exports_every_dated_article(db, archived, t
     assert "published until 9999-12-31" in read_card(tmp_path / "README.md")[1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "args, words",
     [
@@ -525,6 +544,7 @@ def formula_db(db, tmp_path_factory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_csv_keeps_the_data_as_it_is_and_excel_csv_defuses_formulas(formula_db, tmp_path):
     plain, excel = tmp_path / "plain" / "a.csv", tmp_path / "excel" / "a.csv"
     exported(formula_db, plain)
@@ -548,6 +568,7 @@ def test_csv_keeps_the_data_as_it_is_and_excel_csv_defuses_formulas(formula_db, 
     assert "--excel" in body and "'" in body
 
 
+@pytest.mark.slow
 def test_excel_is_a_flavour_of_csv_only(db, tmp_path):
     result = exported(db, tmp_path / "x.jsonl", "--excel", check=False)
     _one_line_refusal(result, "--excel")

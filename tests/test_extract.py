@@ -99,6 +99,7 @@ def test_civil_ge_body_holds_no_boilerplate(civil_article, boilerplate):
     assert boilerplate not in civil_article.text
 
 
+@pytest.mark.slow
 def test_civil_ge_metadata(civil_article):
     article = civil_article
     assert article.url == "https://civil.ge/archives/743770"
@@ -545,6 +546,7 @@ def test_bytes_are_decoded_by_their_declared_charset():
     assert "The café reopened." in extract_article(html.encode("cp1252"), "https://x.org/a").text
 
 
+@pytest.mark.slow
 def test_extraction_imports_neither_scrapy_nor_sqlite():
     code = (
         "import sys, caucasus_crawler.extract; "

@@ -78,6 +78,7 @@ def workers_of(pid: int) -> list[psutil.Process]:
 
 
 # -- a bare pool -----------------------------------------------------------------------------
+@pytest.mark.slow
 def test_a_killed_worker_fails_its_page_and_a_new_pool_takes_the_next():
     profile = load_profiles()["civil_ge"]
     url = "https://civil.ge/archives/626112"
@@ -117,6 +118,7 @@ def test_a_killed_worker_fails_its_page_and_a_new_pool_takes_the_next():
     assert (pools, deaths) == (2, 1)
 
 
+@pytest.mark.slow
 def test_the_crawlers_of_a_process_share_one_pool_shut_down_when_the_last_engine_stops():
     from scrapy import signals
     from scrapy.utils.test import get_crawler
@@ -187,6 +189,7 @@ def crawl(db, *options: str) -> subprocess.Popen:
     )
 
 
+@pytest.mark.slow
 def test_a_worker_killed_during_a_crawl_fails_only_its_pages_and_the_crawl_goes_on(demo, tmp_path):
     expected = articles_of(demo[0], OUTLETS)
     profiles = load_profiles()
@@ -254,6 +257,7 @@ def test_a_worker_killed_during_a_crawl_fails_only_its_pages_and_the_crawl_goes_
     assert same_articles(articles_of(db, OUTLETS), expected) >= 60
 
 
+@pytest.mark.slow
 def test_extraction_in_the_crawl_thread_stores_what_the_pool_stores(demo, tmp_path):
     db = tmp_path / "in-thread.db"
     sites = OUTLETS[:3]
@@ -275,6 +279,7 @@ def test_extraction_in_the_crawl_thread_stores_what_the_pool_stores(demo, tmp_pa
     assert same_articles(articles_of(db, sites), articles_of(demo[0], sites)) >= 30
 
 
+@pytest.mark.slow
 def test_a_crawl_killed_with_sigkill_leaves_no_worker_behind(tmp_path):
     process = crawl(tmp_path / "killed.db")
     deadline = time.monotonic() + 60

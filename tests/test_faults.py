@@ -145,6 +145,7 @@ def crawl(tmp_path_factory, profiles, hostile):
 
 
 # -- the hostile outlet --------------------------------------------------------------------------
+@pytest.mark.slow
 def test_the_crawl_goes_on_through_every_fault(crawl):
     result = crawl["result"]
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
@@ -155,6 +156,7 @@ def test_the_crawl_goes_on_through_every_fault(crawl):
     assert [p for p in ARTICLE_FAULTS if ORIGIN + p not in crawl["pages"]] == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", list(FAULTS_SEEN))
 def test_each_fault_ends_in_pages_with_its_reason(crawl, path):
     page = crawl["pages"].get(ORIGIN + path)
@@ -172,6 +174,7 @@ def test_the_fault_table_covers_every_fault_page():
     assert served <= {path.split("?")[0] for path in FAULTS_SEEN} | {"/a/redirect-forever"}
 
 
+@pytest.mark.slow
 def test_no_article_from_an_error_page_or_with_mojibake(crawl):
     with Archive(crawl["db"]) as archive:
         rows = archive.db.execute("SELECT url, title, body, language FROM articles").fetchall()
@@ -189,6 +192,7 @@ def test_no_article_from_an_error_page_or_with_mojibake(crawl):
         assert "საკრებულომ ხუთშაბათს განიხილა" in by_url[path][1]
 
 
+@pytest.mark.slow
 def test_retries_back_off_and_honour_retry_after(crawl):
     """Lower bounds only: each retry came no sooner than the server asked (or the back-off
     said); a Retry-After of a day was cut to RETRY_AFTER_MAX (2 s), not slept."""
@@ -209,16 +213,19 @@ def test_retries_back_off_and_honour_retry_after(crawl):
     assert len(hits_of("/a/gone")) == 1  # a 404 is not retried
 
 
+@pytest.mark.slow
 def test_no_request_ever_reached_a_private_address_or_another_site(crawl):
     """Under replay every request comes here, with its URL's host in the Host header: the
     hosts seen are the hosts the crawler asked for."""
     assert {hit.host for hit in crawl["hits"]} == {"hostile.example"}
 
 
+@pytest.mark.slow
 def test_memory_stays_bounded_on_huge_pages_and_bombs(crawl):
     assert crawl["rss"] < RSS_BOUND, f"peak RSS {crawl['rss'] / MB:.0f} MB"
 
 
+@pytest.mark.slow
 def test_a_50000_url_sitemap_is_read_in_bounded_memory(tmp_path, profiles, hostile):
     """All 50,000 URLs are read and queued as article candidates, though the profile's
     pattern takes one in ten (profiles guide, never gate: the pages decide); the crawl is
@@ -258,6 +265,7 @@ article = ['/a/']
 """
 
 
+@pytest.mark.slow
 def test_allow_private_addresses_lets_an_intranet_outlet_be_crawled(tmp_path, hostile):
     """An outlet on 10.0.0.1 is refused by default, fetched with ALLOW_PRIVATE_ADDRESSES.
     (Replayed: the connection is to the hostile server on 127.0.0.1, never to 10.0.0.1.)"""
@@ -287,6 +295,7 @@ def _loopback_name() -> str | None:
     return None
 
 
+@pytest.mark.slow
 def test_live_crawls_refuse_host_names_that_resolve_to_private_addresses(tmp_path, hostile):
     name = _loopback_name()
     if name is None:
@@ -392,6 +401,7 @@ def _articles_now(db: Path) -> int:
         return -1
 
 
+@pytest.mark.slow
 def test_sigkill_during_writes_leaves_an_intact_archive_and_a_resume_loses_nothing(
     tmp_path, mirror
 ):
@@ -456,6 +466,7 @@ def _get_json(url: str):
         return json.loads(response.read())
 
 
+@pytest.mark.slow
 def test_datasette_serves_the_archive_while_a_crawl_writes_it(tmp_path, mirror):
     db = tmp_path / "archive.db"
     Archive(db).close()  # the schema, so that datasette has tables to serve from the start
@@ -509,6 +520,7 @@ def test_datasette_serves_the_archive_while_a_crawl_writes_it(tmp_path, mirror):
             server.stderr.close()
 
 
+@pytest.mark.slow
 def test_hostile_server_stops_promptly_even_with_a_stalled_answer():
     with HostileServer(stall_seconds=60) as server:
         host, port = server.address.split(":")
@@ -567,6 +579,7 @@ def terminal_controls(text: str) -> list[str]:
     return [char for char in text if char in TERMINAL_CONTROLS]
 
 
+@pytest.mark.slow
 def test_control_characters_cost_no_article_and_reach_no_field(crawl):
     """One `&#8;` in a paragraph made the page `not_article: no body text`; escapes in the
     title (a window title, an OSC 52 clipboard write, a clear screen) were stored as sent."""
@@ -581,6 +594,7 @@ def test_control_characters_cost_no_article_and_reach_no_field(crawl):
     assert "[pwned]" in found and terminal_controls(found) == []
 
 
+@pytest.mark.slow
 def test_oversized_fields_are_capped_and_the_article_stored(crawl):
     from caucasus_crawler.extract.metadata import MAX_CATEGORIES, MAX_TAGS, MAX_TITLE_CHARS
 

@@ -115,6 +115,7 @@ def test_item_metrics():
 
 
 # -- the demo: no false alarm -----------------------------------------------------------------
+@pytest.mark.slow
 def test_the_demo_mirror_shows_no_drift(demo):
     """Every bundled outlet is `ok` on the mirror: no urls.* or extract.* problem; the mirror's
     deliberate faults (a removed article, broken feeds) are failures, not drift."""
@@ -140,6 +141,7 @@ def test_the_demo_mirror_shows_no_drift(demo):
         assert refused == 0
 
 
+@pytest.mark.slow
 def test_health_of_an_outlet_never_crawled_is_unknown(demo, tmp_path):
     db, *_ = demo
     profiles = tmp_path / "profiles"
@@ -150,6 +152,7 @@ def test_health_of_an_outlet_never_crawled_is_unknown(demo, tmp_path):
     assert re.search(r"^civil_copy\s+unknown\s+none$", out, re.M)
 
 
+@pytest.mark.slow
 def test_health_errors_are_one_line(tmp_path):
     missing = run_cli("health", "--db", str(tmp_path / "none.db"), check=False)
     assert missing.returncode != 0 and "Traceback" not in missing.stderr
@@ -201,6 +204,7 @@ def articles(db: Path) -> dict[str, tuple[str, str]]:
         return {url: (title, body) for url, title, body in rows}
 
 
+@pytest.mark.slow
 def test_a_stale_profile_still_archives_the_articles(stale_crawl):
     _, right, stale, *_ = stale_crawl
     expected, got = articles(right), articles(stale)
@@ -212,6 +216,7 @@ def test_a_stale_profile_still_archives_the_articles(stale_crawl):
     assert len(same) >= 0.9 * len(expected), sorted(kept - set(same))
 
 
+@pytest.mark.slow
 def test_a_stale_profile_is_reported(stale_crawl):
     profiles, _, stale, first, again = stale_crawl
     for summary in (first, again):  # a quiet second run does not hide the drift
@@ -248,6 +253,7 @@ def test_a_stale_profile_is_reported(stale_crawl):
     assert re.search(r"^  urls\.article\s+drift\s+\d+ articles were at URLs", text, re.M)
 
 
+@pytest.mark.slow
 def test_with_the_profile_fixed_health_judges_the_new_runs_only(stale_crawl, tmp_path):
     """The right profile (its digest differs) is not blamed for the stale one's runs: until
     a run with it, health says the runs it judges were made with another profile."""
@@ -263,6 +269,7 @@ def test_with_the_profile_fixed_health_judges_the_new_runs_only(stale_crawl, tmp
     assert after["verdict"] == "ok" and "note" not in after and after["runs"] == [3]
 
 
+@pytest.mark.slow
 def test_urls_the_pattern_misses_are_judged_by_the_page_and_links_are_capped(tmp_path):
     """No URL the outlet's feeds or sitemaps list is refused for its URL: the pages that hold
     articles are archived (each miss counted), the others recorded as not articles. Links on
@@ -297,6 +304,7 @@ def test_urls_the_pattern_misses_are_judged_by_the_page_and_links_are_capped(tmp
         assert about is not None and about["outcome"] == "not_article"
 
 
+@pytest.mark.slow
 def test_an_outlet_that_answers_nothing_is_down(tmp_path):
     """Every request refused (nothing listens where the outlet is served): `down`, with the
     failures as evidence, and no drift blamed on the profile."""

@@ -140,6 +140,7 @@ def test_a_huge_title_is_cut_and_the_article_kept():
     assert len(extract_article(page(head=og), URL).title) <= MAX_TITLE_CHARS
 
 
+@pytest.mark.slow
 def test_tags_and_categories_per_article_are_capped_in_page_order():
     tags = "".join(f'<meta property="article:tag" content="Tag {n}">' for n in range(20_000))
     sections = "".join(

@@ -14,6 +14,9 @@ from conftest import REFERENCE_TITLE, REPO, article_at, run_cli
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.mirror import MirrorServer
 
+# crawls, servers or processes: not in the fast lane (`pytest -m "not slow"`)
+pytestmark = pytest.mark.slow
+
 REFERENCE_URL = "https://civil.ge/archives/626112"
 
 

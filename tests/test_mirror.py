@@ -64,12 +64,14 @@ def feed_items(page: Page) -> list[ET.Element]:
 # -- the server --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_server_reports_its_address_and_hosts(mirror):
     assert {"civil.ge", "news.am", "report.az"} <= set(mirror.hosts)
     assert set(mirror.hosts) == {p.name for p in SITES_DIR.iterdir() if p.is_dir()}
     assert mirror.address == f"127.0.0.1:{mirror.port}" and mirror.port > 0
 
 
+@pytest.mark.slow
 def test_host_header_chooses_the_site(mirror):
     civil = fetch(mirror, "https://civil.ge/robots.txt")
     news = fetch(mirror, "https://news.am/robots.txt")
@@ -83,6 +85,7 @@ def test_host_header_chooses_the_site(mirror):
     assert unknown.status == 404 and "text/html" in unknown.content_type
 
 
+@pytest.mark.slow
 def test_browsing_by_path_keeps_links_on_the_mirror(mirror):
     local = f"127.0.0.1:{mirror.port}"
     index = fetch(mirror, f"http://{local}/")
@@ -107,6 +110,7 @@ def test_browsing_by_path_keeps_links_on_the_mirror(mirror):
     assert fetch(mirror, f"http://{local}/nowhere.example/").status == 404
 
 
+@pytest.mark.slow
 def test_head_answers_headers_only(mirror):
     get = fetch(mirror, REFERENCE_URL)
     head = fetch(mirror, REFERENCE_URL, method="HEAD")
@@ -116,6 +120,7 @@ def test_head_answers_headers_only(mirror):
     assert fetch(mirror, "https://civil.ge/no/such/page", method="HEAD").status == 404
 
 
+@pytest.mark.slow
 def test_conditional_get_answers_not_modified(mirror):
     page = fetch(mirror, REFERENCE_URL)
     assert page.headers["Last-Modified"] == "Wed, 04 Sep 2024 11:02:10 GMT"
@@ -131,6 +136,7 @@ def test_conditional_get_answers_not_modified(mirror):
     assert older.status == 200
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("url", "content_type"),
     [
@@ -150,6 +156,7 @@ def test_each_resource_has_its_content_type(mirror, url, content_type):
     assert page.headers["X-Mirror-Source"]  # where the response came from
 
 
+@pytest.mark.slow
 def test_every_site_has_a_robots_txt(mirror, profiles):
     for profile in profiles.values():
         origin = profile.home.split("/", 3)[:3]
@@ -183,6 +190,7 @@ def test_bundled_articles_are_distinct_dated_and_small(sites):
 # -- the reference article ---------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_reference_article_holds_the_real_title_and_every_paragraph(mirror):
     paragraphs = reference_paragraphs()  # skips when ../shared/data is absent
     page = fetch(mirror, REFERENCE_URL)
@@ -213,6 +221,7 @@ def test_reference_article_holds_the_real_title_and_every_paragraph(mirror):
     assert tree.xpath("string(//div[@id='tie-popup-adblock']//h2)") == "Adblock Detected"
 
 
+@pytest.mark.slow
 def test_reference_article_date_is_the_same_everywhere(mirror):
     published = datetime.fromisoformat(REFERENCE_PUBLISHED)
     tree = fetch(mirror, REFERENCE_URL).tree
@@ -264,6 +273,7 @@ def test_reference_article_date_is_the_same_everywhere(mirror):
 # -- feeds, sitemaps, listings -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_feeds_parse_and_list_articles_that_exist(mirror, profiles, sites):
     for profile in profiles.values():
         for feed_url in profile.feeds:
@@ -282,6 +292,7 @@ def test_feeds_parse_and_list_articles_that_exist(mirror, profiles, sites):
                 assert parsedate_to_datetime(item.findtext("pubDate")) == article.published
 
 
+@pytest.mark.slow
 def test_civil_ge_feed_carries_the_full_text_newest_first(mirror, sites):
     items = feed_items(fetch(mirror, "https://civil.ge/feed"))
     english = sites["civil.ge"].select("en")
@@ -292,6 +303,7 @@ def test_civil_ge_feed_carries_the_full_text_newest_first(mirror, sites):
         assert all(p in lxml_html.fromstring(content).text_content() for p in article.paragraphs)
 
 
+@pytest.mark.slow
 def test_sitemap_index_leads_to_pages_that_exist(mirror, sites):
     robots = RobotFileParser()
     robots.parse(fetch(mirror, "https://civil.ge/robots.txt").text.splitlines())
@@ -336,6 +348,7 @@ def listing_chain(mirror, url: str, next_xpath: str) -> list[list[str]]:
     return pages
 
 
+@pytest.mark.slow
 def test_civil_ge_listing_paginates_like_wordpress(mirror, sites):
     base = "https://civil.ge/archives/category/news"
     first = fetch(mirror, base).tree
@@ -351,6 +364,7 @@ def test_civil_ge_listing_paginates_like_wordpress(mirror, sites):
     assert fetch(mirror, f"{base}/page/1").headers["Location"] == base
 
 
+@pytest.mark.slow
 def test_oldest_georgian_and_russian_posts_are_only_on_page_2(mirror, sites):
     """In no feed and no sitemap: a crawler finds them only by paginating the listing."""
     in_feeds = {
@@ -374,6 +388,7 @@ def test_oldest_georgian_and_russian_posts_are_only_on_page_2(mirror, sites):
             assert url not in pages[0] and url not in in_feeds and url not in in_sitemaps
 
 
+@pytest.mark.slow
 def test_news_am_listing_paginates_with_a_query_string(mirror, sites):
     base = "https://news.am/eng/news/allregions/allthemes/"
     pages = listing_chain(mirror, base, "//div[@class='pagination']/a[@class='next']/@href")
@@ -396,6 +411,7 @@ def test_news_am_listing_paginates_with_a_query_string(mirror, sites):
     assert fetch(mirror, f"{base}?utm_source=x").body == fetch(mirror, base).body
 
 
+@pytest.mark.slow
 def test_report_az_listing_paginates_with_rel_next(mirror, sites):
     for home, language in (("https://report.az/", "az"), ("https://report.az/en/", "en")):
         pages = listing_chain(mirror, home, "//a[@rel='next']/@href")
@@ -405,6 +421,7 @@ def test_report_az_listing_paginates_with_rel_next(mirror, sites):
     assert tree.xpath("//a[@rel='prev']/@href") == ["https://report.az/en/"]
 
 
+@pytest.mark.slow
 def test_article_pages_carry_each_outlets_date_signals(mirror):
     news = fetch(mirror, "https://news.am/eng/news/912406.html").tree
     assert news.xpath("//span[@class='time']/@content") == ["2026-10-28T17:25:00+04:00"]
@@ -437,6 +454,7 @@ def test_article_pages_carry_each_outlets_date_signals(mirror):
     ]
 
 
+@pytest.mark.slow
 def test_translations_link_each_other_with_hreflang(mirror):
     versions = {
         "en": "https://civil.ge/archives/624150",
@@ -461,6 +479,7 @@ def test_translations_link_each_other_with_hreflang(mirror):
 # -- redirects, 404s, the overlay --------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("url", "location"),
     [
@@ -479,6 +498,7 @@ def test_redirects(mirror, url, location):
     assert follow(mirror, url)[1].status == 200
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "url",
     [
@@ -498,11 +518,13 @@ def test_unknown_pages_are_404_in_the_sites_own_html(mirror, url):
     assert page.tree.xpath("//title")
 
 
+@pytest.mark.slow
 def test_the_dead_link_is_in_a_listing(mirror):
     tree = fetch(mirror, "https://civil.ge/archives/category/news").tree
     assert DEAD_LINK in tree.xpath("//a/@href")
 
 
+@pytest.mark.slow
 def test_every_link_leads_somewhere_except_the_dead_one(mirror, profiles, sites):
     """Follow every <a href> on the three sites from their start points: each answers 200
     (after redirects) but the one deliberate dead link; every article is reachable."""
@@ -534,6 +556,7 @@ def test_every_link_leads_somewhere_except_the_dead_one(mirror, profiles, sites)
     assert articles <= seen
 
 
+@pytest.mark.slow
 def test_add_page_serves_a_real_page_at_its_real_url(fresh_mirror):
     body = shared_file(REAL_PAGES / "civil-ge-archives-743770.body.html").read_text("utf-8")
     url = "https://civil.ge/archives/743770"
@@ -563,6 +586,7 @@ def test_add_page_serves_a_real_page_at_its_real_url(fresh_mirror):
     )
 
 
+@pytest.mark.slow
 def test_add_redirect_and_remove_page(fresh_mirror):
     fresh_mirror.add_redirect("https://civil.ge/go/reference", REFERENCE_URL, status=302)
     page = fetch(fresh_mirror, "https://civil.ge/go/reference")
@@ -576,6 +600,7 @@ def test_add_redirect_and_remove_page(fresh_mirror):
         fresh_mirror.add_page("/archives/1", "no host")
 
 
+@pytest.mark.slow
 def test_module_entry_serves_until_stopped():
     process = subprocess.Popen(
         [sys.executable, "-m", "caucasus_crawler.mirror", "--port", "0"],

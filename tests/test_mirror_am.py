@@ -103,6 +103,7 @@ def discover(mirror: MirrorServer, profile) -> tuple[set[str], set[str]]:
 # -- every outlet ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", OUTLETS)
 def test_start_points_lead_to_every_article(mirror, profiles, host):
     profile = profiles[OUTLETS[host][0]]
@@ -149,6 +150,7 @@ def test_articles_are_distinct_dated_in_local_time_and_small(host):
     assert size < 150_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", OUTLETS)
 def test_robots_txt_and_404_in_the_sites_own_html(mirror, profiles, host):
     profile = profiles[OUTLETS[host][0]]
@@ -166,6 +168,7 @@ def test_robots_txt_and_404_in_the_sites_own_html(mirror, profiles, host):
 # -- armenpress.am --------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_armenpress_dates_are_visible_only_with_genitive_months(mirror):
     expected = {
         "https://armenpress.am/en/article/1217402": "14:32, 14 May 2025",
@@ -181,6 +184,7 @@ def test_armenpress_dates_are_visible_only_with_genitive_months(mirror):
         assert not tree.xpath("//time")
 
 
+@pytest.mark.slow
 def test_armenpress_body_holds_toolbar_dateline_and_editor_line(mirror, profiles):
     tree = fetch(mirror, "https://armenpress.am/en/article/1217402").tree
     # the body where an independent crawler of the real site reads it (evidence/README.md)
@@ -198,6 +202,7 @@ def test_armenpress_body_holds_toolbar_dateline_and_editor_line(mirror, profiles
     )
 
 
+@pytest.mark.slow
 def test_armenpress_feeds_nest_their_categories_and_listings_paginate(mirror):
     root = ET.fromstring(fetch(mirror, "https://armenpress.am/en/rss/articles/economy").body)
     item = root.find("./channel/item")
@@ -216,6 +221,7 @@ def test_armenpress_feeds_nest_their_categories_and_listings_paginate(mirror):
 # -- azatutyun.am ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_azatutyun_dates_are_time_pubdate_and_the_wsw_body_has_an_embed(mirror):
     tree = fetch(mirror, "https://azatutyun.am/a/33415093.html").tree
     time = tree.xpath("//div[@class='published']//time[@pubdate]")[0]
@@ -230,6 +236,7 @@ def test_azatutyun_dates_are_time_pubdate_and_the_wsw_body_has_an_embed(mirror):
     assert body.index(embed) == 2  # between the second and the third paragraph
 
 
+@pytest.mark.slow
 def test_azatutyun_sections_load_more_and_rssfeeds_list_the_feeds(mirror):
     tree = fetch(mirror, "https://azatutyun.am/z/2033").tree
     assert tree.xpath("//a[contains(@class, 'link-showMore')]/@href") == ["/z/2033?p=1"]
@@ -249,6 +256,7 @@ def test_azatutyun_sections_load_more_and_rssfeeds_list_the_feeds(mirror):
 # -- hetq.am --------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_hetq_dates_are_only_visible_in_the_genitive(mirror):
     for url, visible in (
         ("https://hetq.am/hy/article/171204", "17 դեկտեմբերի, 2025 14:32"),
@@ -261,6 +269,7 @@ def test_hetq_dates_are_only_visible_in_the_genitive(mirror):
         assert tree.xpath("//meta[@property='og:type']/@content") == ["article"]
 
 
+@pytest.mark.slow
 def test_hetq_body_holds_the_support_box_and_ends_with_the_typo_notice(mirror):
     tree = fetch(mirror, "https://hetq.am/en/article/169921").tree
     body = tree.xpath("//div[@class='article-content']")[0]
@@ -279,6 +288,7 @@ def test_hetq_body_holds_the_support_box_and_ends_with_the_typo_notice(mirror):
 # -- civilnet.am ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_civilnet_has_every_date_signal_and_translations_link_each_other(mirror):
     url = "https://civilnet.am/en/news/782316/yerevan-opens-its-first-public-bicycle-lanes-on-baghramyan-avenue/"
     tree = fetch(mirror, url).tree
@@ -302,6 +312,7 @@ def test_civilnet_has_every_date_signal_and_translations_link_each_other(mirror)
     assert tree.xpath("string(//div[contains(@class, 'sharedaddy')]//h3)") == "Share this:"
 
 
+@pytest.mark.slow
 def test_civilnet_yoast_sitemaps_list_every_post_and_shortlinks_redirect(mirror):
     root = ET.fromstring(fetch(mirror, "https://civilnet.am/sitemap_index.xml").body)
     post_sitemap = [loc.text for loc in root.iter(f"{SM}loc") if "post-sitemap" in loc.text]
@@ -320,6 +331,7 @@ def test_civilnet_yoast_sitemaps_list_every_post_and_shortlinks_redirect(mirror)
 # -- eurasianet.org -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_eurasianet_region_feed_answers_403(mirror):
     page = fetch(mirror, FORBIDDEN_FEED)
     assert page.status == 403 and page.content_type.startswith("text/html")
@@ -328,6 +340,7 @@ def test_eurasianet_region_feed_answers_403(mirror):
     assert feed_links(fetch(mirror, "https://eurasianet.org/region/armenia/feed"))
 
 
+@pytest.mark.slow
 def test_eurasianet_dates_are_drupal_html_datetime_in_new_york_time(mirror):
     summer = fetch(
         mirror, "https://eurasianet.org/armenia-launches-electronic-visa-for-more-countries"
@@ -350,6 +363,7 @@ def test_eurasianet_dates_are_drupal_html_datetime_in_new_york_time(mirror):
     assert "Subscribe" in body.xpath("string(div[@class='inline-newsletter'])")
 
 
+@pytest.mark.slow
 def test_eurasianet_pager_counts_from_zero(mirror):
     base = "https://eurasianet.org/region/caucasus"
     tree = fetch(mirror, base).tree
@@ -364,6 +378,7 @@ def test_eurasianet_pager_counts_from_zero(mirror):
 # -- caucasuswatch.de -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_caucasuswatch_feed_is_at_feed_and_lists_paginate_with_tx_news(mirror, profiles):
     """/feed works, as an independent source lists it (evidence/README.md); it carries the
     newest articles only: the older ones are in the lists, which paginate with tx_news."""
@@ -393,6 +408,7 @@ def test_caucasuswatch_feed_is_at_feed_and_lists_paginate_with_tx_news(mirror, p
     assert fetch(mirror, urljoin("https://caucasuswatch.de/", next_page)).status == 200
 
 
+@pytest.mark.slow
 def test_caucasuswatch_date_is_microdata_at_berlin_time(mirror):
     tree = fetch(
         mirror, "https://caucasuswatch.de/en/news/georgian-wine-exports-reach-record-high.html"
@@ -412,6 +428,7 @@ def test_caucasuswatch_date_is_microdata_at_berlin_time(mirror):
 # -- commonspace.eu -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_commonspace_dates_are_json_ld_only_and_news_ends_with_a_credit(mirror):
     url = "https://commonspace.eu/news/georgia-and-armenia-launch-joint-tourism-route"
     tree = fetch(mirror, url).tree
@@ -426,6 +443,7 @@ def test_commonspace_dates_are_json_ld_only_and_news_ends_with_a_credit(mirror):
     assert "Source:" not in opinion.xpath("string(//div[@class='article-body'])")
 
 
+@pytest.mark.slow
 def test_commonspace_sections_paginate_and_nothing_else_is_a_way_in(mirror):
     tree = fetch(mirror, "https://commonspace.eu/news").tree
     assert not tree.xpath("//link[@rel='alternate']")
@@ -438,6 +456,7 @@ def test_commonspace_sections_paginate_and_nothing_else_is_a_way_in(mirror):
     assert fetch(mirror, f"https://commonspace.eu/news?page={pages + 1}").status == 404
 
 
+@pytest.mark.slow
 def test_dates_in_the_mirror_keep_their_offsets(mirror):
     """A quick cross-check of the offsets the crawl test compares exactly."""
     eurasianet = site_of("eurasianet.org")

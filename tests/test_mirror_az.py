@@ -134,6 +134,7 @@ def test_each_edition_has_five_articles_in_two_categories(name, profiles):
 # -- discovery -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", OUTLETS)
 def test_start_points_lead_to_every_article(mirror, profiles, name):
     profile = profiles[name]
@@ -148,6 +149,7 @@ def test_start_points_lead_to_every_article(mirror, profiles, name):
         assert page.tree.xpath("//link[@rel='canonical']/@href") == [url]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("name", "kinds"),
     [
@@ -165,6 +167,7 @@ def test_each_kind_of_start_point_alone_reaches_every_article(mirror, profiles, 
     assert set(discover(mirror, profiles[name], kinds)) == set(articles_of(name))
 
 
+@pytest.mark.slow
 def test_feeds_list_the_newest_articles_with_their_dates(mirror, profiles):
     for name in ("apa_az", "trend_az", "azernews_az", "azertag_az", "report_az"):
         articles = articles_of(name)
@@ -190,6 +193,7 @@ def test_feeds_list_the_newest_articles_with_their_dates(mirror, profiles):
     assert not fetch(mirror, "https://apa.az/en").tree.xpath("//link[@type='application/rss+xml']")
 
 
+@pytest.mark.slow
 def test_listings_paginate_with_each_outlets_own_link(mirror):
     apa = fetch(mirror, "https://apa.az/en").tree
     assert apa.xpath("//link[@rel='next']/@href") == ["https://apa.az/en?page=2"]
@@ -220,6 +224,7 @@ def test_listings_paginate_with_each_outlets_own_link(mirror):
 # -- trend.az: one host per edition ---------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("host", "directory", "language"),
     [
@@ -265,6 +270,7 @@ def test_article_urls_have_each_outlets_real_form(profiles):
             assert profiles[name].is_article_url(url), url
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("url", "location"),
     [
@@ -293,6 +299,7 @@ def test_other_spellings_redirect(mirror, url, location):
     assert fetch(mirror, location).status == 200
 
 
+@pytest.mark.slow
 def test_section_listings_have_each_outlets_real_form(mirror, profiles):
     listings = {
         "azertag_az": ["https://azertag.az/bolme/politics", "https://azertag.az/en/bolme/economy"],
@@ -325,6 +332,7 @@ def _article(mirror, url):
     return page.tree
 
 
+@pytest.mark.slow
 def test_apa_dates_are_only_visible_with_a_utc_suffix(mirror):
     az = _article(
         mirror,
@@ -358,6 +366,7 @@ def test_apa_dates_are_only_visible_with_a_utc_suffix(mirror):
     assert translated.xpath("//link[@hreflang]/@hreflang") == ["az", "en", "ru"]
 
 
+@pytest.mark.slow
 def test_trend_pages_have_the_real_layout_and_an_inline_dateline(mirror):
     az = _article(mirror, "https://az.trend.az/business/economy/4447650.html")
     assert az.xpath("//meta[@property='article:published_time']/@content") == [
@@ -391,6 +400,7 @@ def test_trend_pages_have_the_real_layout_and_an_inline_dateline(mirror):
     assert lead.xpath("string(./strong)") == "БАКУ, Азербайджан, 10 декабря."
 
 
+@pytest.mark.slow
 def test_azernews_dates_are_in_json_ld_and_visible(mirror):
     tree = _article(mirror, "https://azernews.az/nation/250377.html")
     data = json.loads(tree.xpath("//script[@type='application/ld+json']/text()")[0])
@@ -412,6 +422,7 @@ def test_azernews_dates_are_in_json_ld_and_visible(mirror):
     )
 
 
+@pytest.mark.slow
 def test_azertag_dates_are_local_times_without_an_offset(mirror):
     tree = _article(
         mirror,
@@ -434,6 +445,7 @@ def test_azertag_dates_are_local_times_without_an_offset(mirror):
     assert en.xpath("//link[@hreflang]/@hreflang") == ["az", "en", "ru"]
 
 
+@pytest.mark.slow
 def test_oxu_pages_have_the_post_detail_layout(mirror):
     url = (
         "https://oxu.az/siyaset/milli-meclisde-yerli-ozunuidareetme-ile-bagli-dinlemeler-kecirilib"

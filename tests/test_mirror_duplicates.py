@@ -61,6 +61,7 @@ def test_the_set_has_the_mix_the_benchmark_needs():
     assert len({SITE_OF[u] for pair in same for u in (pair.url_a, pair.url_b)}) >= 15
 
 
+@pytest.mark.slow
 def test_every_labelled_url_is_an_article_the_mirror_serves(mirror):
     urls = sorted({u for pair in PAIRS for u in (pair.url_a, pair.url_b)})
     for url in urls:
@@ -149,6 +150,7 @@ def test_a_bad_label_is_refused_naming_the_file_and_pair(tmp_path, entry, error)
     assert error in str(raised.value)
 
 
+@pytest.mark.slow
 def test_a_pair_labelled_both_ways_is_refused(tmp_path):
     """Copies of one original are copies of each other: no label may say otherwise."""
     apa = "https://apa.az/az/iqtisadiyyat/merkezi-bank-ucot-derecesini-deyismez-saxlayib-908620/"

@@ -183,10 +183,12 @@ def urls(name: str, language: str | None = None) -> set[str]:
 # -- every outlet ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_the_mirror_serves_the_georgian_outlets(mirror):
     assert set(mirror.hosts) == set(OUTLETS.values())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", OUTLETS)
 def test_start_points_lead_to_every_article(mirror, profiles, name):
     profile = profiles[name]
@@ -228,6 +230,7 @@ def test_articles_are_distinct_dated_and_in_two_categories_per_language(name):
     assert size < 150_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", OUTLETS)
 def test_article_pages_show_their_title_and_paragraphs(mirror, name):
     for a in site_of(name).articles:
@@ -238,6 +241,7 @@ def test_article_pages_show_their_title_and_paragraphs(mirror, name):
         assert all(p in text for p in a.paragraphs), a.source
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", OUTLETS)
 def test_unknown_pages_are_404_in_the_sites_own_html(mirror, name):
     page = fetch(mirror, f"https://{OUTLETS[name]}/no/such/page/here")
@@ -248,6 +252,7 @@ def test_unknown_pages_are_404_in_the_sites_own_html(mirror, name):
 # -- oc-media.org ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_oc_media_feed_has_the_full_text_and_the_titles_as_the_h1_shows_them(mirror):
     items = feed_items(fetch(mirror, "https://oc-media.org/feed/"))
     titles = [i.findtext("title") for i in items]
@@ -269,6 +274,7 @@ def test_oc_media_feed_has_the_full_text_and_the_titles_as_the_h1_shows_them(mir
     assert live.tree.xpath("//meta[@property='og:title']/@content")[0].endswith(" - OC Media")
 
 
+@pytest.mark.slow
 def test_oc_media_donation_appeal_is_inside_and_after_the_body(mirror):
     url = "https://oc-media.org/glacier-retreat-in-svaneti-worries-scientists/"
     tree = fetch(mirror, url).tree
@@ -282,6 +288,7 @@ def test_oc_media_donation_appeal_is_inside_and_after_the_body(mirror):
     assert article["datePublished"] == "2025-08-14T10:45:00+04:00"
 
 
+@pytest.mark.slow
 def test_oc_media_older_features_are_only_in_the_listings_and_sitemap(mirror, profiles):
     old = "https://oc-media.org/features/the-last-tea-factories-of-guria/"
     feed = {i.findtext("link") for i in feed_items(fetch(mirror, "https://oc-media.org/feed/"))}
@@ -294,6 +301,7 @@ def test_oc_media_older_features_are_only_in_the_listings_and_sitemap(mirror, pr
         assert not profiles["oc_media"].is_article_url(page)
 
 
+@pytest.mark.slow
 def test_oc_media_shortlink_redirects_to_the_post(mirror):
     url = "https://oc-media.org/azerbaijan-expands-alat-ferry-terminal/"
     shortlink = fetch(mirror, url).tree.xpath("//link[@rel='shortlink']/@href")[0]
@@ -304,6 +312,7 @@ def test_oc_media_shortlink_redirects_to_the_post(mirror):
 # -- jam-news.net ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_jam_news_feeds_are_english_and_russian_only(mirror):
     for feed, language in (
         ("https://jam-news.net/feed/", "en"),
@@ -315,6 +324,7 @@ def test_jam_news_feeds_are_english_and_russian_only(mirror):
     assert fetch(mirror, "https://jam-news.net/am/feed/").status == 404
 
 
+@pytest.mark.slow
 def test_jam_news_armenian_posts_are_found_through_the_listings_alone(mirror, profiles):
     found, _ = discover(mirror, profiles["jam_news"], kinds=("listings",))
     armenian = urls("jam_news", "hy")
@@ -323,6 +333,7 @@ def test_jam_news_armenian_posts_are_found_through_the_listings_alone(mirror, pr
     assert page2.status == 200 and set(page2.hrefs()) & armenian
 
 
+@pytest.mark.slow
 def test_jam_news_shortlinks_and_boilerplate(mirror):
     url = "https://jam-news.net/live-heavy-snowfall-disrupts-traffic-across-the-south-caucasus/"
     page = fetch(mirror, url)
@@ -348,6 +359,7 @@ def test_jam_news_shortlinks_and_boilerplate(mirror):
 # -- agenda.ge ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_agenda_has_no_feed_and_no_sitemap(mirror, profiles):
     for url in ("https://agenda.ge/feed", "https://agenda.ge/en/feed", "https://agenda.ge/rss.xml"):
         assert fetch(mirror, url).status == 404
@@ -357,6 +369,7 @@ def test_agenda_has_no_feed_and_no_sitemap(mirror, profiles):
     assert urls("agenda_ge") <= found
 
 
+@pytest.mark.slow
 def test_agenda_pager_counts_from_zero_without_rel_next(mirror):
     first = fetch(mirror, "https://agenda.ge/en/news")
     assert not first.tree.xpath('//*[@rel="next"]')  # Drupal 7: only li.pager-next
@@ -370,6 +383,7 @@ def test_agenda_pager_counts_from_zero_without_rel_next(mirror):
     assert fetch(mirror, "https://agenda.ge/en/news?page=7").status == 404
 
 
+@pytest.mark.slow
 def test_agenda_article_date_is_only_visible(mirror):
     tree = fetch(mirror, "https://agenda.ge/en/news/2026/2841").tree
     assert tree.xpath("string(//div[@class='node-time'])") == "Politics, 15 September 2026 - 14:20"
@@ -387,6 +401,7 @@ def test_agenda_article_date_is_only_visible(mirror):
 # -- georgiatoday.ge ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_georgiatoday_feed_is_broken(mirror, profiles):
     feed = fetch(mirror, "https://georgiatoday.ge/feed/")
     assert feed.status == 500 and feed.content_type.startswith("text/html")
@@ -397,6 +412,7 @@ def test_georgiatoday_feed_is_broken(mirror, profiles):
     assert not profiles["georgiatoday_ge"].feeds
 
 
+@pytest.mark.slow
 def test_georgiatoday_sitemaps_and_listings_each_lead_to_every_post(mirror, profiles):
     profile = profiles["georgiatoday_ge"]
     by_sitemap, _ = discover(mirror, profile, kinds=("robots",))
@@ -407,6 +423,7 @@ def test_georgiatoday_sitemaps_and_listings_each_lead_to_every_post(mirror, prof
     assert kind == "urlset" and len(locs) == 3
 
 
+@pytest.mark.slow
 def test_georgiatoday_post_markup(mirror):
     url = "https://georgiatoday.ge/government-announces-new-program-to-support-tourism-in-mountain-regions/"
     tree = fetch(mirror, url).tree
@@ -433,6 +450,7 @@ def test_georgiatoday_post_markup(mirror):
 # -- interpressnews.ge -------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_interpressnews_has_no_rss_but_a_json_endpoint(mirror, profiles):
     for edition in ("ka", "en", "ru"):
         assert fetch(mirror, f"https://interpressnews.ge/{edition}/rss/").status == 404
@@ -445,6 +463,7 @@ def test_interpressnews_has_no_rss_but_a_json_endpoint(mirror, profiles):
     assert fetch(mirror, "https://interpressnews.ge/en/api/latest?page=9").status == 404
 
 
+@pytest.mark.slow
 def test_interpressnews_listings_carry_microdata_and_lead_to_every_article(mirror, profiles):
     found, _ = discover(mirror, profiles["interpressnews_ge"], kinds=("listings",))
     assert urls("interpressnews_ge") <= found
@@ -458,6 +477,7 @@ def test_interpressnews_listings_carry_microdata_and_lead_to_every_article(mirro
         assert item.xpath(".//time/@datetime")[0].endswith("+04:00")
 
 
+@pytest.mark.slow
 def test_interpressnews_links_articles_with_and_without_the_slash(mirror, profiles):
     """As real articles are cited: the listings link /<id>-<slug>/, the "latest news" column
     /<id>-<slug>; the profile takes both for articles, and the second redirects."""
@@ -475,6 +495,7 @@ def test_interpressnews_links_articles_with_and_without_the_slash(mirror, profil
         assert site_of("interpressnews_ge").article(url + "/") is not None
 
 
+@pytest.mark.slow
 def test_interpressnews_article_dates_are_visible_only(mirror):
     tree = fetch(
         mirror,
@@ -499,6 +520,7 @@ def test_interpressnews_article_dates_are_visible_only(mirror):
 # -- netgazeti.ge ------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_netgazeti_feed_declares_english_and_has_no_descriptions(mirror):
     page = fetch(mirror, "https://netgazeti.ge/feed/")
     root = ET.fromstring(page.body)
@@ -520,6 +542,7 @@ def test_netgazeti_feed_declares_english_and_has_no_descriptions(mirror):
         assert parsedate_to_datetime(item.findtext("pubDate")) == article.published
 
 
+@pytest.mark.slow
 def test_netgazeti_pages_declare_english_but_are_georgian(mirror, profiles):
     url = "https://netgazeti.ge/news/724518/"
     tree = fetch(mirror, url).tree
@@ -537,6 +560,7 @@ def test_netgazeti_pages_declare_english_but_are_georgian(mirror, profiles):
     assert moved.status == 301
 
 
+@pytest.mark.slow
 def test_netgazeti_feed_leads_to_opinion_posts_the_crawl_archives(mirror, tmp_path):
     """A crawl of this module's mirror that starts from the feed alone (no listings, no
     sitemaps) archives the opinion pieces the feed carries as articles, with the text their
@@ -578,6 +602,7 @@ def test_netgazeti_feed_leads_to_opinion_posts_the_crawl_archives(mirror, tmp_pa
 # -- bm.ge -------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_bm_rss_is_forbidden_and_listings_are_date_ranges(mirror, profiles):
     assert fetch(mirror, "https://bm.ge/rss").status == 403
     home = fetch(mirror, "https://bm.ge/ka/")
@@ -593,6 +618,7 @@ def test_bm_rss_is_forbidden_and_listings_are_date_ranges(mirror, profiles):
     assert urls("bm_ge") <= found
 
 
+@pytest.mark.slow
 def test_bm_category_listings_have_no_trailing_slash(mirror, profiles):
     """As the real site links them (/en/category/economy); pages go on with ?page=N."""
     profile = profiles["bm_ge"]
@@ -612,6 +638,7 @@ def test_bm_category_listings_have_no_trailing_slash(mirror, profiles):
     assert moved.headers["Location"] == "https://bm.ge/en/category/economy"
 
 
+@pytest.mark.slow
 def test_bm_tv_pieces_are_tv_inner_with_latin_slugs(mirror, profiles):
     """BM TV pieces: /<ed>/tv-inner/<transliterated slug>/<id>, listed with the articles;
     their video is an embed above the text."""
@@ -630,6 +657,7 @@ def test_bm_tv_pieces_are_tv_inner_with_latin_slugs(mirror, profiles):
     assert "---" in tv[0].url  # " - " of the title, as the real links write it
 
 
+@pytest.mark.slow
 def test_bm_georgian_urls_are_percent_encoded_georgian(mirror):
     site = site_of("bm_ge")
     for article in site.select("ka"):
@@ -644,6 +672,7 @@ def test_bm_georgian_urls_are_percent_encoded_georgian(mirror):
         assert schema["datePublished"] == article.published.isoformat()
 
 
+@pytest.mark.slow
 def test_bm_markup_is_utility_classes(mirror):
     """Tailwind: no class names the body, the date or the sections; the date and the
     sections are in the JSON-LD and as plain text and links above the title."""

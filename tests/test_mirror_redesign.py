@@ -106,6 +106,7 @@ def sitemap_locs(mirror: MirrorServer, url: str, seen: set[str]) -> set[str]:
 # -- every site, redesigned ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", HOSTS)
 def test_old_urls_answer_404(mirror, plain, sites, profiles, host):
     moved = mirror.url_map(host)
@@ -121,6 +122,7 @@ def test_old_urls_answer_404(mirror, plain, sites, profiles, host):
         assert fetch(mirror, url).status == 404, f"{url} still answers on redesigned {host}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", HOSTS)
 def test_articles_keep_their_words_at_new_urls(mirror, plain, sites, host):
     news = mirror.article_urls(host)
@@ -139,6 +141,7 @@ def test_articles_keep_their_words_at_new_urls(mirror, plain, sites, host):
         assert new.headers["Last-Modified"] == old.headers["Last-Modified"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", HOSTS)
 def test_the_old_profile_fits_no_more(mirror, plain, sites, profiles, host):
     profile = profile_of(profiles, host)
@@ -162,6 +165,7 @@ def test_the_old_profile_fits_no_more(mirror, plain, sites, profiles, host):
             assert not page.tree.cssselect(profile.next_page), f"next_page matches on {url}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", HOSTS)
 def test_home_page_announces_feeds_of_new_urls(mirror, plain, host):
     page = home(mirror, host)
@@ -187,6 +191,7 @@ def test_home_page_announces_feeds_of_new_urls(mirror, plain, host):
     assert listed, f"no feed of {host} lists a new article URL"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", HOSTS)
 def test_robots_txt_names_sitemaps_of_every_article(mirror, host):
     robots = fetch(mirror, f"https://{host}/robots.txt")
@@ -205,6 +210,7 @@ def test_robots_txt_names_sitemaps_of_every_article(mirror, host):
         assert parser.can_fetch(url, "caucasus-crawler"), f"robots.txt forbids {url}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", HOSTS)
 def test_no_page_links_to_a_page_that_is_gone(mirror, plain, host):
     """Links of a few pages: a link that answers 404 did so before the redesign too (civil.ge
@@ -227,6 +233,7 @@ def test_no_page_links_to_a_page_that_is_gone(mirror, plain, host):
                 assert route_key(parts.path, parts.query) in routes, f"{page.url} -> {url}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", HOSTS)
 def test_every_response_says_new_urls_only(mirror, sites, host):
     """No response of the site (page, feed, sitemap, JSON, robots.txt, header) names an old
@@ -249,6 +256,7 @@ def test_every_response_says_new_urls_only(mirror, sites, host):
             assert all(c.startswith("rd-") for v in classes for c in v.split()), key
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("host", HOSTS)
 def test_moved_pages_answer_as_before(mirror, sites, host):
     """Each moved URL's new URL answers what the old one did (a redirect: to the new URL of
@@ -279,6 +287,7 @@ def test_moved_pages_answer_as_before(mirror, sites, host):
 # -- the server's part ---------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_nothing_is_redesigned_unless_asked(plain):
     assert plain.redesigned == () and plain.url_map("civil.ge") == {}
     assert plain.redesigned_url(REFERENCE_URL) == REFERENCE_URL
@@ -286,6 +295,7 @@ def test_nothing_is_redesigned_unless_asked(plain):
     assert fetch(plain, REFERENCE_URL).status == 200
 
 
+@pytest.mark.slow
 def test_one_site_redesigned_leaves_the_others_alone(plain):
     with MirrorServer(redesigned=("WWW.Civil.GE",)) as one:
         assert one.redesigned == ("civil.ge",)
@@ -300,6 +310,7 @@ def test_one_site_redesigned_leaves_the_others_alone(plain):
         assert one.redesigned_url(other) == other
 
 
+@pytest.mark.slow
 def test_unknown_host_is_a_one_line_error():
     with pytest.raises(MirrorDataError, match=r"^cannot redesign 'nowhere\.example': [^\n]*$"):
         MirrorServer(redesigned=("civil.ge", "nowhere.example"))
@@ -315,6 +326,7 @@ def test_unknown_host_is_a_one_line_error():
     ]
 
 
+@pytest.mark.slow
 def test_module_entry_serves_a_redesigned_site():
     process = subprocess.Popen(
         [sys.executable, "-m", "caucasus_crawler.mirror", "--port", "0", "--redesign", "oxu.az"],
@@ -334,6 +346,7 @@ def test_module_entry_serves_a_redesigned_site():
         process.wait(timeout=10)
 
 
+@pytest.mark.slow
 def test_add_page_and_remove_page_on_a_redesigned_site():
     with MirrorServer(redesigned=("civil.ge",)) as server:
         new = server.redesigned_url(REFERENCE_URL)
@@ -345,6 +358,7 @@ def test_add_page_and_remove_page_on_a_redesigned_site():
         assert fetch(server, REFERENCE_URL).tree.findtext(".//h1") == "Old"
 
 
+@pytest.mark.slow
 def test_classes_are_renamed_with_their_words_kept(mirror, plain):
     assert rename_class("news-related") == "rd-news-related__x"
     old = fetch(plain, "https://civil.ge/archives/626112").tree
@@ -357,6 +371,7 @@ def test_classes_are_renamed_with_their_words_kept(mirror, plain):
         assert len(new.xpath(path)) >= len(old.xpath(path)) > 0, path
 
 
+@pytest.mark.slow
 def test_redesign_is_deterministic_and_quick(sites):
     site = sites["civil.ge"]  # the largest site
     routes = build_routes(site)

@@ -107,6 +107,7 @@ def three_crawls(scrapyd, tmp_path_factory):  # noqa: F811 (the fixture imported
     return crawls
 
 
+@pytest.mark.slow
 def test_the_cli_scrapy_crawl_and_scrapyd_store_exactly_the_same(three_crawls):
     held = {way: archived(db) for way, (db, _) in three_crawls.items()}
     cli = held.pop("caucasus-crawler crawl")
@@ -118,11 +119,12 @@ def test_the_cli_scrapy_crawl_and_scrapyd_store_exactly_the_same(three_crawls):
             assert other[name] == cli[name], f"{way} stored other {name} than the CLI"
 
 
+@pytest.mark.slow
 def test_every_way_extracts_in_the_pool_with_the_budget_sized_to_it(three_crawls):
     processes = available_cores()  # EXTRACT_PROCESSES by default
     for way, (db, log) in three_crawls.items():
         with Archive(db) as archive:
-            articles = archive.count("articles")
+            articles = archive.db["articles"].count
         stats = pool_stats(log)
         assert stats.pop("extract_pool/pages") >= articles, way  # each extracted in a worker
         assert stats == {

@@ -56,6 +56,7 @@ def test_built_in_profiles_cover_three_countries_and_five_languages():
     assert not civil.is_article_url("https://civil.ge/archives/category/news")
 
 
+@pytest.mark.slow
 def test_a_user_profile_directory_adds_an_outlet(tmp_path):
     (tmp_path / "example_ge.toml").write_text(GOOD, "utf-8")
     profiles = load_profiles([tmp_path])
@@ -132,6 +133,7 @@ def test_a_code_outside_iso_is_refused_in_one_line(tmp_path, change, message):
     assert str(error.value) == f"{path}: field '{field}': {message}"
 
 
+@pytest.mark.slow
 def test_a_broken_profile_gives_one_line_and_exit_2(tmp_path):
     (tmp_path / "broken.toml").write_text('name = "x"\ncountry = [', "utf-8")
     result = run_cli("--profiles", str(tmp_path), "sites", check=False)
@@ -141,6 +143,7 @@ def test_a_broken_profile_gives_one_line_and_exit_2(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.slow
 def test_sites_json_lists_every_profile_with_its_public_fields():
     listed = json.loads(run_cli("sites", "--json").stdout)
     by_name = {site["name"]: site for site in listed}
@@ -183,6 +186,7 @@ for _ in range(2):
     return [*result.stdout.splitlines(), *result.stderr.splitlines()]
 
 
+@pytest.mark.slow
 def test_a_catastrophic_pattern_is_matched_in_bounded_time():
     patterns = {"article": ["(a+)+$"], "listing": [r"^https://(?:[\w./-]+)+!$"], "ignore": ["!$"]}
     assert _matcher_in_a_subprocess(patterns) == ["False True True"] * 2
@@ -197,6 +201,7 @@ def test_every_built_in_pattern_runs_on_the_linear_time_engine():
             assert pattern.engine == "re2", (profile.name, pattern.pattern)
 
 
+@pytest.mark.slow
 def test_the_linear_time_engine_keeps_python_s_meaning_of_classes():
     """RE2's \\d, \\w and \\s are ASCII; Python's, which profiles are written in, are Unicode:
     a raw Georgian or Armenian link (`urljoin` keeps an href's letters) must match alike."""
@@ -216,6 +221,7 @@ def test_the_linear_time_engine_keeps_python_s_meaning_of_classes():
     assert not raw.is_article_url("https://civilnet.am/news/123/two words/")
 
 
+@pytest.mark.slow
 def test_a_pattern_only_python_can_run_is_bounded_by_a_time_limit():
     """Lookarounds and backreferences are beyond RE2: such a pattern (the drafts' guards are
     lookaheads) runs on the `regex` engine with a time limit; one that passes it is logged,
@@ -338,6 +344,7 @@ def _crawl(profiles: Path, mirror: MirrorServer, db: Path) -> tuple[str, ...]:
             "--db", str(db))  # fmt: skip
 
 
+@pytest.mark.slow
 def test_a_crawl_with_a_hostile_user_profile_finishes(tmp_path):
     profiles = _hostile_civil_ge(tmp_path / "profiles")
     db = tmp_path / "archive.db"
@@ -355,6 +362,7 @@ FEED_OR_LISTING = re.compile(
 )
 
 
+@pytest.mark.slow
 def test_sigterm_stops_a_crawl_with_a_hostile_user_profile(tmp_path):
     """The defect's second half: stuck in one `re` call, the crawl ignored SIGTERM."""
     profiles = _hostile_civil_ge(tmp_path / "profiles")

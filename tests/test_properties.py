@@ -7,11 +7,15 @@ from __future__ import annotations
 import html
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from caucasus_crawler.extract.dates import find_dates, parse_date
 from caucasus_crawler.extract.page import Page
+
+# crawls, servers or processes: not in the fast lane (`pytest -m "not slow"`)
+pytestmark = pytest.mark.slow
 
 # -- dates --------------------------------------------------------------------------------------
 _MONTHS = ["September", "Sep", "სექტემბერს", "სექტემბრის", "սեպտեմբերի", "sentyabr", "сентября"]

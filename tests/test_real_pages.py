@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from conftest import REAL_PAGES, run_cli, shared_file
+
+# crawls, servers or processes: not in the fast lane (`pytest -m "not slow"`)
+pytestmark = pytest.mark.slow
 
 TREND_URL = "https://www.trend.az/business/green-economy/4204857.html"
 OXU_URL = "https://oxu.az/dunya/alyaskada-yoxa-cixan-teyyareden-xeber-var"

@@ -19,6 +19,9 @@ from conftest import run_cli
 
 from caucasus_crawler.mirror import MirrorServer
 
+# crawls, servers or processes: not in the fast lane (`pytest -m "not slow"`)
+pytestmark = pytest.mark.slow
+
 # outlet -> (its mirror host, fields health must name): three kinds of site (WordPress with
 # feeds; a custom CMS with its own feed and day archives; a Georgian WordPress with a
 # donation appeal inside its bodies, which the profile strips by a class that is renamed)

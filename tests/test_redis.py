@@ -164,6 +164,7 @@ def _caucasus_keys(client) -> list[str]:
 
 
 # -- two workers, one killed ---------------------------------------------------------------------
+@pytest.mark.slow
 def test_two_workers_and_ingest_store_every_article_once_though_one_is_killed(
     redis_port, demo, tmp_path
 ):
@@ -242,6 +243,7 @@ def test_two_workers_and_ingest_store_every_article_once_though_one_is_killed(
 
 
 # -- an ingester that died halfway through a batch -------------------------------------------------
+@pytest.mark.slow
 def test_ingest_replays_a_half_done_batch_without_doubling_anything(redis_port, demo, tmp_path):
     from caucasus_crawler.archive.writer import ArchiveWriter
     from caucasus_crawler.profiles import load_profiles
@@ -287,6 +289,7 @@ def test_ingest_replays_a_half_done_batch_without_doubling_anything(redis_port, 
 
 
 # -- one-line errors -------------------------------------------------------------------------------
+@pytest.mark.slow
 def test_redis_errors_are_one_line(redis_port, tmp_path):
     closed = _free_port()
     result = run_cli("crawl", "civil_ge", "--redis", f"redis://127.0.0.1:{closed}/0", check=False)
@@ -315,6 +318,7 @@ def test_redis_errors_are_one_line(redis_port, tmp_path):
     assert _client(url).get("caucasus:ingest") is None
 
 
+@pytest.mark.slow
 def test_a_new_request_is_marked_seen_and_queued_in_one_step(redis_port):
     """A worker killed between marking a request seen and queueing it lost the request:
     another worker replaying the page that linked it found the link a duplicate. Both now

@@ -8,6 +8,9 @@ from conftest import REFERENCE_TITLE, article_at, run_cli
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.profiles import PACKAGE_DIR
 
+# crawls, servers or processes: not in the fast lane (`pytest -m "not slow"`)
+pytestmark = pytest.mark.slow
+
 REFERENCE_URL = "https://civil.ge/archives/626112"
 
 

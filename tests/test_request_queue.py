@@ -55,6 +55,7 @@ def both(tmp_path_factory):
     return on_disk, disk_run, in_memory, memory_run
 
 
+@pytest.mark.slow
 def test_the_frontier_on_disk_stores_what_the_one_in_memory_does(both):
     on_disk, _, in_memory, _ = both
     stored = articles(on_disk)
@@ -66,6 +67,7 @@ def test_the_frontier_on_disk_stores_what_the_one_in_memory_does(both):
     assert by_site == {"civil_ge": 18, "interpressnews_ge": 18}
 
 
+@pytest.mark.slow
 def test_every_request_waits_on_disk_and_pickles(both):
     _, disk_run, _, memory_run = both
     stats = scheduler_stats(disk_run.stderr)
@@ -84,6 +86,7 @@ def test_every_request_waits_on_disk_and_pickles(both):
     assert sum(in_memory["scheduler/enqueued/memory"]) == sum(stats["scheduler/enqueued/disk"])
 
 
+@pytest.mark.slow
 def test_the_job_directories_are_gone_after_the_crawl(both, demo):
     on_disk, disk_run, *_ = both
     used = re.findall(r"queued requests wait on disk in (\S+)", disk_run.stderr)
@@ -95,6 +98,7 @@ def test_the_job_directories_are_gone_after_the_crawl(both, demo):
     assert not frontier_of(db).exists()
 
 
+@pytest.mark.slow
 def test_a_crawl_killed_leaves_directories_the_next_deletes_and_never_resumes(tmp_path, both):
     db = tmp_path / "archive.db"
     command = [sys.executable, "-m", "caucasus_crawler.cli", "crawl", *OUTLETS, "--demo"]
@@ -125,6 +129,7 @@ def test_a_crawl_killed_leaves_directories_the_next_deletes_and_never_resumes(tm
     assert articles(db) == articles(on_disk)
 
 
+@pytest.mark.slow
 def test_a_jobdir_of_the_users_own_is_kept_for_scrapys_pause_and_resume(tmp_path):
     db, jobdir = tmp_path / "archive.db", tmp_path / "job"
     crawl(db, "agenda_ge", options=("--set", f"JOBDIR={jobdir}"))

@@ -68,6 +68,7 @@ def once(tmp_path_factory, mirror):
     return db, log, command
 
 
+@pytest.mark.slow
 def test_once_launches_the_due_outlets_then_nothing_until_they_are_due(once):
     db, log, command = once
 
@@ -99,6 +100,7 @@ def test_once_launches_the_due_outlets_then_nothing_until_they_are_due(once):
         assert archive.db["crawl_runs"].count == 2
 
 
+@pytest.mark.slow
 def test_an_outlet_falls_due_after_its_profile_interval(once):
     db, *_ = once
     with Archive(db) as archive:
@@ -115,6 +117,7 @@ def test_an_outlet_falls_due_after_its_profile_interval(once):
     assert default.due(now=finished + timedelta(minutes=21)) == ["report_az"]
 
 
+@pytest.mark.slow
 def test_the_service_runs_one_crawl_per_outlet_and_stops_cleanly_on_sigterm(tmp_path, mirror):
     """A slow crawl (DOWNLOAD_DELAY) is running when a cron-style `--once` on the same archive
     tries the same outlet, and when the service gets SIGTERM."""
@@ -169,6 +172,7 @@ def test_the_service_runs_one_crawl_per_outlet_and_stops_cleanly_on_sigterm(tmp_
     assert runs[0]["pages"] >= 3
 
 
+@pytest.mark.slow
 def test_schedule_user_errors_are_one_line(tmp_path):
     for args, message in (
         (("nowhere_am",), "no outlet named nowhere_am; `caucasus-crawler sites` lists them"),

@@ -152,6 +152,7 @@ def test_scrapy_cfg_has_a_deploy_target():
     assert config["deploy"]["project"] == PROJECT
 
 
+@pytest.mark.slow
 def test_the_egg_carries_the_package_its_data_and_the_settings_entry_point(egg):
     names = set(zipfile.ZipFile(egg).namelist())
     assert {f"{PROJECT}/profiles/{name}.toml" for name in load_profiles()} <= names
@@ -180,6 +181,7 @@ def test_the_egg_carries_the_package_its_data_and_the_settings_entry_point(egg):
     assert names_loaded.split() == sorted(load_profiles())
 
 
+@pytest.mark.slow
 def test_a_crawl_scheduled_through_scrapyd_stores_the_articles(scrapyd, mirror, tmp_path):
     url, deployed, home = scrapyd
     assert deployed["project"] == PROJECT and deployed["spiders"] == len(load_profiles())
@@ -214,6 +216,7 @@ def test_a_crawl_scheduled_through_scrapyd_stores_the_articles(scrapyd, mirror, 
     ]
 
 
+@pytest.mark.slow
 def test_schedule_sends_due_crawls_to_scrapyd(scrapyd, mirror, tmp_path):
     url, *_ = scrapyd
     db, log = tmp_path / "archive.db", tmp_path / "schedule.log"

@@ -11,6 +11,9 @@ from conftest import REFERENCE_TITLE, run_cli
 
 from caucasus_crawler.archive import Archive
 
+# crawls, servers or processes: not in the fast lane (`pytest -m "not slow"`)
+pytestmark = pytest.mark.slow
+
 REFERENCE_URL = "https://civil.ge/archives/626112"
 DEMO_OUTLETS = ("civil_ge", "news_am", "report_az")  # three outlets keep the crawl short
 

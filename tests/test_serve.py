@@ -90,6 +90,7 @@ def get_json(url: str):
         return json.load(response)
 
 
+@pytest.mark.slow
 def test_the_json_api_search_finds_the_reference_article(server):
     base, _ = server
     hits = get_json(f"{base}/archive/articles.json?_search=Kaladze&_shape=array")
@@ -97,6 +98,7 @@ def test_the_json_api_search_finds_the_reference_article(server):
     assert hits[0]["url"] == REFERENCE_URL and hits[0]["site"] == "civil_ge"
 
 
+@pytest.mark.slow
 def test_the_canned_search_ranks_and_highlights(server):
     base, _ = server
     hits = get_json(f"{base}/archive/search.json?q=Tskhinvali+non-aggression&_shape=array")
@@ -109,6 +111,7 @@ def test_the_canned_search_ranks_and_highlights(server):
     assert [hit["url"] for hit in odd] == [REFERENCE_URL]
 
 
+@pytest.mark.slow
 def test_facet_counts_match_the_archive(server, db):
     base, _ = server
     data = get_json(f"{base}/archive/articles.json?_size=0&_facet_size=max")
@@ -127,6 +130,7 @@ def test_facet_counts_match_the_archive(server, db):
     assert sum(facets["site"].values()) == total
 
 
+@pytest.mark.slow
 def test_facet_links_filter_by_category_and_month(server, db):
     base, _ = server
     data = get_json(f"{base}/archive/articles.json?_size=0&_facet_size=max")
@@ -157,6 +161,7 @@ def test_facet_links_filter_by_category_and_month(server, db):
     assert published == sorted(published, reverse=True) and published[0][:7] == month["value"]
 
 
+@pytest.mark.slow
 def test_the_metadata_describes_every_table_and_column(server, db):
     base, _ = server
     metadata = get_json(f"{base}/-/metadata.json")
@@ -175,6 +180,7 @@ def test_the_metadata_describes_every_table_and_column(server, db):
     assert tables["articles"]["sort_desc"] == "published"
 
 
+@pytest.mark.slow
 def test_canned_queries(server, db):
     base, _ = server
     names = {q["name"] for q in get_json(f"{base}/archive.json")["queries"]}
@@ -205,6 +211,7 @@ def test_canned_queries(server, db):
     assert "HTTP 404" in by_site["civil_ge"]["problems"]  # the mirror's removed article
 
 
+@pytest.mark.slow
 def test_the_revisions_query_needs_the_revisions_table(db, tmp_path):
     """Issue 5 adds `article_revisions`: its canned query is offered only where it exists."""
     copy = tmp_path / "older.db"
@@ -223,6 +230,7 @@ def test_the_revisions_query_needs_the_revisions_table(db, tmp_path):
     assert "search" in found and "revisions_of_article" not in found
 
 
+@pytest.mark.slow
 def test_visitors_cannot_write_and_it_listens_on_loopback_only(server, db):
     base, port = server
     with Archive.open_read_only(db) as archive:
@@ -244,6 +252,7 @@ def test_visitors_cannot_write_and_it_listens_on_loopback_only(server, db):
     assert f"00000000:{port:04X}" not in listening  # not every address
 
 
+@pytest.mark.slow
 def test_serve_without_an_archive_says_so(tmp_path):
     result = run_cli("serve", "--db", str(tmp_path / "none.db"), check=False)
     assert result.returncode == 2
@@ -268,6 +277,7 @@ def fetch(base: str, path: str, **params: str) -> tuple[int, bytes]:
         return error.code, error.read(ANSWER_LIMIT + 1)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "sql, error",
     [
@@ -290,6 +300,7 @@ def test_a_query_cannot_take_gigabytes(server, sql, error):
     assert error in json.loads(body)["error"]
 
 
+@pytest.mark.slow
 def test_functions_with_no_place_in_a_public_archive_are_refused(server):
     base, _ = server
     for sql, name in (
@@ -302,6 +313,7 @@ def test_functions_with_no_place_in_a_public_archive_are_refused(server):
         assert json.loads(body)["error"] == f"not authorized to use function: {name}"
 
 
+@pytest.mark.slow
 def test_a_query_that_would_run_for_hours_is_stopped(server):
     base, _ = server
     sql = "select count(*) from pages a, pages b, pages c, pages d, pages e"
@@ -309,6 +321,7 @@ def test_a_query_that_would_run_for_hours_is_stopped(server):
     assert status == 400 and "SQL query took too long" in json.loads(body)["error"]
 
 
+@pytest.mark.slow
 def test_a_csv_of_a_huge_result_stays_small(server):
     base, _ = server
     sql = f"{ROWS_1000} select i, printf('%.50000c', 'x') from n"  # 50 MB of CSV
@@ -318,6 +331,7 @@ def test_a_csv_of_a_huge_result_stays_small(server):
     # stream by max_csv_mb (asserted in the next test)
 
 
+@pytest.mark.slow
 def test_a_table_page_over_the_bound_is_refused_with_a_reason(db, tmp_path):
     """Not only ?sql=: a page of the archive's own rows may not hold more than 32 MB either."""
     copy = tmp_path / "bulky.db"
@@ -338,6 +352,7 @@ def test_a_table_page_over_the_bound_is_refused_with_a_reason(db, tmp_path):
     assert asyncio.run(get("/bulky/responses.json?_size=5")).status_code == 200
 
 
+@pytest.mark.slow
 def test_arbitrary_sql_is_off_on_a_public_address_unless_asked_for(db):
     """`serve --host 0.0.0.0` (or any address but loopback) refuses ?sql=, unless --allow-sql;
     the tables, search, facets and canned queries stay open to everyone."""
@@ -425,6 +440,7 @@ def text(element) -> str:
     return " ".join(element.text_content().split())
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_chromium_renders_the_search_page_with_its_facets(server):
     base, _ = server
@@ -442,6 +458,7 @@ def test_chromium_renders_the_search_page_with_its_facets(server):
     assert screenshot(url, "serve-search.png").stat().st_size > 20_000
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_chromium_shows_highlighted_snippets(server):
     base, _ = server
@@ -452,6 +469,7 @@ def test_chromium_shows_highlighted_snippets(server):
     assert text(first) == REFERENCE_TITLE and first.get("href").startswith("/archive/articles/")
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_chromium_renders_an_article_as_paragraphs(server, db):
     base, _ = server

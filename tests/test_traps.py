@@ -22,6 +22,9 @@ from conftest import REPO, run_cli
 
 from caucasus_crawler.mirror.hostile import TRAP_LINKS, TRAP_PROFILE, HostileServer
 
+# crawls, servers or processes: not in the fast lane (`pytest -m "not slow"`)
+pytestmark = pytest.mark.slow
+
 FAST = ("--set", "DOWNLOAD_TIMEOUT=5", "--set", "RETRY_TIMES=0")
 
 

@@ -348,6 +348,7 @@ URLS = st.one_of(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=500, deadline=None)
 @given(URLS)
 @example("http://[::1/")  # an unclosed IPv6 bracket: urlsplit raises
@@ -365,6 +366,7 @@ def test_canonical_url_and_url_key_never_raise_and_are_idempotent(url):
     assert url_key(canonical) == key
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(
     st.lists(
