@@ -22,7 +22,7 @@ from trafilatura import bare_extraction
 from ..profiles import ExtractRules
 from .boilerplate import drop_boilerplate, is_boilerplate
 from .cleanup import apply_rules, normalise, paragraphs_of
-from .page import Page
+from .page import Page, same_site
 
 # A body shorter than this is suspect: a profile's body element that held this little gives
 # way to the generic path, and a precise generic extraction is retried in trafilatura's
@@ -155,8 +155,9 @@ def _is_link(key: str, links: set[str]) -> bool:
 
 
 def _drop_link_lists(page: Page, paragraphs: list[str]) -> list[str]:
-    """Without lists of links to other articles: a run of short paragraphs that are each a
-    link's whole text, at the end of the body or after a "Related"/"Read more" line."""
+    """Without lists of links to other articles: a run of short paragraphs that are each the
+    whole text of a link to the same site, at the end of the body or after a "Related"/"Read
+    more" line."""
     candidates = [
         i
         for i, p in enumerate(paragraphs)
@@ -164,7 +165,13 @@ def _drop_link_lists(page: Page, paragraphs: list[str]) -> list[str]:
     ]
     if len(candidates) < _LINK_RUN:
         return paragraphs
-    links = {_link_key(a.text_content()) for a in page.tree.iter("a")} - {""}
+    # links to the site's own pages: other articles (a deal's or a guide's links to other
+    # sites are what it is about)
+    links = {
+        _link_key(a.text_content())
+        for a in page.tree.iter("a")
+        if same_site(page.absolute(a.get("href") or "") or "", page.url)
+    } - {""}
     linked = {i for i in candidates if _is_link(_link_key(paragraphs[i]), links)}
     drop: set[int] = set()
     index = 0
