@@ -38,6 +38,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a clone without installing it
 
 import general_sets  # noqa: E402  (beside this file)
+from general_sets import token_scores  # noqa: E402
 
 from caucasus_crawler.extract import NotAnArticle, extract_article  # noqa: E402
 from caucasus_crawler.extract.dates import find_dates  # noqa: E402
@@ -53,19 +54,6 @@ _WARM_UP = 3  # pages each tool sees before the timed run
 
 
 # -- scoring ----------------------------------------------------------------------------------
-
-
-def token_scores(predicted: str, truth: str) -> tuple[float, float, float]:
-    """(precision, recall, F1) of the bags of lower-cased `\\w+` tokens (the set's README)."""
-    got = Counter(_TOKEN.findall(predicted.lower()))
-    want = Counter(_TOKEN.findall(truth.lower()))
-    common = sum((got & want).values())
-    if not got and not want:
-        return 1.0, 1.0, 1.0
-    if not common:
-        return 0.0, 0.0, 0.0
-    precision, recall = common / sum(got.values()), common / sum(want.values())
-    return precision, recall, 2 * precision * recall / (precision + recall)
 
 
 def shingle_counts(predicted: str, truth: str, n: int = 4) -> tuple[float, float]:

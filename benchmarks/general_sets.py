@@ -11,13 +11,15 @@ import gzip
 import json
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from statistics import fmean
 
 from caucasus_crawler.extract import NotAnArticle, extract_article
+from caucasus_crawler.spiders.revisits import parse_instant
 
 _SPACE = re.compile(r"\s+")
 _TOKEN = re.compile(r"\w+")
@@ -171,17 +173,6 @@ def run_snippets(directory: Path, quick: bool) -> dict[str, SnippetCounts]:
 # -- metadata ---------------------------------------------------------------------------------
 
 
-def _instant(value: str | None) -> datetime | None:
-    """A time as the set's README reads it (no offset: UTC; a day alone: its midnight)."""
-    if not value:
-        return None
-    try:
-        moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _fold(text: str) -> str:
     return _flat(text).casefold()
 
@@ -195,15 +186,17 @@ def authors_f1(got: list[str], want: list[str]) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
-def body_f1(got: str, want: str) -> float:
-    from collections import Counter
-
-    a, b = Counter(_TOKEN.findall(got.lower())), Counter(_TOKEN.findall(want.lower()))
-    common = sum((a & b).values())
+def token_scores(predicted: str, truth: str) -> tuple[float, float, float]:
+    """(precision, recall, F1) of the bags of lower-cased `\\w+` tokens (the sets' READMEs)."""
+    got = Counter(_TOKEN.findall(predicted.lower()))
+    want = Counter(_TOKEN.findall(truth.lower()))
+    common = sum((got & want).values())
+    if not got and not want:
+        return 1.0, 1.0, 1.0
     if not common:
-        return 0.0
-    precision, recall = common / sum(a.values()), common / sum(b.values())
-    return 2 * precision * recall / (precision + recall)
+        return 0.0, 0.0, 0.0
+    precision, recall = common / sum(got.values()), common / sum(want.values())
+    return precision, recall, 2 * precision * recall / (precision + recall)
 
 
 @dataclass
@@ -225,13 +218,14 @@ def score_metadata(got: Extracted, truth: dict) -> dict[str, float | None]:
     """Per page; None where the set has nothing to compare (no expected time or authors)."""
     scores: dict[str, float | None] = {
         "title": float(_fold(got.title) == _fold(truth["title"] or "")),
-        "body": body_f1(got.text, truth["body"] or ""),
+        "body": token_scores(got.text, truth["body"] or "")[2],
         "date": None,
         "authors": None,
     }
-    expected = _instant(truth.get("published"))
+    # a time without an offset is UTC's, a day alone its midnight (the set's README)
+    expected = parse_instant(truth.get("published"))
     if expected is not None:
-        found = _instant(got.published)
+        found = parse_instant(got.published)
         scores["date"] = float(found is not None and abs(found - expected) <= timedelta(hours=24))
     if truth.get("authors"):
         scores["authors"] = authors_f1(got.authors, truth["authors"])
@@ -257,8 +251,7 @@ def run_metadata(directory: Path, quick: bool) -> dict[str, MetadataScores]:
     for name in TOOLS:
         row = " ".join(f"{totals[name].mean(m):8.3f}" for m in MEASURES)
         halves = "  ".join(
-            "/".join(f"{totals[f'{name}/half{h}'].mean(m):.2f}" for h in (0, 1))
-            for m in MEASURES
+            "/".join(f"{totals[f'{name}/half{h}'].mean(m):.2f}" for h in (0, 1)) for m in MEASURES
         )
         print(f"{name:<18} {row}   {halves}")
     print(f"our author misses ({len(author_misses)}): id, ours, expected")
