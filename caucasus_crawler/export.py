@@ -490,7 +490,7 @@ def write_warc(
     from warcio.warcwriter import WARCWriter
 
     count = 0
-    writer = WARCWriter(out, gzip=file_name.endswith(".gz"))
+    writer = WARCWriter(out, gzip=file_name.endswith(".gz"), warc_version="1.1")  # 1.0 otherwise
     writer.write_record(
         writer.create_warcinfo_record(
             file_name,

@@ -231,7 +231,9 @@ def test_warc_holds_the_stored_raw_responses(db, tmp_path):
     records = {}
     with out.open("rb") as f:
         for record in ArchiveIterator(f, check_digests=True):
+            assert record.rec_headers.protocol == "WARC/1.1"  # as the warcinfo record says
             if record.rec_type == "warcinfo":
+                assert b"WARC File Format 1.1" in record.content_stream().read()
                 continue
             assert record.rec_type == "response"
             url = record.rec_headers.get_header("WARC-Target-URI")
