@@ -135,16 +135,25 @@ def export(
 
     Both files are written whole under private names first and renamed into place at the
     end: an export that fails leaves neither, and whatever was at their places stays as it
-    was. Raises ExportError, before writing anything, for a place that is not a regular file."""
+    was. Raises ExportError, before writing anything, for a place that is not a regular file
+    and for a selection that no article (no stored response, for WARC) matches."""
     filters = filters or Filters()
     check_output(path)
     card = None if fmt == "warc" else card_place(path)
+    if fmt == "warc":
+        total = archive.count_responses(sites=filters.sites)
+    else:
+        total = archive.count_articles(**filters.as_kwargs())
+    if not total:  # an empty file and a card of "0 articles" would look like a result
+        unit = "stored response" if fmt == "warc" else "article"
+        raise ExportError(
+            f"no {unit} matches the selection ({filters.describe()}); nothing was written"
+        )
     created = _make_directory(path.parent)
     data = staged_card = None
     try:
         data = Staged(path)
         if fmt == "warc":
-            total = archive.count_responses(sites=filters.sites)
             with progress("export", total=total, unit="response") as bar:
                 records = write_warc(
                     archive.responses(sites=filters.sites), data.file, path.name, bar.update
@@ -154,7 +163,6 @@ def export(
             return Result(path, records, size, None)
         writer = write_excel_csv if excel else WRITERS[fmt]
         tally = Tally()
-        total = archive.count_articles(**filters.as_kwargs())
         with progress("export", total=total, unit="article") as bar:
 
             def counted() -> Iterator[dict]:

@@ -266,6 +266,25 @@ def test_export_mistakes_are_one_line(db, tmp_path, args, message):
     assert not list(tmp_path.iterdir())  # nothing half-written
 
 
+@pytest.mark.slow
+def test_an_empty_selection_is_an_error_that_writes_nothing(db, tmp_path):
+    earlier = tmp_path / "earlier.jsonl"
+    exported(db, earlier, "--site", "civil_ge")  # a card that must not turn into "0 articles"
+    before = _snapshot(tmp_path)
+    result = exported(
+        db, tmp_path / "empty.jsonl", "--since", "2025-01-01", "--until", "2024-01-01", check=False
+    )
+    _one_line_refusal(result, "no article matches", "published since 2025-01-01")
+    assert result.stdout == "" and _snapshot(tmp_path) == before
+    with Archive.open_read_only(db) as archive, pytest.raises(export_module.ExportError) as error:
+        export_module.export(
+            archive, "warc", tmp_path / "new" / "raw.warc.gz",
+            export_module.Filters(sites=["never_crawled_am"]), progress=_quiet,
+        )  # fmt: skip
+    assert "no stored response matches" in str(error.value)
+    assert not (tmp_path / "new").exists()
+
+
 # -- progress ------------------------------------------------------------------------------------
 def test_progress_is_a_bar_on_a_terminal_and_lines_otherwise():
     lines = io.StringIO()
