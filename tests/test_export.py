@@ -212,11 +212,53 @@ def test_the_card_never_replaces_a_readme_of_someone_else(db, tmp_path):
     assert f"dataset card  {card}" in result.stdout
     header, _ = read_card(card)
     assert {"name": "categories", "sequence": "string"} in header["dataset_info"]["features"]
-    # a card of ours is replaced by the next export's
+    # a card of ours is rewritten by the next export, describing both (see below)
     exported(db, tmp_path / "sub" / "a.csv")
     exported(db, tmp_path / "sub" / "b.jsonl")
     header, _ = read_card(tmp_path / "sub" / "README.md")
-    assert header["configs"][0]["data_files"][0]["path"] == "b.jsonl"
+    assert [c["data_files"][0]["path"] for c in header["configs"]] == ["a.csv", "b.jsonl"]
+
+
+@pytest.mark.slow
+def test_one_card_describes_every_export_in_its_folder(db, archived, tmp_path):
+    """A second export into a folder used to replace the first one's card (issue 21)."""
+    everything, georgian = tmp_path / "articles.jsonl", tmp_path / "georgian.jsonl"
+    exported(db, everything)
+    exported(db, georgian, "--language", "ka")
+    header, body = read_card(tmp_path / "README.md")
+    ka = sum(a["language"] == "ka" for a in archived.values())
+    assert 0 < ka < len(archived)
+    assert header["configs"] == [
+        {"config_name": "articles", "data_files": [{"split": "train", "path": "articles.jsonl"}]},
+        {"config_name": "georgian", "data_files": [{"split": "train", "path": "georgian.jsonl"}]},
+    ]
+    splits = {i["config_name"]: i["splits"][0] for i in header["dataset_info"]}
+    assert splits["articles"]["num_examples"] == len(archived)
+    assert splits["georgian"] == {
+        "name": "train", "num_bytes": georgian.stat().st_size, "num_examples": ka
+    }  # fmt: skip
+    assert f"| georgian | `georgian.jsonl` (jsonl) | {ka:,} | language ka |" in body
+    assert f"| articles | `articles.jsonl` (jsonl) | {len(archived):,} | every article |" in body
+    assert "## articles\n" in body and "## georgian\n" in body
+    assert "- Selection: language ka" in body and "- Selection: every article" in body
+    # written again, an export replaces its own entry; one whose file is gone is dropped
+    exported(db, georgian, "--language", "ka", "--site", "civil_ge")
+    everything.unlink()
+    exported(db, tmp_path / "report.jsonl", "--site", "report_az")
+    header, body = read_card(tmp_path / "README.md")
+    assert [c["config_name"] for c in header["configs"]] == ["georgian", "report"]
+    assert "- Selection: outlet civil_ge; language ka" in body and "every article" not in body
+
+
+@pytest.mark.slow
+def test_the_card_counts_in_words_and_links_no_placeholder(db, tmp_path):
+    one = ["--site", "civil_ge", "--since", "2024-09-04", "--until", "2024-09-04"]
+    exported(db, tmp_path / "one.csv", *one, "--excel")
+    _, body = read_card(tmp_path / "README.md")
+    assert "1 news article from 1 outlet in 1 language, exported on" in body
+    assert "(csv for spreadsheets," in body and "1 news articles" not in body
+    assert "github.com" not in body  # the project has no public home to link to yet
+    assert "[Civil.ge](https://civil.ge/)" in body  # the outlet's own page is linked
 
 
 @pytest.mark.slow
