@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 # The card's first lines say it is ours: an export replaces only a README.md that has it.
 CARD_MARK = "<!-- dataset card written by caucasus-crawler export -->"
 STATE_MARK = "<!-- caucasus-crawler exports: "
+# `datasets` reads a time as a UTC timestamp when the card declares it so (without the card,
+# pyarrow parses an ISO 8601 time with an offset into a naive UTC time that reads as local).
 TIME_DTYPE = "timestamp[ms, tz=UTC]"
 
 
@@ -103,14 +105,16 @@ def _size_category(n: int) -> str:
 
 
 def hf_features(fmt: str) -> list[dict]:
-    """The export's fields as Hugging Face `dataset_info.features`."""
+    """The export's fields as Hugging Face `dataset_info.features`: times as UTC timestamps in
+    every format (JSON Lines and CSV hold them as ISO 8601 text with an offset, which
+    `datasets` converts), lists as sequences except in CSV (JSON text there)."""
     features = []
     for f in FIELDS:
         if f.kind == "list" and fmt != "csv":
             features.append({"name": f.name, "sequence": "string"})
         elif f.kind == "int":
             features.append({"name": f.name, "dtype": "int64"})
-        elif f.kind == "time" and fmt == "parquet":
+        elif f.kind == "time":
             features.append({"name": f.name, "dtype": TIME_DTYPE})
         else:
             features.append({"name": f.name, "dtype": "string"})
@@ -122,7 +126,8 @@ def _field_note(f: Field, fmt: str) -> str:
         return (
             "UTC timestamp"
             if fmt == "parquet"
-            else "ISO 8601 string (articles: with the outlet's UTC offset; crawl times: UTC)"
+            else "ISO 8601 text (articles: the outlet's UTC offset; crawl times: UTC), "
+            "loaded by `datasets` as a UTC timestamp"
         )
     if f.kind == "list":
         return "JSON array of strings" if fmt == "csv" else "list of strings"
@@ -257,7 +262,8 @@ def _load_it(names: list[str], entries: list[dict], folder: str, formats: list[s
     lines = [
         "## Load it",
         "",
-        "With Hugging Face `datasets`, by its configuration name:",
+        "With Hugging Face `datasets`, by its configuration name; the times load as UTC "
+        "timestamps, as this card declares them:",
         "",
         "```python",
         "from datasets import load_dataset",

@@ -262,6 +262,30 @@ def test_the_card_counts_in_words_and_links_no_placeholder(db, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_times_load_timezone_aware_with_hugging_face_datasets(db, tmp_path, monkeypatch, fmt):
+    """`datasets` read `2024-09-04T13:27:41+04:00` from JSON Lines as a naive 09:27:41, UTC
+    that looks like local time; loaded through the folder's card, it is an aware UTC time."""
+    from datetime import UTC, datetime
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # a local folder: nothing to fetch
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    from datasets import load_dataset
+
+    folder = tmp_path / "dataset"
+    exported(db, folder / f"articles.{fmt}")
+    exported(db, folder / f"georgian.{fmt}", "--language", "ka")
+    cache = str(tmp_path / "cache")
+    articles = load_dataset(str(folder), "articles", split="train", cache_dir=cache)
+    reference = next(r for r in articles if r["url"] == REFERENCE_URL)
+    assert reference["published"] == datetime(2024, 9, 4, 9, 27, 41, tzinfo=UTC)
+    assert reference["published"].utcoffset() is not None
+    assert all(r["first_seen"].utcoffset() is not None for r in articles)
+    georgian = load_dataset(str(folder), "georgian", split="train", cache_dir=cache)
+    assert len(georgian) and {r["language"] for r in georgian} == {"ka"}
+
+
+@pytest.mark.slow
 def test_warc_holds_the_stored_raw_responses(db, tmp_path):
     from warcio.archiveiterator import ArchiveIterator
 
