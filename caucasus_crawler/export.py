@@ -3,7 +3,8 @@
 A dataset export is one record per article (its fields: export_fields.py), read from one
 database cursor and written as it comes (Parquet in row groups of `BATCH_ROWS`), so memory
 stays flat whatever the archive's size (benchmarks/export_memory.py measures it). Beside it
-goes a dataset card, README.md in the form Hugging Face datasets read (export_card.py).
+goes the folder's dataset card, README.md in the form Hugging Face datasets read, describing
+every export in the folder (export_card.py).
 
 `--format warc` writes the stored raw responses as WARC response records (warcio) for
 web-archive tools (pywb, warcio, the Wayback Machine's tools).
@@ -34,7 +35,7 @@ from typing import BinaryIO
 
 from caucasus_crawler import __version__
 from caucasus_crawler.archive import Archive
-from caucasus_crawler.export_card import CARD_MARK, card_text
+from caucasus_crawler.export_card import CARD_MARK, card_text, export_entry, read_entries
 from caucasus_crawler.export_fields import FIELDS, NAMES
 from caucasus_crawler.progress import Progress
 
@@ -135,16 +136,25 @@ def export(
 
     Both files are written whole under private names first and renamed into place at the
     end: an export that fails leaves neither, and whatever was at their places stays as it
-    was. Raises ExportError, before writing anything, for a place that is not a regular file."""
+    was. Raises ExportError, before writing anything, for a place that is not a regular file
+    and for a selection that no article (no stored response, for WARC) matches."""
     filters = filters or Filters()
     check_output(path)
     card = None if fmt == "warc" else card_place(path)
+    if fmt == "warc":
+        total = archive.count_responses(sites=filters.sites)
+    else:
+        total = archive.count_articles(**filters.as_kwargs())
+    if not total:  # an empty file and a card of "0 articles" would look like a result
+        unit = "stored response" if fmt == "warc" else "article"
+        raise ExportError(
+            f"no {unit} matches the selection ({filters.describe()}); nothing was written"
+        )
     created = _make_directory(path.parent)
     data = staged_card = None
     try:
         data = Staged(path)
         if fmt == "warc":
-            total = archive.count_responses(sites=filters.sites)
             with progress("export", total=total, unit="response") as bar:
                 records = write_warc(
                     archive.responses(sites=filters.sites), data.file, path.name, bar.update
@@ -154,7 +164,6 @@ def export(
             return Result(path, records, size, None)
         writer = write_excel_csv if excel else WRITERS[fmt]
         tally = Tally()
-        total = archive.count_articles(**filters.as_kwargs())
         with progress("export", total=total, unit="article") as bar:
 
             def counted() -> Iterator[dict]:
@@ -166,7 +175,8 @@ def export(
             writer(counted(), data.file)
         size = data.finish()
         staged_card = Staged(card)
-        text = card_text(archive, fmt, path.name, size, tally, filters, excel=excel)
+        entry = export_entry(archive, fmt, path.name, size, tally, filters, excel=excel)
+        text = card_text([*other_exports(card, path.name), entry], path.parent.resolve().name)
         staged_card.file.write(text.encode("utf-8"))
         staged_card.finish()
         data.commit()
@@ -265,15 +275,35 @@ def card_place(path: Path) -> Path:
 
 
 def _is_our_card(readme: Path) -> bool:
-    """Whether a regular file is a card we wrote: its first 64 kB hold our mark (opened
-    without following a link and without waiting, in case it changed since it was seen)."""
+    """Whether a regular file is a card we wrote: its first 64 kB hold our mark."""
+    return CARD_MARK.encode() in _read_regular(readme, 65536)
+
+
+def _read_regular(path: Path, limit: int = -1) -> bytes:
+    """A regular file's first `limit` bytes (all: -1), opened without following a link and
+    without waiting, in case it changed since it was seen; b"" for anything else."""
     try:
-        fd = os.open(readme, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
-        return False
+        return b""
     with os.fdopen(fd, "rb") as f:
-        head = f.read(65536) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
-    return CARD_MARK.encode() in head
+        return f.read(limit) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+
+
+def other_exports(card: Path, data_file: str) -> list[dict]:
+    """The other exports the folder's card describes whose files are still beside it: the new
+    card describes them too (an export written again under its name replaces its entry)."""
+    text = _read_regular(card).decode("utf-8", "replace")
+    if CARD_MARK not in text:
+        return []
+    return [
+        entry
+        for entry in read_entries(text)
+        if entry["file"] != data_file
+        and "/" not in entry["file"]
+        and (found := _lstat(card.parent / entry["file"])) is not None
+        and stat.S_ISREG(found.st_mode)
+    ]
 
 
 def _make_directory(directory: Path) -> list[Path]:
@@ -490,7 +520,7 @@ def write_warc(
     from warcio.warcwriter import WARCWriter
 
     count = 0
-    writer = WARCWriter(out, gzip=file_name.endswith(".gz"))
+    writer = WARCWriter(out, gzip=file_name.endswith(".gz"), warc_version="1.1")  # 1.0 otherwise
     writer.write_record(
         writer.create_warcinfo_record(
             file_name,

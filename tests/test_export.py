@@ -212,11 +212,77 @@ def test_the_card_never_replaces_a_readme_of_someone_else(db, tmp_path):
     assert f"dataset card  {card}" in result.stdout
     header, _ = read_card(card)
     assert {"name": "categories", "sequence": "string"} in header["dataset_info"]["features"]
-    # a card of ours is replaced by the next export's
+    # a card of ours is rewritten by the next export, describing both (see below)
     exported(db, tmp_path / "sub" / "a.csv")
     exported(db, tmp_path / "sub" / "b.jsonl")
     header, _ = read_card(tmp_path / "sub" / "README.md")
-    assert header["configs"][0]["data_files"][0]["path"] == "b.jsonl"
+    assert [c["data_files"][0]["path"] for c in header["configs"]] == ["a.csv", "b.jsonl"]
+
+
+@pytest.mark.slow
+def test_one_card_describes_every_export_in_its_folder(db, archived, tmp_path):
+    """A second export into a folder used to replace the first one's card (issue 21)."""
+    everything, georgian = tmp_path / "articles.jsonl", tmp_path / "georgian.jsonl"
+    exported(db, everything)
+    exported(db, georgian, "--language", "ka")
+    header, body = read_card(tmp_path / "README.md")
+    ka = sum(a["language"] == "ka" for a in archived.values())
+    assert 0 < ka < len(archived)
+    assert header["configs"] == [
+        {"config_name": "articles", "data_files": [{"split": "train", "path": "articles.jsonl"}]},
+        {"config_name": "georgian", "data_files": [{"split": "train", "path": "georgian.jsonl"}]},
+    ]
+    splits = {i["config_name"]: i["splits"][0] for i in header["dataset_info"]}
+    assert splits["articles"]["num_examples"] == len(archived)
+    assert splits["georgian"] == {
+        "name": "train", "num_bytes": georgian.stat().st_size, "num_examples": ka
+    }  # fmt: skip
+    assert f"| georgian | `georgian.jsonl` (jsonl) | {ka:,} | language ka |" in body
+    assert f"| articles | `articles.jsonl` (jsonl) | {len(archived):,} | every article |" in body
+    assert "## articles\n" in body and "## georgian\n" in body
+    assert "- Selection: language ka" in body and "- Selection: every article" in body
+    # written again, an export replaces its own entry; one whose file is gone is dropped
+    exported(db, georgian, "--language", "ka", "--site", "civil_ge")
+    everything.unlink()
+    exported(db, tmp_path / "report.jsonl", "--site", "report_az")
+    header, body = read_card(tmp_path / "README.md")
+    assert [c["config_name"] for c in header["configs"]] == ["georgian", "report"]
+    assert "- Selection: outlet civil_ge; language ka" in body and "every article" not in body
+
+
+@pytest.mark.slow
+def test_the_card_counts_in_words_and_links_no_placeholder(db, tmp_path):
+    one = ["--site", "civil_ge", "--since", "2024-09-04", "--until", "2024-09-04"]
+    exported(db, tmp_path / "one.csv", *one, "--excel")
+    _, body = read_card(tmp_path / "README.md")
+    assert "1 news article from 1 outlet in 1 language, exported on" in body
+    assert "(csv for spreadsheets," in body and "1 news articles" not in body
+    assert "github.com" not in body  # the project has no public home to link to yet
+    assert "[Civil.ge](https://civil.ge/)" in body  # the outlet's own page is linked
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_times_load_timezone_aware_with_hugging_face_datasets(db, tmp_path, monkeypatch, fmt):
+    """`datasets` read `2024-09-04T13:27:41+04:00` from JSON Lines as a naive 09:27:41, UTC
+    that looks like local time; loaded through the folder's card, it is an aware UTC time."""
+    from datetime import UTC, datetime
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # a local folder: nothing to fetch
+    monkeypatch.setenv("HF_DATASETS_OFFLINE", "1")
+    from datasets import load_dataset
+
+    folder = tmp_path / "dataset"
+    exported(db, folder / f"articles.{fmt}")
+    exported(db, folder / f"georgian.{fmt}", "--language", "ka")
+    cache = str(tmp_path / "cache")
+    articles = load_dataset(str(folder), "articles", split="train", cache_dir=cache)
+    reference = next(r for r in articles if r["url"] == REFERENCE_URL)
+    assert reference["published"] == datetime(2024, 9, 4, 9, 27, 41, tzinfo=UTC)
+    assert reference["published"].utcoffset() is not None
+    assert all(r["first_seen"].utcoffset() is not None for r in articles)
+    georgian = load_dataset(str(folder), "georgian", split="train", cache_dir=cache)
+    assert len(georgian) and {r["language"] for r in georgian} == {"ka"}
 
 
 @pytest.mark.slow
@@ -231,7 +297,9 @@ def test_warc_holds_the_stored_raw_responses(db, tmp_path):
     records = {}
     with out.open("rb") as f:
         for record in ArchiveIterator(f, check_digests=True):
+            assert record.rec_headers.protocol == "WARC/1.1"  # as the warcinfo record says
             if record.rec_type == "warcinfo":
+                assert b"WARC File Format 1.1" in record.content_stream().read()
                 continue
             assert record.rec_type == "response"
             url = record.rec_headers.get_header("WARC-Target-URI")
@@ -262,6 +330,25 @@ def test_export_mistakes_are_one_line(db, tmp_path, args, message):
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and message in result.stderr
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+@pytest.mark.slow
+def test_an_empty_selection_is_an_error_that_writes_nothing(db, tmp_path):
+    earlier = tmp_path / "earlier.jsonl"
+    exported(db, earlier, "--site", "civil_ge")  # a card that must not turn into "0 articles"
+    before = _snapshot(tmp_path)
+    result = exported(
+        db, tmp_path / "empty.jsonl", "--since", "2025-01-01", "--until", "2024-01-01", check=False
+    )
+    _one_line_refusal(result, "no article matches", "published since 2025-01-01")
+    assert result.stdout == "" and _snapshot(tmp_path) == before
+    with Archive.open_read_only(db) as archive, pytest.raises(export_module.ExportError) as error:
+        export_module.export(
+            archive, "warc", tmp_path / "new" / "raw.warc.gz",
+            export_module.Filters(sites=["never_crawled_am"]), progress=_quiet,
+        )  # fmt: skip
+    assert "no stored response matches" in str(error.value)
+    assert not (tmp_path / "new").exists()
 
 
 # -- progress ------------------------------------------------------------------------------------
