@@ -30,6 +30,7 @@ from markupsafe import Markup, escape
 
 from caucasus_crawler import datasette_sql
 from caucasus_crawler.archive import fts_query
+from caucasus_crawler.urls import url_key
 
 ARTICLES = "articles"
 MARKED_COLUMNS = {"headline", "snippet"}
@@ -328,11 +329,13 @@ def extra_template_vars(view_name, table, database, request, datasette):
         row = dict(rows[0])
         links: dict[str, list[dict]] = {"categories": [], "tags": [], "translations": []}
         found = await db.execute(datasette_sql.ARTICLE_LINKS, {"id": article_id})
-        for kind, name, url in found.rows:
-            links[kind].append({"name": name, "url": url})
+        for kind, name, url, archived in found.rows:
+            links[kind].append({"name": name, "url": url, "archived": archived})
         table_url = datasette.urls.table(database, ARTICLES)
         for category in links["categories"]:
             category["archive_url"] = f"{table_url}?{urlencode({'_category': category['name']})}"
+        for edition in links["translations"]:
+            edition["archive_url"] = await _archived_url(datasette, database, edition)
         return {
             "cc_article": {
                 **row,
@@ -342,6 +345,20 @@ def extra_template_vars(view_name, table, database, request, datasette):
         }
 
     return article
+
+
+async def _archived_url(datasette, database: str, edition: dict) -> str | None:
+    """The page of the archive's copy of another edition of an article, if it holds one: by
+    the edition's URL, else by its URL key (the same page under http, www or a slash)."""
+    archived = edition["archived"]
+    if archived is None:
+        db = datasette.get_database(database)
+        if await db.table_exists("article_urls"):  # archives from before it have none
+            found = await db.execute(
+                datasette_sql.ARTICLE_BY_URL_KEY, {"key": url_key(edition["url"])}
+            )
+            archived = found.rows[0][0] if found.rows else None
+    return None if archived is None else datasette.urls.row(database, ARTICLES, str(archived))
 
 
 @hookimpl

@@ -100,21 +100,25 @@ ORDER BY r.rowid DESC
 }
 
 # One article for its datasette page (templates/row.html): the row, then its categories,
-# tags and other editions.
+# tags and other editions; an edition the archive holds comes with its article's id
+# (`archived`), found by its URL or by any URL known to be that article's (article_urls).
 ARTICLE = """
 SELECT a.*, s.title AS outlet FROM articles a LEFT JOIN sites s ON s.name = a.site
 WHERE a.id = :id
 """
 ARTICLE_LINKS = """
-SELECT 'categories' AS kind, c.name, c.url FROM article_categories j
+SELECT 'categories' AS kind, c.name, c.url, NULL AS archived FROM article_categories j
     JOIN categories c ON c.id = j.category_id WHERE j.article_id = :id
 UNION ALL
-SELECT 'tags', t.name, t.url FROM article_tags j
+SELECT 'tags', t.name, t.url, NULL FROM article_tags j
     JOIN tags t ON t.id = j.tag_id WHERE j.article_id = :id
 UNION ALL
-SELECT 'translations', t.language, t.url FROM translations t WHERE t.article_id = :id
+SELECT 'translations', t.language, t.url,
+    (SELECT b.id FROM articles b WHERE b.url = t.url) FROM translations t WHERE t.article_id = :id
 ORDER BY 1, 2
 """
+# The article a URL key (urls.url_key) belongs to, for an edition not found by its URL.
+ARTICLE_BY_URL_KEY = "SELECT article_id FROM article_urls WHERE url_key = :key"
 
 
 def category_facet(inner_sql: str, limit: int) -> str:

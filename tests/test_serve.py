@@ -424,9 +424,9 @@ def _chromium(url: str, profile: str, *args: str) -> str:
     return result.stdout
 
 
-def screenshot(url: str, name: str, size: str = "1280,1400") -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
+def screenshot(url: str, name: str, size: str = "1280,1400", folder: Path = ARTIFACTS) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
     path.unlink(missing_ok=True)
     chromium(url, f"--window-size={size}", f"--screenshot={path}")
     data = path.read_bytes()
@@ -490,3 +490,62 @@ def test_chromium_renders_an_article_as_paragraphs(server, db):
     assert shown.cssselect("a.cc-original")[0].get("href") == REFERENCE_URL
     assert "2024-09-04" in text(shown.cssselect(".cc-meta")[0])
     assert screenshot(url, "serve-article.png").stat().st_size > 20_000
+
+
+# -- what users trip over (issue 21) -------------------------------------------------------------
+@pytest.mark.slow
+@needs_chromium
+def test_other_editions_link_to_the_archived_article(server, db, tmp_path):
+    """An edition the archive holds links to its page in the archive, not to the outlet."""
+    base, _ = server
+    with Archive.open_read_only(db) as archive:
+        editions = archive.db.execute(
+            "SELECT t.article_id, t.language, b.id FROM translations t"
+            " JOIN articles b ON b.url = t.url ORDER BY t.article_id, t.language"
+        ).fetchall()
+    assert editions, "the demo's civil.ge articles link their other editions"
+    article_id = editions[0][0]
+    url = f"{base}/archive/articles/{article_id}"
+    page = lxml_html.fromstring(chromium(url, "--dump-dom"))
+    links = {
+        a.get("hreflang"): a.get("href")
+        for a in page.cssselect("article.cc-article .cc-translations a")
+    }
+    expected = {
+        lang: f"/archive/articles/{other}" for a, lang, other in editions if a == article_id
+    }
+    assert links == expected
+    shot = screenshot(url, "serve-other-editions.png", folder=tmp_path)
+    print(f"screenshot: {shot}")
+
+
+@pytest.mark.slow
+def test_an_edition_not_archived_links_to_its_outlet(db, tmp_path):
+    """Found by URL key (http, www): the archived article; not archived at all: the outlet."""
+    copy = tmp_path / "editions.db"
+    shutil.copy(db, copy)
+    store = sqlite_utils.Database(copy)
+    article_id, other_id, other_url = store.execute(
+        "SELECT t.article_id, b.id, b.url FROM translations t JOIN articles b ON b.url = t.url"
+    ).fetchone()
+    aliased = other_url.replace("https://", "http://www.")
+    store.execute("DELETE FROM translations WHERE article_id = ?", [article_id])
+    store["translations"].insert_all(
+        [
+            {"article_id": article_id, "language": "hy", "url": aliased},
+            {"article_id": article_id, "language": "az", "url": "https://civil.ge/az/archives/1"},
+        ]
+    )
+    store.conn.commit()
+    store.conn.close()
+    ds = build_datasette(copy)
+
+    async def get(path: str) -> str:
+        return (await ds.client.get(path)).text
+
+    page = lxml_html.fromstring(asyncio.run(get(f"/editions/articles/{article_id}")))
+    links = {a.get("hreflang"): a.get("href") for a in page.cssselect(".cc-translations a")}
+    assert links == {
+        "hy": f"/editions/articles/{other_id}",
+        "az": "https://civil.ge/az/archives/1",
+    }
