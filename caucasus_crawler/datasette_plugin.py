@@ -313,7 +313,10 @@ def canned_queries(datasette, database):
 
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
-    """On an article's page: the article, its categories, tags and other editions."""
+    """On an article's page: the article, its categories, tags and other editions. On the
+    home and database pages: the tables in reading order (serve.READING_ORDER)."""
+    if view_name in ("index", "database"):
+        return {"cc_in_reading_order": _in_reading_order(datasette, request)}
     if view_name != "row" or table != ARTICLES or request is None:
         return {}
 
@@ -345,6 +348,39 @@ def extra_template_vars(view_name, table, database, request, datasette):
         }
 
     return article
+
+
+def _in_reading_order(datasette, request):
+    """For templates/index.html and database.html: datasette's list of a database's tables
+    (the database page) or of its databases (the home page, whose first few tables are
+    chosen again), in reading order."""
+    from caucasus_crawler.serve import reading_rank  # serve imports this module
+
+    async def first_tables(database: dict) -> list[dict]:
+        """The home page's first tables of a database: datasette picks the largest."""
+        db = datasette.get_database(database["name"])
+        shown = database["tables_and_views_truncated"]
+        names = set(await db.table_names()) - set(await db.hidden_table_names())
+        counts = await db.table_counts(10) if database["show_table_row_counts"] else {}
+        tables = []
+        for name in sorted(names, key=reading_rank):
+            visible, private = await datasette.check_visibility(
+                request.actor, "view-table", (database["name"], name)
+            )
+            if visible:
+                tables.append({"name": name, "count": counts.get(name), "private": private})
+        views = [item for item in shown if item["name"] not in names]
+        return (tables + views)[: len(shown)]
+
+    async def in_reading_order(items: list[dict], kind: str = "tables") -> list[dict]:
+        if kind == "tables":
+            return sorted(items, key=lambda t: (t["hidden"], reading_rank(t["name"])))
+        return [
+            {**database, "tables_and_views_truncated": await first_tables(database)}
+            for database in items
+        ]
+
+    return in_reading_order
 
 
 async def _archived_url(datasette, database: str, edition: dict) -> str | None:

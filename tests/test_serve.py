@@ -21,8 +21,8 @@ import sqlite_utils
 from conftest import REFERENCE_TITLE, REPO, article_at, run_cli
 from lxml import html as lxml_html
 
-from caucasus_crawler.archive import Archive
-from caucasus_crawler.serve import TABLES, build_datasette
+from caucasus_crawler.archive import Archive, schema
+from caucasus_crawler.serve import READING_ORDER, TABLES, build_datasette
 
 REFERENCE_URL = "https://civil.ge/archives/626112"
 DEMO_OUTLETS = ("civil_ge", "news_am", "report_az")  # three outlets keep the crawl short
@@ -549,3 +549,25 @@ def test_an_edition_not_archived_links_to_its_outlet(db, tmp_path):
         "hy": f"/editions/articles/{other_id}",
         "az": "https://civil.ge/az/archives/1",
     }
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_the_home_and_database_pages_list_the_articles_first(server, db, tmp_path):
+    """The archive's main tables first, the crawl's bookkeeping (pages, runs, responses) after."""
+    base, _ = server
+    assert {table.name for table in schema.TABLES} <= set(READING_ORDER)  # each has its place
+    home = lxml_html.fromstring(chromium(f"{base}/", "--dump-dom"))
+    first = [a.get("href") for a in home.cssselect("h2 + p + p a")]
+    assert first[:5] == [f"/archive/{name}" for name in READING_ORDER[:5]]
+    assert first[0] == "/archive/articles" and "/archive/pages" not in first
+    database = lxml_html.fromstring(chromium(f"{base}/archive", "--dump-dom"))
+    tables = [text(a) for a in database.cssselect("div.db-table h3 a")]
+    with Archive.open_read_only(db) as archive:
+        shown = {name for name, spec in TABLES.items() if archive.has_table(name)}
+        shown -= {name for name, spec in TABLES.items() if spec.get("hidden")}
+    assert set(tables) == shown
+    assert tables == sorted(tables, key=READING_ORDER.index)
+    assert tables.index("pages") > tables.index("article_tags") > tables.index("duplicates")
+    shot = screenshot(f"{base}/", "serve-home.png", size="1280,800", folder=tmp_path)
+    print(f"screenshot: {shot}")
