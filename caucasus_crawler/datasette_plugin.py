@@ -3,6 +3,8 @@
 What it adds to datasette for an archive:
 - facets by category (`_facet_category`; articles reach categories through a join table)
   and by month (`_facet_month`), and the `?_category=NAME` filter that their links use;
+- one facet per column: `_facet=` of a column already faceted is dropped, and of a JSON
+  array column (authors) is its array facet, by name (see one_facet_per_column);
 - canned queries, `article_revisions` included only once that table exists;
 - `fts_words()`, so that the canned search quotes what visitors type instead of reading it
   as FTS5 syntax;
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import sqlite3
 import weakref
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
@@ -33,6 +35,8 @@ from caucasus_crawler.archive import fts_query
 from caucasus_crawler.urls import url_key
 
 ARTICLES = "articles"
+# Columns holding a JSON array of names, faceted by name (`_facet_array`), never as raw JSON.
+JSON_ARRAY_COLUMNS = {ARTICLES: {"authors"}, "sites": {"languages"}, "crawl_runs": {"sites"}}
 MARKED_COLUMNS = {"headline", "snippet"}
 WRITE_ACTIONS = {
     "insert-row",
@@ -226,6 +230,56 @@ class MonthFacet(Facet):
                 }
             )
         return results, timed_out
+
+
+def _facet_key(config) -> tuple[str, str]:
+    """(type, column) of a facet as metadata declares it: "site" or {"array": "authors"}."""
+    if isinstance(config, str):
+        return "column", config
+    ((kind, column),) = config.items()
+    return kind, column if isinstance(column, str) else column.get("column", "")
+
+
+def one_facet_per_column(table: str, pairs: list[tuple[str, str]], declared) -> list:
+    """A table page's query pairs with each facet asked for once: `_facet=` of a JSON array
+    column becomes `_facet_array=`, and a facet the table's metadata declares (`declared`)
+    or that the query already asked for is dropped (datasette would show it twice)."""
+    seen = {_facet_key(config) for config in declared}
+    kept = []
+    for key, value in pairs:
+        if key == "_facet" or (key.startswith("_facet_") and key != "_facet_size"):
+            kind = key.removeprefix("_facet_") if key != "_facet" else "column"
+            if kind == "column" and value in JSON_ARRAY_COLUMNS.get(table, ()):
+                key, kind = "_facet_array", "array"
+            if not value.startswith("{"):  # a JSON config is passed on as it is
+                if (kind, value) in seen:
+                    continue
+                seen.add((kind, value))
+        kept.append((key, value))
+    return kept
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Table pages (HTML, JSON, CSV) get their facets once each (one_facet_per_column)."""
+
+    def wrap(app):
+        async def facets_once(scope, receive, send):
+            query = scope.get("query_string", b"").decode("latin-1")
+            if scope["type"] == "http" and "_facet" in query:
+                parts = scope["path"].strip("/").split("/")
+                if len(parts) == 2 and parts[0] in datasette.databases:
+                    table = parts[1].rsplit(".", 1)[0] if "." in parts[1] else parts[1]
+                    declared = datasette.table_metadata(parts[0], table).get("facets", [])
+                    pairs = parse_qsl(query, keep_blank_values=True)
+                    kept = one_facet_per_column(table, pairs, declared)
+                    if kept != pairs:
+                        scope = {**scope, "query_string": urlencode(kept).encode("latin-1")}
+            await app(scope, receive, send)
+
+        return facets_once
+
+    return wrap
 
 
 @hookimpl(trylast=True)  # after datasette's own: outlet and language facets come first

@@ -103,6 +103,7 @@ def build_metadata(archive: Archive, database: str) -> dict:
                 "site",
                 "language",
                 {"category": "category"},
+                {"array": "authors"},  # by name: no raw JSON, no bucket of `[]`
                 {"month": "published"},
             ],
             "size": 50,

@@ -4,6 +4,7 @@ read through its JSON API and rendered by a headless Chromium."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 import socket
@@ -50,6 +51,13 @@ def db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(db):
     """`caucasus-crawler serve --db DB --port P` in its own process; its base URL."""
+    with serving(db) as (base, port):
+        yield base, port
+
+
+@contextlib.contextmanager
+def serving(db: Path):
+    """`caucasus-crawler serve --db DB --port P` in its own process, until the block ends."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -80,9 +88,11 @@ def server(db):
                 process.kill()
                 raise
             time.sleep(0.2)
-    yield base, port
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base, port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def get_json(url: str):
@@ -123,7 +133,13 @@ def test_facet_counts_match_the_archive(server, db):
         expected = {by: archive.article_counts(by) for by in ("site", "language", "category")}
         expected["published"] = archive.article_counts("month")
         total = archive.count_articles()
-    assert set(facets) == {"site", "language", "category", "published"}
+        expected["authors"] = dict(
+            archive.db.execute(
+                "SELECT j.value, count(DISTINCT a.id) FROM articles a, json_each(a.authors) j"
+                " GROUP BY j.value"
+            ).fetchall()
+        )
+    assert set(facets) == {"site", "language", "category", "authors", "published"}
     assert facets == expected
     assert not any(facet["truncated"] for facet in data["facet_results"].values())
     assert data["filtered_table_rows_count"] == total
@@ -450,7 +466,7 @@ def test_chromium_renders_the_search_page_with_its_facets(server):
     titles = [text(td) for td in page.cssselect("table.rows-and-columns td.col-title")]
     assert titles == [REFERENCE_TITLE]
     facets = {div.get("data-column"): div for div in page.cssselect(".facet-info")}
-    assert set(facets) == {"site", "language", "category", "published"}
+    assert set(facets) == {"site", "language", "category", "authors", "published"}
     assert "South Caucasus News" in text(facets["category"])
     assert "published (month)" in text(facets["published"])
     assert "2024-09" in text(facets["published"])
@@ -571,3 +587,50 @@ def test_the_home_and_database_pages_list_the_articles_first(server, db, tmp_pat
     assert tables.index("pages") > tables.index("article_tags") > tables.index("duplicates")
     shot = screenshot(f"{base}/", "serve-home.png", size="1280,800", folder=tmp_path)
     print(f"screenshot: {shot}")
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_authors_are_faceted_by_name_and_each_facet_shows_once(db, tmp_path):
+    """The authors facet counts names, not JSON arrays (and has no `[]` bucket); asking for a
+    facet already shown (`_facet=site`, `_facet=authors`) shows it once."""
+    copy = tmp_path / "archive.db"
+    shutil.copy(db, copy)
+    store = sqlite_utils.Database(copy)
+    store.execute("UPDATE articles SET authors = '[\"Ana Dumbadze\"]' WHERE id % 3 = 0")
+    store.execute(
+        'UPDATE articles SET authors = \'["Ana Dumbadze", "Giorgi Lomsadze"]\' WHERE id % 7 = 0'
+    )
+    ana = store.execute("SELECT count(*) FROM articles WHERE authors LIKE '%Ana%'").fetchone()[0]
+    giorgi = store.execute("SELECT count(*) FROM articles WHERE authors LIKE '%Giorgi%'")
+    giorgi = giorgi.fetchone()[0]
+    store.conn.commit()
+    store.conn.close()
+    with serving(copy) as (base, _):
+        data = get_json(f"{base}/archive/articles.json?_size=0&_facet=site&_facet=authors")
+        facets = data["facet_results"]
+        assert sorted(facets) == ["authors", "category", "language", "published", "site"]
+        authors = {row["value"]: row["count"] for row in facets["authors"]["results"]}
+        assert authors == {"Ana Dumbadze": ana, "Giorgi Lomsadze": giorgi}
+        assert facets["authors"]["type"] == "array"
+        link = next(row for row in facets["authors"]["results"] if row["value"] == "Ana Dumbadze")
+        by_ana = get_json(link["toggle_url"].replace("/articles?", "/articles.json?"))
+        assert by_ana["filtered_table_rows_count"] == ana
+        # every way of asking for a facet again shows it once
+        again = "_facet=site&_facet=site&_facet_array=authors&_facet_month=published&_facet=title"
+        facets = get_json(f"{base}/archive/articles.json?_size=0&{again}")["facet_results"]
+        assert sorted(facets) == ["authors", "category", "language", "published", "site", "title"]
+        url = f"{base}/archive/articles?_facet=site&_facet=authors"
+        page = lxml_html.fromstring(chromium(url, "--dump-dom"))
+        shown = [div.get("data-column") for div in page.cssselect(".facet-info")]
+        assert sorted(shown) == ["authors", "category", "language", "published", "site"]
+        (by_name,) = [
+            div for div in page.cssselect(".facet-info") if div.get("data-column") == "authors"
+        ]
+        names = [text(a) for a in by_name.cssselect("li a")]
+        assert names == ["Ana Dumbadze", "Giorgi Lomsadze"]
+        assert "[" not in text(by_name)
+        suggested = [text(a) for a in page.cssselect(".suggested-facets a")]
+        assert not {"authors", "published", "site"} & set(suggested)
+        shot = screenshot(url, "serve-authors-facet.png", folder=tmp_path)
+        print(f"screenshot: {shot}")
