@@ -9,6 +9,11 @@ What it adds to datasette for an archive:
 - `fts_words()`, so that the canned search quotes what visitors type instead of reading it
   as FTS5 syntax;
 - `<mark>` in search headlines and snippets shown as highlights, not as escaped text;
+- the `articles` table's page led by what a reader wants (title linking to the article's
+  page, outlet, published, language, categories, a snippet, the URL shortened; see
+  templates/_table.html): hashes and bodies stay in the row page, the JSON and SQL, and
+  `?_columns=all` (or `_col=`, `_nocol=`) shows datasette's table of every column;
+- URLs shown percent-decoded (`%E1%83%90` as `ა`), linking to the URL as it is;
 - an article's page as a readable article (see templates/row.html);
 - no permission to write, whatever datasette version runs it;
 - bounds on what one request may cost, whoever asks (see "What a request may cost" below).
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 import weakref
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
@@ -35,6 +40,12 @@ from caucasus_crawler.archive import fts_query
 from caucasus_crawler.urls import url_key
 
 ARTICLES = "articles"
+# Columns whose values are URLs, shown decoded (any column named *_url is one too).
+URL_COLUMNS = {"url", "image", "home", "example"}
+SHORT_URL_WIDTH = 48  # the URL column of the articles table: a link, not most of the width
+SNIPPET_CHARACTERS = 160  # of the description, else of the body, in the articles table
+# What lets a visitor choose the articles table's columns: datasette's own table then.
+COLUMN_ARGS = ("_col", "_nocol", "_columns")
 # Columns holding a JSON array of names, faceted by name (`_facet_array`), never as raw JSON.
 JSON_ARRAY_COLUMNS = {ARTICLES: {"authors"}, "sites": {"languages"}, "crawl_runs": {"sites"}}
 MARKED_COLUMNS = {"headline", "snippet"}
@@ -331,11 +342,35 @@ def handle_exception(datasette, request, exception):
     return datasette_handle_exception(datasette, request, error)
 
 
+def shown_url(url: str) -> str:
+    """A URL as a reader reads it: percent-escapes decoded (invalid UTF-8 stays escaped)."""
+    try:
+        return unquote(url, errors="strict")
+    except UnicodeDecodeError:
+        return url
+
+
+def short_url(url: str, width: int = SHORT_URL_WIDTH) -> str:
+    """A URL in a table cell: decoded, without scheme and `www.`, cut to `width` with "…"."""
+    parts = urlsplit(shown_url(url))
+    host = parts.netloc.removeprefix("www.")
+    text = host + parts.path + (f"?{parts.query}" if parts.query else "") if host else url
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _is_url_column(column: str) -> bool:
+    return column in URL_COLUMNS or column.endswith("_url")
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """In query results: highlights kept, and headlines and titles link to the article's
-    page when the row has the article's `id`."""
-    if table is not None or not isinstance(value, str):
+    """URLs decoded (in tables and query results); in query results, highlights kept, and
+    headlines and titles link to the article's page when the row has the article's `id`."""
+    if not isinstance(value, str):
+        return None
+    if _is_url_column(column) and value.startswith(("http://", "https://")):
+        return Markup(f'<a href="{escape(value)}">{escape(shown_url(value))}</a>')
+    if table is not None:
         return None
     if column in MARKED_COLUMNS:
         html = _marked(value)
@@ -371,6 +406,14 @@ def extra_template_vars(view_name, table, database, request, datasette):
     home and database pages: the tables in reading order (serve.READING_ORDER)."""
     if view_name in ("index", "database"):
         return {"cc_in_reading_order": _in_reading_order(datasette, request)}
+    if view_name == "table" and table == ARTICLES and request is not None:
+        if any(arg in request.args for arg in COLUMN_ARGS):
+            return {}
+        every_column = path_with_added_args(request, {"_columns": "all"})
+        return {
+            "cc_reader_rows": _reader_rows(datasette, database),
+            "cc_every_column_url": datasette.urls.path(every_column),
+        }
     if view_name != "row" or table != ARTICLES or request is None:
         return {}
 
@@ -402,6 +445,56 @@ def extra_template_vars(view_name, table, database, request, datasette):
         }
 
     return article
+
+
+def snippet(description: str | None, body: str | None) -> str:
+    """A line or two of an article: its outlet's summary, else its body's beginning."""
+    text = " ".join((description or body or "").split())
+    if len(text) <= SNIPPET_CHARACTERS:
+        return text
+    return text[:SNIPPET_CHARACTERS].rsplit(" ", 1)[0] + " …"
+
+
+def _reader_rows(datasette, database: str):
+    """For templates/_table.html: the articles table's rows as a reader reads them."""
+
+    async def reader_rows(display_rows) -> list[dict]:
+        rows = [{cell["column"]: cell["raw"] for cell in row} for row in display_rows]
+        for row in rows:
+            row["id"] = int(row["id"])  # the key's cell holds the row's path, "42"
+        ids = [row["id"] for row in rows]
+        db = datasette.get_database(database)
+        outlets = dict((await db.execute(datasette_sql.OUTLET_TITLES)).rows)
+        categories: dict[int, list[str]] = {}
+        found = await db.execute(datasette_sql.categories_of_articles(len(ids)), ids)
+        for article_id, name in found.rows:
+            categories.setdefault(article_id, []).append(name)
+        table_url = datasette.urls.table(database, ARTICLES)
+        shown = []
+        for row in rows:
+            site, url = row.get("site"), row.get("url") or ""
+            shown.append(
+                {
+                    "href": datasette.urls.row(database, ARTICLES, str(row["id"])),
+                    "title": row.get("title"),
+                    "site": site,
+                    "outlet": outlets.get(site, site),
+                    "outlet_href": datasette.urls.row(database, "sites", str(site)),
+                    "published": row.get("published") or "",
+                    "language": row.get("language") or "",
+                    "categories": [
+                        {"name": name, "href": f"{table_url}?{urlencode({'_category': name})}"}
+                        for name in categories.get(row["id"], [])
+                    ],
+                    "snippet": snippet(row.get("description"), row.get("body")),
+                    "url": url,
+                    "short_url": short_url(url),
+                    "full_url": shown_url(url),
+                }
+            )
+        return shown
+
+    return reader_rows
 
 
 def _in_reading_order(datasette, request):

@@ -117,6 +117,11 @@ SELECT 'translations', t.language, t.url,
     (SELECT b.id FROM articles b WHERE b.url = t.url) FROM translations t WHERE t.article_id = :id
 ORDER BY 1, 2
 """
+# The articles table's page (templates/_table.html): outlets by their own name, and the
+# categories of the articles shown.
+OUTLET_TITLES = "SELECT name, title FROM sites"
+
+
 # The article a URL key (urls.url_key) belongs to, for an edition not found by its URL.
 ARTICLE_BY_URL_KEY = "SELECT article_id FROM article_urls WHERE url_key = :key"
 
@@ -144,4 +149,14 @@ def category_filter(param: str) -> str:
     return (
         "id IN (SELECT ac.article_id FROM article_categories ac JOIN categories c"
         f" ON c.id = ac.category_id WHERE c.name = :{param})"
+    )
+
+
+def categories_of_articles(count: int) -> str:
+    """The (article id, category name) pairs of `count` articles, given as `?` parameters."""
+    marks = ", ".join("?" * count) or "NULL"
+    return (
+        "SELECT j.article_id, c.name FROM article_categories j"
+        f" JOIN categories c ON c.id = j.category_id WHERE j.article_id IN ({marks})"
+        " ORDER BY j.article_id, c.name"
     )

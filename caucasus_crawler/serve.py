@@ -107,6 +107,7 @@ def build_metadata(archive: Archive, database: str) -> dict:
                 {"month": "published"},
             ],
             "size": 50,
+            "facet_size": 5,  # the rows on the first screen; "…" shows a facet's every value
         }
     )
     tables["sites"]["label_column"] = "title"

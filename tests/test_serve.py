@@ -466,7 +466,7 @@ def test_chromium_renders_the_search_page_with_its_facets(server):
     titles = [text(td) for td in page.cssselect("table.rows-and-columns td.col-title")]
     assert titles == [REFERENCE_TITLE]
     facets = {div.get("data-column"): div for div in page.cssselect(".facet-info")}
-    assert set(facets) == {"site", "language", "category", "authors", "published"}
+    assert set(facets) == {"site", "language", "category", "published"}  # no authors here
     assert "South Caucasus News" in text(facets["category"])
     assert "published (month)" in text(facets["published"])
     assert "2024-09" in text(facets["published"])
@@ -634,3 +634,78 @@ def test_authors_are_faceted_by_name_and_each_facet_shows_once(db, tmp_path):
         assert not {"authors", "published", "site"} & set(suggested)
         shot = screenshot(url, "serve-authors-facet.png", folder=tmp_path)
         print(f"screenshot: {shot}")
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_the_articles_table_leads_with_what_a_reader_wants(db, tmp_path):
+    """Title (linking to the article's page), outlet, published, language, categories, a
+    snippet and the URL shortened and decoded; no hashes or bodies (the JSON keeps them), and
+    the column descriptions folded away, so that the rows are on the first screen."""
+    copy = tmp_path / "archive.db"
+    shutil.copy(db, copy)
+    store = sqlite_utils.Database(copy)
+    newest = store.execute("SELECT id FROM articles ORDER BY published DESC LIMIT 1").fetchone()[0]
+    georgian = (
+        "https://www.interpressnews.ge/ka/article/%E1%83%90%E1%83%AE%E1%83%90%E1%83%9A%E1%83%98"
+    )
+    store.execute("UPDATE articles SET url = ? WHERE id = ?", [georgian, newest])
+    store.conn.commit()
+    store.conn.close()
+    with Archive.open_read_only(copy) as archive:
+        first = archive.article(newest)
+    with serving(copy) as (base, _):
+        url = f"{base}/archive/articles"
+        page = lxml_html.fromstring(chromium(url, "--dump-dom"))
+        (table,) = page.cssselect("table.rows-and-columns")
+        headings = [text(th) for th in table.cssselect("thead th")]
+        assert headings == [
+            "title",
+            "outlet",
+            "published ▲",
+            "language",
+            "categories",
+            "snippet",
+            "original",
+        ]
+        row = table.cssselect("tbody tr")[0]
+        cells = {td.get("class"): td for td in row.cssselect("td")}
+        title = cells["col-title"].cssselect("a")[0]
+        assert text(title) == first["title"]
+        assert title.get("href") == f"/archive/articles/{newest}"
+        outlet = cells["col-site"].cssselect("a")[0]
+        assert text(outlet) == archive_title(copy, first["site"])  # its name, not its profile's
+        assert outlet.get("href") == f"/archive/sites/{first['site']}"
+        assert (
+            text(cells["col-published"]) == f"{first['published'][:10]} {first['published'][11:16]}"
+        )
+        assert text(cells["col-language"]) == first["language"]
+        assert [text(a) for a in cells["col-categories"].cssselect("a")] == sorted(
+            first["categories"]
+        )
+        assert 0 < len(text(cells["col-snippet"])) <= 170
+        original = cells["col-url"].cssselect("a")[0]
+        assert original.get("href") == georgian  # the link as it is, the text decoded
+        assert text(original) == "interpressnews.ge/ka/article/ახალი"
+        for hidden in ("body", "content_hash", "authors", "first_seen", "run_id"):
+            assert not table.cssselect(f"td.col-{hidden}"), hidden
+        # the descriptions are there, folded; every column is a link away, and in the JSON
+        (folded,) = page.cssselect("details.cc-column-descriptions")
+        assert folded.get("open") is None and "SHA-256" in text(folded)
+        every = page.cssselect("p.cc-columns-note a")[0].get("href")
+        full = lxml_html.fromstring(chromium(f"{base}{every}", "--dump-dom"))
+        assert full.cssselect("td.col-content_hash") and full.cssselect("td.col-body")
+        rows = get_json(f"{base}/archive/articles.json?_shape=array&_size=1")
+        assert {"body", "content_hash"} <= set(rows[0]) and rows[0]["url"] == georgian
+        # decoded wherever datasette shows the URL: the row page's every column too
+        row_page = lxml_html.fromstring(chromium(f"{base}/archive/articles/{newest}", "--dump-dom"))
+        decoded = [text(a) for a in row_page.cssselect("td.col-url a")]
+        assert decoded == ["https://www.interpressnews.ge/ka/article/ახალი"]
+        shot = screenshot(url, "serve-articles-table.png", size="1280,900", folder=tmp_path)
+        print(f"screenshot: {shot}")
+
+
+def archive_title(db: Path, site: str) -> str:
+    """An outlet's own name, as the archive's sites table gives it."""
+    with Archive.open_read_only(db) as archive:
+        return archive.db["sites"].get(site)["title"]
