@@ -37,6 +37,7 @@ from markupsafe import Markup, escape
 
 from caucasus_crawler import datasette_sql
 from caucasus_crawler.archive import fts_query
+from caucasus_crawler.serve import reading_rank
 from caucasus_crawler.urls import url_key
 
 ARTICLES = "articles"
@@ -251,7 +252,9 @@ def _facet_key(config) -> tuple[str, str]:
     return kind, column if isinstance(column, str) else column.get("column", "")
 
 
-def one_facet_per_column(table: str, pairs: list[tuple[str, str]], declared) -> list:
+def one_facet_per_column(
+    table: str, pairs: list[tuple[str, str]], declared: list
+) -> list[tuple[str, str]]:
     """A table page's query pairs with each facet asked for once: `_facet=` of a JSON array
     column becomes `_facet_array=`, and a facet the table's metadata declares (`declared`)
     or that the query already asked for is dropped (datasette would show it twice)."""
@@ -501,7 +504,6 @@ def _in_reading_order(datasette, request):
     """For templates/index.html and database.html: datasette's list of a database's tables
     (the database page) or of its databases (the home page, whose first few tables are
     chosen again), in reading order."""
-    from caucasus_crawler.serve import reading_rank  # serve imports this module
 
     async def first_tables(database: dict) -> list[dict]:
         """The home page's first tables of a database: datasette picks the largest."""
