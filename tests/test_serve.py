@@ -709,3 +709,37 @@ def archive_title(db: Path, site: str) -> str:
     """An outlet's own name, as the archive's sites table gives it."""
     with Archive.open_read_only(db) as archive:
         return archive.db["sites"].get(site)["title"]
+
+
+def test_one_facet_per_column_rewrites_what_would_show_twice():
+    from caucasus_crawler.datasette_plugin import one_facet_per_column
+
+    declared = ["site", {"array": "authors"}, {"month": "published"}]
+    asked = [
+        ("_facet", "site"),
+        ("_facet", "authors"),
+        ("_facet", "title"),
+        ("_facet", "title"),
+        ("_facet_month", "published"),
+        ("_facet_size", "max"),
+        ("_search", "Kaladze"),
+    ]
+    kept = one_facet_per_column("articles", asked, declared)
+    assert kept == [("_facet", "title"), ("_facet_size", "max"), ("_search", "Kaladze")]
+    # a JSON array column asked for by value is faceted by name
+    assert one_facet_per_column("articles", [("_facet", "authors")], []) == [
+        ("_facet_array", "authors")
+    ]
+
+
+def test_urls_are_shown_decoded_and_short():
+    from caucasus_crawler.datasette_plugin import short_url, shown_url
+
+    georgian = (
+        "https://www.interpressnews.ge/ka/article/%E1%83%90%E1%83%AE%E1%83%90%E1%83%9A%E1%83%98"
+    )
+    assert shown_url(georgian) == "https://www.interpressnews.ge/ka/article/ახალი"
+    assert short_url(georgian) == "interpressnews.ge/ka/article/ახალი"
+    assert shown_url("https://a.ge/%FF%FE") == "https://a.ge/%FF%FE"  # not UTF-8: as it is
+    long = "https://civil.ge/archives/" + "x" * 80
+    assert len(short_url(long)) == 48 and short_url(long).endswith("…")
