@@ -3,10 +3,17 @@
 What it adds to datasette for an archive:
 - facets by category (`_facet_category`; articles reach categories through a join table)
   and by month (`_facet_month`), and the `?_category=NAME` filter that their links use;
+- one facet per column: `_facet=` of a column already faceted is dropped, and of a JSON
+  array column (authors) is its array facet, by name (see one_facet_per_column);
 - canned queries, `article_revisions` included only once that table exists;
 - `fts_words()`, so that the canned search quotes what visitors type instead of reading it
   as FTS5 syntax;
 - `<mark>` in search headlines and snippets shown as highlights, not as escaped text;
+- the `articles` table's page led by what a reader wants (title linking to the article's
+  page, outlet, published, language, categories, a snippet, the URL shortened; see
+  templates/_table.html): hashes and bodies stay in the row page, the JSON and SQL, and
+  `?_columns=all` (or `_col=`, `_nocol=`) shows datasette's table of every column;
+- URLs shown percent-decoded (`%E1%83%90` as `ა`), linking to the URL as it is;
 - an article's page as a readable article (see templates/row.html);
 - no permission to write, whatever datasette version runs it;
 - bounds on what one request may cost, whoever asks (see "What a request may cost" below).
@@ -18,7 +25,7 @@ from __future__ import annotations
 
 import sqlite3
 import weakref
-from urllib.parse import urlencode
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from datasette import hookimpl
 from datasette.database import QueryInterrupted
@@ -30,8 +37,18 @@ from markupsafe import Markup, escape
 
 from caucasus_crawler import datasette_sql
 from caucasus_crawler.archive import fts_query
+from caucasus_crawler.serve import reading_rank
+from caucasus_crawler.urls import url_key
 
 ARTICLES = "articles"
+# Columns whose values are URLs, shown decoded (any column named *_url is one too).
+URL_COLUMNS = {"url", "image", "home", "example"}
+SHORT_URL_WIDTH = 48  # the URL column of the articles table: a link, not most of the width
+SNIPPET_CHARACTERS = 160  # of the description, else of the body, in the articles table
+# What lets a visitor choose the articles table's columns: datasette's own table then.
+COLUMN_ARGS = ("_col", "_nocol", "_columns")
+# Columns holding a JSON array of names, faceted by name (`_facet_array`), never as raw JSON.
+JSON_ARRAY_COLUMNS = {ARTICLES: {"authors"}, "sites": {"languages"}, "crawl_runs": {"sites"}}
 MARKED_COLUMNS = {"headline", "snippet"}
 WRITE_ACTIONS = {
     "insert-row",
@@ -227,6 +244,58 @@ class MonthFacet(Facet):
         return results, timed_out
 
 
+def _facet_key(config) -> tuple[str, str]:
+    """(type, column) of a facet as metadata declares it: "site" or {"array": "authors"}."""
+    if isinstance(config, str):
+        return "column", config
+    ((kind, column),) = config.items()
+    return kind, column if isinstance(column, str) else column.get("column", "")
+
+
+def one_facet_per_column(
+    table: str, pairs: list[tuple[str, str]], declared: list
+) -> list[tuple[str, str]]:
+    """A table page's query pairs with each facet asked for once: `_facet=` of a JSON array
+    column becomes `_facet_array=`, and a facet the table's metadata declares (`declared`)
+    or that the query already asked for is dropped (datasette would show it twice)."""
+    seen = {_facet_key(config) for config in declared}
+    kept = []
+    for key, value in pairs:
+        if key == "_facet" or (key.startswith("_facet_") and key != "_facet_size"):
+            kind = key.removeprefix("_facet_") if key != "_facet" else "column"
+            if kind == "column" and value in JSON_ARRAY_COLUMNS.get(table, ()):
+                key, kind = "_facet_array", "array"
+            if not value.startswith("{"):  # a JSON config is passed on as it is
+                if (kind, value) in seen:
+                    continue
+                seen.add((kind, value))
+        kept.append((key, value))
+    return kept
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    """Table pages (HTML, JSON, CSV) get their facets once each (one_facet_per_column)."""
+
+    def wrap(app):
+        async def facets_once(scope, receive, send):
+            query = scope.get("query_string", b"").decode("latin-1")
+            if scope["type"] == "http" and "_facet" in query:
+                parts = scope["path"].strip("/").split("/")
+                if len(parts) == 2 and parts[0] in datasette.databases:
+                    table = parts[1].rsplit(".", 1)[0] if "." in parts[1] else parts[1]
+                    declared = datasette.table_metadata(parts[0], table).get("facets", [])
+                    pairs = parse_qsl(query, keep_blank_values=True)
+                    kept = one_facet_per_column(table, pairs, declared)
+                    if kept != pairs:
+                        scope = {**scope, "query_string": urlencode(kept).encode("latin-1")}
+            await app(scope, receive, send)
+
+        return facets_once
+
+    return wrap
+
+
 @hookimpl(trylast=True)  # after datasette's own: outlet and language facets come first
 def register_facet_classes():
     return [CategoryFacet, MonthFacet]
@@ -276,11 +345,35 @@ def handle_exception(datasette, request, exception):
     return datasette_handle_exception(datasette, request, error)
 
 
+def shown_url(url: str) -> str:
+    """A URL as a reader reads it: percent-escapes decoded (invalid UTF-8 stays escaped)."""
+    try:
+        return unquote(url, errors="strict")
+    except UnicodeDecodeError:
+        return url
+
+
+def short_url(url: str, width: int = SHORT_URL_WIDTH) -> str:
+    """A URL in a table cell: decoded, without scheme and `www.`, cut to `width` with "…"."""
+    parts = urlsplit(shown_url(url))
+    host = parts.netloc.removeprefix("www.")
+    text = host + parts.path + (f"?{parts.query}" if parts.query else "") if host else url
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _is_url_column(column: str) -> bool:
+    return column in URL_COLUMNS or column.endswith("_url")
+
+
 @hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """In query results: highlights kept, and headlines and titles link to the article's
-    page when the row has the article's `id`."""
-    if table is not None or not isinstance(value, str):
+    """URLs decoded (in tables and query results); in query results, highlights kept, and
+    headlines and titles link to the article's page when the row has the article's `id`."""
+    if not isinstance(value, str):
+        return None
+    if _is_url_column(column) and value.startswith(("http://", "https://")):
+        return Markup(f'<a href="{escape(value)}">{escape(shown_url(value))}</a>')
+    if table is not None:
         return None
     if column in MARKED_COLUMNS:
         html = _marked(value)
@@ -312,7 +405,18 @@ def canned_queries(datasette, database):
 
 @hookimpl
 def extra_template_vars(view_name, table, database, request, datasette):
-    """On an article's page: the article, its categories, tags and other editions."""
+    """On an article's page: the article, its categories, tags and other editions. On the
+    home and database pages: the tables in reading order (serve.READING_ORDER)."""
+    if view_name in ("index", "database"):
+        return {"cc_in_reading_order": _in_reading_order(datasette, request)}
+    if view_name == "table" and table == ARTICLES and request is not None:
+        if any(arg in request.args for arg in COLUMN_ARGS):
+            return {}
+        every_column = path_with_added_args(request, {"_columns": "all"})
+        return {
+            "cc_reader_rows": _reader_rows(datasette, database),
+            "cc_every_column_url": datasette.urls.path(every_column),
+        }
     if view_name != "row" or table != ARTICLES or request is None:
         return {}
 
@@ -328,11 +432,13 @@ def extra_template_vars(view_name, table, database, request, datasette):
         row = dict(rows[0])
         links: dict[str, list[dict]] = {"categories": [], "tags": [], "translations": []}
         found = await db.execute(datasette_sql.ARTICLE_LINKS, {"id": article_id})
-        for kind, name, url in found.rows:
-            links[kind].append({"name": name, "url": url})
+        for kind, name, url, archived in found.rows:
+            links[kind].append({"name": name, "url": url, "archived": archived})
         table_url = datasette.urls.table(database, ARTICLES)
         for category in links["categories"]:
             category["archive_url"] = f"{table_url}?{urlencode({'_category': category['name']})}"
+        for edition in links["translations"]:
+            edition["archive_url"] = await _archived_url(datasette, database, edition)
         return {
             "cc_article": {
                 **row,
@@ -342,6 +448,102 @@ def extra_template_vars(view_name, table, database, request, datasette):
         }
 
     return article
+
+
+def snippet(description: str | None, body: str | None) -> str:
+    """A line or two of an article: its outlet's summary, else its body's beginning."""
+    text = " ".join((description or body or "").split())
+    if len(text) <= SNIPPET_CHARACTERS:
+        return text
+    return text[:SNIPPET_CHARACTERS].rsplit(" ", 1)[0] + " …"
+
+
+def _reader_rows(datasette, database: str):
+    """For templates/_table.html: the articles table's rows as a reader reads them."""
+
+    async def reader_rows(display_rows) -> list[dict]:
+        rows = [{cell["column"]: cell["raw"] for cell in row} for row in display_rows]
+        for row in rows:
+            row["id"] = int(row["id"])  # the key's cell holds the row's path, "42"
+        ids = [row["id"] for row in rows]
+        db = datasette.get_database(database)
+        outlets = dict((await db.execute(datasette_sql.OUTLET_TITLES)).rows)
+        categories: dict[int, list[str]] = {}
+        found = await db.execute(datasette_sql.categories_of_articles(len(ids)), ids)
+        for article_id, name in found.rows:
+            categories.setdefault(article_id, []).append(name)
+        table_url = datasette.urls.table(database, ARTICLES)
+        shown = []
+        for row in rows:
+            site, url = row.get("site"), row.get("url") or ""
+            shown.append(
+                {
+                    "href": datasette.urls.row(database, ARTICLES, str(row["id"])),
+                    "title": row.get("title"),
+                    "site": site,
+                    "outlet": outlets.get(site, site),
+                    "outlet_href": datasette.urls.row(database, "sites", str(site)),
+                    "published": row.get("published") or "",
+                    "language": row.get("language") or "",
+                    "categories": [
+                        {"name": name, "href": f"{table_url}?{urlencode({'_category': name})}"}
+                        for name in categories.get(row["id"], [])
+                    ],
+                    "snippet": snippet(row.get("description"), row.get("body")),
+                    "url": url,
+                    "short_url": short_url(url),
+                    "full_url": shown_url(url),
+                }
+            )
+        return shown
+
+    return reader_rows
+
+
+def _in_reading_order(datasette, request):
+    """For templates/index.html and database.html: datasette's list of a database's tables
+    (the database page) or of its databases (the home page, whose first few tables are
+    chosen again), in reading order."""
+
+    async def first_tables(database: dict) -> list[dict]:
+        """The home page's first tables of a database: datasette picks the largest."""
+        db = datasette.get_database(database["name"])
+        shown = database["tables_and_views_truncated"]
+        names = set(await db.table_names()) - set(await db.hidden_table_names())
+        counts = await db.table_counts(10) if database["show_table_row_counts"] else {}
+        tables = []
+        for name in sorted(names, key=reading_rank):
+            visible, private = await datasette.check_visibility(
+                request.actor, "view-table", (database["name"], name)
+            )
+            if visible:
+                tables.append({"name": name, "count": counts.get(name), "private": private})
+        views = [item for item in shown if item["name"] not in names]
+        return (tables + views)[: len(shown)]
+
+    async def in_reading_order(items: list[dict], kind: str = "tables") -> list[dict]:
+        if kind == "tables":
+            return sorted(items, key=lambda t: (t["hidden"], reading_rank(t["name"])))
+        return [
+            {**database, "tables_and_views_truncated": await first_tables(database)}
+            for database in items
+        ]
+
+    return in_reading_order
+
+
+async def _archived_url(datasette, database: str, edition: dict) -> str | None:
+    """The page of the archive's copy of another edition of an article, if it holds one: by
+    the edition's URL, else by its URL key (the same page under http, www or a slash)."""
+    archived = edition["archived"]
+    if archived is None:
+        db = datasette.get_database(database)
+        if await db.table_exists("article_urls"):  # archives from before it have none
+            found = await db.execute(
+                datasette_sql.ARTICLE_BY_URL_KEY, {"key": url_key(edition["url"])}
+            )
+            archived = found.rows[0][0] if found.rows else None
+    return None if archived is None else datasette.urls.row(database, ARTICLES, str(archived))
 
 
 @hookimpl

@@ -100,21 +100,30 @@ ORDER BY r.rowid DESC
 }
 
 # One article for its datasette page (templates/row.html): the row, then its categories,
-# tags and other editions.
+# tags and other editions; an edition the archive holds comes with its article's id
+# (`archived`), found by its URL or by any URL known to be that article's (article_urls).
 ARTICLE = """
 SELECT a.*, s.title AS outlet FROM articles a LEFT JOIN sites s ON s.name = a.site
 WHERE a.id = :id
 """
 ARTICLE_LINKS = """
-SELECT 'categories' AS kind, c.name, c.url FROM article_categories j
+SELECT 'categories' AS kind, c.name, c.url, NULL AS archived FROM article_categories j
     JOIN categories c ON c.id = j.category_id WHERE j.article_id = :id
 UNION ALL
-SELECT 'tags', t.name, t.url FROM article_tags j
+SELECT 'tags', t.name, t.url, NULL FROM article_tags j
     JOIN tags t ON t.id = j.tag_id WHERE j.article_id = :id
 UNION ALL
-SELECT 'translations', t.language, t.url FROM translations t WHERE t.article_id = :id
+SELECT 'translations', t.language, t.url,
+    (SELECT b.id FROM articles b WHERE b.url = t.url) FROM translations t WHERE t.article_id = :id
 ORDER BY 1, 2
 """
+# The articles table's page (templates/_table.html): outlets by their own name, and the
+# categories of the articles shown.
+OUTLET_TITLES = "SELECT name, title FROM sites"
+
+
+# The article a URL key (urls.url_key) belongs to, for an edition not found by its URL.
+ARTICLE_BY_URL_KEY = "SELECT article_id FROM article_urls WHERE url_key = :key"
 
 
 def category_facet(inner_sql: str, limit: int) -> str:
@@ -140,4 +149,14 @@ def category_filter(param: str) -> str:
     return (
         "id IN (SELECT ac.article_id FROM article_categories ac JOIN categories c"
         f" ON c.id = ac.category_id WHERE c.name = :{param})"
+    )
+
+
+def categories_of_articles(count: int) -> str:
+    """The (article id, category name) pairs of `count` articles, given as `?` parameters."""
+    marks = ", ".join("?" * count) or "NULL"
+    return (
+        "SELECT j.article_id, c.name FROM article_categories j"
+        f" JOIN categories c ON c.id = j.category_id WHERE j.article_id IN ({marks})"
+        " ORDER BY j.article_id, c.name"
     )

@@ -55,6 +55,39 @@ TABLES: dict[str, dict] = {
     for table in schema.TABLES
 }
 
+# The order datasette lists the tables in (home and database pages): what the archive holds
+# first, the crawl's bookkeeping after. A table not named here comes last.
+READING_ORDER: tuple[str, ...] = (
+    # the articles and what they link to
+    "articles",
+    "sites",
+    "categories",
+    "tags",
+    "translations",
+    "article_revisions",
+    "duplicates",
+    # which article has which category and tag
+    "article_categories",
+    "article_tags",
+    # the crawl's bookkeeping
+    "crawl_runs",
+    "pages",
+    "site_health",
+    "site_health_metrics",
+    "responses",
+    "article_urls",
+    "article_bands",
+    "dedup_index",
+)
+
+
+def reading_rank(table: str) -> tuple[int, str]:
+    """A table's place in READING_ORDER (a sort key); tables not named there after, by name."""
+    try:
+        return READING_ORDER.index(table), table
+    except ValueError:
+        return len(READING_ORDER), table
+
 
 def build_metadata(archive: Archive, database: str) -> dict:
     """Datasette metadata for the archive served under the name `database`."""
@@ -70,9 +103,11 @@ def build_metadata(archive: Archive, database: str) -> dict:
                 "site",
                 "language",
                 {"category": "category"},
+                {"array": "authors"},  # by name: no raw JSON, no bucket of `[]`
                 {"month": "published"},
             ],
             "size": 50,
+            "facet_size": 5,  # the rows on the first screen; "…" shows a facet's every value
         }
     )
     tables["sites"]["label_column"] = "title"

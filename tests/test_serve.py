@@ -4,6 +4,7 @@ read through its JSON API and rendered by a headless Chromium."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import shutil
 import socket
@@ -21,8 +22,8 @@ import sqlite_utils
 from conftest import REFERENCE_TITLE, REPO, article_at, run_cli
 from lxml import html as lxml_html
 
-from caucasus_crawler.archive import Archive
-from caucasus_crawler.serve import TABLES, build_datasette
+from caucasus_crawler.archive import Archive, schema
+from caucasus_crawler.serve import READING_ORDER, TABLES, build_datasette
 
 REFERENCE_URL = "https://civil.ge/archives/626112"
 DEMO_OUTLETS = ("civil_ge", "news_am", "report_az")  # three outlets keep the crawl short
@@ -50,6 +51,13 @@ def db(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def server(db):
     """`caucasus-crawler serve --db DB --port P` in its own process; its base URL."""
+    with serving(db) as (base, port):
+        yield base, port
+
+
+@contextlib.contextmanager
+def serving(db: Path):
+    """`caucasus-crawler serve --db DB --port P` in its own process, until the block ends."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -80,9 +88,11 @@ def server(db):
                 process.kill()
                 raise
             time.sleep(0.2)
-    yield base, port
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base, port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
 
 
 def get_json(url: str):
@@ -123,7 +133,13 @@ def test_facet_counts_match_the_archive(server, db):
         expected = {by: archive.article_counts(by) for by in ("site", "language", "category")}
         expected["published"] = archive.article_counts("month")
         total = archive.count_articles()
-    assert set(facets) == {"site", "language", "category", "published"}
+        expected["authors"] = dict(
+            archive.db.execute(
+                "SELECT j.value, count(DISTINCT a.id) FROM articles a, json_each(a.authors) j"
+                " GROUP BY j.value"
+            ).fetchall()
+        )
+    assert set(facets) == {"site", "language", "category", "authors", "published"}
     assert facets == expected
     assert not any(facet["truncated"] for facet in data["facet_results"].values())
     assert data["filtered_table_rows_count"] == total
@@ -424,9 +440,9 @@ def _chromium(url: str, profile: str, *args: str) -> str:
     return result.stdout
 
 
-def screenshot(url: str, name: str, size: str = "1280,1400") -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
+def screenshot(url: str, name: str, size: str = "1280,1400", folder: Path = ARTIFACTS) -> Path:
+    folder.mkdir(exist_ok=True)
+    path = folder / name
     path.unlink(missing_ok=True)
     chromium(url, f"--window-size={size}", f"--screenshot={path}")
     data = path.read_bytes()
@@ -450,7 +466,7 @@ def test_chromium_renders_the_search_page_with_its_facets(server):
     titles = [text(td) for td in page.cssselect("table.rows-and-columns td.col-title")]
     assert titles == [REFERENCE_TITLE]
     facets = {div.get("data-column"): div for div in page.cssselect(".facet-info")}
-    assert set(facets) == {"site", "language", "category", "published"}
+    assert set(facets) == {"site", "language", "category", "published"}  # no authors here
     assert "South Caucasus News" in text(facets["category"])
     assert "published (month)" in text(facets["published"])
     assert "2024-09" in text(facets["published"])
@@ -490,3 +506,240 @@ def test_chromium_renders_an_article_as_paragraphs(server, db):
     assert shown.cssselect("a.cc-original")[0].get("href") == REFERENCE_URL
     assert "2024-09-04" in text(shown.cssselect(".cc-meta")[0])
     assert screenshot(url, "serve-article.png").stat().st_size > 20_000
+
+
+# -- what users trip over (issue 21) -------------------------------------------------------------
+@pytest.mark.slow
+@needs_chromium
+def test_other_editions_link_to_the_archived_article(server, db, tmp_path):
+    """An edition the archive holds links to its page in the archive, not to the outlet."""
+    base, _ = server
+    with Archive.open_read_only(db) as archive:
+        editions = archive.db.execute(
+            "SELECT t.article_id, t.language, b.id FROM translations t"
+            " JOIN articles b ON b.url = t.url ORDER BY t.article_id, t.language"
+        ).fetchall()
+    assert editions, "the demo's civil.ge articles link their other editions"
+    article_id = editions[0][0]
+    url = f"{base}/archive/articles/{article_id}"
+    page = lxml_html.fromstring(chromium(url, "--dump-dom"))
+    links = {
+        a.get("hreflang"): a.get("href")
+        for a in page.cssselect("article.cc-article .cc-translations a")
+    }
+    expected = {
+        lang: f"/archive/articles/{other}" for a, lang, other in editions if a == article_id
+    }
+    assert links == expected
+    shot = screenshot(url, "serve-other-editions.png", folder=tmp_path)
+    print(f"screenshot: {shot}")
+
+
+@pytest.mark.slow
+def test_an_edition_not_archived_links_to_its_outlet(db, tmp_path):
+    """Found by URL key (http, www): the archived article; not archived at all: the outlet."""
+    copy = tmp_path / "editions.db"
+    shutil.copy(db, copy)
+    store = sqlite_utils.Database(copy)
+    article_id, other_id, other_url = store.execute(
+        "SELECT t.article_id, b.id, b.url FROM translations t JOIN articles b ON b.url = t.url"
+    ).fetchone()
+    aliased = other_url.replace("https://", "http://www.")
+    store.execute("DELETE FROM translations WHERE article_id = ?", [article_id])
+    store["translations"].insert_all(
+        [
+            {"article_id": article_id, "language": "hy", "url": aliased},
+            {"article_id": article_id, "language": "az", "url": "https://civil.ge/az/archives/1"},
+        ]
+    )
+    store.conn.commit()
+    store.conn.close()
+    ds = build_datasette(copy)
+
+    async def get(path: str) -> str:
+        return (await ds.client.get(path)).text
+
+    page = lxml_html.fromstring(asyncio.run(get(f"/editions/articles/{article_id}")))
+    links = {a.get("hreflang"): a.get("href") for a in page.cssselect(".cc-translations a")}
+    assert links == {
+        "hy": f"/editions/articles/{other_id}",
+        "az": "https://civil.ge/az/archives/1",
+    }
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_the_home_and_database_pages_list_the_articles_first(server, db, tmp_path):
+    """The archive's main tables first, the crawl's bookkeeping (pages, runs, responses) after."""
+    base, _ = server
+    assert {table.name for table in schema.TABLES} <= set(READING_ORDER)  # each has its place
+    home = lxml_html.fromstring(chromium(f"{base}/", "--dump-dom"))
+    first = [a.get("href") for a in home.cssselect("h2 + p + p a")]
+    assert first[:5] == [f"/archive/{name}" for name in READING_ORDER[:5]]
+    assert first[0] == "/archive/articles" and "/archive/pages" not in first
+    database = lxml_html.fromstring(chromium(f"{base}/archive", "--dump-dom"))
+    tables = [text(a) for a in database.cssselect("div.db-table h3 a")]
+    with Archive.open_read_only(db) as archive:
+        shown = {name for name, spec in TABLES.items() if archive.has_table(name)}
+        shown -= {name for name, spec in TABLES.items() if spec.get("hidden")}
+    assert set(tables) == shown
+    assert tables == sorted(tables, key=READING_ORDER.index)
+    assert tables.index("pages") > tables.index("article_tags") > tables.index("duplicates")
+    shot = screenshot(f"{base}/", "serve-home.png", size="1280,800", folder=tmp_path)
+    print(f"screenshot: {shot}")
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_authors_are_faceted_by_name_and_each_facet_shows_once(db, tmp_path):
+    """The authors facet counts names, not JSON arrays (and has no `[]` bucket); asking for a
+    facet already shown (`_facet=site`, `_facet=authors`) shows it once."""
+    copy = tmp_path / "archive.db"
+    shutil.copy(db, copy)
+    store = sqlite_utils.Database(copy)
+    store.execute("UPDATE articles SET authors = '[\"Ana Dumbadze\"]' WHERE id % 3 = 0")
+    store.execute(
+        'UPDATE articles SET authors = \'["Ana Dumbadze", "Giorgi Lomsadze"]\' WHERE id % 7 = 0'
+    )
+    ana = store.execute("SELECT count(*) FROM articles WHERE authors LIKE '%Ana%'").fetchone()[0]
+    giorgi = store.execute("SELECT count(*) FROM articles WHERE authors LIKE '%Giorgi%'")
+    giorgi = giorgi.fetchone()[0]
+    store.conn.commit()
+    store.conn.close()
+    with serving(copy) as (base, _):
+        data = get_json(f"{base}/archive/articles.json?_size=0&_facet=site&_facet=authors")
+        facets = data["facet_results"]
+        assert sorted(facets) == ["authors", "category", "language", "published", "site"]
+        authors = {row["value"]: row["count"] for row in facets["authors"]["results"]}
+        assert authors == {"Ana Dumbadze": ana, "Giorgi Lomsadze": giorgi}
+        assert facets["authors"]["type"] == "array"
+        link = next(row for row in facets["authors"]["results"] if row["value"] == "Ana Dumbadze")
+        by_ana = get_json(link["toggle_url"].replace("/articles?", "/articles.json?"))
+        assert by_ana["filtered_table_rows_count"] == ana
+        # every way of asking for a facet again shows it once
+        again = "_facet=site&_facet=site&_facet_array=authors&_facet_month=published&_facet=title"
+        facets = get_json(f"{base}/archive/articles.json?_size=0&{again}")["facet_results"]
+        assert sorted(facets) == ["authors", "category", "language", "published", "site", "title"]
+        url = f"{base}/archive/articles?_facet=site&_facet=authors"
+        page = lxml_html.fromstring(chromium(url, "--dump-dom"))
+        shown = [div.get("data-column") for div in page.cssselect(".facet-info")]
+        assert sorted(shown) == ["authors", "category", "language", "published", "site"]
+        (by_name,) = [
+            div for div in page.cssselect(".facet-info") if div.get("data-column") == "authors"
+        ]
+        names = [text(a) for a in by_name.cssselect("li a")]
+        assert names == ["Ana Dumbadze", "Giorgi Lomsadze"]
+        assert "[" not in text(by_name)
+        suggested = [text(a) for a in page.cssselect(".suggested-facets a")]
+        assert not {"authors", "published", "site"} & set(suggested)
+        shot = screenshot(url, "serve-authors-facet.png", folder=tmp_path)
+        print(f"screenshot: {shot}")
+
+
+@pytest.mark.slow
+@needs_chromium
+def test_the_articles_table_leads_with_what_a_reader_wants(db, tmp_path):
+    """Title (linking to the article's page), outlet, published, language, categories, a
+    snippet and the URL shortened and decoded; no hashes or bodies (the JSON keeps them), and
+    the column descriptions folded away, so that the rows are on the first screen."""
+    copy = tmp_path / "archive.db"
+    shutil.copy(db, copy)
+    store = sqlite_utils.Database(copy)
+    newest = store.execute("SELECT id FROM articles ORDER BY published DESC LIMIT 1").fetchone()[0]
+    georgian = (
+        "https://www.interpressnews.ge/ka/article/%E1%83%90%E1%83%AE%E1%83%90%E1%83%9A%E1%83%98"
+    )
+    store.execute("UPDATE articles SET url = ? WHERE id = ?", [georgian, newest])
+    store.conn.commit()
+    store.conn.close()
+    with Archive.open_read_only(copy) as archive:
+        first = archive.article(newest)
+    with serving(copy) as (base, _):
+        url = f"{base}/archive/articles"
+        page = lxml_html.fromstring(chromium(url, "--dump-dom"))
+        (table,) = page.cssselect("table.rows-and-columns")
+        headings = [text(th) for th in table.cssselect("thead th")]
+        assert headings == [
+            "title",
+            "outlet",
+            "published ▲",
+            "language",
+            "categories",
+            "snippet",
+            "original",
+        ]
+        row = table.cssselect("tbody tr")[0]
+        cells = {td.get("class"): td for td in row.cssselect("td")}
+        title = cells["col-title"].cssselect("a")[0]
+        assert text(title) == first["title"]
+        assert title.get("href") == f"/archive/articles/{newest}"
+        outlet = cells["col-site"].cssselect("a")[0]
+        assert text(outlet) == archive_title(copy, first["site"])  # its name, not its profile's
+        assert outlet.get("href") == f"/archive/sites/{first['site']}"
+        assert (
+            text(cells["col-published"]) == f"{first['published'][:10]} {first['published'][11:16]}"
+        )
+        assert text(cells["col-language"]) == first["language"]
+        assert [text(a) for a in cells["col-categories"].cssselect("a")] == sorted(
+            first["categories"]
+        )
+        assert 0 < len(text(cells["col-snippet"])) <= 170
+        original = cells["col-url"].cssselect("a")[0]
+        assert original.get("href") == georgian  # the link as it is, the text decoded
+        assert text(original) == "interpressnews.ge/ka/article/ახალი"
+        for hidden in ("body", "content_hash", "authors", "first_seen", "run_id"):
+            assert not table.cssselect(f"td.col-{hidden}"), hidden
+        # the descriptions are there, folded; every column is a link away, and in the JSON
+        (folded,) = page.cssselect("details.cc-column-descriptions")
+        assert folded.get("open") is None and "SHA-256" in text(folded)
+        every = page.cssselect("p.cc-columns-note a")[0].get("href")
+        full = lxml_html.fromstring(chromium(f"{base}{every}", "--dump-dom"))
+        assert full.cssselect("td.col-content_hash") and full.cssselect("td.col-body")
+        rows = get_json(f"{base}/archive/articles.json?_shape=array&_size=1")
+        assert {"body", "content_hash"} <= set(rows[0]) and rows[0]["url"] == georgian
+        # decoded wherever datasette shows the URL: the row page's every column too
+        row_page = lxml_html.fromstring(chromium(f"{base}/archive/articles/{newest}", "--dump-dom"))
+        decoded = [text(a) for a in row_page.cssselect("td.col-url a")]
+        assert decoded == ["https://www.interpressnews.ge/ka/article/ახალი"]
+        shot = screenshot(url, "serve-articles-table.png", size="1280,900", folder=tmp_path)
+        print(f"screenshot: {shot}")
+
+
+def archive_title(db: Path, site: str) -> str:
+    """An outlet's own name, as the archive's sites table gives it."""
+    with Archive.open_read_only(db) as archive:
+        return archive.db["sites"].get(site)["title"]
+
+
+def test_one_facet_per_column_rewrites_what_would_show_twice():
+    from caucasus_crawler.datasette_plugin import one_facet_per_column
+
+    declared = ["site", {"array": "authors"}, {"month": "published"}]
+    asked = [
+        ("_facet", "site"),
+        ("_facet", "authors"),
+        ("_facet", "title"),
+        ("_facet", "title"),
+        ("_facet_month", "published"),
+        ("_facet_size", "max"),
+        ("_search", "Kaladze"),
+    ]
+    kept = one_facet_per_column("articles", asked, declared)
+    assert kept == [("_facet", "title"), ("_facet_size", "max"), ("_search", "Kaladze")]
+    # a JSON array column asked for by value is faceted by name
+    assert one_facet_per_column("articles", [("_facet", "authors")], []) == [
+        ("_facet_array", "authors")
+    ]
+
+
+def test_urls_are_shown_decoded_and_short():
+    from caucasus_crawler.datasette_plugin import short_url, shown_url
+
+    georgian = (
+        "https://www.interpressnews.ge/ka/article/%E1%83%90%E1%83%AE%E1%83%90%E1%83%9A%E1%83%98"
+    )
+    assert shown_url(georgian) == "https://www.interpressnews.ge/ka/article/ახალი"
+    assert short_url(georgian) == "interpressnews.ge/ka/article/ახალი"
+    assert shown_url("https://a.ge/%FF%FE") == "https://a.ge/%FF%FE"  # not UTF-8: as it is
+    long = "https://civil.ge/archives/" + "x" * 80
+    assert len(short_url(long)) == 48 and short_url(long).endswith("…")
