@@ -260,10 +260,13 @@ def add_serve_command(commands) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from caucasus_crawler.serve import serve
+    from caucasus_crawler.serve import ServeError, serve
 
     if not 0 < args.port < 65536:
         raise UserError(f"--port {args.port}: give a port from 1 to 65535")
     Archive.open_read_only(args.db).close()  # one clear line if it is missing or broken
-    serve(args.db, host=args.host, port=args.port, allow_sql=args.allow_sql)
+    try:
+        serve(args.db, host=args.host, port=args.port, allow_sql=args.allow_sql)
+    except ServeError as exc:  # a port taken: said before "Serving …", not after
+        raise UserError(str(exc)) from None
     return 0
