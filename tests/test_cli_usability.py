@@ -5,6 +5,7 @@ user."""
 
 from __future__ import annotations
 
+import re
 import socket
 import tomllib
 
@@ -38,7 +39,85 @@ def test_serve_on_a_taken_port_says_so_in_one_line_before_serving(tmp_path):
         result = run_cli("serve", "--db", str(db), "--port", str(port), check=False, timeout=60)
     assert result.returncode == 2
     assert result.stderr.splitlines() == [
-        f"caucasus-crawler: --port {port}: taken on 127.0.0.1 (another server?); "
-        "give another port"
+        f"caucasus-crawler: --port {port}: taken on 127.0.0.1 (another server?); give another port"
     ], result.stderr
     assert "Serving" not in result.stderr and result.stdout == ""
+
+
+# -- runs, sites, stats with 22 outlets and long names (item 15) --------------------------------
+def test_a_row_names_the_first_few_outlets_and_how_many_more():
+    from caucasus_crawler.cli.output import first_few
+
+    names = [f"outlet_{n:02d}" for n in range(22)]
+    assert first_few(names) == "outlet_00, outlet_01, outlet_02 +19 more"
+    assert first_few(names[:4]) == "outlet_00, outlet_01, outlet_02, outlet_03"
+    assert first_few([]) == ""
+
+
+def test_sites_keeps_its_columns_with_a_long_outlet_name(capsys):
+    assert main(["sites"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert any(line.startswith("interpressnews_ge ") for line in lines)
+    assert len({line.index(" https://") for line in lines}) == 1, "\n".join(lines)
+
+
+def test_stats_shows_empty_months_and_keeps_its_columns_with_a_long_outlet_name():
+    from caucasus_crawler.stats import every_month, render
+
+    assert every_month({"2024-11": 2, "2025-02": 1}) == {
+        "2024-11": 2,
+        "2024-12": 0,
+        "2025-01": 0,
+        "2025-02": 1,
+    }
+    assert every_month({}) == {}
+    outlet = {"title": "Interpressnews", "first": "2024-11-01", "last": "2025-02-03"}
+    stats = {
+        "archive": "archive.db",
+        "articles": 3,
+        "first": "2024-11-01",
+        "last": "2025-02-03",
+        "outlets": [
+            {**outlet, "site": "interpressnews_ge", "articles": 2},
+            {**outlet, "site": "civil_ge", "title": "Civil.ge", "articles": 1},
+        ],
+        "languages": {"ka": 3},
+        "months": {"2024-11": 2, "2025-02": 1},
+    }
+    lines = render(stats).splitlines()
+    header = next(n for n, line in enumerate(lines) if line.startswith("outlet"))
+    name_column = lines[header].index("name")
+    for row, title in zip(
+        lines[header + 1 : header + 3], ("Interpressnews", "Civil.ge"), strict=True
+    ):
+        assert row.index(title) == name_column, "\n".join(lines[header : header + 3])
+    months = lines[next(n for n, line in enumerate(lines) if line.startswith("month")) + 1 :]
+    assert [row.split()[:2] for row in months] == [
+        ["2024-11", "2"],
+        ["2024-12", "0"],
+        ["2025-01", "0"],
+        ["2025-02", "1"],
+    ]
+    assert months[1].endswith(" 0") and months[0].endswith("▇" * 40)
+
+
+@pytest.mark.slow
+def test_runs_of_every_outlet_stay_one_short_line_each(demo):
+    db = demo[0]
+    lines = run_cli("runs", "--db", str(db)).stdout.splitlines()
+    rows = [line for line in lines[1:] if line.strip() and not line.startswith("Failures")]
+    rows = rows[: rows.index(next(r for r in rows if not r[:4].strip().isdigit()))]
+    assert len(rows) == 2, lines
+    for row in rows:
+        assert re.search(r"  agenda_ge, apa_az, armenpress_am \+19 more$", row), row
+        assert len(row) < 120, row
+
+
+@pytest.mark.slow
+def test_the_demo_prints_no_error_for_a_fault_its_summary_reports(demo):
+    _, first, _, _ = demo
+    assert "failures         7" in first.stdout
+    assert "Gave up retrying" not in first.stderr
+    assert " ERROR: " not in first.stderr, first.stderr
+    # the spider's own warning still names the page and why
+    assert "https://georgiatoday.ge/feed/: HTTP 500 (gave up after 2 retries" in first.stderr

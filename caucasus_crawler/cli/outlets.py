@@ -21,7 +21,7 @@ from caucasus_crawler.cli.options import (
     check_outlets,
     profiles,
 )
-from caucasus_crawler.cli.output import json_text, printable
+from caucasus_crawler.cli.output import column_width, json_text, printable
 from caucasus_crawler.controls import for_terminal
 from caucasus_crawler.health import HEALTH_RUNS
 from caucasus_crawler.profiles import profile_for_url
@@ -39,8 +39,10 @@ def cmd_sites(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([p.summary() for p in known.values()], ensure_ascii=False, indent=2))
         return 0
-    for p in known.values():
-        print(f"{p.name:<16} {p.country:<8} {','.join(p.languages):<10} {p.home}")
+    rows = [(p.name, p.country, ",".join(p.languages), p.home) for p in known.values()]
+    wide = [column_width([row[i] for row in rows], least) for i, least in enumerate((16, 8, 10))]
+    for name, country, languages, home in rows:
+        print(f"{name:<{wide[0]}} {country:<{wide[1]}} {languages:<{wide[2]}} {home}")
     return 0
 
 

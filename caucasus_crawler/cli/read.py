@@ -18,7 +18,7 @@ from caucasus_crawler.cli.options import (
     filters,
     utf8_argument,
 )
-from caucasus_crawler.cli.output import json_text, printable
+from caucasus_crawler.cli.output import first_few, json_text, printable
 from caucasus_crawler.controls import for_terminal
 
 
@@ -64,7 +64,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
         print(
             f"{run['id']:>4}  {started:<19}  {run['mode']:<4}  {run['requests']:>8}  "
             f"{run['articles_new']:>5}  {run['articles_updated']:>7}  {run['duplicates']:>5}  "
-            f"{run['failures']:>6}  {', '.join(run['sites'])}{state}"
+            f"{run['failures']:>6}  {first_few(run['sites'])}{state}"
         )
     if failures:
         print("\nFailures in these runs, by reason:")
