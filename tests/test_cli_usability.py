@@ -5,6 +5,7 @@ user."""
 
 from __future__ import annotations
 
+import json
 import re
 import socket
 import tomllib
@@ -121,3 +122,91 @@ def test_the_demo_prints_no_error_for_a_fault_its_summary_reports(demo):
     assert " ERROR: " not in first.stderr, first.stderr
     # the spider's own warning still names the page and why
     assert "https://georgiatoday.ge/feed/: HTTP 500 (gave up after 2 retries" in first.stderr
+
+
+# -- extract without --url: the outlet from the page (item 14) ----------------------------------
+TEXT = (
+    "The government announced on Tuesday that the new bridge over the river will open next "
+    "spring. Construction took three years and was held up by a long dispute over its cost. "
+    "The ministry said the bridge would join the two halves of the city for the first time."
+)
+CIVIL_URL = "https://civil.ge/archives/600001"
+
+
+def saved_page(tmp_path, name: str, head: str = "", text: str = TEXT) -> str:
+    paragraphs = "".join(f"<p>{s.strip()}.</p>" for s in text.split(". ") if s.strip())
+    path = tmp_path / name
+    path.write_text(
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+        f'<meta property="og:type" content="article">{head}</head><body><article>'
+        f"<h1>Bridge to open in spring</h1><div class='body'>{paragraphs}</div></article>"
+        "</body></html>",
+        "utf-8",
+    )
+    return str(path)
+
+
+def extract(capsys, *args: str) -> tuple[int, str, list[str]]:
+    code = main(["extract", *args])
+    out, err = capsys.readouterr()
+    return code, out, err.splitlines()
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        f'<link rel="canonical" href="{CIVIL_URL}">',
+        f'<meta property="og:url" content="{CIVIL_URL}">',
+    ],
+)
+def test_extract_finds_the_outlet_from_the_pages_own_url_and_says_so(capsys, tmp_path, head):
+    page = saved_page(tmp_path, "saved.html", head)
+    code, out, err = extract(capsys, page)
+    assert code == 0
+    article = json.loads(out)
+    assert article["site"] == "civil_ge" and article["url"] == CIVIL_URL
+    assert err == [
+        f"caucasus-crawler: {page}: read with the civil_ge profile, for the page's URL {CIVIL_URL}"
+    ]
+
+
+def test_extract_says_when_it_used_no_profile(capsys, tmp_path):
+    page = saved_page(tmp_path, "saved.html")
+    code, out, err = extract(capsys, page)
+    assert code == 0 and json.loads(out)["site"] is None
+    assert err == [
+        f"caucasus-crawler: {page}: read with no outlet profile: the page gives no URL of its "
+        "own (--url or --site NAME chooses one)"
+    ]
+    other = saved_page(
+        tmp_path, "other.html", '<link rel="canonical" href="https://example.org/a">'
+    )
+    code, out, err = extract(capsys, other)
+    assert code == 0 and json.loads(out)["url"] == "https://example.org/a"
+    assert err == [
+        f"caucasus-crawler: {other}: read with no outlet profile: no profile owns the page's "
+        "URL https://example.org/a (--site NAME chooses one)"
+    ]
+    home = saved_page(tmp_path, "home.html", '<meta property="og:url" content="https://civil.ge/">')
+    code, out, err = extract(capsys, home)  # a template's og:url: not the page's own
+    assert code == 0 and json.loads(out)["site"] is None and "gives no URL" in err[0]
+
+
+def test_extract_folds_the_note_into_a_failures_one_line(capsys, tmp_path):
+    page = saved_page(tmp_path, "short.html", f'<link rel="canonical" href="{CIVIL_URL}">', "Hi")
+    code, out, err = extract(capsys, page)
+    assert code == 1 and out == ""
+    assert len(err) == 1, err
+    assert err[0].startswith(f"caucasus-crawler: {page}: no article found: ")
+    assert err[0].endswith(f"(read with the civil_ge profile, for the page's URL {CIVIL_URL})")
+
+
+def test_extract_prints_no_note_when_told_the_url_or_for_several_pages(capsys, tmp_path):
+    civil = saved_page(tmp_path, "civil.html", f'<link rel="canonical" href="{CIVIL_URL}">')
+    bare = saved_page(tmp_path, "bare.html")
+    assert extract(capsys, civil, "--url", CIVIL_URL)[2] == []
+    assert extract(capsys, bare, "--site", "civil_ge")[2] == []
+    assert extract(capsys, civil, "--generic")[2] == []
+    code, out, err = extract(capsys, civil, bare)
+    assert code == 0 and err == []
+    assert [json.loads(line)["site"] for line in out.splitlines()] == ["civil_ge", None]
