@@ -173,8 +173,7 @@ def serve(
     printed, when host:port cannot be listened on."""
     import uvicorn
 
-    sock = listening_socket(host, port)
-    with sock:
+    with listening_socket(host, port) as sock:
         ds = build_datasette(db, host, allow_sql)
         from caucasus_crawler.datasette_plugin import MAX_SQLITE_HEAP  # once datasette is loaded
 

@@ -102,26 +102,15 @@ def _profile_from_page(
     file's URL, with the general extractor."""
     from caucasus_crawler.extract import declared_url_of
 
-    own = declared_url_of(html, path.resolve().as_uri())
+    saved_at = path.resolve().as_uri()
+    own = declared_url_of(html, saved_at)
     if own is None:
-        return (
-            path.resolve().as_uri(),
-            None,
-            (
-                "read with no outlet profile: the page gives no URL of its own "
-                "(--url or --site NAME chooses one)"
-            ),
-        )
+        none = "the page gives no URL of its own (--url or --site NAME chooses one)"
+        return saved_at, None, f"read with no outlet profile: {none}"
     profile = profile_for_url(own, known.values())
     if profile is None:
-        return (
-            own,
-            None,
-            (
-                f"read with no outlet profile: no profile owns the page's URL {own} "
-                "(--site NAME chooses one)"
-            ),
-        )
+        none = f"no profile owns the page's URL {own} (--site NAME chooses one)"
+        return own, None, f"read with no outlet profile: {none}"
     return own, profile, f"read with the {profile.name} profile, for the page's URL {own}"
 
 
