@@ -4,7 +4,8 @@
 full-text search, facets, newest first, canned queries); `build_datasette` opens the archive
 read-only (SQLite `mode=ro`: a crawl may go on writing it) with our plugin
 (caucasus_crawler/datasette_plugin.py) and templates; `serve` runs it with uvicorn on
-127.0.0.1 unless told otherwise.
+127.0.0.1 unless told otherwise, on a socket it has bound first (`listening_socket`), so that
+a port already taken is one line (a ServeError), never "Serving …" followed by uvicorn's error.
 
 What one request may cost is bounded whoever asks: time (SETTINGS), the size of values, of an
 answer and of SQLite's memory (the plugin's MAX_VALUE_BYTES, MAX_RESULT_BYTES, MAX_SQLITE_HEAP),
@@ -15,7 +16,9 @@ is for a researcher's own machine: on by default on a loopback address, off on a
 
 from __future__ import annotations
 
+import errno
 import ipaddress
+import socket
 import sys
 from html import escape
 from pathlib import Path
@@ -171,24 +174,55 @@ def build_datasette(db: Path, host: str = DEFAULT_HOST, allow_sql: bool | None =
     )
 
 
+class ServeError(Exception):
+    """The server cannot listen where it was asked to; the message is one line for the user."""
+
+
+def listening_socket(host: str, port: int) -> socket.socket:
+    """A socket bound to host:port and listening, as uvicorn would make it (SO_REUSEADDR, so a
+    port left in TIME_WAIT by a server just stopped is free); a ServeError when it cannot be."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host.strip("[]"), port))
+        sock.listen()  # here, not in uvicorn: another program may hold the port unlistened
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            reason = f"--port {port}: taken on {host} (another server?); give another port"
+        elif exc.errno == errno.EACCES:
+            reason = f"--port {port}: not allowed to listen on it here" + (
+                " (ports below 1024 need privileges); give another port" if port < 1024 else ""
+            )
+        else:  # an address not of this machine, a name that does not resolve...
+            reason = f"--host {host}: cannot listen there: {exc.strerror or exc}"
+        raise ServeError(reason) from None
+    return sock
+
+
 def serve(
     db: Path, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, allow_sql: bool | None = None
 ) -> None:
-    """Run datasette over the archive until interrupted."""
+    """Run datasette over the archive until interrupted; a ServeError, before anything is
+    printed, when host:port cannot be listened on."""
     import uvicorn
 
-    ds = build_datasette(db, host, allow_sql)
-    from caucasus_crawler.datasette_plugin import MAX_SQLITE_HEAP  # once datasette is loaded
+    with listening_socket(host, port) as sock:
+        ds = build_datasette(db, host, allow_sql)
+        from caucasus_crawler.datasette_plugin import MAX_SQLITE_HEAP  # once datasette is loaded
 
-    limit_sqlite_heap(MAX_SQLITE_HEAP)  # after the migration build_datasette may have run
-    if ds.setting("default_allow_sql"):
-        sql = "arbitrary SQL on" + ("" if is_loopback(host) else " for everyone (--allow-sql)")
-    else:
-        sql = "arbitrary SQL off" + ("" if allow_sql is False else "; --allow-sql turns it on")
-    print(
-        f"Serving {db} at http://{host}:{port}/{db.stem}/articles (read-only, {sql}; Ctrl-C stops)",
-        file=sys.stderr,
-        flush=True,
-    )
-    # lifespan="on": datasette's startup (its plugins' hooks) runs as the server starts.
-    uvicorn.run(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+        limit_sqlite_heap(MAX_SQLITE_HEAP)  # after the migration build_datasette may have run
+        if ds.setting("default_allow_sql"):
+            sql = "arbitrary SQL on" + ("" if is_loopback(host) else " for everyone (--allow-sql)")
+        else:
+            sql = "arbitrary SQL off" + ("" if allow_sql is False else "; --allow-sql turns it on")
+        print(
+            f"Serving {db} at http://{host}:{port}/{db.stem}/articles "
+            f"(read-only, {sql}; Ctrl-C stops)",
+            file=sys.stderr,
+            flush=True,
+        )
+        # lifespan="on": datasette's startup (its plugins' hooks) runs as the server starts.
+        config = uvicorn.Config(ds.app(), host=host, port=port, log_level="warning", lifespan="on")
+        uvicorn.Server(config).run(sockets=[sock])

@@ -59,6 +59,9 @@ AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.5
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
+# Scrapy's own "Gave up retrying" line is an ERROR by default; the spider already reports the
+# page as failed (a warning with the reason and the retries) and the crawl's summary counts it
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024  # also the cap on a gzip-encoded body once expanded
 DOWNLOAD_WARNSIZE = 5 * 1024 * 1024
 COOKIES_ENABLED = False

@@ -36,27 +36,50 @@ def collect(archive: Archive, progress: type[Progress] = Progress) -> dict:
 
 
 def render(stats: dict) -> str:
-    """The terminal report: three tables, months with a bar each."""
+    """The terminal report: three tables, months with a bar each (every month from the first
+    to the last, those without an article at 0: a gap in the archive shows as one). The first
+    column is as wide as its longest name."""
     outlets = [o for o in stats["outlets"] if o["articles"]]
+    months = every_month(stats["months"])
     span = f", published {stats['first'][:10]} to {stats['last'][:10]}" if stats["first"] else ""
+    keys = [o["site"] for o in stats["outlets"]] + [*stats["languages"], *months]
+    first = max([16, *map(len, keys)])
     lines = [
         f"{stats['archive']}: {stats['articles']:,} articles from {len(outlets)} outlet(s){span}",
         "",
-        f"{'outlet':<16} {'name':<24} {'articles':>9}  {'first':<10}  {'last':<10}",
+        f"{'outlet':<{first}} {'name':<24} {'articles':>9}  {'first':<10}  {'last':<10}",
     ]
     for o in stats["outlets"]:
         lines.append(
-            f"{o['site']:<16} {(o['title'] or '')[:24]:<24} {o['articles']:>9,}  "
+            f"{o['site']:<{first}} {(o['title'] or '')[:24]:<24} {o['articles']:>9,}  "
             f"{(o['first'] or '')[:10]:<10}  {(o['last'] or '')[:10]:<10}"
         )
-    lines += ["", f"{'language':<16} {'articles':>9}"]
-    lines += [f"{lang:<16} {n:>9,}" for lang, n in stats["languages"].items()]
-    lines += ["", f"{'month':<16} {'articles':>9}"]
-    most = max(stats["months"].values(), default=0)
-    for month, n in stats["months"].items():
-        width = max(1, round(BAR_WIDTH * n / most)) if most else 0
-        lines.append(f"{month:<16} {n:>9,}  {BAR * width}")
+    lines += ["", f"{'language':<{first}} {'articles':>9}"]
+    lines += [f"{lang:<{first}} {n:>9,}" for lang, n in stats["languages"].items()]
+    lines += ["", f"{'month':<{first}} {'articles':>9}"]
+    most = max(months.values(), default=0)
+    for month, n in months.items():
+        width = max(1, round(BAR_WIDTH * n / most)) if n else 0
+        lines.append(f"{month:<{first}} {n:>9,}  {BAR * width}")
     return "\n".join(line.rstrip() for line in lines)
+
+
+def every_month(months: dict[str, int]) -> dict[str, int]:
+    """Articles per month ("YYYY-MM" keys, in order) with the months between that have none
+    added at 0; as given if a key is not a month (nothing to count between)."""
+    try:
+        held = [(int(key[:4]), int(key[5:7])) for key in months if len(key) == 7 and key[4] == "-"]
+    except ValueError:
+        return months
+    if len(held) != len(months) or not held:
+        return months
+    (year, month), last = min(held), max(held)
+    every = {}
+    while (year, month) <= last:
+        key = f"{year:04d}-{month:02d}"
+        every[key] = months.get(key, 0)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return every
 
 
 def plot(archive: Archive, path: Path) -> int:

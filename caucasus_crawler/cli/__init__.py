@@ -17,6 +17,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
+from caucasus_crawler import __version__
 from caucasus_crawler.archive import ArchiveError, is_write_failure, write_failure_reason
 from caucasus_crawler.cli import crawl, outlets, read
 from caucasus_crawler.cli.options import PROG, UserError
@@ -50,6 +51,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=PROG, description="A crawl archive of South Caucasus news.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
     parser.add_argument(
         "--profiles",
         action="append",

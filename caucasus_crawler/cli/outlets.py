@@ -21,10 +21,10 @@ from caucasus_crawler.cli.options import (
     check_outlets,
     profiles,
 )
-from caucasus_crawler.cli.output import json_text, printable
+from caucasus_crawler.cli.output import column_width, json_text, printable
 from caucasus_crawler.controls import for_terminal
 from caucasus_crawler.health import HEALTH_RUNS
-from caucasus_crawler.profiles import profile_for_url
+from caucasus_crawler.profiles import Profile, profile_for_url
 
 
 # -- sites ---------------------------------------------------------------------------------------
@@ -39,8 +39,10 @@ def cmd_sites(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([p.summary() for p in known.values()], ensure_ascii=False, indent=2))
         return 0
-    for p in known.values():
-        print(f"{p.name:<16} {p.country:<8} {','.join(p.languages):<10} {p.home}")
+    rows = [(p.name, p.country, ",".join(p.languages), p.home) for p in known.values()]
+    wide = [column_width([row[i] for row in rows], least) for i, least in enumerate((16, 8, 10))]
+    for name, country, languages, home in rows:
+        print(f"{name:<{wide[0]}} {country:<{wide[1]}} {languages:<{wide[2]}} {home}")
     return 0
 
 
@@ -91,35 +93,76 @@ def _read_page(path: Path) -> bytes:
     return data
 
 
+def _profile_from_page(
+    html: bytes, path: Path, known: dict[str, Profile]
+) -> tuple[str, Profile | None, str]:
+    """For a page given without --url, --site or --generic: the URL to read it as, its
+    outlet's profile, and a note saying which (or that none) and why. The page's own URL
+    (canonical link, else og:url) names the outlet; a page that gives none is read under its
+    file's URL, with the general extractor."""
+    from caucasus_crawler.extract import declared_url_of
+
+    saved_at = path.resolve().as_uri()
+    own = declared_url_of(html, saved_at)
+    if own is None:
+        none = "the page gives no URL of its own (--url or --site NAME chooses one)"
+        return saved_at, None, f"read with no outlet profile: {none}"
+    profile = profile_for_url(own, known.values())
+    if profile is None:
+        none = f"no profile owns the page's URL {own} (--site NAME chooses one)"
+        return own, None, f"read with no outlet profile: {none}"
+    return own, profile, f"read with the {profile.name} profile, for the page's URL {own}"
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
+    """Extract each saved page; a line on stderr per page that fails. When the user did not
+    say which profile (no --url, --site or --generic), the profile comes from the page's own
+    URL, and a note says which: its own line for one page (stdout holds one article), folded
+    into the error line of a page that fails (one line per failed page, which scripts count);
+    for a successful page among several, each JSON line's `site` says it."""
     from caucasus_crawler.extract import NotAnArticle, extract_article, extract_metadata
 
     known = profiles(args)
     check_outlets([args.site] if args.site else [], known)
     if args.url and len(args.files) > 1:
         raise UserError("--url names the page of one file; give one file with it")
+    chosen = bool(args.url or args.site or args.generic)
     failures = 0
     for name in args.files:
         path = Path(name)
+        note = None
         try:
             html = _read_page(path)
-            url = args.url or path.resolve().as_uri()
-            if args.generic:
-                profile = None
+            if not chosen:
+                url, profile, note = _profile_from_page(html, path, known)
             else:
-                profile = known[args.site] if args.site else profile_for_url(url, known.values())
+                url = args.url or path.resolve().as_uri()
+                if args.generic:
+                    profile = None
+                else:
+                    profile = (
+                        known[args.site] if args.site else profile_for_url(url, known.values())
+                    )
             if args.metadata_only:
                 one = len(args.files) == 1
                 print(json_text(extract_metadata(html, url, profile), indent=2 if one else None))
-                continue
-            article = extract_article(html, url, profile)
+            else:
+                article = extract_article(html, url, profile)
         except UserError as exc:
             print(f"{PROG}: {exc}", file=sys.stderr)
             failures += 1
             continue
         except NotAnArticle as exc:
-            print(f"{PROG}: {path}: no article found: {exc}", file=sys.stderr)
+            folded = f" ({for_terminal(note)})" if note else ""
+            print(
+                f"{PROG}: {path}: no article found: {for_terminal(str(exc))}{folded}",
+                file=sys.stderr,
+            )
             failures += 1
+            continue
+        if note and len(args.files) == 1:
+            print(f"{PROG}: {path}: {for_terminal(note)}", file=sys.stderr)
+        if args.metadata_only:
             continue
         if args.format == "text":
             print(for_terminal(article.text))

@@ -25,3 +25,18 @@ def printable(value: object) -> object:
     if isinstance(value, list | tuple):
         return type(value)(printable(item) for item in value)
     return value
+
+
+def first_few(names: list[str], shown: int = 3) -> str:
+    """Names for one cell of a table: all of them when few, else the first `shown` and how
+    many more ("agenda_ge, apa_az, armenpress_am +19 more"), so that a row of a crawl of every
+    outlet stays one line. `--json` gives them all."""
+    if len(names) <= shown + 1:  # "+1 more" takes the room of the name it stands for
+        return ", ".join(names)
+    return f"{', '.join(names[:shown])} +{len(names) - shown} more"
+
+
+def column_width(values: list[str], at_least: int) -> int:
+    """The width of a text column: its longest value, and at least `at_least` (the heading's
+    room), so that a long name (interpressnews_ge) moves the next column, not its own row."""
+    return max([at_least, *map(len, values)])

@@ -18,7 +18,7 @@ from caucasus_crawler.cli.options import (
     filters,
     utf8_argument,
 )
-from caucasus_crawler.cli.output import json_text, printable
+from caucasus_crawler.cli.output import first_few, json_text, printable
 from caucasus_crawler.controls import for_terminal
 
 
@@ -64,7 +64,7 @@ def cmd_runs(args: argparse.Namespace) -> int:
         print(
             f"{run['id']:>4}  {started:<19}  {run['mode']:<4}  {run['requests']:>8}  "
             f"{run['articles_new']:>5}  {run['articles_updated']:>7}  {run['duplicates']:>5}  "
-            f"{run['failures']:>6}  {', '.join(run['sites'])}{state}"
+            f"{run['failures']:>6}  {first_few(run['sites'])}{state}"
         )
     if failures:
         print("\nFailures in these runs, by reason:")
@@ -260,10 +260,13 @@ def add_serve_command(commands) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from caucasus_crawler.serve import serve
+    from caucasus_crawler.serve import ServeError, serve
 
     if not 0 < args.port < 65536:
         raise UserError(f"--port {args.port}: give a port from 1 to 65535")
     Archive.open_read_only(args.db).close()  # one clear line if it is missing or broken
-    serve(args.db, host=args.host, port=args.port, allow_sql=args.allow_sql)
+    try:
+        serve(args.db, host=args.host, port=args.port, allow_sql=args.allow_sql)
+    except ServeError as exc:  # a port taken: said before "Serving …", not after
+        raise UserError(str(exc)) from None
     return 0

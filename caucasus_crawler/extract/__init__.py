@@ -22,6 +22,7 @@ from .cleanup import apply_rules, paragraphs_of
 from .dates import find_dates, parse_date, parse_iso
 from .language import detect_language
 from .metadata import (
+    declared_url,
     extract_aliases,
     extract_canonical,
     extract_categories,
@@ -37,6 +38,7 @@ from .translations import find_translations
 __all__ = [
     "NotAnArticle",
     "apply_rules",
+    "declared_url_of",
     "detect_language",
     "extract_article",
     "extract_judged",
@@ -283,6 +285,13 @@ def extract_article(
         aliases=aliases,
         checks=dict(page.memo.get("checks", {})),
     )
+
+
+def declared_url_of(html: str | bytes, url: str) -> str | None:
+    """The http(s) URL a page fetched from (or saved at) `url` gives for itself: its
+    canonical link, else og:url; None when it gives none (see metadata.declared_url)."""
+    page = Page.from_html(html, url)
+    return None if page is None else declared_url(page)
 
 
 def extract_metadata(

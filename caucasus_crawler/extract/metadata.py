@@ -205,6 +205,24 @@ def extract_canonical(page: Page, profile: Profile | None = None) -> str:
     return page.url
 
 
+def declared_url(page: Page) -> str | None:
+    """The http(s) URL a page gives for itself, its `<link rel=canonical>` else its `og:url`,
+    taken as it is (no on-site check: the page's own URL is what is unknown), but never a home
+    page (a template's og:url may point there from every page); None when it gives none. What
+    `extract` reads a saved page as when not told its URL."""
+    hrefs = [
+        link.get("href")
+        for link in page.tree.iter("link")
+        if "canonical" in (link.get("rel") or "").lower().split()
+    ]
+    for href in [*hrefs, *page.meta.get("og:url", ())]:
+        url = page.absolute(href)
+        parts = urlsplit(url or "")
+        if parts.scheme in ("http", "https") and parts.hostname and parts.path not in ("", "/"):
+            return url
+    return None
+
+
 def extract_aliases(page: Page, profile: Profile | None, canonical: str) -> list[str]:
     """The page's other URLs of this same article: `rel=shortlink` (WordPress's `/?p=<id>`),
     `rel=amphtml`, `og:url`, and the fetched URL when rel=canonical names another. The URL
