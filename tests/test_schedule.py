@@ -184,3 +184,65 @@ def test_schedule_user_errors_are_one_line(tmp_path):
         result = run_cli("schedule", "--once", "--db", str(tmp_path / "a.db"), *args, check=False)
         assert result.returncode == 2 and message in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _service_moments():
+    """When the service gets its SIGTERM: each a test of the archive's state, polled."""
+    return {
+        # the crawl processes were just spawned: they are still importing
+        "launched": lambda db, log: len(_launches(log)) == 2,
+        # both runs began, and Scrapy is still setting up (it installs no handler until its
+        # reactor runs: a SIGTERM there used to kill the crawl and leave its run unfinished)
+        "runs begun": lambda db, log: _count(db, "SELECT count(*) FROM crawl_runs") == 2,
+        # pages are being fetched
+        "fetching": lambda db, log: _count(db, "SELECT count(*) FROM pages") >= 2,
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", list(_service_moments()))
+def test_sigterm_at_any_moment_leaves_no_run_unfinished(tmp_path, mirror, moment):
+    """The service launches two crawls and gets SIGTERM at `moment`: it exits 0 within its
+    bound, no crawl process is left, and every run that began is finished."""
+    db, log = tmp_path / "archive.db", tmp_path / "service.log"
+    reached = _service_moments()[moment]
+    service = subprocess.Popen(
+        [sys.executable, "-m", "caucasus_crawler.cli", "schedule", "--db", str(db)]
+        + ["--mirror", mirror.address, "--set", "DOWNLOAD_DELAY=0.2", "--log", str(log)]
+        + ["--max-parallel", "2", "civil_ge", "report_az"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    text = ""
+    try:
+        deadline = time.monotonic() + 60
+        while not reached(db, log.read_text("utf-8") if log.exists() else ""):
+            assert service.poll() is None, service.stdout.read().decode()
+            assert time.monotonic() < deadline, f"the service never reached {moment!r}"
+            time.sleep(0.02)
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=90) == 0, service.stdout.read().decode()
+        text = log.read_text("utf-8")
+    finally:
+        if service.poll() is None:
+            service.kill()
+            service.wait(10)
+        for _, pid in _launches(log.read_text("utf-8") if log.exists() else ""):
+            if _is_crawl_process(pid):
+                os.kill(pid, signal.SIGKILL)
+
+    launched = _launches(text)
+    assert sorted(site for site, _ in launched) == ["civil_ge", "report_az"], text
+    assert "stopping on SIGTERM: no new crawls; 2 running crawl(s) asked to finish" in text
+    for site, pid in launched:
+        assert re.search(rf"INFO finished {site} \(pid {pid}\): exit (0|-15|143) in ", text), text
+        assert not _is_crawl_process(pid)
+    assert " ERROR " not in text, text  # no crawl counted as failed, none killed
+    assert text.strip().splitlines()[-1].endswith("INFO stopped")
+    with Archive(db) as archive:
+        runs = list(archive.db["crawl_runs"].rows)
+    if moment != "launched":  # by then both runs had begun
+        assert len(runs) == 2
+    assert [run["id"] for run in runs if run["finished"] is None] == []  # none unfinished

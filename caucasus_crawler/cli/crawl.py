@@ -7,11 +7,13 @@ caucasus_crawler/crawling.py, the same that `crawl()`, `scrapy crawl` and Scrapy
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.cli.options import (
+    PROG,
     UserError,
     add_db,
     add_mirror,
@@ -22,7 +24,7 @@ from caucasus_crawler.cli.options import (
     check_writable,
     profiles,
 )
-from caucasus_crawler.crawling import CrawlPlan, mirror_for, run_crawl, run_worker
+from caucasus_crawler.crawling import CrawlPlan, CrawlStopped, mirror_for, run_crawl, run_worker
 
 
 # -- crawl ---------------------------------------------------------------------------------------
@@ -101,7 +103,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         check_writable(args.db)
         with mirror_for(args.demo, args.mirror) as address:
             plan.mirror = address
-            report = run_crawl(plan)
+            try:
+                report = run_crawl(plan)
+            except CrawlStopped as exc:  # no run to report; the shell's code for the signal
+                print(f"{PROG}: {exc}", file=sys.stderr)
+                return 128 + exc.signum
     print(report.summary())
     return 0
 
