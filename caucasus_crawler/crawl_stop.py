@@ -63,18 +63,24 @@ class StopRequests:
         from twisted.internet import reactor, task
 
         asked: set[int] = set()
+        told = [0]  # signals logged (Scrapy's words; never from the handler itself)
 
         def check() -> None:
             if not self.signum:
                 return
+            if told[0] == 0:
+                log.info("Received %s, shutting down gracefully. Send again to force", self.name)
+                told[0] = 1
             if self.count > 1:
+                if told[0] == 1:
+                    log.info("Received %s twice, forcing unclean shutdown", self.name)
+                    told[0] = 2
                 with contextlib.suppress(RuntimeError):  # stopping already
                     reactor.stop()
                 return
             for crawler in list(process.crawlers):  # the process drops them as they end
                 if id(crawler) not in asked and crawler.crawling and _engine_runs(crawler):
                     asked.add(id(crawler))
-                    log.info("%s: stopping the crawl of %s gracefully", self.name, crawler.spider)
                     deferred_from_coro(crawler.stop_async())
 
         looping = task.LoopingCall(check)
