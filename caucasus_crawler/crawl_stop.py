@@ -87,7 +87,6 @@ class StopRequests:
         reactor.callWhenRunning(looping.start, CHECK_SECONDS)
 
 
-
 def _engine_runs(crawler) -> bool:
     """Whether the crawler's engine is running (a stop before then would be lost)."""
     try:
