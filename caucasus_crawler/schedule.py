@@ -434,6 +434,20 @@ class Scheduler:
         return reply
 
 
+def write_every(directory: Path, every: dict[str, int], profiles: dict[str, Profile]) -> None:
+    """`schedule --every SITE=MINUTES` as profile changes in `directory` (one file per outlet,
+    `extends` its profile), which the scheduler and every crawl it launches load last."""
+    for site, minutes in every.items():
+        schedule = profiles[site].schedule.every(minutes)
+        (directory / f"{site}.toml").write_text(
+            f"# schedule --every {site}={minutes}\n"
+            f'extends = "{site}"\n\n[schedule]\n'
+            f"feeds = {schedule.feeds}\nlistings = {schedule.listings}\n"
+            f"sitemaps = {schedule.sitemaps}\n",
+            encoding="utf-8",
+        )
+
+
 def _tail(output: IO[bytes], lines: int = 1) -> str:
     """The last non-empty line(s) a crawl printed: its one-line error, when it failed."""
     output.seek(0)

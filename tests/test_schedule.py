@@ -246,3 +246,75 @@ def test_sigterm_at_any_moment_leaves_no_run_unfinished(tmp_path, mirror, moment
     if moment != "launched":  # by then both runs had begun
         assert len(runs) == 2
     assert [run["id"] for run in runs if run["finished"] is None] == []  # none unfinished
+
+
+def _ten_minutes_ago(source: Path, db: Path) -> None:
+    """A copy of the archive `source` at `db`, its runs and fetches made 10 minutes earlier."""
+    with sqlite3.connect(source) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    earlier = timedelta(minutes=10)
+    with sqlite3.connect(db) as conn:
+        for table, column in (("crawl_runs", "started"), ("crawl_runs", "finished")):
+            for rowid, value in conn.execute(f"SELECT rowid, {column} FROM {table}").fetchall():
+                moment = (datetime.fromisoformat(value) - earlier).isoformat()
+                conn.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (moment, rowid))
+        for rowid, value in conn.execute("SELECT rowid, fetched FROM pages").fetchall():
+            moment = (datetime.fromisoformat(value) - earlier).isoformat()
+            conn.execute("UPDATE pages SET fetched = ? WHERE rowid = ?", (moment, rowid))
+    conn.close()
+
+
+@pytest.mark.slow
+def test_every_site_minutes_sets_when_an_outlet_is_crawled_and_what_its_crawl_polls(
+    once, tmp_path, mirror
+):
+    """Both outlets were crawled 10 minutes ago; their profiles poll feeds every 20.
+    `--every report_az=5` makes report_az due, and its crawl polls its feeds again (the crawl
+    loads the interval too: with its profile's 20 minutes it would poll nothing)."""
+    source, *_ = once
+    db, log = tmp_path / "archive.db", tmp_path / "schedule.log"
+    _ten_minutes_ago(source, db)
+    run_cli(
+        *("schedule", "--once", "--db", str(db), "--log", str(log), "--mirror", mirror.address),
+        *("--every", "report_az=5", "civil_ge", "report_az"),
+        timeout=120,
+    )
+    text = log.read_text("utf-8")
+    assert "once: 1 due of 2 outlet(s) (report_az)" in text
+    assert [site for site, _ in _launches(text)] == ["report_az"]
+    with Archive(db) as archive:
+        run = archive.last_finished_run("report_az")
+        feeds = load_profiles()["report_az"].feeds
+        polled = archive.db.execute(
+            "SELECT count(*) FROM pages WHERE run_id = ? AND url IN "
+            f"({', '.join('?' * len(feeds))})",
+            [run["id"], *feeds],
+        ).fetchone()[0]
+    assert run["id"] == 3 and polled == len(feeds) >= 1
+    assert not list(tmp_path.glob(".archive.db.every-*"))  # its profile changes are gone
+
+
+def test_every_option_mistakes_are_one_line(tmp_path):
+    for value, message in (
+        ("nowhere_am=5", "no outlet named nowhere_am"),
+        ("civil_ge", "--every civil_ge: give SITE=MINUTES"),
+        ("civil_ge=0", "--every civil_ge=0: give SITE=MINUTES, minutes a whole number from 1"),
+        ("civil_ge=5.5", "--every civil_ge=5.5: give SITE=MINUTES"),
+    ):
+        result = run_cli(
+            "schedule", "--once", "--db", str(tmp_path / "a.db"), "--every", value, check=False
+        )
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_every_is_the_feeds_and_listings_interval_and_never_shortens_sitemaps(tmp_path):
+    from caucasus_crawler.schedule import write_every
+
+    profiles = load_profiles()
+    write_every(tmp_path, {"civil_ge": 5, "news_am": 2000}, profiles)
+    changed = load_profiles([tmp_path])
+    assert changed["civil_ge"].schedule == Schedule(feeds=5, listings=5, sitemaps=1440)
+    assert changed["news_am"].schedule == Schedule(feeds=2000, listings=2000, sitemaps=2000)
+    assert changed["civil_ge"].schedule.shortest == 5  # what `due` waits between crawls
+    assert changed["report_az"] == profiles["report_az"]
