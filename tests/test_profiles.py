@@ -103,6 +103,12 @@ def test_a_change_may_extend_a_user_profile_in_the_same_directory(tmp_path):
     assert profile.title == "Ex" and profile.languages == ("ka", "en")
 
 
+def test_a_name_that_is_no_string_is_one_line_from_a_directory(tmp_path):
+    (tmp_path / "odd.toml").write_text(GOOD.replace('"example_ge"', '["example_ge"]', 1), "utf-8")
+    with pytest.raises(ProfileError, match="odd.toml: field 'name': must be lower-case"):
+        load_profiles([tmp_path])
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -652,7 +652,8 @@ def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Profile]:
             if EXTENDS in fields:
                 fields = _extended(fields, data, str(path))
             else:
-                previous = profiles.get(fields.get("name"))
+                name = fields.get("name")  # checked by profile_from_dict below
+                previous = profiles.get(name) if isinstance(name, str) else None
                 if previous is not None and Path(previous.source).parent == path.parent:
                     raise _fail(
                         str(path), "name", f"{previous.name!r} is also used by {previous.source}"
