@@ -318,3 +318,19 @@ def test_every_is_the_feeds_and_listings_interval_and_never_shortens_sitemaps(tm
     assert changed["news_am"].schedule == Schedule(feeds=2000, listings=2000, sitemaps=2000)
     assert changed["civil_ge"].schedule.shortest == 5  # what `due` waits between crawls
     assert changed["report_az"] == profiles["report_az"]
+
+
+def test_a_crawl_stopped_before_its_run_began_records_nothing(tmp_path):
+    """The signal came while the crawl was loading its profiles: no run, one line."""
+    from caucasus_crawler.crawl_stop import StopRequests
+    from caucasus_crawler.crawling import CrawlPlan, CrawlStopped, _run_crawl
+
+    db = tmp_path / "archive.db"
+    stops = StopRequests()
+    stops._record(signal.SIGTERM, None)  # as the handler does
+    with pytest.raises(CrawlStopped) as stopped:
+        _run_crawl(CrawlPlan(["civil_ge"], db), stops)
+    assert str(stopped.value) == "stopped by SIGTERM before the crawl began; nothing was recorded"
+    assert stopped.value.signum == signal.SIGTERM
+    with Archive(db) as archive:
+        assert archive.db["crawl_runs"].count == 0
