@@ -79,12 +79,13 @@ class Series:
     label: str  # "civil_ge (16)", or "other: 3 outlets (12)"
     counts: list[int]  # articles per bin
     sites: list[str]  # the outlets it sums: one, or those of "other"
+    other: bool = False  # the smaller outlets of a crowded country, summed
 
 
 @dataclass
 class Panel:
     country: str  # a code as profiles write it (GE, regional)
-    title: str  # "Georgia (GE): 7 outlets, 120 articles"
+    title: str  # "Georgia (GE): 7 outlet(s), 120 articles"
     series: list[Series]
 
 
@@ -141,7 +142,7 @@ def chart_data(rows: Iterable[tuple[str, str, int]], countries: dict[str, str]) 
         if rest:
             summed = [sum(counted[site][i] for site in rest) for i in range(len(bins))]
             label = f"other: {len(rest)} outlets ({sum(summed):,})"
-            series.append(Series(label, summed, rest))
+            series.append(Series(label, summed, rest, other=True))
         total = sum(sum(c) for c in counted.values())
         title = f"{_country_name(country)}: {len(ranked)} outlet(s), {total:,} articles"
         chart.panels.append(Panel(country, title, series))
@@ -191,7 +192,7 @@ def figure(chart: Chart, title: str):
     edges = [*chart.bins, chart.bins[-1] + step] if chart.bins else []
     for axis, panel in zip(axes, chart.panels, strict=False):
         for i, series in enumerate(panel.series):
-            other = len(series.sites) > 1
+            other = series.other
             axis.plot(
                 edges,
                 [*series.counts, series.counts[-1]],
