@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import sqlite3
 import tempfile
 import time
@@ -27,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from caucasus_crawler.archive import Archive, ArchiveError, is_write_failure, write_failure_reason
+from caucasus_crawler.crawl_stop import StopRequests
 from caucasus_crawler.health import drift_warnings
 from caucasus_crawler.profiles import ProfileError, load_profiles
 
@@ -40,6 +42,16 @@ if TYPE_CHECKING:
 class CrawlError(Exception):
     """Something the caller can fix (an unknown outlet, an archive that cannot be written);
     the message is one line."""
+
+
+class CrawlStopped(CrawlError):
+    """A stop signal (SIGTERM, SIGINT) came before the crawl's run started: nothing was
+    recorded. `signum` is the signal."""
+
+    def __init__(self, signum: int):
+        self.signum = signum
+        name = signal.Signals(signum).name
+        super().__init__(f"stopped by {name} before the crawl began; nothing was recorded")
 
 
 class CrawlFailed(Exception):
@@ -124,16 +136,24 @@ def mirror_for(demo: bool, mirror: str | None) -> Iterator[str | None]:
 
 
 # -- running it ------------------------------------------------------------------------------
-def run_spiders(plan: CrawlPlan, run_id: int | None, extra: dict | None = None) -> list[Crawler]:
+def run_spiders(
+    plan: CrawlPlan,
+    run_id: int | None,
+    extra: dict | None = None,
+    stops: StopRequests | None = None,
+) -> list[Crawler]:
     """Scrapy's crawl of the plan's outlets in this process, until they all end; their
-    crawlers (whose stats say what happened)."""
+    crawlers (whose stats say what happened). With `stops`, its handlers stop the crawl
+    (Scrapy's own are not installed), whenever the signal came."""
     from scrapy.crawler import CrawlerProcess
 
     process = CrawlerProcess(plan.scrapy_settings(run_id, extra))
     for name in plan.sites:
         process.crawl(name, urls=plan.urls, force=plan.force, backfill=plan.backfill)
     crawlers = list(process.crawlers)  # the process forgets them as they finish
-    process.start()
+    if stops is not None:
+        stops.watch(process)
+    process.start(install_signal_handlers=stops is None)
     return crawlers
 
 
@@ -180,13 +200,23 @@ def run_crawl(plan: CrawlPlan) -> CrawlReport:
     """Crawl the plan's outlets in this process into one run of the archive: register them,
     start the run, run the spiders, then finish and judge the run (or mark it failed and
     raise CrawlFailed when the archive could not be written). Twisted's reactor runs once
-    per process: a second call in the same process fails (`crawl()` does not)."""
+    per process: a second call in the same process fails (`crawl()` does not).
+
+    SIGTERM or SIGINT, whenever it comes, stops the crawl gracefully and the run is finished
+    all the same; before the run starts, it raises CrawlStopped (see crawl_stop.py)."""
+    with StopRequests() as stops:
+        return _run_crawl(plan, stops)
+
+
+def _run_crawl(plan: CrawlPlan, stops: StopRequests) -> CrawlReport:
     profiles = load_profiles(plan.profile_dirs)
     with Archive(plan.db) as archive:
         archive.register_sites(profiles[name] for name in plan.sites)
+        if stops.signum:
+            raise CrawlStopped(stops.signum)
         run_id = archive.start_run(plan.mode, plan.sites)
     started = time.monotonic()
-    crawlers = run_spiders(plan, run_id)
+    crawlers = run_spiders(plan, run_id, stops=stops)
     failed = next((r for c in crawlers if (r := c.stats.get_value("archive/write_failed"))), None)
     if failed:  # a full disk: the run stays unfinished, so nothing it saw counts as seen
         _mark_failed(plan.db, run_id, failed)

@@ -12,10 +12,11 @@ locked file descriptor is inherited by the crawl), so a second scheduler on the 
 cron `--once` while the service runs) skips that outlet. On Scrapyd, an outlet with a pending
 or running job is not sent again.
 
-Stopping (SIGTERM or SIGINT): no new launches; every running crawl gets one SIGTERM, on which
-Scrapy finishes the requests in flight and closes its run; the service waits for them (at
-most `grace` seconds, then kills what is left) and exits 0. Crawls are started in their own
-session, so a Ctrl-C in a terminal reaches them only through the service, once.
+Stopping (SIGTERM or SIGINT), at any moment: no new launches; every running crawl gets one
+SIGTERM, on which it finishes the requests in flight and closes its run, or, if its run has
+not begun yet, ends without one (crawl_stop.py: no run is left unfinished); the service waits
+for them (at most `grace` seconds, then kills what is left) and exits 0. Crawls are started
+in their own session, so a Ctrl-C in a terminal reaches them only through the service, once.
 """
 
 from __future__ import annotations
@@ -350,8 +351,9 @@ class Scheduler:
                 counts += " (see the job's log on Scrapyd)"
         if code is None:  # a Scrapyd job: its run in the archive is all we know
             bad = not recorded
-        else:  # killed by our SIGTERM before Scrapy was listening is no failure
-            bad = code != 0 and not (crawl.signalled and code == -signal.SIGTERM)
+        else:  # stopped by our SIGTERM before its run began (or its handler) is no failure
+            stopped = (-signal.SIGTERM, 128 + signal.SIGTERM)
+            bad = code != 0 and not (crawl.signalled and code in stopped)
         if bad:
             self.failed += 1
         tail = _tail(crawl.output) if bad and crawl.output else ""
@@ -430,6 +432,20 @@ class Scheduler:
         if reply.get("status") != "ok":
             raise ScheduleError(f"Scrapyd {path.split('?')[0]}: {reply.get('message', reply)}")
         return reply
+
+
+def write_every(directory: Path, every: dict[str, int], profiles: dict[str, Profile]) -> None:
+    """`schedule --every SITE=MINUTES` as profile changes in `directory` (one file per outlet,
+    `extends` its profile), which the scheduler and every crawl it launches load last."""
+    for site, minutes in every.items():
+        schedule = profiles[site].schedule.every(minutes)
+        (directory / f"{site}.toml").write_text(
+            f"# schedule --every {site}={minutes}\n"
+            f'extends = "{site}"\n\n[schedule]\n'
+            f"feeds = {schedule.feeds}\nlistings = {schedule.listings}\n"
+            f"sitemaps = {schedule.sitemaps}\n",
+            encoding="utf-8",
+        )
 
 
 def _tail(output: IO[bytes], lines: int = 1) -> str:

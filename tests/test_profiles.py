@@ -18,7 +18,13 @@ import pytest
 from conftest import REPO, run_cli
 
 from caucasus_crawler.mirror import MirrorServer
-from caucasus_crawler.profiles import ProfileError, load_profile, load_profiles, profile_from_dict
+from caucasus_crawler.profiles import (
+    ProfileError,
+    Schedule,
+    load_profile,
+    load_profiles,
+    profile_from_dict,
+)
 
 GOOD = """
 name = "example_ge"
@@ -69,6 +75,54 @@ def test_a_user_profile_directory_adds_an_outlet(tmp_path):
         "languages": ["ka", "en"],
         "home": "https://example.ge/",
     } in listed
+
+
+def test_a_small_file_changes_a_built_in_profile_without_copying_it(tmp_path):
+    (tmp_path / "civil_often.toml").write_text(
+        "# civil.ge's feeds every 5 minutes, two listing pages\n"
+        'extends = "civil_ge"\n[schedule]\nfeeds = 5\n[urls]\nmax_listing_pages = 2\n',
+        "utf-8",
+    )
+    built_in = load_profiles()["civil_ge"]
+    changed = load_profiles([tmp_path])["civil_ge"]
+    # the tables merged: only the fields the file names changed
+    assert changed.schedule == Schedule(feeds=5, listings=120, sitemaps=1440)
+    assert changed.max_listing_pages == 2
+    assert changed.article_urls == built_in.article_urls and changed.feeds == built_in.feeds
+    assert changed.extract == built_in.extract and changed.title == built_in.title
+    assert changed.source == str(tmp_path / "civil_often.toml")
+    assert changed.digest != built_in.digest  # `health` judges runs of the changed profile
+    listed = run_cli("--profiles", str(tmp_path), "sites").stdout
+    assert "civil_ge" in listed
+
+
+def test_a_change_may_extend_a_user_profile_in_the_same_directory(tmp_path):
+    (tmp_path / "a_changes.toml").write_text('extends = "example_ge"\ntitle = "Ex"\n', "utf-8")
+    (tmp_path / "example_ge.toml").write_text(GOOD, "utf-8")  # sorted after its change
+    profile = load_profiles([tmp_path])["example_ge"]
+    assert profile.title == "Ex" and profile.languages == ("ka", "en")
+
+
+def test_a_name_that_is_no_string_is_one_line_from_a_directory(tmp_path):
+    (tmp_path / "odd.toml").write_text(GOOD.replace('"example_ge"', '["example_ge"]', 1), "utf-8")
+    with pytest.raises(ProfileError, match="odd.toml: field 'name': must be lower-case"):
+        load_profiles([tmp_path])
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('extends = "nowhere_ge"\n', "field 'extends': 'nowhere_ge' is no profile loaded before"),
+        ('extends = "civil_ge"\n[schedule]\nfeeds = 0\n', "field 'schedule.feeds': must be"),
+        ('extends = "civil_ge"\ncolour = "red"\n', "field 'colour': unknown field"),
+    ],
+)
+def test_a_bad_change_names_its_file_and_field(tmp_path, text, message):
+    (tmp_path / "change.toml").write_text(text, "utf-8")
+    with pytest.raises(ProfileError, match=re.escape(f"{tmp_path / 'change.toml'}: {message}")):
+        load_profiles([tmp_path])
+    with pytest.raises(ProfileError, match="field 'extends': a file that changes another"):
+        load_profile(tmp_path / "change.toml")
 
 
 @pytest.mark.parametrize(

@@ -184,3 +184,153 @@ def test_schedule_user_errors_are_one_line(tmp_path):
         result = run_cli("schedule", "--once", "--db", str(tmp_path / "a.db"), *args, check=False)
         assert result.returncode == 2 and message in result.stderr, result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+def _service_moments():
+    """When the service gets its SIGTERM: each a test of the archive's state, polled."""
+    return {
+        # the crawl processes were just spawned: they are still importing
+        "launched": lambda db, log: len(_launches(log)) == 2,
+        # both runs began, and Scrapy is still setting up (it installs no handler until its
+        # reactor runs: a SIGTERM there used to kill the crawl and leave its run unfinished)
+        "runs begun": lambda db, log: _count(db, "SELECT count(*) FROM crawl_runs") == 2,
+        # pages are being fetched
+        "fetching": lambda db, log: _count(db, "SELECT count(*) FROM pages") >= 2,
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("moment", list(_service_moments()))
+def test_sigterm_at_any_moment_leaves_no_run_unfinished(tmp_path, mirror, moment):
+    """The service launches two crawls and gets SIGTERM at `moment`: it exits 0 within its
+    bound, no crawl process is left, and every run that began is finished."""
+    db, log = tmp_path / "archive.db", tmp_path / "service.log"
+    reached = _service_moments()[moment]
+    service = subprocess.Popen(
+        [sys.executable, "-m", "caucasus_crawler.cli", "schedule", "--db", str(db)]
+        + ["--mirror", mirror.address, "--set", "DOWNLOAD_DELAY=0.2", "--log", str(log)]
+        + ["--max-parallel", "2", "civil_ge", "report_az"],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    text = ""
+    try:
+        deadline = time.monotonic() + 60
+        while not reached(db, log.read_text("utf-8") if log.exists() else ""):
+            assert service.poll() is None, service.stdout.read().decode()
+            assert time.monotonic() < deadline, f"the service never reached {moment!r}"
+            time.sleep(0.02)
+        service.send_signal(signal.SIGTERM)
+        assert service.wait(timeout=90) == 0, service.stdout.read().decode()
+        text = log.read_text("utf-8")
+    finally:
+        if service.poll() is None:
+            service.kill()
+            service.wait(10)
+        for _, pid in _launches(log.read_text("utf-8") if log.exists() else ""):
+            if _is_crawl_process(pid):
+                os.kill(pid, signal.SIGKILL)
+
+    launched = _launches(text)
+    assert sorted(site for site, _ in launched) == ["civil_ge", "report_az"], text
+    assert "stopping on SIGTERM: no new crawls; 2 running crawl(s) asked to finish" in text
+    for site, pid in launched:
+        assert re.search(rf"INFO finished {site} \(pid {pid}\): exit (0|-15|143) in ", text), text
+        assert not _is_crawl_process(pid)
+    assert " ERROR " not in text, text  # no crawl counted as failed, none killed
+    assert text.strip().splitlines()[-1].endswith("INFO stopped")
+    with Archive(db) as archive:
+        runs = list(archive.db["crawl_runs"].rows)
+    if moment != "launched":  # by then both runs had begun
+        assert len(runs) == 2
+    assert [run["id"] for run in runs if run["finished"] is None] == []  # none unfinished
+
+
+def _ten_minutes_ago(source: Path, db: Path) -> None:
+    """A copy of the archive `source` at `db`, its runs and fetches made 10 minutes earlier."""
+    with sqlite3.connect(source) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    earlier = timedelta(minutes=10)
+    with sqlite3.connect(db) as conn:
+        for table, column in (("crawl_runs", "started"), ("crawl_runs", "finished")):
+            for rowid, value in conn.execute(f"SELECT rowid, {column} FROM {table}").fetchall():
+                moment = (datetime.fromisoformat(value) - earlier).isoformat()
+                conn.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = ?", (moment, rowid))
+        for rowid, value in conn.execute("SELECT rowid, fetched FROM pages").fetchall():
+            moment = (datetime.fromisoformat(value) - earlier).isoformat()
+            conn.execute("UPDATE pages SET fetched = ? WHERE rowid = ?", (moment, rowid))
+    conn.close()
+
+
+@pytest.mark.slow
+def test_every_site_minutes_sets_when_an_outlet_is_crawled_and_what_its_crawl_polls(
+    once, tmp_path, mirror
+):
+    """Both outlets were crawled 10 minutes ago; their profiles poll feeds every 20.
+    `--every report_az=5` makes report_az due, and its crawl polls its feeds again (the crawl
+    loads the interval too: with its profile's 20 minutes it would poll nothing)."""
+    source, *_ = once
+    db, log = tmp_path / "archive.db", tmp_path / "schedule.log"
+    _ten_minutes_ago(source, db)
+    run_cli(
+        *("schedule", "--once", "--db", str(db), "--log", str(log), "--mirror", mirror.address),
+        *("--every", "report_az=5", "civil_ge", "report_az"),
+        timeout=120,
+    )
+    text = log.read_text("utf-8")
+    assert "once: 1 due of 2 outlet(s) (report_az)" in text
+    assert [site for site, _ in _launches(text)] == ["report_az"]
+    with Archive(db) as archive:
+        run = archive.last_finished_run("report_az")
+        feeds = load_profiles()["report_az"].feeds
+        polled = archive.db.execute(
+            "SELECT count(*) FROM pages WHERE run_id = ? AND url IN "
+            f"({', '.join('?' * len(feeds))})",
+            [run["id"], *feeds],
+        ).fetchone()[0]
+    assert run["id"] == 3 and polled == len(feeds) >= 1
+    assert not list(tmp_path.glob(".archive.db.every-*"))  # its profile changes are gone
+
+
+def test_every_option_mistakes_are_one_line(tmp_path):
+    for value, message in (
+        ("nowhere_am=5", "no outlet named nowhere_am"),
+        ("civil_ge", "--every civil_ge: give SITE=MINUTES"),
+        ("civil_ge=0", "--every civil_ge=0: give SITE=MINUTES, minutes a whole number from 1"),
+        ("civil_ge=5.5", "--every civil_ge=5.5: give SITE=MINUTES"),
+    ):
+        result = run_cli(
+            "schedule", "--once", "--db", str(tmp_path / "a.db"), "--every", value, check=False
+        )
+        assert result.returncode == 2 and message in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_every_is_the_feeds_and_listings_interval_and_never_shortens_sitemaps(tmp_path):
+    from caucasus_crawler.schedule import write_every
+
+    profiles = load_profiles()
+    write_every(tmp_path, {"civil_ge": 5, "news_am": 2000}, profiles)
+    changed = load_profiles([tmp_path])
+    assert changed["civil_ge"].schedule == Schedule(feeds=5, listings=5, sitemaps=1440)
+    assert changed["news_am"].schedule == Schedule(feeds=2000, listings=2000, sitemaps=2000)
+    assert changed["civil_ge"].schedule.shortest == 5  # what `due` waits between crawls
+    assert changed["report_az"] == profiles["report_az"]
+
+
+def test_a_crawl_stopped_before_its_run_began_records_nothing(tmp_path):
+    """The signal came while the crawl was loading its profiles: no run, one line."""
+    from caucasus_crawler.crawl_stop import StopRequests
+    from caucasus_crawler.crawling import CrawlPlan, CrawlStopped, _run_crawl
+
+    db = tmp_path / "archive.db"
+    stops = StopRequests()
+    stops._record(signal.SIGTERM, None)  # as the handler does
+    with pytest.raises(CrawlStopped) as stopped:
+        _run_crawl(CrawlPlan(["civil_ge"], db), stops)
+    assert str(stopped.value) == "stopped by SIGTERM before the crawl began; nothing was recorded"
+    assert stopped.value.signum == signal.SIGTERM
+    with Archive(db) as archive:
+        assert archive.db["crawl_runs"].count == 0

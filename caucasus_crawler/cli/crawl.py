@@ -7,11 +7,13 @@ caucasus_crawler/crawling.py, the same that `crawl()`, `scrapy crawl` and Scrapy
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.cli.options import (
+    PROG,
     UserError,
     add_db,
     add_mirror,
@@ -22,7 +24,8 @@ from caucasus_crawler.cli.options import (
     check_writable,
     profiles,
 )
-from caucasus_crawler.crawling import CrawlPlan, mirror_for, run_crawl, run_worker
+from caucasus_crawler.crawling import CrawlPlan, CrawlStopped, mirror_for, run_crawl, run_worker
+from caucasus_crawler.profiles import MAX_MINUTES, load_profiles
 
 
 # -- crawl ---------------------------------------------------------------------------------------
@@ -101,7 +104,11 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         check_writable(args.db)
         with mirror_for(args.demo, args.mirror) as address:
             plan.mirror = address
-            report = run_crawl(plan)
+            try:
+                report = run_crawl(plan)
+            except CrawlStopped as exc:  # no run to report; the shell's code for the signal
+                print(f"{PROG}: {exc}", file=sys.stderr)
+                return 128 + exc.signum
     print(report.summary())
     return 0
 
@@ -181,6 +188,12 @@ def add_schedule_command(commands) -> None:
     add_mirror(every, "crawls read this mirror")
     add_settings(every, "a Scrapy setting for every crawl (repeatable)")
     every.add_argument(
+        "--every",
+        action="append",
+        metavar="SITE=MINUTES",
+        help="crawl SITE every MINUTES, whatever its profile's [schedule] says (repeatable)",
+    )
+    every.add_argument(
         "--grace",
         type=float,
         default=120.0,
@@ -191,18 +204,55 @@ def add_schedule_command(commands) -> None:
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:
-    from caucasus_crawler.schedule import ScheduleError, Scheduler, configure_logging
-
     known = profiles(args)
     check_outlets(args.sites, known)
     if args.max_parallel < 1:
         raise UserError(f"--max-parallel must be at least 1, not {args.max_parallel}")
     assignments(args.set)  # checked here, not in every crawl
+    every = _every(args.every, known)
+    if not every:
+        return _schedule(args, known, list(args.profiles or []))
+    # The intervals become profile changes that the crawls load too (their start points are
+    # due by the same intervals). Beside the archive, where a Scrapyd job sees it as well.
+    import tempfile
+
+    from caucasus_crawler.schedule import write_every
+
+    parent = args.db.resolve().parent
+    try:
+        directory = tempfile.TemporaryDirectory(prefix=f".{args.db.name}.every-", dir=parent)
+    except OSError as exc:
+        problem = f"cannot write beside the archive in {parent}: {exc.strerror}"
+        raise UserError(f"--every: {problem}") from None
+    with directory as path:
+        write_every(Path(path), every, known)
+        dirs = [*(args.profiles or []), path]
+        return _schedule(args, load_profiles(dirs), dirs)
+
+
+def _every(pairs: list[str] | None, known: dict) -> dict[str, int]:
+    """`--every SITE=MINUTES` options as {site: minutes}, each checked."""
+    every = {}
+    for pair in pairs or []:
+        site, _, minutes = pair.partition("=")
+        check_outlets([site], known)
+        if not (minutes.isdigit() and 1 <= int(minutes) <= MAX_MINUTES):
+            raise UserError(
+                f"--every {pair}: give SITE=MINUTES, minutes a whole number from 1 to "
+                f"{MAX_MINUTES} (a year)"
+            )
+        every[site] = int(minutes)
+    return every
+
+
+def _schedule(args: argparse.Namespace, known: dict, profile_dirs: list[str]) -> int:
+    from caucasus_crawler.schedule import ScheduleError, Scheduler, configure_logging
+
     scheduler = Scheduler(
         db=args.db,
         profiles=known,
         sites=args.sites or sorted(known),
-        profile_dirs=args.profiles or [],
+        profile_dirs=profile_dirs,
         mirror=args.mirror,
         settings=args.set or [],
         max_parallel=args.max_parallel,

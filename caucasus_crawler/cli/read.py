@@ -222,7 +222,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 def add_stats_command(commands) -> None:
     stats = commands.add_parser("stats", help="articles per outlet, language and month")
     add_db(stats, show_default=True)
-    stats.add_argument("--plot", type=Path, metavar="FILE.png", help="chart articles per day")
+    stats.add_argument(
+        "--plot",
+        type=Path,
+        metavar="FILE.png",
+        help="chart articles per day (per week over long ranges), a panel per country",
+    )
     add_json(stats, "a JSON object")
     stats.set_defaults(func=cmd_stats)
 
@@ -234,7 +239,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         counts = stats.collect(archive)
         if args.plot:
             try:
-                days = stats.plot(archive, args.plot)
+                chart = stats.plot(archive, args.plot)
             except (OSError, ValueError) as exc:
                 raise UserError(f"--plot {args.plot}: cannot write the chart: {exc}") from None
     if args.json:
@@ -242,7 +247,11 @@ def cmd_stats(args: argparse.Namespace) -> int:
     else:
         print(for_terminal(stats.render(counts)))
     if args.plot:
-        print(f"Chart of articles per day per outlet ({days} days): {args.plot}", file=sys.stderr)
+        print(
+            f"Chart of articles per {chart.bin} per outlet, a panel per country "
+            f"({len(chart.panels)} panel(s), {chart.days} days): {args.plot}",
+            file=sys.stderr,
+        )
     return 0
 
 

@@ -281,6 +281,11 @@ class Schedule:
     def shortest(self) -> int:
         return min(self.feeds, self.listings, self.sitemaps)
 
+    def every(self, minutes: int) -> Schedule:
+        """This schedule for an outlet crawled every `minutes` (`schedule --every`): feeds and
+        listings polled that often, sitemaps (an outlet's whole history) no more often."""
+        return Schedule(feeds=minutes, listings=minutes, sitemaps=max(self.sitemaps, minutes))
+
 
 @dataclass(frozen=True)
 class Profile:
@@ -586,7 +591,8 @@ def _digest(data: dict) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def load_profile(path: Path) -> Profile:
+def _read(path: Path) -> dict:
+    """A profile file's TOML as a dict; ProfileError naming the file if it cannot be."""
     try:
         with path.open("rb") as file:  # no more than a profile may hold: it is read whole
             raw = file.read(MAX_FILE_BYTES + 1)
@@ -596,30 +602,76 @@ def load_profile(path: Path) -> Profile:
         size = f"{MAX_FILE_BYTES // 2**20} MB"
         raise ProfileError(f"{path}: the profile is larger than {size}; profiles are small")
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProfileError(f"{path}: not valid TOML: {exc}") from None
+
+
+def load_profile(path: Path) -> Profile:
+    data = _read(path)
+    if EXTENDS in data:
+        problem = "a file that changes another profile is read with the others (load_profiles)"
+        raise _fail(str(path), EXTENDS, problem)
     return profile_from_dict(data, str(path))
 
 
+# A file with this field changes a profile loaded before it (see load_profiles).
+EXTENDS = "extends"
+
+
+def merged(base: dict, changes: dict) -> dict:
+    """`base` with `changes` laid over it: a table merges into the table of that name, key by
+    key; any other value (a string, a number, a list) replaces the one in `base`."""
+    result = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merged(result[key], value)
+        else:
+            result[key] = value
+    return result
+
+
 def load_profiles(extra_dirs: Iterable[str | Path] = ()) -> dict[str, Profile]:
-    """The built-in profiles, then those in `extra_dirs` (a user's file replaces a built-in)."""
+    """The built-in profiles, then those in `extra_dirs` (a user's file replaces a built-in).
+
+    A file with `extends = "NAME"` holds only changes to the profile NAME as loaded so far
+    (built-in, or from an earlier directory or the same one): its tables merge into that
+    profile's (`[schedule] feeds = 5` keeps `listings`), its other fields replace theirs.
+    Its own `name`, if it gives one, makes the result another outlet."""
     profiles: dict[str, Profile] = {}
+    data: dict[str, dict] = {}  # each profile's fields, for a file that extends it
     # From a zipped egg (a Scrapyd deployment) the built-in ones are read via importlib.resources.
     builtin = PACKAGE_DIR if PACKAGE_DIR.is_dir() else resources.files(__name__)
     for directory in [builtin, *map(Path, extra_dirs)]:
         if not directory.is_dir():
             raise ProfileError(f"{directory}: no such profile directory")
-        files = (p for p in directory.iterdir() if p.name.endswith(".toml"))
-        for path in sorted(files, key=lambda p: p.name):
-            profile = load_profile(path)
-            previous = profiles.get(profile.name)
-            if previous is not None and Path(previous.source).parent == path.parent:
-                raise _fail(
-                    str(path), "name", f"{profile.name!r} is also used by {previous.source}"
-                )
+        files = sorted((p for p in directory.iterdir() if p.name.endswith(".toml")), key=str)
+        read = [(path, _read(path)) for path in files]
+        # whole profiles first, so that a change may come from the same directory
+        for path, fields in sorted(read, key=lambda item: EXTENDS in item[1]):
+            if EXTENDS in fields:
+                fields = _extended(fields, data, str(path))
+            else:
+                name = fields.get("name")  # checked by profile_from_dict below
+                previous = profiles.get(name) if isinstance(name, str) else None
+                if previous is not None and Path(previous.source).parent == path.parent:
+                    raise _fail(
+                        str(path), "name", f"{previous.name!r} is also used by {previous.source}"
+                    )
+            profile = profile_from_dict(fields, str(path))
             profiles[profile.name] = profile
+            data[profile.name] = fields
     return profiles
+
+
+def _extended(changes: dict, data: dict[str, dict], source: str) -> dict:
+    """The fields of the profile `changes` extends, with the changes laid over them."""
+    name = changes[EXTENDS]
+    if not isinstance(name, str) or name not in data:
+        known = "; `caucasus-crawler sites` lists the outlets"
+        raise _fail(source, EXTENDS, f"{name!r} is no profile loaded before this file{known}")
+    rest = {key: value for key, value in changes.items() if key != EXTENDS}
+    return merged(data[name], rest)
 
 
 def profile_for_url(url: str, profiles: Iterable[Profile]) -> Profile | None:
