@@ -977,3 +977,10 @@ def test_generic_extraction_of_an_outlets_page(tmp_path, capsys):
     assert main(["extract", str(saved), "--url", url, "--generic"]) == 0
     generic = json.loads(capsys.readouterr().out)
     assert generic["site"] is None and generic["text"].startswith(LOREM_EN[:60])
+
+
+def test_a_link_with_a_broken_address_is_no_link_of_the_site():
+    # urlsplit raises on a bracketed host that is no IP address; the page is still read
+    links = "".join(f'<p><a href="https://[consent-{i}]/x">Story {i}</a></p>' for i in range(3))
+    html = article_page(byline="").replace("</article>", links + "</article>")
+    assert extract_article(html, "https://example.org/news/bridge").text.startswith(LOREM_EN[:40])

@@ -257,21 +257,23 @@ def _translate_months(text: str, languages: Sequence[str]) -> str:
 
 
 @lru_cache(maxsize=64)
-def _parser(languages: tuple[str, ...], base: datetime) -> DateDataParser:
-    """A configured parser per language set and relative base (reused across pages). No
-    TIMEZONE: dateparser would move a time stated in another zone ("18:02 CDT") onto it; a
-    stated zone is kept, and a local time comes back naive for the caller's offset."""
+def _parser(languages: tuple[str, ...], base: datetime | None) -> DateDataParser:
+    """A configured parser per language set and relative base (reused across pages: making
+    one costs tens of milliseconds). No TIMEZONE: dateparser would move a time stated in
+    another zone ("18:02 CDT") onto it; a stated zone is kept, and a local time comes back
+    naive for the caller's offset."""
     settings = {
         "DATE_ORDER": "DMY",
         "PREFER_LOCALE_DATE_ORDER": False,
         "PREFER_DATES_FROM": "past",
         "PREFER_DAY_OF_MONTH": "first",
-        "RELATIVE_BASE": base,
     }
+    if base is not None:
+        settings["RELATIVE_BASE"] = base
     return DateDataParser(languages=list(languages), settings=settings)
 
 
-def _dateparser(text: str, languages: tuple[str, ...], base: datetime):
+def _dateparser(text: str, languages: tuple[str, ...], base: datetime | None):
     try:
         found = _parser(languages, base).get_date_data(text)
     except (ValueError, TypeError, OverflowError, AttributeError):
@@ -314,8 +316,10 @@ def parse_date(
     tz = offset_tz(timezone)
     timezone = _format(datetime(2000, 1, 1, tzinfo=tz))[-6:]
     reference = aware(now).astimezone(tz)
-    # relative dates count from now on the page's clock (to the minute: parsers are reused)
-    base = reference.replace(tzinfo=None, second=0, microsecond=0)
+    # relative dates count from now on the page's clock (to the minute: parsers are reused);
+    # other dates need no base, and share one parser per language set
+    relative = _RELATIVE.search(text) or _AZ_RELATIVE.search(text)
+    base = reference.replace(tzinfo=None, second=0, microsecond=0) if relative else None
 
     codes = tuple(dict.fromkeys([*(lang.split("-")[0].lower() for lang in languages), "en"]))
     normalised = _translate_months(text, codes if languages else ())

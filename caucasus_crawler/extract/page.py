@@ -160,7 +160,10 @@ def same_site(url_a: str, url_b: str) -> bool:
     """Whether two URLs are on one site: hosts equal once `www.`/`m.`/`amp.` are dropped."""
 
     def host(url: str) -> str:
-        name = (urlsplit(url).hostname or "").lower()
+        try:
+            name = (urlsplit(url).hostname or "").lower()
+        except ValueError:  # "https://[not-an-address]/" in a hostile or broken page
+            return ""
         for prefix in ("www.", "m.", "amp."):
             name = name.removeprefix(prefix)
         return name

@@ -13,6 +13,7 @@ dropped, the profile's rules apply, and the boilerplate lines of `boilerplate` g
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from copy import deepcopy
 
 from lxml.etree import XPath
@@ -154,6 +155,17 @@ def _is_link(key: str, links: set[str]) -> bool:
     return any(len(k) >= 0.7 * len(key) and key.startswith(k) for k in links if k)
 
 
+def _own_links(page: Page) -> Iterator[HtmlElement]:
+    """The page's links to its own site: relative ones, and absolute ones to its host."""
+    for anchor in page.tree.iter("a"):
+        href = (anchor.get("href") or "").strip()
+        if href.startswith(("http://", "https://", "//")):
+            if same_site(href if not href.startswith("//") else "http:" + href, page.url):
+                yield anchor
+        elif href and not href.startswith(("#", "mailto:", "javascript:", "tel:", "data:")):
+            yield anchor
+
+
 def _drop_link_lists(page: Page, paragraphs: list[str]) -> list[str]:
     """Without lists of links to other articles: a run of short paragraphs that are each the
     whole text of a link to the same site, at the end of the body or after a "Related"/"Read
@@ -167,11 +179,7 @@ def _drop_link_lists(page: Page, paragraphs: list[str]) -> list[str]:
         return paragraphs
     # links to the site's own pages: other articles (a deal's or a guide's links to other
     # sites are what it is about)
-    links = {
-        _link_key(a.text_content())
-        for a in page.tree.iter("a")
-        if same_site(page.absolute(a.get("href") or "") or "", page.url)
-    } - {""}
+    links = {_link_key(a.text_content()) for a in _own_links(page)} - {""}
     linked = {i for i in candidates if _is_link(_link_key(paragraphs[i]), links)}
     drop: set[int] = set()
     index = 0
