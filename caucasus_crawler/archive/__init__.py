@@ -22,8 +22,6 @@ import sqlite3
 from pathlib import Path
 from typing import Self
 
-import sqlite_utils
-
 from caucasus_crawler.archive.connection import (
     BUSY_TIMEOUT_SECONDS,
     DEFAULT_PATH,
@@ -37,6 +35,7 @@ from caucasus_crawler.archive.connection import (
     writable_connection,
     write_failure_reason,
 )
+from caucasus_crawler.archive.lean_sqlite_utils import sqlite_utils
 from caucasus_crawler.archive.migrations import (
     LATEST,
     MIGRATIONS,

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self, TypeVar
 
-import sqlite_utils
+from caucasus_crawler.archive.lean_sqlite_utils import sqlite_utils
 
 DEFAULT_PATH = "archive.db"
 BUSY_TIMEOUT_SECONDS = 30

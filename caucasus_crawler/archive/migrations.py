@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 
-import sqlite_utils
-
+from caucasus_crawler.archive.lean_sqlite_utils import sqlite_utils
 from caucasus_crawler.archive.schema import SEARCH, create_statements
 
 MIGRATIONS: list[str] = [
