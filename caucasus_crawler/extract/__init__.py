@@ -175,9 +175,9 @@ def extract_judged(
     return article
 
 
-def _listing_reason(page: Page, profile: Profile | None) -> str | None:
+def _listing_reason(page: Page, profile: Profile | None, signals: bool) -> str | None:
     """Why a page without article signals is a listing (home, section, archive), if it is."""
-    if _article_signals(page, profile):
+    if signals:
         return None
     url = page.url.split("#", 1)[0]
     parts = urlsplit(url)
@@ -196,19 +196,35 @@ def _listing_reason(page: Page, profile: Profile | None) -> str | None:
     return None
 
 
-def _teasers_text_length(page: Page, profile: Profile | None) -> int | None:
+def _teasers_text_length(page: Page, signals: bool) -> int | None:
     """The length of the teasers' text on a page laid out as a listing (LISTING_ARTICLES
     or more <article> items, none holding the headline, every one a teaser's size, no article
     signals), else None. Such a page is a listing only if its body is no more than its
     teasers: a forum thread's posts, an article's related items or a page's own text beside
     small <article> boxes are pages with text."""
-    if _article_signals(page, profile):
+    if signals:
         return None
     items = _ARTICLES(page.tree)
     if len(items) < _LISTING_ARTICLES or _ARTICLE_H1(page.tree):
         return None
     lengths = [len(" ".join(item.text_content().split())) for item in items]
     return sum(lengths) if max(lengths) < _TEASER_CHARS else None
+
+
+def _body_text(page: Page, profile: Profile | None, title: str, signals: bool) -> str:
+    rules = profile.extract if profile is not None else None
+    return "\n\n".join(extract_paragraphs(page, rules, title, signals))
+
+
+def _refusal(text: str, teasers: int | None) -> str | None:
+    """Why a body makes no article (`teasers`: see _teasers_text_length), if it does not."""
+    if not text:
+        return "no body text"
+    if len(text) < MIN_TEXT_CHARS:
+        return f"body text too short ({len(text)} characters)"
+    if teasers is not None and len(text) <= teasers:
+        return "a listing page (many <article> teasers, no article metadata)"
+    return None
 
 
 def _declared_languages(page: Page, profile: Profile | None, url: str) -> list[str | None]:
@@ -242,10 +258,11 @@ def extract_article(
     # Every reader of the untouched tree runs before the body extraction, which prunes it.
     # A saved page may have lost its head and headline (a <body> capture): its text still counts.
     title = extract_title(page, profile) or ""
-    listing = _listing_reason(page, profile)
+    signals = _article_signals(page, profile)
+    listing = _listing_reason(page, profile, signals)
     if listing:
         raise NotAnArticle(f"{listing}: {url}")
-    teasers = _teasers_text_length(page, profile)
+    teasers = _teasers_text_length(page, signals)
     canonical = extract_canonical(page, profile)
     published, modified = find_dates(page, profile, now, title)
     authors = extract_authors(page, profile)
@@ -257,16 +274,10 @@ def extract_article(
     image = extract_image(page)
     declared = _declared_languages(page, profile, url)
 
-    paragraphs = extract_paragraphs(
-        page, profile.extract if profile else None, title, _article_signals(page, profile)
-    )
-    text = "\n\n".join(paragraphs)
-    if not text:
-        raise NotAnArticle(f"no body text: {url}")
-    if len(text) < MIN_TEXT_CHARS:
-        raise NotAnArticle(f"body text too short ({len(text)} characters): {url}")
-    if teasers is not None and len(text) <= teasers:
-        raise NotAnArticle(f"a listing page (many <article> teasers, no article metadata): {url}")
+    text = _body_text(page, profile, title, signals)
+    refused = _refusal(text, teasers)
+    if refused:
+        raise NotAnArticle(f"{refused}: {url}")
 
     return Article(
         url=canonical,
@@ -309,23 +320,17 @@ def extract_metadata(
     if page is None:
         raise NotAnArticle(f"not an HTML page: {url}")
     title = extract_title(page, profile) or ""
-    refused = _listing_reason(page, profile)
-    teasers = _teasers_text_length(page, profile)
+    signals = _article_signals(page, profile)
+    refused = _listing_reason(page, profile, signals)
+    teasers = _teasers_text_length(page, signals)
     canonical = extract_canonical(page, profile)
     published, modified = find_dates(page, profile, now, title)
     authors = extract_authors(page, profile)
     description = extract_description(page)
     image = extract_image(page)
     declared = _declared_languages(page, profile, url)
-    text = "\n\n".join(
-        extract_paragraphs(
-            page, profile.extract if profile else None, title, _article_signals(page, profile)
-        )
-    )
-    if refused is None and len(text) < MIN_TEXT_CHARS:
-        refused = "no body text" if not text else f"body text too short ({len(text)} characters)"
-    if refused is None and teasers is not None and len(text) <= teasers:
-        refused = "a listing page (many <article> teasers, no article metadata)"
+    text = _body_text(page, profile, title, signals)
+    refused = refused or _refusal(text, teasers)
     return {
         "url": canonical,
         "site": profile.name if profile is not None else None,
@@ -336,5 +341,5 @@ def extract_metadata(
         "language": detect_language(f"{title}\n{description or ''}\n{text}", declared),
         "description": description,
         "image": image,
-        "article": None if refused is None else refused,
+        "article": refused,
     }
