@@ -240,11 +240,6 @@ def byline_names(raw: str, outlet_keys: set[str]) -> tuple[list[str], list[str],
     return people, agencies, outlet
 
 
-def clean_author(raw: str, outlet_keys: set[str]) -> list[str]:
-    """People's names from a byline."""
-    return byline_names(raw, outlet_keys)[0]
-
-
 def _is_byline_element(element: HtmlElement) -> bool:
     classes = element.get("class") or ""
     return any(_AUTHOR_CLASS.search(c) and not _NOT_BYLINE_CLASS.search(c) for c in classes.split())
