@@ -19,6 +19,10 @@ PROFILES_DIRS: list[str] = []  # extra directories of user profiles (*.toml)
 CRAWL_MODE = "live"  # "demo" when replaying the bundled mirror
 CRAWL_RUN_ID = None  # set by the CLI when several outlets share one crawl_runs row
 MIRROR_ADDRESS = None  # "127.0.0.1:PORT": fetch every URL from the mirror (see mirror.replay)
+# Bounds on what a crawl keeps (publication_window.py; `crawl --since/--until/--max-articles`)
+PUBLISHED_SINCE = None  # "YYYY-MM-DD": articles published before this day are not kept
+PUBLISHED_UNTIL = None  # "YYYY-MM-DD": nor those published after this one
+MAX_ARTICLES = 0  # new articles per outlet per run; 0: no bound
 ADDONS = {
     "caucasus_crawler.mirror.replay.MirrorReplay": 0,
     "caucasus_crawler.distributed.worker.RedisCrawl": 0,
