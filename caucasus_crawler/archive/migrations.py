@@ -204,6 +204,18 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE crawl_runs ADD COLUMN failed TEXT;
     """,
+    # 10: runs that import WARC files or Wayback captures (issue 22). SQLite cannot alter a
+    # CHECK, and rebuilding crawl_runs would cascade deletes to the tables that reference it,
+    # so the constraint's text is edited in place (SQLite's documented writable_schema way:
+    # every existing row satisfies the wider check); migrate() then bumps schema_version so
+    # open connections read the new schema.
+    """
+    PRAGMA writable_schema=ON;
+    UPDATE sqlite_master SET sql = replace(sql, 'CHECK (mode IN (''demo'', ''live''))',
+        'CHECK (mode IN (''demo'', ''live'', ''import'', ''wayback''))')
+        WHERE type = 'table' AND name = 'crawl_runs';
+    PRAGMA writable_schema=OFF;
+    """,
 ]
 LATEST = len(MIGRATIONS)  # the version of the schema schema.py declares
 _FTS_TRIGGERS = {"articles_ai", "articles_ad", "articles_au"}  # as sqlite-utils names them
@@ -233,6 +245,9 @@ def migrate(conn: sqlite3.Connection) -> None:
             steps = [s for script in MIGRATIONS[current:] for s in statements(script)]
         for statement in steps:
             conn.execute(statement)
+        if any("writable_schema" in statement for statement in steps):
+            schema_cookie = conn.execute("PRAGMA schema_version").fetchone()[0]
+            conn.execute(f"PRAGMA schema_version={schema_cookie + 1}")
         conn.execute(f"PRAGMA user_version={LATEST}")
         conn.commit()
     except BaseException:

@@ -344,8 +344,9 @@ TABLES: tuple[Table, ...] = (
             Column("finished", "TEXT", "End (UTC); empty while running or if it was killed"),
             Column(
                 "mode",
-                "TEXT NOT NULL CHECK (mode IN ('demo', 'live'))",
-                "demo (the bundled mirror) or live",
+                "TEXT NOT NULL CHECK (mode IN ('demo', 'live', 'import', 'wayback'))",
+                "demo (the bundled mirror), live, import (WARC files) or wayback (captures of "
+                "the Wayback Machine)",
             ),
             Column("sites", "TEXT NOT NULL DEFAULT '[]'", "Outlets crawled, a JSON array"),
             Column("requests", "INTEGER NOT NULL DEFAULT 0", "HTTP requests made"),
