@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 TAXONOMY_FILE = "topics.toml"
 KINDS = ("subject", "place", "form")
 MAX_TOPICS_PER_CATEGORY = 10  # a category is about a few things, never the whole taxonomy
+MAX_CATEGORIES = 2000  # entries of a [topics] table: an outlet in five languages has hundreds
 
 # A profile's map: category key (category_key) -> the topic names it stands for.
 CategoryTopics = dict[str, tuple[str, ...]]
@@ -98,6 +99,8 @@ def category_topics(table: object, longest: int) -> CategoryTopics:
     name may stand for a list of one). Raises TopicProblem naming the entry."""
     if not isinstance(table, dict):
         raise TopicProblem("topics", 'must be a table: "Category name" = ["topic", ...]')
+    if len(table) > MAX_CATEGORIES:
+        raise TopicProblem("topics", f"has {len(table)} entries; at most {MAX_CATEGORIES}")
     known = taxonomy()
     mapping: CategoryTopics = {}
     for category, topics in table.items():
@@ -117,12 +120,9 @@ def category_topics(table: object, longest: int) -> CategoryTopics:
             raise TopicProblem(
                 field, f"unknown topic {unknown[0]!r}; the topics are {', '.join(known)}"
             )
+        # two spellings of one name: the later wins (a file that `extends` a profile
+        # overrides its entry however it writes the name)
         key = category_key(category)
-        if key in mapping:
-            raise TopicProblem(
-                field,
-                "maps a category already mapped (names match whatever their case and spacing)",
-            )
         mapping[key] = tuple(dict.fromkeys(topics))
     return mapping
 
