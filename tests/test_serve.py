@@ -149,26 +149,6 @@ def test_facet_counts_match_the_archive(server, db):
 
 
 @pytest.mark.slow
-def test_the_topic_facet_selects_a_topics_articles_in_every_language(server, db):
-    base, _ = server
-    data = get_json(f"{base}/archive/articles.json?_size=0&_facet_size=max")
-    topic = data["facet_results"]["topic"]
-    assert topic["type"] == "via article_topics"
-    economy = next(r for r in topic["results"] if r["value"] == "economy")
-    parts = urllib.parse.urlsplit(economy["toggle_url"])
-    assert urllib.parse.parse_qs(parts.query)["_topic"] == ["economy"]
-    query = dict(urllib.parse.parse_qsl(parts.query), _size="max", _shape="objects")
-    path = parts.path.removesuffix(".json")
-    rows = get_json(f"{base}{path}.json?{urllib.parse.urlencode(query)}")["rows"]
-    with Archive.open_read_only(db) as archive:
-        assert economy["count"] == len(rows) == archive.count_articles(topics=["economy"])
-        assert all("economy" in archive.article(row["id"])["topics"] for row in rows)
-    # civil.ge's Economy, ეკონომიკა and Экономика, news.am's and report.az's sections
-    assert {row["language"] for row in rows} == {"en", "ka", "ru", "hy", "az"}
-    assert {row["site"] for row in rows} == {"civil_ge", "news_am", "report_az"}
-
-
-@pytest.mark.slow
 def test_facet_links_filter_by_category_and_month(server, db):
     base, _ = server
     data = get_json(f"{base}/archive/articles.json?_size=0&_facet_size=max")

@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import sqlite3
 import tomllib
+import urllib.parse
 
 import pytest
 from conftest import REPO, run_cli
 from test_schema import build_with_migrations
+from test_serve import get_json, serving
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.archive.topic_index import TOPICS_STEP
@@ -332,3 +334,25 @@ def test_a_users_profile_files_its_categories_under_its_own_topics(tmp_path):
         economy = archive.count_articles(categories=["Экономика"], topics=["economy"])
     assert in_news and both == in_news
     assert economy  # the rest of civil_ge's map, as bundled
+
+
+# -- datasette: the topic facet ---------------------------------------------------------------
+@pytest.mark.slow
+def test_the_topic_facet_selects_a_topics_articles_in_every_language(demo):
+    db = demo[0]
+    with serving(db) as (base, _):
+        data = get_json(f"{base}/archive/articles.json?_size=0&_facet_size=max")
+        topic = data["facet_results"]["topic"]
+        economy = next(r for r in topic["results"] if r["value"] == "economy")
+        parts = urllib.parse.urlsplit(economy["toggle_url"])
+        query = dict(urllib.parse.parse_qsl(parts.query), _size="max", _shape="objects")
+        path = parts.path.removesuffix(".json")
+        rows = get_json(f"{base}{path}.json?{urllib.parse.urlencode(query)}")["rows"]
+    assert topic["type"] == "via article_topics"
+    assert urllib.parse.parse_qs(parts.query)["_topic"] == ["economy"]
+    with Archive.open_read_only(db) as archive:
+        assert {r["value"]: r["count"] for r in topic["results"]} == archive.article_counts("topic")
+        assert economy["count"] == len(rows) == archive.count_articles(topics=["economy"])
+        assert all("economy" in archive.article(row["id"])["topics"] for row in rows)
+    assert {row["language"] for row in rows} == {"en", "ka", "ru", "hy", "az"}
+    assert {"civil_ge", "news_am", "report_az", "bm_ge", "oxu_az"} <= {r["site"] for r in rows}
