@@ -45,8 +45,10 @@ def fill_article_topics(
     """File every archived article under the topics of its categories (`maps`: each outlet's
     map, the bundled profiles' by default); the caller's transaction. Only the categories
     (a few hundred) are read in Python; SQLite joins them to the articles. Returns the rows."""
-    maps = builtin_maps() if maps is None else maps
     ids = topic_ids(conn)
+    if conn.execute("SELECT 1 FROM categories LIMIT 1").fetchone() is None:
+        return 0  # a new archive: nothing to file, no profile to read
+    maps = builtin_maps() if maps is None else maps
     pairs = [
         (category_id, ids[topic])
         for category_id, site, name in conn.execute("SELECT id, site, name FROM categories")
