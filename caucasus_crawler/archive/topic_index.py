@@ -54,19 +54,20 @@ def fill_article_topics(
         for category_id, site, name in conn.execute("SELECT id, site, name FROM categories")
         for topic in topics_of(maps.get(site, {}), [name])
     ]
-    before = conn.total_changes
     # one pass over article_categories in its key's order (article, category): the rows
     # go into article_topics' key in order too, not scattered a category at a time
     conn.execute("CREATE TEMP TABLE category_topic (category_id INTEGER, topic_id INTEGER)")
     conn.executemany("INSERT INTO temp.category_topic VALUES (?, ?)", pairs)
+    before = conn.total_changes
     conn.execute(
         "INSERT OR IGNORE INTO article_topics (article_id, topic_id)"
         " SELECT ac.article_id, ct.topic_id FROM article_categories ac"
         " JOIN temp.category_topic ct ON ct.category_id = ac.category_id"
         " ORDER BY ac.article_id, ct.topic_id"
     )
+    filed = conn.total_changes - before
     conn.execute("DROP TABLE temp.category_topic")
-    return conn.total_changes - before
+    return filed
 
 
 class TopicIndex(Connected):
