@@ -93,11 +93,13 @@ class ArchiveReader:
         until: Day = None,
         query: str | None = None,
         limit: int | None = None,
+        topic: OneOrMore = None,
     ) -> Iterator[dict]:
         """The articles, oldest archived first, each a dict with the fields (names and values)
         of `caucasus-crawler export --format jsonl`'s records.
 
-        `site`, `language` and `category` take a value or a list (any of them); `since` and
+        `site`, `language`, `category` and `topic` (a name of the taxonomy: economy,
+        politics...) take a value or a list (any of them); `since` and
         `until` a day (date, datetime or 'YYYY-MM-DD'), both included; `query` keeps the
         articles that full-text search matches (every word, in the title or the body);
         `limit` stops after that many. The filters are checked now: an outlet or language
@@ -107,7 +109,13 @@ class ArchiveReader:
         any archive; with `query`, the matching articles' ids are looked up first."""
         archive = self._open()
         filters = selection.choose(
-            archive, site=site, language=language, category=category, since=since, until=until
+            archive,
+            site=site,
+            language=language,
+            category=category,
+            since=since,
+            until=until,
+            topic=topic,
         )
         if query is not None:
             selection.check_query(query)
@@ -131,11 +139,12 @@ class ArchiveReader:
         site: OneOrMore = None,
         language: OneOrMore = None,
         limit: int = 10,
+        topic: OneOrMore = None,
     ) -> list[dict]:
         """Full-text search, best match first (bm25): the hits `caucasus-crawler search
         --json` prints, `{id, url, site, language, published, title, headline, snippet,
         rank}`, with `<mark>…</mark>` around the matched words of `headline` and `snippet`.
-        `limit` takes at most 10,000."""
+        `limit` takes at most 10,000; `topic`, like `site` and `language`, a name or a list."""
         archive = self._open()
         selection.check_query(query)
         selection.check_limit(
@@ -145,7 +154,7 @@ class ArchiveReader:
             most=selection.SEARCH_MAX_HITS,
             why=f"search ranks the {selection.SEARCH_MAX_HITS:,} newest matches",
         )
-        filters = selection.choose(archive, site=site, language=language)
+        filters = selection.choose(archive, site=site, language=language, topic=topic)
         return archive.search_hits(
             query, limit=limit, mark=("<mark>", "</mark>"), **filters.as_kwargs()
         )

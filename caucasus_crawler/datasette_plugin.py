@@ -1,8 +1,9 @@
 """The datasette plugin behind `caucasus-crawler serve` (registered by caucasus_crawler.serve).
 
 What it adds to datasette for an archive:
-- facets by category (`_facet_category`; articles reach categories through a join table)
-  and by month (`_facet_month`), and the `?_category=NAME` filter that their links use;
+- facets by category (`_facet_category`) and by topic (`_facet_topic`; articles reach both
+  through join tables) and by month (`_facet_month`), and the `?_category=NAME` and
+  `?_topic=NAME` filters that their links use;
 - one facet per column: `_facet=` of a column already faceted is dropped, and of a JSON
   array column (authors) is its array facet, by name (see one_facet_per_column);
 - canned queries, `article_revisions` included only once that table exists;
@@ -136,6 +137,7 @@ class CategoryFacet(Facet):
     type = "category"
     label = "via article_categories"  # shown as "category (via article_categories)"
     arg = "_category"
+    facet_sql = staticmethod(datasette_sql.category_facet)
 
     def _selected(self, value: str) -> bool:
         return (self.arg, value) in self.get_querystring_pairs()
@@ -149,7 +151,7 @@ class CategoryFacet(Facet):
 
     async def facet_results(self):
         results, timed_out = [], []
-        if self.table != ARTICLES:  # only articles have categories
+        if self.table != ARTICLES:  # only articles have categories and topics
             return results, timed_out
         size = self.get_facet_size()
         for source_and_config in self.get_configs():
@@ -158,7 +160,7 @@ class CategoryFacet(Facet):
             try:
                 rows = await self.ds.execute(
                     self.database,
-                    datasette_sql.category_facet(self.sql, size + 1),
+                    self.facet_sql(self.sql, size + 1),
                     self.params,
                     truncate=False,
                     custom_time_limit=self.ds.setting("facet_time_limit_ms"),
@@ -188,6 +190,16 @@ class CategoryFacet(Facet):
                 }
             )
         return results, timed_out
+
+
+class TopicFacet(CategoryFacet):
+    """Articles per topic, across outlets and languages (`_facet_topic=topic`); a value
+    selects `?_topic=NAME` (see filters_from_request)."""
+
+    type = "topic"
+    label = "via article_topics"
+    arg = "_topic"
+    facet_sql = staticmethod(datasette_sql.topic_facet)
 
 
 class MonthFacet(Facet):
@@ -298,23 +310,25 @@ def asgi_wrapper(datasette):
 
 @hookimpl(trylast=True)  # after datasette's own: outlet and language facets come first
 def register_facet_classes():
-    return [CategoryFacet, MonthFacet]
+    return [CategoryFacet, TopicFacet, MonthFacet]
 
 
 @hookimpl
 def filters_from_request(request, database, table, datasette):
-    """`?_category=NAME` (repeatable: all of them) on the articles table."""
+    """`?_category=NAME` and `?_topic=NAME` (repeatable: all of them) on the articles table."""
     if table != ARTICLES:
         return None
-    names = request.args.getlist("_category")
-    if not names:
-        return None
-    clauses, params = [], {}
-    for i, name in enumerate(names):
-        key = f"_category_{i}"
-        clauses.append(datasette_sql.category_filter(key))
-        params[key] = name
-    return FilterArguments(clauses, params, [f'in category "{name}"' for name in names])
+    clauses, params, human = [], {}, []
+    for arg, clause, what in (
+        ("_category", datasette_sql.category_filter, "in category"),
+        ("_topic", datasette_sql.topic_filter, "under topic"),
+    ):
+        for i, name in enumerate(request.args.getlist(arg)):
+            key = f"{arg}_{i}"
+            clauses.append(clause(key))
+            params[key] = name
+            human.append(f'{what} "{name}"')
+    return FilterArguments(clauses, params, human) if clauses else None
 
 
 @hookimpl

@@ -136,6 +136,16 @@ def category_facet(inner_sql: str, limit: int) -> str:
     )
 
 
+def topic_facet(inner_sql: str, limit: int) -> str:
+    """Articles per topic among the rows of a datasette table query."""
+    return (
+        "SELECT t.name AS value, count(*) AS count"
+        " FROM article_topics j JOIN topics t ON t.id = j.topic_id"
+        f" WHERE j.article_id IN (SELECT id FROM ({inner_sql}))"
+        f" GROUP BY t.name ORDER BY count DESC, value LIMIT {int(limit)}"
+    )
+
+
 def month_facet(inner_sql: str, column: str, limit: int) -> str:
     """Rows per month (`YYYY-MM` of an ISO date column, given escaped), newest month first."""
     return (
@@ -149,6 +159,14 @@ def category_filter(param: str) -> str:
     return (
         "id IN (SELECT ac.article_id FROM article_categories ac JOIN categories c"
         f" ON c.id = ac.category_id WHERE c.name = :{param})"
+    )
+
+
+def topic_filter(param: str) -> str:
+    """The WHERE clause of datasette's `?_topic=NAME` (articles filed under that topic)."""
+    return (
+        "id IN (SELECT j.article_id FROM article_topics j JOIN topics t"
+        f" ON t.id = j.topic_id WHERE t.name = :{param})"
     )
 
 

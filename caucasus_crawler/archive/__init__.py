@@ -7,6 +7,7 @@ Everything that reads or writes archive.db (pipelines, the CLI, export, serve) g
     migrations.py   how an older archive becomes one of the declared schema; the FTS index
     connection.py   the open file: connections, transactions, what a failed write means
     dedup_index.py  the duplicate index (URL keys, LSH bands) and the duplicate check's lookups
+    topic_index.py  the topics, and which article is filed under which (from its categories)
     store.py        writes: articles, raw responses, pages, duplicates, outlets
     runs.py         crawl runs and the outlets' health
     queries.py      what the commands and the crawl read
@@ -81,13 +82,14 @@ class Archive(Store, Runs, Queries):
             raise ArchiveError(f"{self.path}: not a usable archive ({exc})") from None
 
     def _prepare(self) -> None:
-        """WAL mode, the migrations, the full-text index, the duplicate index: safe when
-        several processes open a new archive at once (each step re-checks under the write
-        lock or tolerates a peer)."""
+        """WAL mode, the migrations, the full-text index, the duplicate index, the topics:
+        safe when several processes open a new archive at once (each step re-checks under
+        the write lock or tolerates a peer)."""
         self.db.execute("PRAGMA journal_mode=WAL")
         migrate(self.db.conn)
         ensure_search_index(self.db)
         self._ensure_dedup_index()
+        self._ensure_topics()
 
     @classmethod
     def open_read_only(cls, path: str | Path = DEFAULT_PATH) -> Self:

@@ -13,6 +13,7 @@ import sqlite3
 
 from caucasus_crawler.archive.lean_sqlite_utils import sqlite_utils
 from caucasus_crawler.archive.schema import SEARCH, create_statements
+from caucasus_crawler.archive.topic_index import TOPICS_STEP, fill_article_topics
 
 MIGRATIONS: list[str] = [
     # 1: outlets, runs, articles with their categories and tags, and every page fetched
@@ -216,6 +217,22 @@ MIGRATIONS: list[str] = [
         WHERE type = 'table' AND name = 'crawl_runs';
     PRAGMA writable_schema=OFF;
     """,
+    # 11: topics across outlets and languages, and which article is filed under which; the
+    # rows are filled from the archived categories by topic_index.fill_article_topics, in
+    # this migration's transaction (the categories' map to topics is data in the profiles)
+    """
+    CREATE TABLE topics (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        label TEXT NOT NULL
+    );
+    CREATE TABLE article_topics (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        topic_id INTEGER NOT NULL REFERENCES topics(id),
+        PRIMARY KEY (article_id, topic_id)
+    );
+    CREATE INDEX article_topics_topic ON article_topics (topic_id);
+    """,
 ]
 LATEST = len(MIGRATIONS)  # the version of the schema schema.py declares
 _FTS_TRIGGERS = {"articles_ai", "articles_ad", "articles_au"}  # as sqlite-utils names them
@@ -245,6 +262,8 @@ def migrate(conn: sqlite3.Connection) -> None:
             steps = [s for script in MIGRATIONS[current:] for s in statements(script)]
         for statement in steps:
             conn.execute(statement)
+        if current < TOPICS_STEP:  # the topics, and the archived articles filed under them
+            fill_article_topics(conn)
         if any("writable_schema" in statement for statement in steps):
             schema_cookie = conn.execute("PRAGMA schema_version").fetchone()[0]
             conn.execute(f"PRAGMA schema_version={schema_cookie + 1}")

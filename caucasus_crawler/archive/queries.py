@@ -29,7 +29,7 @@ class Queries(Connected):
         return row[0] if row else None
 
     def article(self, article_id: int) -> dict:
-        """An article with its categories and tags, as users see it."""
+        """An article with its categories, tags and topics, as users see it."""
         row = dict(self.db["articles"].get(article_id))
         row["authors"] = json.loads(row["authors"])
         row["translations"] = dict(
@@ -38,7 +38,7 @@ class Queries(Connected):
                 [article_id],
             ).fetchall()
         )
-        for table, key in (("categories", "category"), ("tags", "tag")):
+        for table, key in (("categories", "category"), ("tags", "tag"), ("topics", "topic")):
             row[table] = [
                 r[0]
                 for r in self.db.execute(
@@ -145,6 +145,7 @@ class Queries(Connected):
         categories: Iterable[str] | None = None,
         since: date | None = None,
         until: date | None = None,
+        topics: Iterable[str] | None = None,
     ) -> tuple[str, dict]:
         """A WHERE clause over `articles a` (named parameters) for the filters users give.
         `since` and `until` are days, both included, read from `published` as the outlet
@@ -169,6 +170,14 @@ class Queries(Connected):
                 f" ON c.id = ac.category_id WHERE c.name IN ({', '.join(names)}))"
             )
             params.update({n[1:]: v for n, v in zip(names, categories, strict=True)})
+        topics = list(topics or [])
+        if topics:  # any of them
+            names = [f":topic{i}" for i in range(len(topics))]
+            clauses.append(
+                "a.id IN (SELECT j.article_id FROM article_topics j JOIN topics t"
+                f" ON t.id = j.topic_id WHERE t.name IN ({', '.join(names)}))"
+            )
+            params.update({n[1:]: v for n, v in zip(names, topics, strict=True)})
         if since is not None:
             clauses.append("a.published >= :since")
             params["since"] = since.isoformat()
@@ -250,7 +259,10 @@ class Queries(Connected):
             "   JOIN categories c ON c.id = ac.category_id WHERE ac.article_id = a.id"
             "   ORDER BY c.name)) AS categories,"
             " (SELECT json_group_array(name) FROM (SELECT t.name FROM article_tags j"
-            "   JOIN tags t ON t.id = j.tag_id WHERE j.article_id = a.id ORDER BY t.name)) AS tags"
+            "   JOIN tags t ON t.id = j.tag_id WHERE j.article_id = a.id ORDER BY t.name)) AS tags,"
+            " (SELECT json_group_array(name) FROM (SELECT t.name FROM article_topics j"
+            "   JOIN topics t ON t.id = j.topic_id WHERE j.article_id = a.id ORDER BY t.name))"
+            " AS topics"
             f" FROM articles a LEFT JOIN sites s ON s.name = a.site WHERE {where}"
             " ORDER BY a.id",
             params,
@@ -258,7 +270,7 @@ class Queries(Connected):
         columns = [d[0] for d in cursor.description]
         for row in cursor:
             record = dict(zip(columns, row, strict=True))
-            for key in ("authors", "categories", "tags"):
+            for key in ("authors", "categories", "tags", "topics"):
                 record[key] = json.loads(record[key] or "[]")
             yield record
 
@@ -270,14 +282,19 @@ class Queries(Connected):
     }
 
     def article_counts(self, by: str, **filters) -> dict[str, int]:
-        """Articles per outlet (`site`), `language`, `month`, `day` or `category` (by name,
-        across outlets), in key order; undated articles have no month or day."""
+        """Articles per outlet (`site`), `language`, `month`, `day`, `category` (by name,
+        across outlets) or `topic`, in key order; undated articles have no month or day."""
         where, params = self._article_filter(**filters)
         if by == "category":
             sql = (
                 "SELECT c.name, count(DISTINCT ac.article_id) FROM article_categories ac"
                 " JOIN categories c ON c.id = ac.category_id"
                 f" JOIN articles a ON a.id = ac.article_id WHERE {where} GROUP BY c.name"
+            )
+        elif by == "topic":
+            sql = (
+                "SELECT t.name, count(*) FROM article_topics j JOIN topics t ON t.id = j.topic_id"
+                f" JOIN articles a ON a.id = j.article_id WHERE {where} GROUP BY t.name"
             )
         else:
             key = self._COUNT_KEYS[by]
@@ -286,6 +303,38 @@ class Queries(Connected):
                 " GROUP BY k"
             )
         return dict(sorted(self.db.execute(sql, params).fetchall()))
+
+    def count_articles_without_topic(self) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM articles a"
+            " WHERE NOT EXISTS (SELECT 1 FROM article_topics j WHERE j.article_id = a.id)"
+        ).fetchone()[0]
+
+    def articles_without_topic(self, examples: int = 3) -> list[dict]:
+        """The articles no topic files, per outlet and category (a category its outlet's map
+        lacks, or none at all: `category` None), most articles first: `{site, category,
+        articles, examples: [{id, url, title}]}`, the newest `examples` of each."""
+        rows = self.db.execute(
+            "WITH loose AS (SELECT a.id, a.url, a.title, a.site, a.published FROM articles a"
+            "   WHERE NOT EXISTS (SELECT 1 FROM article_topics j WHERE j.article_id = a.id)),"
+            " filed AS (SELECT l.*, c.name AS category FROM loose l"
+            "   LEFT JOIN article_categories ac ON ac.article_id = l.id"
+            "   LEFT JOIN categories c ON c.id = ac.category_id),"
+            " ranked AS (SELECT *, count(*) OVER w AS articles,"
+            "   row_number() OVER (w ORDER BY published DESC, id DESC) AS n FROM filed"
+            "   WINDOW w AS (PARTITION BY site, category))"
+            " SELECT site, category, articles, id, url, title FROM ranked WHERE n <= ?"
+            " ORDER BY articles DESC, site, category, n",
+            [examples],
+        )
+        groups: dict[tuple, dict] = {}
+        for site, category, articles, id_, url, title in rows:
+            group = groups.setdefault(
+                (site, category),
+                {"site": site, "category": category, "articles": articles, "examples": []},
+            )
+            group["examples"].append({"id": id_, "url": url, "title": title})
+        return list(groups.values())
 
     def articles_per_day(self, **filters) -> list[tuple[str, str, int]]:
         """(day, outlet, articles) for every day an outlet published, by day."""

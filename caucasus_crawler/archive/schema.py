@@ -178,6 +178,23 @@ TABLES: tuple[Table, ...] = (
     ),
     _join_table("article_tags", "tags", "tag_id", "Which article has which tag.", "The tag"),
     Table(
+        "topics",
+        "Topics across outlets and languages (caucasus_crawler/topics.toml); each outlet's "
+        "profile maps its categories to them.",
+        (
+            Column("id", "INTEGER PRIMARY KEY", "The topic's number"),
+            Column("name", "TEXT NOT NULL UNIQUE", "The topic, as `--topic` takes it: economy"),
+            Column("label", "TEXT NOT NULL", "What it covers"),
+        ),
+    ),
+    _join_table(
+        "article_topics",
+        "topics",
+        "topic_id",
+        "Which article is filed under which topic: the topics of its categories.",
+        "The topic",
+    ),
+    Table(
         "pages",
         "Every URL a crawl fetched and what became of it.",
         (

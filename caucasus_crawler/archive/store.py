@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from caucasus_crawler import dedup
 from caucasus_crawler.archive.connection import now_iso
 from caucasus_crawler.archive.dedup_index import DedupIndex
+from caucasus_crawler.archive.topic_index import TopicIndex
 from caucasus_crawler.items import Article, Link, PageVisit, RawResponse, compress_body
 from caucasus_crawler.profiles import Profile
 from caucasus_crawler.urls import canonical_url
@@ -23,9 +24,13 @@ class StoreResult:
     outcome: str  # "new", "updated" or "unchanged"
 
 
-class Store(DedupIndex):
+class Store(DedupIndex, TopicIndex):
     # -- outlets -------------------------------------------------------------------------------
     def register_sites(self, profiles: Iterable[Profile]) -> None:
+        """The outlets' rows of `sites`; their articles are filed under topics by these
+        profiles' maps from now on."""
+        profiles = list(profiles)
+        self.map_topics(profiles)
         rows = [{**p.summary(), "languages": json.dumps(list(p.languages))} for p in profiles]
         with self.transaction():
             self.db["sites"].upsert_all(rows, pk="name")
@@ -122,6 +127,13 @@ class Store(DedupIndex):
                 )
                 self._link(article_id, article.site, article.tags, "tags", "tag", fresh)
                 self._set_translations(article_id, article.translations, fresh)
+            # every time: the categories' map may have changed since it was last stored
+            self._file_under_topics(
+                article_id,
+                article.site,
+                [c.name for c in article.categories],
+                fresh=outcome == "new",
+            )
             if article.raw is not None:
                 self._store_response(
                     article.fetched_url or article.url,

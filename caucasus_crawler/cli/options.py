@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from caucasus_crawler.archive import DEFAULT_PATH, Archive
 from caucasus_crawler.crawling import archive_path_problem
 from caucasus_crawler.profiles import Profile, load_profiles
+from caucasus_crawler.topics import topic_names, unknown_topics
 
 if TYPE_CHECKING:
     from caucasus_crawler.export import Filters
@@ -57,6 +58,9 @@ def add_article_filters(
     parser.add_argument("--language", action="append", help="only this language (repeatable)")
     if category:
         parser.add_argument("--category", action="append", help="only this category (repeatable)")
+    parser.add_argument(
+        "--topic", action="append", help="only this topic, e.g. economy (repeatable: any of them)"
+    )
     parser.add_argument("--since", metavar="DATE", help="published on or after YYYY-MM-DD")
     if until:
         parser.add_argument("--until", metavar="DATE", help="published on or before YYYY-MM-DD")
@@ -132,10 +136,15 @@ def filters(args: argparse.Namespace, archive: Archive) -> Filters:
                 f"{option} {', '.join(unknown)}: not in {archive.path}, which has "
                 f"{', '.join(held) or 'nothing yet'}"
             )
+    unknown = unknown_topics(args.topic or [])
+    if unknown:
+        known = ", ".join(topic_names())
+        raise UserError(f"--topic {', '.join(unknown)}: no such topic; the topics are {known}")
     return Filters(
         sites=args.site,
         languages=args.language,
         categories=getattr(args, "category", None),
         since=day(args.since, "--since"),
         until=day(getattr(args, "until", None), "--until"),
+        topics=args.topic,
     )

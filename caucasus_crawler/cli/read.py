@@ -117,6 +117,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         ("the query", [args.query]),
         ("--site", args.site),
         ("--language", args.language),
+        ("--topic", args.topic),
     ):
         for value in values or []:
             utf8_argument(value, option)  # SQLite takes no surrogate-escaped bytes
@@ -195,7 +196,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or EXPORT_SUFFIXES.get(Path(args.output.name.removesuffix(".gz")).suffix)
     if fmt is None:
         raise UserError(f"-o {args.output}: say which --format (jsonl, csv, parquet or warc)")
-    if fmt == "warc" and (args.language or args.category or args.since or args.until):
+    if fmt == "warc" and (args.language or args.category or args.topic or args.since or args.until):
         raise UserError("--format warc exports raw responses: it takes --site only")
     if args.excel and fmt != "csv":
         raise UserError("--excel is a flavour of CSV, for spreadsheets: give a .csv name")
@@ -203,6 +204,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         ("--site", args.site),
         ("--language", args.language),
         ("--category", args.category),
+        ("--topic", args.topic),
     ):
         for value in values or []:
             utf8_argument(value, option)
