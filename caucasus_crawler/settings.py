@@ -128,6 +128,7 @@ PROGRESS_INTERVAL = 10
 
 ITEM_PIPELINES = {
     "caucasus_crawler.pipelines.NormalisePipeline": 100,
+    "caucasus_crawler.pipelines.PublicationWindowPipeline": 200,
     "caucasus_crawler.pipelines.StorePipeline": 300,
 }
 

@@ -54,11 +54,13 @@ class Queries(Connected):
         """What the archive knows of a fetched URL: its last outcome and fetch time, whether
         the run that fetched it finished, and the validators of the response."""
         # a run settles what it saw when it finished and was not capped for the page's
-        # outlet (bounds.py: what it left is the next run's)
+        # outlet (bounds.py: what it left is the next run's), nor bounded by a publication
+        # window that left something of it out (publication_window.py)
         row = self.db.execute(
             "SELECT p.outcome, p.fetched, r.finished IS NOT NULL AND NOT EXISTS ("
             "  SELECT 1 FROM site_health_metrics m WHERE m.site = p.site AND m.run_id = r.id"
-            "  AND m.metric = 'requests_capped'), p.etag, p.last_modified"
+            "  AND m.metric IN ('requests_capped', 'window_left_out')),"
+            " p.etag, p.last_modified"
             " FROM pages p LEFT JOIN crawl_runs r ON r.id = p.run_id WHERE p.url = ?",
             [url],
         ).fetchone()
