@@ -188,6 +188,7 @@ class CrawlReport:
     warnings: list[str] = field(default_factory=list)  # outlets that drifted from profiles
     window: PublicationWindow = field(default_factory=PublicationWindow)
     left_out: dict[str, int] = field(default_factory=dict)  # by the window (`left_out_by`)
+    wayback: dict[str, int] | None = None  # what the Wayback index listed (`wayback_counts`)
 
     def summary(self) -> str:
         run = self.run
@@ -201,6 +202,12 @@ class CrawlReport:
             f"  failures         {run['failures']}"
             + ("  (see the `pages` table)" if run["failures"] else ""),
         ]
+        if self.wayback is not None:
+            lines.append(
+                f"  wayback index    {self.wayback['captures']} capture(s): "
+                f"{self.wayback['not_articles']} no article, "
+                f"{self.wayback['archived']} archived already"
+            )
         lines += bounds_lines(self.window, self.left_out)
         if run["requests"] == 0 and self.refused:
             count, reason, url = self.refused
@@ -232,6 +239,13 @@ def left_out_by(window: PublicationWindow, crawlers: Iterable[Crawler]) -> dict[
         if get("finish_reason") == "max_articles":
             left["unfetched"] += get("scheduler/enqueued", 0) - get("scheduler/dequeued", 0)
     return left
+
+
+def wayback_counts(crawlers: Iterable[Crawler]) -> dict[str, int]:
+    """What the Wayback index listed (spiders/wayback.py, stats `wayback/*`): captures, of
+    which no articles, and articles the archive held already."""
+    names = ("captures", "not_articles", "archived")
+    return {n: sum(c.stats.get_value(f"wayback/{n}", 0) for c in crawlers) for n in names}
 
 
 def bounds_lines(window: PublicationWindow, left: dict[str, int]) -> list[str]:
@@ -293,7 +307,8 @@ def _run_crawl(plan: CrawlPlan, stops: StopRequests) -> CrawlReport:
     window = plan.effective_window()
     left = left_out_by(window, crawlers)
     seconds = time.monotonic() - started
-    return CrawlReport(run, plan.db, seconds, refused, warnings, window, left)
+    wayback = wayback_counts(crawlers) if plan.wayback else None
+    return CrawlReport(run, plan.db, seconds, refused, warnings, window, left, wayback)
 
 
 def _mark_failed(db: Path, run_id: int, reason: str) -> None:

@@ -277,11 +277,16 @@ class NewsSpider(scrapy.Spider):
             outcome=outcome,
             http_status=response.status,
             reason=reason,
-            fetched=_now(),
+            fetched=self.fetched_at(response),
             etag=etag.decode("latin-1") if isinstance(etag, bytes) else etag,
             last_modified=modified.decode("latin-1") if isinstance(modified, bytes) else modified,
             kind=response.meta.get("kind"),
         )
+
+    def fetched_at(self, response: Response) -> str:
+        """When the page's content was fetched (ISO 8601 UTC): now (spiders/wayback.py: when
+        the Wayback Machine captured it)."""
+        return _now()
 
     def unchanged(self, response: Response) -> bool:
         return response.status == 304
@@ -497,7 +502,10 @@ class NewsSpider(scrapy.Spider):
             return
         html = response.text
         mode = self.profile.page_mode(response.url)
-        outcome, value, compressed = await self.extract(html, response.url, mode, raw=response.body)
+        fetched = self.fetched_at(response)
+        outcome, value, compressed = await self.extract(
+            html, response.url, mode, raw=response.body, now=datetime.fromisoformat(fetched)
+        )
         if outcome == "listing":
             visit = self.visit(response, "listing")
             for request in self.follow_links(response, visit.health):
@@ -524,7 +532,7 @@ class NewsSpider(scrapy.Spider):
         article.site = self.name
         article.fetched_url = response.url
         article.http_status = response.status
-        article.fetched = _now()
+        article.fetched = fetched
         article.raw = raw
         if mode == "candidate":  # the article pattern missed an article of the outlet
             article.health["pattern_missed"] = 1
@@ -533,11 +541,11 @@ class NewsSpider(scrapy.Spider):
         yield article
 
     async def extract(
-        self, html: str, url: str, mode: str, raw: bytes | None = None
+        self, html: str, url: str, mode: str, raw: bytes | None = None, now: datetime | None = None
     ) -> tuple[str, Any, bytes | None]:
         """`extract_page` of this page: in the process's extraction pool (see
         caucasus_crawler/extract_pool.py), or here when EXTRACT_PROCESSES is 0."""
-        now = datetime.now(UTC)  # relative and year-less dates count from the fetch
+        now = now or datetime.now(UTC)  # relative and year-less dates count from the fetch
         if self.extract_pool is None:
             return extract_page(html, url, self.profile, now, mode, raw)
         try:
