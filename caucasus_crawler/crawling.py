@@ -77,6 +77,11 @@ class CrawlPlan:
     window: PublicationWindow = field(default_factory=PublicationWindow)
     wayback: bool = False  # the outlets' captures in the Wayback Machine (spiders/wayback.py)
 
+    def __post_init__(self):
+        # `--set WAYBACK=true` or crawl()'s settings ask for the same crawl as --wayback
+        if str(self.settings.get("WAYBACK", "")).strip().lower() in ("1", "true", "yes", "on"):
+            self.wayback = True
+
     @property
     def mode(self) -> str:
         """The run's mode: "wayback" for captures of the Wayback Machine, "demo" when it
