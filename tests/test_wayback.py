@@ -117,6 +117,14 @@ def test_a_backfill_stores_the_articles_under_their_urls_with_the_capture_times(
     assert "articles stored  0 new, 0 updated" in again.stdout
     assert articles(db) == crawled
 
+    # a backfill is no crawl of the site: the schedule and a crawl's revisits look past it,
+    # and a crawl of the site after it finds every article archived
+    with Archive(db) as archive:
+        assert archive.last_finished_run("civil_ge") is None
+    live = run_cli("crawl", "civil_ge", "--mirror", mirror.address, "--db", str(db))
+    assert "articles stored  0 new, 0 updated" in live.stdout
+    assert articles(db) == crawled
+
 
 def test_since_and_until_bound_the_index_and_the_publication_days(mirror, crawled, tmp_path):
     db = tmp_path / "window.db"
