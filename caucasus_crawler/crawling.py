@@ -263,10 +263,12 @@ def bounds_lines(window: PublicationWindow, left: dict[str, int]) -> list[str]:
         bounds.append(f"published {since} to {until}")
     if window.max_articles:
         bounds.append(f"at most {window.max_articles} new article(s) per outlet")
-    parts = [
-        f"{left.get('listed_out', 0)} listed outside the window (not fetched)",
-        f"{left.get('out_of_window', 0)} fetched out of the window",
-    ]
+    parts = []
+    if window.dated:
+        parts += [
+            f"{left.get('listed_out', 0)} listed outside the window (not fetched)",
+            f"{left.get('out_of_window', 0)} fetched out of the window",
+        ]
     if window.max_articles:
         over = left.get("over_max_articles", 0)
         parts.append(

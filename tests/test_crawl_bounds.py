@@ -4,6 +4,7 @@ the unbounded crawl after them, which gets what they left out."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import urlsplit
 from urllib.request import Request, urlopen
@@ -131,7 +132,12 @@ def test_max_articles_stores_n_per_outlet_and_a_later_crawl_gets_the_rest(
     with Archive(db) as archive:
         (run,) = archive.recent_runs(1)
     assert run["articles_new"] == 8
-    assert all(r == "over --max-articles 4" for r in pages(db, "skipped").values())
+    over = pages(db, "skipped")  # articles fetched after the fourth: never stored
+    assert all(r == "over --max-articles 4" for r in over.values())
+    # what was left: those, and the requests still queued when the outlets stopped
+    left = re.search(r"left out +(\d+) over --max-articles, (\d+) request\(s\) left", done.stdout)
+    assert left and int(left.group(1)) == len(over)
+    assert int(left.group(1)) + int(left.group(2)) >= 1
 
     run_cli("crawl", *OUTLETS, "--mirror", mirror.address, "--db", str(db), "--max-articles", "4")
     assert len(articles(db)) == 16  # four more of each
