@@ -9,6 +9,7 @@ what an incremental crawl asks about a URL.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
@@ -54,11 +55,13 @@ class Queries(Connected):
         """What the archive knows of a fetched URL: its last outcome and fetch time, whether
         the run that fetched it finished, and the validators of the response."""
         # a run settles what it saw when it finished and was not capped for the page's
-        # outlet (bounds.py: what it left is the next run's)
+        # outlet (bounds.py: what it left is the next run's), nor bounded by a publication
+        # window that left something of it out (publication_window.py)
         row = self.db.execute(
             "SELECT p.outcome, p.fetched, r.finished IS NOT NULL AND NOT EXISTS ("
             "  SELECT 1 FROM site_health_metrics m WHERE m.site = p.site AND m.run_id = r.id"
-            "  AND m.metric = 'requests_capped'), p.etag, p.last_modified"
+            "  AND m.metric IN ('requests_capped', 'window_left_out')),"
+            " p.etag, p.last_modified"
             " FROM pages p LEFT JOIN crawl_runs r ON r.id = p.run_id WHERE p.url = ?",
             [url],
         ).fetchone()
@@ -66,6 +69,23 @@ class Queries(Connected):
             return None
         keys = ("outcome", "fetched", "run_finished", "etag", "last_modified")
         return dict(zip(keys, row, strict=True))
+
+    def wayback_resume_point(self, site: str, first_page: str) -> tuple[str, int] | None:
+        """Where a Wayback backfill of `site` that did not finish stopped reading the index
+        whose first page is `first_page` (spiders/wayback.py): the last index page its run
+        recorded and that page's number; None when the last run to read it finished."""
+        prefix = first_page + "&resumeKey="
+        row = self.db.execute(
+            "SELECT p.url, p.reason, r.finished IS NOT NULL FROM pages p"
+            " LEFT JOIN crawl_runs r ON r.id = p.run_id"
+            " WHERE p.site = :site AND (p.url = :first OR substr(p.url, 1, :n) = :prefix)"
+            " ORDER BY p.run_id DESC, p.rowid DESC LIMIT 1",
+            {"site": site, "first": first_page, "n": len(prefix), "prefix": prefix},
+        ).fetchone()
+        if row is None or row[2]:
+            return None
+        number = re.search(r"\bpage (\d+)\b", row[1] or "")
+        return row[0], int(number.group(1)) if number else 1
 
     def article_seen(self, url: str) -> tuple[str, str] | None:
         """(first_seen, last_seen) of the article archived at this canonical URL."""
