@@ -7,6 +7,7 @@ Everything that reads or writes archive.db (pipelines, the CLI, export, serve) g
     migrations.py   how an older archive becomes one of the declared schema; the FTS index
     connection.py   the open file: connections, transactions, what a failed write means
     dedup_index.py  the duplicate index (URL keys, LSH bands) and the duplicate check's lookups
+    search_terms.py the word forms of the full-text index by stem, and a query's expansion
     store.py        writes: articles, raw responses, pages, duplicates, outlets
     runs.py         crawl runs and the outlets' health
     queries.py      what the commands and the crawl read
@@ -46,7 +47,9 @@ from caucasus_crawler.archive.migrations import (
 from caucasus_crawler.archive.queries import Queries, fts_query
 from caucasus_crawler.archive.runs import Runs
 from caucasus_crawler.archive.schema import FTS_TOKENIZER, SEARCH
+from caucasus_crawler.archive.search_terms import match_expressions
 from caucasus_crawler.archive.store import Store, StoreResult
+from caucasus_crawler.search.stemmers import STEMMER_VERSION
 
 __all__ = [
     "BUSY_TIMEOUT_SECONDS",
@@ -57,6 +60,7 @@ __all__ = [
     "ArchiveError",
     "StoreResult",
     "fts_query",
+    "match_expressions",
     "is_write_failure",
     "limit_sqlite_heap",
     "now_iso",
@@ -81,12 +85,14 @@ class Archive(Store, Runs, Queries):
             raise ArchiveError(f"{self.path}: not a usable archive ({exc})") from None
 
     def _prepare(self) -> None:
-        """WAL mode, the migrations, the full-text index, the duplicate index: safe when
+        """WAL mode, the migrations, the full-text index and its word forms, the duplicate
+        index: safe when
         several processes open a new archive at once (each step re-checks under the write
         lock or tolerates a peer)."""
         self.db.execute("PRAGMA journal_mode=WAL")
         migrate(self.db.conn)
         ensure_search_index(self.db)
+        self._ensure_search_terms()
         self._ensure_dedup_index()
 
     @classmethod
@@ -97,7 +103,7 @@ class Archive(Store, Runs, Queries):
         check_place(path, must_exist=True)
         try:
             conn = read_only_connection(path)
-            if version(conn) < LATEST:
+            if version(conn) < LATEST or not _search_terms_ready(conn):
                 conn.close()
                 cls(path).close()
                 conn = read_only_connection(path)
@@ -108,3 +114,9 @@ class Archive(Store, Runs, Queries):
         archive.path = path
         archive.db = sqlite_utils.Database(conn)
         return archive
+
+
+def _search_terms_ready(conn: sqlite3.Connection) -> bool:
+    """Whether the word forms were filed, all of them, under the current stemming rules."""
+    state = dict(conn.execute("SELECT name, value FROM search_index").fetchall())
+    return (state.get("version"), state.get("built_to")) == (STEMMER_VERSION, "done")

@@ -1,0 +1,84 @@
+"""Which stemmer a word gets: by its script, and for Latin words by the article's language.
+
+Georgian script -> georgian.py's rules; Armenian -> Snowball armenian; Cyrillic -> Snowball
+russian; Latin -> Snowball english, or azerbaijani.py's rules in an Azerbaijani article.
+A query's language is unknown, so a Latin query word gets the stems of both. Words are
+folded first (folding.fold). A word of digits, or of any other script, is its own stem.
+
+STEMMER_VERSION names these rules: the archive rebuilds its `search_terms` when it changes.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import Stemmer
+
+from caucasus_crawler.search.azerbaijani import stems_azerbaijani
+from caucasus_crawler.search.folding import fold
+from caucasus_crawler.search.georgian import stem_georgian
+
+STEMMER_VERSION = "1: ka rules 1, az rules 1, snowball hy/ru/en"
+
+_SNOWBALL = {name: Stemmer.Stemmer(name) for name in ("armenian", "russian", "english")}
+
+
+def script(word: str) -> str:
+    """`georgian`, `armenian`, `cyrillic`, `latin` or `other`, by the word's first letter."""
+    for char in word:
+        code = ord(char)
+        if char.isdigit():
+            continue
+        if 0x10A0 <= code <= 0x10FF or 0x1C90 <= code <= 0x1CBF or 0x2D00 <= code <= 0x2D2F:
+            return "georgian"
+        if 0x0530 <= code <= 0x058F or 0xFB13 <= code <= 0xFB17:
+            return "armenian"
+        if 0x0400 <= code <= 0x052F:
+            return "cyrillic"
+        if code < 0x0250 or 0x1E00 <= code < 0x1F00:
+            return "latin"
+        return "other"
+    return "other"
+
+
+@lru_cache(maxsize=200_000)
+def index_stems(word: str, language: str | None) -> frozenset[str]:
+    """The stems under which a word of an article in `language` is filed (usually one)."""
+    folded = fold(word)
+    kind = script(folded)
+    if kind == "latin":
+        if language == "az":
+            return stems_azerbaijani(folded)
+        return frozenset({_SNOWBALL["english"].stemWord(folded)})
+    if kind == "cyrillic":
+        return _russian_stems(folded)
+    return frozenset({_stem_by_script(folded, kind)})
+
+
+@lru_cache(maxsize=10_000)
+def query_stems(word: str) -> frozenset[str]:
+    """The stems a query word may have: a Latin word's under every Latin stemmer."""
+    folded = fold(word)
+    kind = script(folded)
+    if kind == "latin":
+        return stems_azerbaijani(folded) | {_SNOWBALL["english"].stemWord(folded)}
+    if kind == "cyrillic":
+        return _russian_stems(folded)
+    return frozenset({_stem_by_script(folded, kind)})
+
+
+def _stem_by_script(folded: str, kind: str) -> str:
+    if kind == "georgian":
+        return stem_georgian(folded)
+    if kind == "armenian":
+        return _SNOWBALL["armenian"].stemWord(folded)
+    return folded
+
+
+def _russian_stems(folded: str) -> frozenset[str]:
+    """Snowball russian's stem; and for a word in -ан/-ян that it read as a verb (Ереван ->
+    ерева), the word itself too, the stem its cases share as a noun's (Ереване -> ереван)."""
+    stem = _SNOWBALL["russian"].stemWord(folded)
+    if folded.endswith(("ан", "ян")) and stem == folded[:-1]:
+        return frozenset({stem, folded})
+    return frozenset({stem})
