@@ -8,8 +8,8 @@ endings after the stem: plural (-lar/-lər), possessive (-ı, -sı, -ları), cas
 -yla), then the copula (-dır). Unlike Turkish, the locative and ablative are written -da/-dan
 after any consonant. The rules take them off from the end, up to four
 times, while the stem keeps three letters: Bakı, Bakıda, Bakının -> bak.
-Folding has already made ı/i, ü/u and ö/o one letter, so each ending is listed once per ə/a
-harmony and once per u/i.
+Folding has already made ı/i, ü/u, ö/o and ə/e one letter. A stem's last k or q is read as
+the y or ğ it becomes before an ending (nazirlik, nazirliyi).
 """
 
 from __future__ import annotations
@@ -28,8 +28,9 @@ _ENDINGS = [
     *"si su miz muz imiz umuz niz iniz im um".split(),
     *"lari ləri lar lər".split(),
 ]
-ENDINGS = tuple(sorted(set(_ENDINGS), key=len, reverse=True))
-VOWELS = set("aəeiou")
+# folded: ə is e, ı is i, ü is u, ö is o
+ENDINGS = tuple(sorted({e.replace("ə", "e") for e in _ENDINGS}, key=len, reverse=True))
+VOWELS = set("aeiou")
 # n, y and s join an ending to a stem ending in a vowel (Bakı-nın, Bakı-ya); an ending
 # that begins with a vowel follows a consonant (Azərbaycan-ın).
 BUFFERS = set("nys")
@@ -58,7 +59,15 @@ def _strip(stem: str, layers: int, found: set[str]) -> None:
             if ending[0] in BUFFERS and shorter in ENDINGS and _joins(other, shorter):
                 _strip(other, layers - 1, found)
             return
-    found.add(stem)
+    found.add(_unmutated(stem))
+
+
+def _unmutated(stem: str) -> str:
+    """A stem's last consonant as it stands before a vowel: nazirlik and nazirliyi, ayaq and
+    ayağı share nazirliy and ayag (k and q soften to y and ğ between vowels)."""
+    if len(stem) > SHORTEST_STEM and stem[-2] in VOWELS and stem[-1] in "kq":
+        return stem[:-1] + ("y" if stem[-1] == "k" else "g")
+    return stem
 
 
 def _joins(stem: str, ending: str) -> bool:

@@ -4,7 +4,7 @@
 combining marks inside a word; `_` and punctuation separate), lowercased as the index stores
 them, so that each word found here is one term of `articles_fts`. `fold()` is what a word is
 compared by before stemming: casefolded, Azerbaijani/Turkish dotted and dotless i made one,
-Latin diacritics dropped, Russian ё read as е, Armenian և as եւ.
+Azerbaijani ə read as e, Latin diacritics dropped, Russian ё read as е, Armenian և as եւ.
 """
 
 from __future__ import annotations
@@ -14,7 +14,8 @@ import unicodedata
 
 # A letter or digit (not `_`), with any combining marks after it.
 _WORD = re.compile(r"(?:[^\W_][\u0300-\u036f\u0483-\u0489\u0591-\u05bd]*)+")
-_I_FORMS = str.maketrans({"ı": "i", "I": "i", "İ": "i", "ё": "е", "Ё": "е"})
+# ə as e too: Azerbaijani typed on a Latin keyboard (and in URLs) writes azerbaycan
+_I_FORMS = str.maketrans({"ı": "i", "I": "i", "İ": "i", "ё": "е", "Ё": "е", "ə": "e", "Ə": "e"})
 
 
 def words(text: str) -> list[str]:

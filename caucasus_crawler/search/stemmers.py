@@ -1,7 +1,8 @@
 """Which stemmer a word gets: by its script, and for Latin words by the article's language.
 
-Georgian script -> georgian.py's rules; Armenian -> Snowball armenian; Cyrillic -> Snowball
-russian; Latin -> Snowball english, or azerbaijani.py's rules in an Azerbaijani article.
+Georgian script -> georgian.py's rules; Armenian -> armenian.py's (Snowball armenian gives
+one noun's forms different stems); Cyrillic -> Snowball russian; Latin -> Snowball english,
+or azerbaijani.py's rules in an Azerbaijani article.
 A query's language is unknown, so a Latin query word gets the stems of both. Words are
 folded first (folding.fold). A word of digits, or of any other script, is its own stem.
 
@@ -14,13 +15,14 @@ from functools import lru_cache
 
 import Stemmer
 
+from caucasus_crawler.search.armenian import stem_armenian
 from caucasus_crawler.search.azerbaijani import stems_azerbaijani
 from caucasus_crawler.search.folding import fold
 from caucasus_crawler.search.georgian import stem_georgian
 
-STEMMER_VERSION = "1: ka rules 1, az rules 1, snowball hy/ru/en"
+STEMMER_VERSION = "1: ka rules 1, hy rules 1, az rules 1, snowball ru/en"
 
-_SNOWBALL = {name: Stemmer.Stemmer(name) for name in ("armenian", "russian", "english")}
+_SNOWBALL = {name: Stemmer.Stemmer(name) for name in ("russian", "english")}
 
 
 def script(word: str) -> str:
@@ -71,7 +73,7 @@ def _stem_by_script(folded: str, kind: str) -> str:
     if kind == "georgian":
         return stem_georgian(folded)
     if kind == "armenian":
-        return _SNOWBALL["armenian"].stemWord(folded)
+        return stem_armenian(folded)
     return folded
 
 
