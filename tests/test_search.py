@@ -186,12 +186,16 @@ def test_no_query_is_an_error(db, query):
 def test_word_forms_are_built_for_an_existing_archive(db, tmp_path):
     copy = tmp_path / "old.db"
     copy.write_bytes(db.read_bytes())
+    terms = "SELECT stem, term, folded FROM search_terms"
     with Archive(copy) as archive:
-        before = archive.db.execute("SELECT count(*) FROM search_terms").fetchone()[0]
+        before = set(archive.db.execute(terms).fetchall())
         archive.db.execute("DELETE FROM search_terms")
         archive.db.execute("UPDATE search_index SET value = 'older rules' WHERE name = 'version'")
         archive.db.conn.commit()
-    assert before > 1000
+    assert len(before) > 1000
     with Archive.open_read_only(copy) as archive:  # rebuilt on opening
-        assert archive.db.execute("SELECT count(*) FROM search_terms").fetchone()[0] == before
+        rebuilt = set(archive.db.execute(terms).fetchall())
+        # the same, but for the words of articles no longer stored (a copy found later
+        # demotes one): terms are never deleted on store
+        assert rebuilt <= before and len(rebuilt) > 0.99 * len(before)
         assert archive.search_hits("Bakı") == Archive.open_read_only(db).search_hits("Bakı")

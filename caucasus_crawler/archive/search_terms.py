@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from functools import lru_cache
 
 from caucasus_crawler.archive.connection import Connected
 from caucasus_crawler.search.folding import fold, words
@@ -32,10 +33,15 @@ from caucasus_crawler.search.stemmers import STEMMER_VERSION, index_stems, query
 TERMS_BUILD_CHUNK = 500
 
 
-def term_rows(title: str, body: str, language: str | None) -> list[tuple[str, str, str]]:
+def term_rows(title: str, body: str, language: str | None) -> set[tuple[str, str, str]]:
     """(stem, term, folded) for every distinct word of an article."""
-    terms = dict.fromkeys(words(title) + words(body))
-    return [(stem, term, fold(term)) for term in terms for stem in index_stems(term, language)]
+    return {row for term in set(words(title) + words(body)) for row in _rows_of(term, language)}
+
+
+@lru_cache(maxsize=200_000)
+def _rows_of(term: str, language: str | None) -> tuple[tuple[str, str, str], ...]:
+    folded = fold(term)
+    return tuple((stem, term, folded) for stem in index_stems(term, language))
 
 
 def term_forms(conn: sqlite3.Connection, word: str) -> list[str]:
@@ -106,6 +112,13 @@ class SearchTerms(Connected):
     def search_terms_ready(self) -> bool:
         return self._terms_state() == (STEMMER_VERSION, "done")
 
+    def rebuild_search_terms(self) -> None:
+        """File every stored article's words again, as the migration does (after articles
+        were loaded around store_article, e.g. in bulk by a benchmark)."""
+        with self.transaction():
+            self.db.conn.execute("DELETE FROM search_index")
+        self._ensure_search_terms()
+
     def _ensure_search_terms(self) -> None:
         """Every stored article's words filed under the current rules."""
         if self.search_terms_ready():
@@ -127,8 +140,13 @@ class SearchTerms(Connected):
                 if not rows:
                     self._set_terms_state(built_to="done")
                     return
-                for article_id, title, body, language in rows:
-                    self._file_terms(article_id, title, body, language)
+                found: set[tuple[str, str, str]] = set()  # a chunk's common words once
+                for _, title, body, language in rows:
+                    found |= term_rows(title, body, language)
+                self.db.conn.executemany(
+                    "INSERT OR IGNORE INTO search_terms (stem, term, folded) VALUES (?, ?, ?)",
+                    sorted(found),  # in key order: the B-tree is written in one pass
+                )
                 self._set_terms_state(built_to=str(rows[-1][0]))
 
     def search_expressions(self, query: str) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # A letter or digit (not `_`), with any combining marks after it.
 _WORD = re.compile(r"(?:[^\W_][\u0300-\u036f\u0483-\u0489\u0591-\u05bd]*)+")
@@ -21,9 +22,10 @@ _I_FORMS = str.maketrans({"ı": "i", "I": "i", "İ": "i", "ё": "е", "Ё": "е"
 def words(text: str) -> list[str]:
     """The words of `text` in order, lowercased (one full-text index term each)."""
     text = unicodedata.normalize("NFC", text or "").replace("İ", "i")  # as unicode61 lowers it
-    return [w.lower() for w in _WORD.findall(text)]
+    return _WORD.findall(text.lower())
 
 
+@lru_cache(maxsize=500_000)  # a language's words recur: most are folded once
 def fold(word: str) -> str:
     """A word reduced to what a reader would call the same spelling: `Bakı`, `BAKI` and
     `baki` fold alike, `İqtisadiyyat` as `iqtisadiyyat`, `café` as `cafe`, `Ёж` as `еж`
