@@ -81,6 +81,20 @@ def test_the_table_search_box_leads_to_the_ranked_search(db):
     status, location = asyncio.run(follow())
     assert status == 302 and location.endswith("/search?q=%D0%95%D1%80%D0%B5%D0%B2%D0%B0%D0%BD")
 
+    async def as_table(query: str) -> tuple[set[str], set[str]]:
+        """The table's own search (JSON, or sorted by a column) and the canned one."""
+        table = await ds.client.get(
+            f"/{db.stem}/articles.json", params={"_search": query, "_shape": "array", "_size": 100}
+        )
+        canned = await ds.client.get(
+            f"/{db.stem}/search.json", params={"q": query, "_shape": "array"}
+        )
+        return {h["url"] for h in table.json()}, {h["url"] for h in canned.json()}
+
+    for query in ("Ереван", "baki*", "თბილისი", '"', "NEAR("):
+        table, canned = asyncio.run(as_table(query))
+        assert table == canned, query
+
 
 @needs_chromium
 def test_no_input_shows_invalid_sql_in_a_browser(db):
