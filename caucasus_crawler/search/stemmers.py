@@ -11,6 +11,7 @@ STEMMER_VERSION names these rules: the archive rebuilds its `search_terms` when 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import Stemmer
@@ -20,7 +21,9 @@ from caucasus_crawler.search.azerbaijani import stems_azerbaijani
 from caucasus_crawler.search.folding import fold
 from caucasus_crawler.search.georgian import stem_georgian
 
-STEMMER_VERSION = "1: ka rules 1, hy rules 1, az rules 1, snowball ru/en"
+STEMMER_VERSION = (
+    "2: ka rules 1, hy rules 1, az rules 1, ru nouns in -ан and genitive plurals, snowball ru/en"
+)
 
 _SNOWBALL = {name: Stemmer.Stemmer(name) for name in ("russian", "english")}
 
@@ -77,10 +80,25 @@ def _stem_by_script(folded: str, kind: str) -> str:
     return folded
 
 
+# A noun in -ан/-ян (Ереван, Пашинян, Азербайджан) and its case endings: Snowball reads some
+# of its forms as verbs (Ереван -> ерева, Еревана -> ерева) and others as nouns (Ереване ->
+# ереван), so the forms are filed under the noun reading too.
+_NOUN_IN_AN = re.compile(r"^(.{2,}[ая]н)(?:а|у|е|ом|ы|ов|ам|ами|ах)?$")
+
+
 def _russian_stems(folded: str) -> frozenset[str]:
-    """Snowball russian's stem; and for a word in -ан/-ян that it read as a verb (Ереван ->
-    ерева), the word itself too, the stem its cases share as a noun's (Ереване -> ереван)."""
-    stem = _SNOWBALL["russian"].stemWord(folded)
-    if folded.endswith(("ан", "ян")) and stem == folded[:-1]:
-        return frozenset({stem, folded})
-    return frozenset({stem})
+    """Snowball russian's stem, and for a noun in -ан/-ян the noun's own (Ереван, Еревана,
+    Ереване -> ереван); a word ending in a consonant also as a genitive plural."""
+    stemmer = _SNOWBALL["russian"]
+    stems = {stemmer.stemWord(folded)}
+    noun = _NOUN_IN_AN.match(folded)
+    if noun:
+        stems.add(noun.group(1))
+    if folded[-1:] in _CONSONANTS:
+        # a bare stem is a feminine noun's genitive plural (систем, проблем), which Snowball
+        # cuts shorter than the noun's other forms (сист, but система -> систем)
+        stems.add(stemmer.stemWord(folded + "а"))
+    return frozenset(stems)
+
+
+_CONSONANTS = set("бвгджзклмнпрстфхцчшщ")
