@@ -19,6 +19,7 @@ The SQL that only datasette runs is beside its plugin (caucasus_crawler/datasett
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Self
@@ -103,9 +104,13 @@ class Archive(Store, Runs, Queries):
         check_place(path, must_exist=True)
         try:
             conn = read_only_connection(path)
-            if version(conn) < LATEST or not _search_terms_ready(conn):
+            if version(conn) < LATEST:
                 conn.close()
                 cls(path).close()
+                conn = read_only_connection(path)
+            elif not _search_terms_ready(conn) and os.access(path, os.W_OK):
+                conn.close()
+                cls(path).close()  # the word forms filed under the current rules
                 conn = read_only_connection(path)
             conn.execute(f"SELECT count(*) FROM {SEARCH.name} LIMIT 0")
         except sqlite3.DatabaseError as exc:
