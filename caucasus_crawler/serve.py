@@ -83,6 +83,8 @@ READING_ORDER: tuple[str, ...] = (
     "article_urls",
     "article_bands",
     "dedup_index",
+    "search_terms",
+    "search_index",
 )
 
 

@@ -462,7 +462,13 @@ def text(element) -> str:
 @needs_chromium
 def test_chromium_renders_the_search_page_with_its_facets(server):
     base, _ = server
-    url = f"{base}/archive/articles?_search=Kaladze"
+    # the search box leads to the ranked search (issue 20); sorted by date on purpose, a
+    # search stays in the table view, with its facets
+    ranked = lxml_html.fromstring(
+        chromium(f"{base}/archive/articles?_search=Kaladze", "--dump-dom")
+    )
+    assert [text(td) for td in ranked.cssselect("td.col-headline")] == [REFERENCE_TITLE]
+    url = f"{base}/archive/articles?_search=Kaladze&_sort_desc=published"
     page = lxml_html.fromstring(chromium(url, "--dump-dom"))
     assert 'search matches "Kaladze"' in text(page.cssselect("h3")[0])
     titles = [text(td) for td in page.cssselect("table.rows-and-columns td.col-title")]

@@ -233,6 +233,21 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX article_topics_topic ON article_topics (topic_id);
     """,
+    # 12: the word forms of the full-text index by stem, so that a search finds a word in any
+    # of its forms; search_terms.py fills it for the articles already stored
+    """
+    CREATE TABLE search_terms (
+        stem TEXT NOT NULL,
+        term TEXT NOT NULL,
+        folded TEXT NOT NULL,
+        PRIMARY KEY (stem, term)
+    ) WITHOUT ROWID;
+    CREATE INDEX search_terms_folded ON search_terms (folded);
+    CREATE TABLE search_index (
+        name TEXT PRIMARY KEY,
+        value TEXT
+    );
+    """,
 ]
 LATEST = len(MIGRATIONS)  # the version of the schema schema.py declares
 _FTS_TRIGGERS = {"articles_ai", "articles_ad", "articles_au"}  # as sqlite-utils names them

@@ -14,13 +14,24 @@ from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from caucasus_crawler.archive.connection import Connected
+from caucasus_crawler.archive.search_terms import match_expressions
 from caucasus_crawler.items import decompress_body
 
 
 def fts_query(text: str) -> str:
-    """Quote each word so that user input never reads as FTS5 syntax."""
+    """Quote each word so that user input never reads as FTS5 syntax (exact forms only: the
+    plain word matching that search_quality.py compares ours with)."""
     words = [w.replace('"', '""') for w in text.split()]
     return " ".join(f'"{w}"' for w in words)
+
+
+# The order of search hits, after `ORDER BY` (the FTS table in the query is articles_fts):
+# those matching every word in the form typed (:exact) first, then by bm25, then newest.
+# `{floor}` narrows the exact matches looked at to the ones ranked (Queries.search_hits).
+SEARCH_ORDER = (
+    "articles_fts.rowid NOT IN (SELECT rowid FROM articles_fts"
+    " WHERE articles_fts MATCH :exact{floor}), bm25(articles_fts), articles_fts.rowid DESC"
+)
 
 
 class Queries(Connected):
@@ -166,10 +177,11 @@ class Queries(Connected):
         since: date | None = None,
         until: date | None = None,
         topics: Iterable[str] | None = None,
+        match: str | None = None,
     ) -> tuple[str, dict]:
         """A WHERE clause over `articles a` (named parameters) for the filters users give.
         `since` and `until` are days, both included, read from `published` as the outlet
-        printed it (its local date)."""
+        printed it (its local date); `match` an FTS5 expression of `search_expressions`."""
         clauses: list[str] = []
         params: dict = {}
 
@@ -204,6 +216,11 @@ class Queries(Connected):
         if until is not None:
             clauses.append("a.published < :until")
             params["until"] = (until + timedelta(days=1)).isoformat()
+        if match is not None:
+            clauses.append(
+                "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :filter_match)"
+            )
+            params["filter_match"] = match
         return (" AND ".join(clauses) or "1"), params
 
     def search_hits(
@@ -216,47 +233,51 @@ class Queries(Connected):
         ranked: int = 10_000,
         **filters,
     ) -> list[dict]:
-        """Full-text hits, best first (bm25): each with the title highlighted (`headline`) and
-        a `snippet` of the body around the matched words, both marked with `mark`.
+        """Full-text hits, best first: each with the title highlighted (`headline`) and a
+        `snippet` of the body around the matched words, both marked with `mark`.
 
-        Fast on a big archive: FTS5 itself sorts the matches by rank (`ORDER BY
-        articles_fts.rank`) and hands them over best first, so titles and snippets are made
-        for the hits returned only, not for every match (sorting on bm25() in SQL made them for
-        all: seconds for a common word in a million articles). And as bm25 costs microseconds
-        a match, a query that matches more than `ranked` articles (within the filters) is
-        ranked among the `ranked` most recently archived of them."""
+        A query's words match in any of their forms (search/query.py); articles holding
+        every word in the form typed come first, then the others, each by bm25 (SEARCH_ORDER,
+        which datasette's search uses too). Titles and snippets are made for the hits
+        returned only. As bm25 costs microseconds a match, a query that matches more than
+        `ranked` articles (within the filters) is ranked among the `ranked` most recently
+        archived of them: the id of the `ranked`-th newest match is found first, from
+        rowids in FTS5's own order, no ranking, no article read unless a filter needs it."""
         where, params = self._article_filter(**filters)
-        match = fts_query(query)
-        values = {**params, "match": match, "skip": max(0, ranked - 1)}
-        # The id of the `ranked`-th newest match (None when fewer match): rowids in FTS5's own
-        # order, no ranking, no article read unless a filter needs it.
+        exact, expanded = match_expressions(self.db.conn, query)
+        values = {**params, "match": expanded, "exact": exact, "skip": max(0, ranked - 1)}
+        joined = "" if where == "1" else " JOIN articles a ON a.id = articles_fts.rowid"
         floor = self.db.execute(
-            "SELECT articles_fts.rowid FROM articles_fts"
-            + ("" if where == "1" else " JOIN articles a ON a.id = articles_fts.rowid")
-            + f" WHERE articles_fts MATCH :match AND {where}"
+            f"SELECT articles_fts.rowid FROM articles_fts{joined}"
+            f" WHERE articles_fts MATCH :match AND {where}"
             " ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET :skip",
             values,
         ).fetchone()
-        newest = "" if floor is None else " AND articles_fts.rowid >= :floor"
+        values["floor"] = floor[0] if floor else 0
+        ids = [
+            row[0]
+            for row in self.db.execute(
+                f"SELECT articles_fts.rowid FROM articles_fts{joined}"
+                f" WHERE articles_fts MATCH :match AND {where} AND articles_fts.rowid >= :floor"
+                f" ORDER BY {SEARCH_ORDER.format(floor=' AND rowid >= :floor')} LIMIT :limit",
+                {**values, "limit": limit},
+            )
+        ]
+        if not ids:
+            return []
         cursor = self.db.execute(
             "SELECT a.id, a.url, a.site, a.language, a.published, a.title,"
             " highlight(articles_fts, 0, :open, :close) AS headline,"
             " snippet(articles_fts, 1, :open, :close, '…', :words) AS snippet,"
-            " articles_fts.rank AS rank"
+            " bm25(articles_fts) AS rank"
             " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-            f" WHERE articles_fts MATCH :match AND {where}{newest}"
-            " ORDER BY articles_fts.rank LIMIT :limit",
-            {
-                **values,
-                "floor": floor[0] if floor else None,
-                "open": mark[0],
-                "close": mark[1],
-                "words": snippet_words,
-                "limit": limit,
-            },
+            " WHERE articles_fts MATCH :match AND articles_fts.rowid IN"
+            f" ({', '.join(str(int(i)) for i in ids)})",
+            {"match": expanded, "open": mark[0], "close": mark[1], "words": snippet_words},
         )
         columns = [d[0] for d in cursor.description]
-        hits = [dict(zip(columns, row, strict=True)) for row in cursor]
+        found = {row[0]: dict(zip(columns, row, strict=True)) for row in cursor}
+        hits = [found[i] for i in ids]
         for hit in hits:  # a snippet may span paragraphs: one line reads better
             hit["snippet"] = " ".join((hit["snippet"] or "").split())
         return hits

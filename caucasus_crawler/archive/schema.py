@@ -352,6 +352,35 @@ TABLES: tuple[Table, ...] = (
         ),
         hidden=True,
     ),
+    # The word forms of the full-text index by stem (search_terms.py): what lets one form
+    # of a word find the others. No foreign key: a term outlives the articles that held it.
+    Table(
+        "search_terms",
+        "Every word of the stored titles and bodies with its stem: a search for one form "
+        "of a word looks up the others here.",
+        (
+            Column("stem", "TEXT NOT NULL", "The folded word's stem (search/stemmers.py)"),
+            Column("term", "TEXT NOT NULL", "The word as the full-text index holds it"),
+            Column(
+                "folded",
+                "TEXT NOT NULL",
+                "The word folded: lowercase, ı/İ as i, Latin accents dropped, ё as е",
+            ),
+        ),
+        constraints=("PRIMARY KEY (stem, term)",),
+        indexes=(Index("search_terms_folded", "folded"),),
+        without_rowid=True,
+        hidden=True,
+    ),
+    Table(
+        "search_index",
+        "What the word forms of `search_terms` were filed with, and how far.",
+        (
+            Column("name", "TEXT PRIMARY KEY", "version or built_to"),
+            Column("value", "TEXT", "Its value"),
+        ),
+        hidden=True,
+    ),
     Table(
         "crawl_runs",
         "One row per run of `caucasus-crawler crawl`.",

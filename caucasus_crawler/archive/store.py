@@ -1,6 +1,7 @@
 """Writes: articles (with their categories, tags, editions and earlier versions), raw
 responses, pages, duplicates and outlets. Each write is one transaction, or a savepoint in the
-caller's (ArchiveWriter stores a batch in one); articles keep the duplicate index in step.
+caller's (ArchiveWriter stores a batch in one); articles keep the duplicate index and the
+search's word forms (search_terms.py) in step.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from caucasus_crawler import dedup
 from caucasus_crawler.archive.connection import now_iso
 from caucasus_crawler.archive.dedup_index import DedupIndex
+from caucasus_crawler.archive.search_terms import SearchTerms
 from caucasus_crawler.archive.topic_index import TopicIndex
 from caucasus_crawler.items import Article, Link, PageVisit, RawResponse, compress_body
 from caucasus_crawler.profiles import Profile
@@ -24,7 +26,7 @@ class StoreResult:
     outcome: str  # "new", "updated" or "unchanged"
 
 
-class Store(DedupIndex, TopicIndex):
+class Store(DedupIndex, TopicIndex, SearchTerms):
     # -- outlets -------------------------------------------------------------------------------
     def register_sites(self, profiles: Iterable[Profile]) -> None:
         """The outlets' rows of `sites`; their articles are filed under topics by these
@@ -84,6 +86,7 @@ class Store(DedupIndex, TopicIndex):
                     article,
                     fingerprint or dedup.fingerprint(article.text, article.language),
                 )
+                self._file_terms(article_id, article.title, article.text, article.language)
             else:
                 article_id, new_body = existing[0], None
                 changed = tuple(existing[1:]) != tuple(fields.values()) or self._links_of(
@@ -107,6 +110,12 @@ class Store(DedupIndex, TopicIndex):
                     ):
                         self._unindex_body(article_id, previous["body"], previous["language"])
                         new_body = fingerprint or dedup.fingerprint(article.text, article.language)
+                    if (previous["title"], previous["body"], previous["language"]) != (
+                        fields["title"],
+                        fields["body"],
+                        fields["language"],
+                    ):
+                        self._file_terms(article_id, article.title, article.text, article.language)
                     assignments = ", ".join(f"{k} = :{k}" for k in fields)
                     self.db.execute(
                         f"UPDATE articles SET {assignments}, last_seen = :seen, run_id = :run_id "

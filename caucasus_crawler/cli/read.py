@@ -85,7 +85,12 @@ _COLOURS = ("\x1b[1;33m", "\x1b[0m")
 
 def add_search_command(commands) -> None:
     search = commands.add_parser("search", help="full-text search of the archive, best first")
-    search.add_argument("query", metavar="QUERY", help="words to find (all of them)")
+    search.add_argument(
+        "query",
+        metavar="QUERY",
+        help="words to find (all of them, in any of their forms; word* for a beginning, "
+        '"quotes" for an exact phrase)',
+    )
     add_db(search, show_default=True)
     add_article_filters(search)
     search.add_argument(
