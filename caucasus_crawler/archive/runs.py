@@ -82,10 +82,12 @@ class Runs(Connected):
 
     def last_finished_run(self, site: str) -> dict | None:
         """The most recent finished run that crawled `site` (None if it never finished one),
-        and was not capped for it (bounds.py)."""
+        and was not capped for it (bounds.py). An import read files, not the outlet's feeds:
+        it says nothing of when they were last polled."""
         row = self.db.execute(
             "SELECT crawl_runs.id FROM crawl_runs, json_each(crawl_runs.sites) "
-            "WHERE json_each.value = :site AND finished IS NOT NULL AND NOT EXISTS ("
+            "WHERE json_each.value = :site AND finished IS NOT NULL AND mode != 'import'"
+            " AND NOT EXISTS ("
             "  SELECT 1 FROM site_health_metrics m WHERE m.site = :site"
             "  AND m.run_id = crawl_runs.id AND m.metric = 'requests_capped')"
             " ORDER BY finished DESC LIMIT 1",

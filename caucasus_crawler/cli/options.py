@@ -16,6 +16,7 @@ from caucasus_crawler.profiles import Profile, load_profiles
 
 if TYPE_CHECKING:
     from caucasus_crawler.export import Filters
+    from caucasus_crawler.publication_window import PublicationWindow
 
 PROG = "caucasus-crawler"
 
@@ -60,6 +61,20 @@ def add_article_filters(
     parser.add_argument("--since", metavar="DATE", help="published on or after YYYY-MM-DD")
     if until:
         parser.add_argument("--until", metavar="DATE", help="published on or before YYYY-MM-DD")
+
+
+def add_publication_window(parser: argparse.ArgumentParser) -> None:
+    """`--since DAY --until DAY --max-articles N`: what a crawl or import keeps (read with
+    `publication_window`)."""
+    parser.add_argument("--since", metavar="DAY", help="only articles published on or after")
+    parser.add_argument("--until", metavar="DAY", help="only articles published on or before")
+    parser.add_argument(
+        "--max-articles",
+        type=int,
+        default=0,
+        metavar="N",
+        help="at most N new articles per outlet in this run (0: no bound)",
+    )
 
 
 # -- reading them --------------------------------------------------------------------------------
@@ -115,6 +130,18 @@ def day(value: str | None, option: str):
         return date.fromisoformat(value)
     except ValueError:
         raise UserError(f"{option} {value!r}: give a day as YYYY-MM-DD, e.g. 2024-09-04") from None
+
+
+def publication_window(args: argparse.Namespace) -> PublicationWindow:
+    """The window of `add_publication_window`'s options, or one line saying what is wrong."""
+    from caucasus_crawler.publication_window import PublicationWindow, WindowError, parse_day
+
+    try:
+        return PublicationWindow(
+            parse_day(args.since, "--since"), parse_day(args.until, "--until"), args.max_articles
+        )
+    except WindowError as exc:
+        raise UserError(str(exc)) from None
 
 
 def filters(args: argparse.Namespace, archive: Archive) -> Filters:
