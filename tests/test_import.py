@@ -266,3 +266,90 @@ def test_an_import_run_does_not_count_as_a_crawl_of_its_outlets(tmp_path, capsys
         assert archive.last_finished_run("civil_ge") is None
         # nor says anything of the profile's health today
         assert not rows(db, "SELECT * FROM site_health_metrics")
+
+
+# -- slow: a real crawl's archive, a killed import ------------------------------------------------
+@pytest.mark.slow
+def test_an_exported_archive_imported_into_a_fresh_one_gives_the_same_articles(tmp_path, demo):
+    from conftest import run_cli
+
+    db, *_ = demo
+    warc = tmp_path / "demo.warc.gz"
+    run_cli("export", "--db", str(db), "--format", "warc", "-o", str(warc))
+    fresh = tmp_path / "fresh.db"
+    result = run_cli("import", str(warc), "--db", str(fresh))
+    articles_sql = "SELECT url, title, body, published, modified, language FROM articles"
+    original = sorted(rows(db, articles_sql))
+    assert len(original) > 200
+    assert sorted(rows(fresh, articles_sql)) == original
+    duplicates_sql = (
+        "SELECT d.url, a.url, d.kind FROM duplicates d JOIN articles a ON a.id = d.article_id"
+    )
+    assert sorted(rows(fresh, duplicates_sql)) == sorted(rows(db, duplicates_sql))
+    assert f"articles stored  {len(original)} new, 0 updated" in result.stdout
+
+
+def every_mirror_article() -> list[Capture]:
+    hosts = ("agenda.ge", "apa.az", "civil.ge", "news.am", "oc-media.org", "report.az", "trend.az")
+    return [mirror_page(a.url) for host in hosts for a in articles(host)]
+
+
+@pytest.mark.slow
+def test_a_killed_import_resumes_where_it_stopped_and_stores_nothing_twice(tmp_path):
+    import os
+    import signal
+    import time
+
+    others = foreign()
+    captures = []
+    for number, page in enumerate(every_mirror_article()):  # one of another host after each
+        captures += [page, others[number % len(others)]]
+    warc = tmp_path / "big.warc.gz"
+    write_warc(warc, captures)
+    whole = tmp_path / "whole.db"
+    command = [sys.executable, "-m", "caucasus_crawler.cli", "import", str(warc)]
+    subprocess.run([*command, "--db", str(whole)], check=True, capture_output=True, cwd=REPO)
+
+    killed = tmp_path / "killed.db"
+    process = subprocess.Popen(
+        [*command, "--db", str(killed), "--processes", "2", "--batch", "5"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=REPO,
+        start_new_session=True,
+    )
+    # killed once its first batch (of 5) is committed, long before its end (~200 more)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if killed.exists() and _committed(killed):
+            break
+        time.sleep(0.005)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    state = rows(killed, "SELECT next_offset, size, finished FROM imported_files")
+    assert len(state) == 1 and 0 < state[0][0] < state[0][1] and state[0][2] is None
+    read_before = rows(killed, "SELECT records FROM imported_files")[0][0]
+
+    result = subprocess.run(
+        [*command, "--db", str(killed)], capture_output=True, text=True, cwd=REPO, check=True
+    )
+    read_after = int(result.stdout.split("records read")[1].split()[0])
+    assert read_before + read_after == len(captures) + 1  # + warcinfo: each read once
+    for sql in (
+        "SELECT url, title, body, published FROM articles ORDER BY url",
+        "SELECT url, kind FROM duplicates ORDER BY url",
+        "SELECT url, outcome, fetched FROM pages ORDER BY url",
+        "SELECT url, fetched FROM responses ORDER BY url",
+    ):
+        assert rows(killed, sql) == rows(whole, sql)
+    # each article counted new once across the killed run and the one that resumed it
+    assert rows(killed, "SELECT sum(articles_new) FROM crawl_runs") == rows(
+        killed, "SELECT count(*) FROM articles"
+    )
+
+
+def _committed(db) -> bool:
+    try:
+        return bool(rows(db, "SELECT 1 FROM imported_files WHERE next_offset > 0"))
+    except sqlite3.Error:  # not created yet
+        return False

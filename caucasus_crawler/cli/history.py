@@ -46,6 +46,9 @@ def add_import_command(commands) -> None:
         help="extraction processes (default: one per core; 0 extracts in this process)",
     )
     command.add_argument(
+        "--batch", type=int, default=100, metavar="N", help="items per transaction (100)"
+    )
+    command.add_argument(
         "--redis",
         metavar="URL",
         help="be one worker of an import shared through this Redis: FILEs are queued there, "
@@ -61,6 +64,8 @@ def cmd_import(args: argparse.Namespace) -> int:
     window = publication_window(args)
     if args.processes is not None and args.processes < 0:
         raise UserError(f"--processes {args.processes}: give 0 or more")
+    if args.batch < 1:
+        raise UserError(f"--batch {args.batch}: give a number of items of 1 or more")
     if not args.files and not args.redis:
         raise UserError("name the WARC files to import (or - for stdin)")
     if args.files.count("-") > 1:
@@ -75,7 +80,9 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     check_writable(args.db)
     with Archive(args.db) as archive:
-        importer = ArchiveImporter(archive, chosen, window=window, processes=args.processes)
+        importer = ArchiveImporter(
+            archive, chosen, window=window, processes=args.processes, batch_size=args.batch
+        )
         report = importer.import_files(list(args.files))
     print(report.summary())
     return 0
@@ -93,7 +100,9 @@ def _import_on_redis(args: argparse.Namespace, chosen: dict, window) -> int:
             "see: import without --redis, or bound by --since/--until"
         )
     server = _redis(args.redis)
-    importer = RedisImporter(server, chosen, window=window, processes=args.processes)
+    importer = RedisImporter(
+        server, chosen, window=window, processes=args.processes, batch_size=args.batch
+    )
     importer.queue([str(Path(name).resolve()) for name in args.files])
     report = importer.work()
     print(report.summary())

@@ -209,7 +209,9 @@ class Importer:
         return self.report
 
     async def _import_all(self, names: list[str]) -> None:
-        pool = ExtractPool(self.processes) if self.processes > 0 else None
+        # workers at the import's own priority: its thread is no reactor every page must
+        # pass through in time, and niced workers gave way to any other work on the machine
+        pool = ExtractPool(self.processes, niceness=0) if self.processes > 0 else None
         if pool is not None:
             pool.start()
         try:
