@@ -353,3 +353,17 @@ def _committed(db) -> bool:
         return bool(rows(db, "SELECT 1 FROM imported_files WHERE next_offset > 0"))
     except sqlite3.Error:  # not created yet
         return False
+
+
+def test_a_later_capture_out_of_the_window_leaves_the_stored_page_as_it_is(tmp_path, capsys):
+    db = tmp_path / "archive.db"
+    first = tmp_path / "first.warc.gz"
+    write_warc(first, [mirror_page(CIVIL[0].url, "2026-11-01T00:00:00Z")])
+    import_(capsys, str(first), "--db", str(db))
+    later = tmp_path / "later.warc.gz"
+    write_warc(later, [mirror_page(CIVIL[0].url, "2026-11-20T00:00:00Z")])
+    code, out, _ = import_(capsys, str(later), "--db", str(db), "--since", "2026-07-01")
+    assert "1 out of window" in out  # published 2026-06-30
+    assert rows(db, "SELECT outcome, fetched, article_id IS NOT NULL FROM pages") == [
+        ("article", "2026-11-01T00:00:00+00:00", 1)
+    ]

@@ -363,6 +363,10 @@ class Importer:
         state.batch.append((offset, article))
 
 
+def _held_back(item: Article | PageVisit) -> bool:
+    return isinstance(item, PageVisit) and item.outcome == "skipped"
+
+
 def _short(text: object, limit: int = 300) -> str:
     line = " ".join(str(text).split())
     return line if len(line) <= limit else line[: limit - 3] + "..."
@@ -414,6 +418,8 @@ class ArchiveImporter(Importer):
                     archive.register_sites([self.profiles[item.site]])
                     archive.add_run_sites(self.run_id, [item.site])
                     self.sites.add(item.site)
+                if _held_back(item) and archive.settled_fetch(item.url) is not None:
+                    continue  # a later capture of a page stored before: its row stays
                 over = isinstance(item, Article) and limit and self.new_by_site[item.site] >= limit
                 try:
                     with archive.transaction():
