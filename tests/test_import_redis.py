@@ -75,3 +75,60 @@ def test_import_on_redis_refuses_what_it_cannot_do(redis_port, tmp_path):  # noq
         assert result.stderr.count("\n") == 1
     down = run_cli("import", "--redis", "redis://127.0.0.1:1/0", str(path), check=False)
     assert down.returncode == 2 and "cannot reach Redis" in down.stderr
+
+
+@pytest.mark.slow
+def test_a_killed_import_worker_s_file_is_read_on_by_another_and_nothing_doubles(
+    redis_port,  # noqa: F811
+    tmp_path,
+):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    import redis
+    from conftest import REPO
+    from test_import import every_mirror_article
+
+    url = f"redis://127.0.0.1:{redis_port}/7"
+    client = redis.Redis.from_url(url)
+    warc = tmp_path / "all.warc.gz"
+    write_warc(warc, every_mirror_article())
+    local = tmp_path / "local.db"
+    run_cli("import", str(warc), "--db", str(local))
+
+    command = [sys.executable, "-m", "caucasus_crawler.cli", "import", "--redis", url]
+    doomed = subprocess.Popen(
+        [*command, str(warc), "--batch", "2", "--processes", "1", "--worker-timeout", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=REPO,
+        start_new_session=True,
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not client.llen("caucasus:items"):
+        time.sleep(0.005)
+    os.killpg(doomed.pid, signal.SIGKILL)  # the worker and its extraction process
+    doomed.wait()
+    pushed = client.llen("caucasus:items")
+    assert 0 < pushed < len(rows(local, "SELECT url FROM pages"))  # killed mid-file
+    assert client.hget(
+        "caucasus:import:offsets", next(iter(client.hkeys("caucasus:import:offsets")))
+    )
+
+    time.sleep(2.5)  # its heartbeat expires
+    rescuer = run_cli("import", "--redis", url, "--processes", "1")
+    assert "Pushed the items of 1 file(s)" in rescuer.stdout
+    shared = tmp_path / "shared.db"
+    ingested = run_cli("ingest", "--redis", url, "--db", str(shared))
+    assert "repeats" not in ingested.stdout  # nothing pushed twice
+    for sql in (
+        ARTICLES_SQL,
+        "SELECT url, kind FROM duplicates ORDER BY url",
+        "SELECT url, outcome, fetched FROM pages ORDER BY url",
+    ):
+        assert rows(shared, sql) == rows(local, sql)
+    # every record counted once between the two workers
+    assert rows(shared, "SELECT requests FROM crawl_runs") == [(len(every_mirror_article()) + 1,)]

@@ -54,6 +54,14 @@ def add_import_command(commands) -> None:
         help="be one worker of an import shared through this Redis: FILEs are queued there, "
         "workers take files from it and push items for `ingest`, not into --db",
     )
+    command.add_argument(
+        "--worker-timeout",
+        type=int,
+        default=30,
+        metavar="SECONDS",
+        help="with --redis: a worker silent this long is taken for dead, and its file is read "
+        "on by another (30)",
+    )
     command.set_defaults(func=cmd_import)
 
 
@@ -92,6 +100,8 @@ def _import_on_redis(args: argparse.Namespace, chosen: dict, window) -> int:
     from caucasus_crawler.cli.crawl import _redis
     from caucasus_crawler.history.workers import RedisImporter
 
+    if args.worker_timeout < 2:
+        raise UserError(f"--worker-timeout {args.worker_timeout}: give 2 seconds or more")
     if "-" in args.files:
         raise UserError("--redis shares files between workers: name files, not - (stdin)")
     if window.max_articles:
@@ -101,7 +111,12 @@ def _import_on_redis(args: argparse.Namespace, chosen: dict, window) -> int:
         )
     server = _redis(args.redis)
     importer = RedisImporter(
-        server, chosen, window=window, processes=args.processes, batch_size=args.batch
+        server,
+        chosen,
+        timeout=args.worker_timeout,
+        window=window,
+        processes=args.processes,
+        batch_size=args.batch,
     )
     importer.queue([str(Path(name).resolve()) for name in args.files])
     report = importer.work()

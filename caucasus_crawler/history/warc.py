@@ -15,8 +15,6 @@ part of an import, extraction the rest.
 from __future__ import annotations
 
 import hashlib
-import io
-import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -235,10 +233,3 @@ def payload_of(path: str, offset: int) -> Record | None:
     except OSError:
         return None
     return None
-
-
-def size_of(source: BinaryIO) -> int | None:
-    try:
-        return os.fstat(source.fileno()).st_size
-    except (OSError, ValueError, io.UnsupportedOperation):
-        return None
