@@ -128,6 +128,7 @@ class _File:
     name: str
     file_id: int | None  # None: stdin, which no later import can recognise
     batch: list[tuple[int, Article | PageVisit]] = field(default_factory=list)
+    taken: int = 0  # items since the last store
     records: int = 0
     retry_from: int | None = None
     errors: int = 0
@@ -191,8 +192,13 @@ class Importer:
         """(the file's id for its progress, the offset to read from), or None to skip it."""
         return None, 0
 
+    def take(self, state: _File, offset: int, item: Article | PageVisit) -> None:
+        """An item of the record at `offset`, in the order records were read."""
+        state.taken += 1
+        state.batch.append((offset, item))
+
     def store(self, state: _File, next_offset: int, finished: bool) -> None:
-        """Store the file's batch, and how far the file is stored."""
+        """Store the file's items taken since the last time, and how far the file is stored."""
         raise NotImplementedError
 
     def settled_fetch(self, url: str) -> str | None:
@@ -247,7 +253,7 @@ class Importer:
                     continue
                 self.report.records += 1
                 # stored a batch at a time; records that make no item move the offset too
-                if len(state.batch) >= self.batch_size or state.records >= 20 * self.batch_size:
+                if state.taken >= self.batch_size or state.records >= 20 * self.batch_size:
                     self.store(state, pending[0][0] if pending else found.offset, False)
                 pending.append((found.offset, self._begin(found, name, pool)))
                 while len(pending) > self.in_flight:
@@ -341,26 +347,26 @@ class Importer:
             return
         if outcome == "not_article":
             self.report.skipped[NOT_ARTICLES] += 1
-            state.batch.append((offset, visit("not_article", _short(value), raw)))
+            self.take(state, offset, visit("not_article", _short(value), raw))
             return
         if outcome == "failed":
             self._error(f"{state.name}: offset {offset}: {record.url}: extraction failed")
             state.hold(offset)
-            state.batch.append((offset, visit("failed", f"extraction failed: {_short(value)}")))
+            self.take(state, offset, visit("failed", f"extraction failed: {_short(value)}"))
             return
         article: Article = value
         if not self.window.admits(article.published):
             self.report.skipped[OUT_OF_WINDOW] += 1
             state.hold(offset)
             reason = f"out of window (published {article.published or 'unknown'})"
-            state.batch.append((offset, visit("skipped", reason)))
+            self.take(state, offset, visit("skipped", reason))
             return
         article.site = profile.name
         article.fetched_url = record.url
         article.http_status = record.status
         article.fetched = record.date
         article.raw = raw
-        state.batch.append((offset, article))
+        self.take(state, offset, article)
 
 
 def _held_back(item: Article | PageVisit) -> bool:
@@ -384,6 +390,8 @@ class ArchiveImporter(Importer):
         self.run_id: int | None = None
         self.writer: ArchiveWriter | None = None
         self.new_by_site: Counter = Counter()
+        self.counts: Counter = Counter()  # what the open batch wrote
+        self.open_batch = None  # its transaction (a context manager entered by _batch)
 
     def import_files(self, names: list[str]) -> ImportReport:
         self.run_id = self.archive.start_run("import", [])
@@ -408,41 +416,56 @@ class ArchiveImporter(Importer):
     def stored_response(self, url: str) -> tuple[int | None, dict, bytes] | None:
         return self.archive.stored_response(url)
 
-    def store(self, state: _File, next_offset: int, finished: bool) -> None:
-        batch, state.batch = state.batch, []
-        counts: Counter = Counter()
+    def take(self, state: _File, offset: int, item: Article | PageVisit) -> None:
+        """Writes the item at once, in the batch's open transaction: the writes of a batch
+        spread between the results, instead of one long pause every batch during which the
+        extraction workers would run dry."""
+        state.taken += 1
+        with self._batch():
+            self._write(state, offset, item)
+
+    def _write(self, state: _File, offset: int, item: Article | PageVisit) -> None:
         archive, limit = self.archive, self.window.max_articles
-        with archive.transaction():
-            for offset, item in batch:
-                if item.site not in self.sites:
-                    archive.register_sites([self.profiles[item.site]])
-                    archive.add_run_sites(self.run_id, [item.site])
-                    self.sites.add(item.site)
-                if _held_back(item) and archive.settled_fetch(item.url) is not None:
-                    continue  # a later capture of a page stored before: its row stays
-                over = isinstance(item, Article) and limit and self.new_by_site[item.site] >= limit
-                try:
-                    with archive.transaction():
-                        written = self.writer.write([item])
-                        if over and written["articles_new"]:
-                            raise _OverMax
-                except _OverMax:
-                    self.report.skipped[OVER_MAX] += 1
-                    state.hold(offset)
-                    written = self.writer.write(
-                        [
-                            PageVisit(
-                                item.fetched_url or item.url,
-                                item.site,
-                                "skipped",
-                                item.http_status,
-                                "over --max-articles",
-                                item.fetched,
-                            )
-                        ]
-                    )
-                counts += written
-                self.new_by_site[item.site] += written["articles_new"]
+        if item.site not in self.sites:
+            archive.register_sites([self.profiles[item.site]])
+            archive.add_run_sites(self.run_id, [item.site])
+            self.sites.add(item.site)
+        if _held_back(item) and archive.settled_fetch(item.url) is not None:
+            return  # a later capture of a page stored before: its row stays
+        over = isinstance(item, Article) and limit and self.new_by_site[item.site] >= limit
+        if not over:
+            written = self.writer.write([item])
+        else:
+            try:
+                with archive.transaction():  # a savepoint: undone if it was a new article
+                    written = self.writer.write([item])
+                    if written["articles_new"]:
+                        raise _OverMax
+            except _OverMax:
+                self.report.skipped[OVER_MAX] += 1
+                state.hold(offset)
+                visit = PageVisit(
+                    item.fetched_url or item.url,
+                    item.site,
+                    "skipped",
+                    item.http_status,
+                    "over --max-articles",
+                    item.fetched,
+                )
+                written = self.writer.write([visit])
+        self.counts += written
+        self.new_by_site[item.site] += written["articles_new"]
+
+    def _batch(self):
+        """The batch's transaction, opened by its first write and committed by `store`."""
+        if self.open_batch is None:
+            self.open_batch = self.archive.transaction()
+            self.open_batch.__enter__()
+        return _Guard(self)
+
+    def store(self, state: _File, next_offset: int, finished: bool) -> None:
+        counts, archive = self.counts, self.archive
+        with self._batch():
             archive.add_to_run(
                 self.run_id,
                 pages=counts["pages"],
@@ -461,4 +484,24 @@ class ArchiveImporter(Importer):
                     state.errors,
                     finished,
                 )
-        state.records, state.errors, state.last_error, state.retry_from = 0, 0, None, None
+        batch, self.open_batch = self.open_batch, None
+        batch.__exit__(None, None, None)  # the commit
+        self.counts = Counter()
+        state.taken = state.records = state.errors = 0
+        state.last_error, state.retry_from = None, None
+
+
+class _Guard:
+    """Rolls the open batch back when a write in it fails (then the import stops: the
+    records since the last commit are read again by the next import)."""
+
+    def __init__(self, importer: ArchiveImporter):
+        self.importer = importer
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind, value, traceback) -> None:
+        if kind is not None and self.importer.open_batch is not None:
+            batch, self.importer.open_batch = self.importer.open_batch, None
+            batch.__exit__(kind, value, traceback)

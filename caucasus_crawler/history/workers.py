@@ -198,7 +198,8 @@ class RedisImporter(Importer):
         self.report.run["failures"] += state.errors + sum(
             1 for _, item in batch if getattr(item, "outcome", None) == "failed"
         )
-        state.records, state.errors, state.last_error, state.retry_from = 0, 0, None, None
+        state.taken = state.records = state.errors = 0
+        state.last_error, state.retry_from = None, None
 
 
 def _key(path: Path) -> str:
