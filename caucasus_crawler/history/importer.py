@@ -230,8 +230,13 @@ class Importer:
     async def import_file(self, name: str, pool: ExtractPool | None) -> None:
         try:
             source = open_source(name)
+        except OSError as exc:
+            self._error(f"{name}: cannot be read ({exc.strerror or exc})")
+            return
+        try:
             opened = self.open_file(name)
         except OSError as exc:
+            source.close()
             self._error(f"{name}: cannot be read ({exc.strerror or exc})")
             return
         if opened is None:
