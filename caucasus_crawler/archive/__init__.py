@@ -12,6 +12,7 @@ Everything that reads or writes archive.db (pipelines, the CLI, export, serve) g
     store.py        writes: articles, raw responses, pages, duplicates, outlets
     runs.py         crawl runs and the outlets' health
     queries.py      what the commands and the crawl read
+    imports.py      what `import` asks: WARC files read and how far, records already stored
     writer.py       ArchiveWriter: deduplicate and store a batch of items (crawl, ingest,
                     reextract)
 
@@ -38,6 +39,7 @@ from caucasus_crawler.archive.connection import (
     writable_connection,
     write_failure_reason,
 )
+from caucasus_crawler.archive.imports import Imports
 from caucasus_crawler.archive.lean_sqlite_utils import sqlite_utils
 from caucasus_crawler.archive.migrations import (
     LATEST,
@@ -70,7 +72,7 @@ __all__ = [
 ]
 
 
-class Archive(Store, Runs, Queries):
+class Archive(Store, Runs, Queries, Imports):
     """An open archive.db. Cheap to open; one per process or crawler.
 
     Each room (store, runs, queries, the duplicate index) is a base class working on the

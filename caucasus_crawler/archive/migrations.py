@@ -248,6 +248,23 @@ MIGRATIONS: list[str] = [
         value TEXT
     );
     """,
+    # 13: WARC files imported, and how far
+    """
+    CREATE TABLE imported_files (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        head TEXT NOT NULL,
+        next_offset INTEGER NOT NULL DEFAULT 0,
+        retry_from INTEGER,
+        records INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        finished TEXT,
+        run_id INTEGER REFERENCES crawl_runs(id),
+        UNIQUE (size, head)
+    );
+    """,
 ]
 LATEST = len(MIGRATIONS)  # the version of the schema schema.py declares
 _FTS_TRIGGERS = {"articles_ai", "articles_ad", "articles_au"}  # as sqlite-utils names them

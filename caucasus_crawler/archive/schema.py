@@ -466,6 +466,36 @@ TABLES: tuple[Table, ...] = (
         constraints=("PRIMARY KEY (site, run_id, metric)",),
         without_rowid=True,
     ),
+    Table(
+        "imported_files",
+        "WARC files `caucasus-crawler import` has read, and how far: a second import of a file "
+        "adds nothing, a killed one resumes where it stopped.",
+        (
+            Column("id", "INTEGER PRIMARY KEY", "The file's number"),
+            Column("name", "TEXT NOT NULL", "The path it was last imported from"),
+            Column("size", "INTEGER NOT NULL", "Its size in bytes"),
+            Column(
+                "head", "TEXT NOT NULL", "SHA-256 of its first MiB (with its size: its identity)"
+            ),
+            Column(
+                "next_offset",
+                "INTEGER NOT NULL DEFAULT 0",
+                "Where the first record not yet stored begins: a resumed import reads on there",
+            ),
+            Column(
+                "retry_from",
+                "INTEGER",
+                "Where the first record held back (by --since, --until, --max-articles) or failed "
+                "begins: the next import reads the file again from there",
+            ),
+            Column("records", "INTEGER NOT NULL DEFAULT 0", "Records read from it, in all"),
+            Column("errors", "INTEGER NOT NULL DEFAULT 0", "Broken records met in it"),
+            Column("last_error", "TEXT", "The last broken record: its offset and what was wrong"),
+            Column("finished", "TEXT", "When it was read to its end (UTC); empty while unfinished"),
+            Column("run_id", "INTEGER REFERENCES crawl_runs(id)", "The run that last read it"),
+        ),
+        constraints=("UNIQUE (size, head)",),
+    ),
 )
 BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}
 
