@@ -77,6 +77,7 @@ READING_ORDER: tuple[str, ...] = (
     # the crawl's bookkeeping
     "crawl_runs",
     "pages",
+    "imported_files",
     "site_health",
     "site_health_metrics",
     "responses",
