@@ -38,17 +38,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from crawl_speed import Outlet, Pages, run_measured, write_profiles  # noqa: E402
+from crawl_speed import OUTLETS, Outlet, Pages, run_measured, write_profiles  # noqa: E402
 
 from caucasus_crawler.extract_pool import available_cores  # noqa: E402
 
-OUTLETS = [
-    ("bench_ge", ("ka", "en", "ru"), "GE"),
-    ("bench_am", ("hy", "en", "ru"), "AM"),
-    ("bench_az", ("az", "en", "ru"), "AZ"),
-    ("bench_ru", ("ru",), "regional"),
-    ("bench_en", ("en",), "regional"),
-]
 CAPTURED = "2026-10-02T08:00:00Z"
 
 

@@ -3,7 +3,9 @@ archive's search_terms.py and datasette's SQL functions use them).
 
     folding.py      words as the full-text index splits them; folded spellings
     georgian.py     Georgian suffix rules
+    armenian.py     Armenian suffix rules (Snowball's split one noun's forms)
     azerbaijani.py  Azerbaijani suffix rules
+    suffixes.py     what the suffix rules share
     stemmers.py     which stemmer a word gets (by script; Latin by the article's language)
     query.py        what a user typed, read as words, prefixes and phrases; MATCH expressions
 """

@@ -12,6 +12,8 @@ ending (ծրագրի), is filed as ծրագր.
 
 from __future__ import annotations
 
+from caucasus_crawler.search.suffixes import strip_ending
+
 ABSTRACT = "ությ"  # -ություն, -ության, -ությամբ: the stem ends here
 ARTICLES = ("ը", "նն")  # -ն after -ն: կառավարությունն
 CASES = ("ներից", "ից", "ուց", "ով", "ում", "ին", "ի")
@@ -30,15 +32,8 @@ def stem_armenian(folded: str) -> str:
         stem = stem[:-1]
     elif stem.endswith("ը") and len(stem) > SHORTEST_STEM:
         stem = stem[:-1]
-    stem = _strip(stem, CASES)
-    stem = _strip(stem, PLURALS)
+    stem = strip_ending(stem, CASES, SHORTEST_STEM)
+    stem = strip_ending(stem, PLURALS, SHORTEST_STEM)
     if stem.endswith("իր") and len(stem) > SHORTEST_STEM + 1 and stem[-3] not in VOWELS:
         stem = stem[:-2] + "ր"  # ծրագիր, ծրագրի: one stem
     return stem
-
-
-def _strip(word: str, endings: tuple[str, ...]) -> str:
-    for ending in endings:
-        if word.endswith(ending) and len(word) - len(ending) >= SHORTEST_STEM:
-            return word[: -len(ending)]
-    return word

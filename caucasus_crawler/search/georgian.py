@@ -11,6 +11,8 @@ the syncopated nouns (წყალი, წყლის) are left to exact matchi
 
 from __future__ import annotations
 
+from caucasus_crawler.search.suffixes import strip_ending
+
 PARTICLES = ("ვე", "ც")
 # Case endings and postpositions, after a consonant stem (-ის, -ით, -იდან) or a vowel one
 # (-ს, -თი, -დან); longest first, so that -იდან goes before -დან and -ან is never one.
@@ -29,16 +31,9 @@ SHORTEST_STEM = 2
 
 def stem_georgian(word: str) -> str:
     """The stem of a (lowercase) Georgian word: თბილისში, თბილისის, თბილისიდან -> თბილის."""
-    stem = _strip(word, PARTICLES)
-    stem = _strip(stem, ENDINGS)
-    stem = _strip(stem, (PLURAL,))
+    stem = strip_ending(word, PARTICLES, SHORTEST_STEM)
+    stem = strip_ending(stem, ENDINGS, SHORTEST_STEM)
+    stem = strip_ending(stem, (PLURAL,), SHORTEST_STEM)
     if len(stem) > SHORTEST_STEM and stem[-1] in VOWELS:
         stem = stem[:-1]
     return stem
-
-
-def _strip(word: str, endings: tuple[str, ...]) -> str:
-    for ending in endings:
-        if word.endswith(ending) and len(word) - len(ending) >= SHORTEST_STEM:
-            return word[: -len(ending)]
-    return word
