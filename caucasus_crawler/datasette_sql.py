@@ -10,7 +10,32 @@ The rest of the project's SQL is in caucasus_crawler/archive/.
 
 from __future__ import annotations
 
-from caucasus_crawler.archive.queries import SEARCH_ORDER
+from caucasus_crawler.archive.queries import ranked_matches_sql
+
+# The two passes of Archive.search_hits in one statement: the articles with every word in
+# the form typed, then the others found through other forms; each best first (FTS5's rank).
+_HIT = (
+    "a.id, highlight(articles_fts, 0, '<mark>', '</mark>') AS headline,"
+    " snippet(articles_fts, 1, '<mark>', '</mark>', '…', 24) AS snippet,"
+    " articles_fts.rank AS rank"
+)
+SEARCH_SQL = f"""
+WITH exact AS (
+    {ranked_matches_sql(_HIT).replace(":match", "search_exact(:q)").replace(":limit", "100")}
+), other AS (
+    {
+    ranked_matches_sql(_HIT, excluded=" AND articles_fts.rowid NOT IN (SELECT id FROM exact)")
+    .replace(":match", "search_match(:q)")
+    .replace(":limit", "100")
+}
+), hits AS (
+    SELECT 0 AS pass, * FROM exact UNION ALL SELECT 1 AS pass, * FROM other
+)
+SELECT a.published, a.site, a.language, h.headline, h.snippet, a.url, a.id
+FROM hits h JOIN articles a ON a.id = h.id
+ORDER BY h.pass, h.rank
+LIMIT 100
+""".strip()
 
 CANNED_QUERIES: dict[str, dict[str, str]] = {
     "latest_per_outlet": {
@@ -41,16 +66,7 @@ ORDER BY a.published DESC
         "description": "Words to find in titles and bodies (all of them, in any of their "
         'forms; word* for a beginning, "quotes" for an exact phrase), best match first: '
         "the hits of `caucasus-crawler search`.",
-        "sql": f"""
-SELECT a.published, a.site, a.language,
-    highlight(articles_fts, 0, '<mark>', '</mark>') AS headline,
-    snippet(articles_fts, 1, '<mark>', '</mark>', '…', 24) AS snippet,
-    a.url, a.id
-FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-WHERE articles_fts MATCH search_match(:q)
-ORDER BY {SEARCH_ORDER.format(floor="").replace(":exact", "search_exact(:q)")}
-LIMIT 100
-""".strip(),
+        "sql": SEARCH_SQL,
     },
     "duplicates_of_article": {
         "title": "Duplicates of an article",

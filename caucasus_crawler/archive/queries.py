@@ -28,10 +28,19 @@ def fts_query(text: str) -> str:
 # The order of search hits, after `ORDER BY` (the FTS table in the query is articles_fts):
 # those matching every word in the form typed (:exact) first, then by bm25, then newest.
 # `{floor}` narrows the exact matches looked at to the ones ranked (Queries.search_hits).
-SEARCH_ORDER = (
-    "articles_fts.rowid NOT IN (SELECT rowid FROM articles_fts"
-    " WHERE articles_fts MATCH :exact{floor}), bm25(articles_fts), articles_fts.rowid DESC"
-)
+def ranked_matches_sql(columns: str, where: str = "1", floor: str = "", excluded: str = "") -> str:
+    """The SQL of one pass of a search: `columns` of the articles matching :match (and
+    `where`, over `articles a`), best first by FTS5's own `rank` (bm25), :limit of them.
+    FTS5 sorts its matches by rank itself and hands them over best first, so highlight() and
+    snippet() run for the rows returned only (an ORDER BY that FTS5 cannot take over, such
+    as rank and then rowid, or a rowid IN list, made them for every match: seconds for a
+    common word in a million articles). `floor` and `excluded` add rowid constraints, which
+    FTS5 applies while it reads its doclists."""
+    return (
+        f"SELECT {columns} FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+        f" WHERE articles_fts MATCH :match AND {where}{floor}{excluded}"
+        " ORDER BY articles_fts.rank LIMIT :limit"
+    )
 
 
 class Queries(Connected):
@@ -236,51 +245,74 @@ class Queries(Connected):
         """Full-text hits, best first: each with the title highlighted (`headline`) and a
         `snippet` of the body around the matched words, both marked with `mark`.
 
-        A query's words match in any of their forms (search/query.py); articles holding
-        every word in the form typed come first, then the others, each by bm25 (SEARCH_ORDER,
-        which datasette's search uses too). Titles and snippets are made for the hits
-        returned only. As bm25 costs microseconds a match, a query that matches more than
-        `ranked` articles (within the filters) is ranked among the `ranked` most recently
-        archived of them: the id of the `ranked`-th newest match is found first, from
-        rowids in FTS5's own order, no ranking, no article read unless a filter needs it."""
+        A query's words match in any of their forms (search/query.py), in two passes: the
+        articles holding every word in the form typed first, then, if they are fewer than
+        `limit`, those found through other forms; each pass best first by bm25 (the canned
+        search of datasette runs the same two, datasette_sql.py). As bm25 costs microseconds
+        a match, a pass that matches more than `ranked` articles (within the filters) ranks
+        the `ranked` most recently archived of them: the id of the `ranked`-th newest match
+        is found first, from rowids in FTS5's own order, no ranking, no article read unless
+        a filter needs it."""
         where, params = self._article_filter(**filters)
         exact, expanded = match_expressions(self.db.conn, query)
-        values = {**params, "match": expanded, "exact": exact, "skip": max(0, ranked - 1)}
+        hits = self._search_pass(exact, where, params, limit, ranked, mark, snippet_words)
+        if len(hits) < limit and expanded != exact:
+            hits += self._search_pass(
+                expanded,
+                where,
+                params,
+                limit - len(hits),
+                ranked,
+                mark,
+                snippet_words,
+                excluded=[hit["id"] for hit in hits],
+            )
+        for hit in hits:  # a snippet may span paragraphs: one line reads better
+            hit["snippet"] = " ".join((hit["snippet"] or "").split())
+        return hits
+
+    def _search_pass(
+        self,
+        match: str,
+        where: str,
+        params: dict,
+        limit: int,
+        ranked: int,
+        mark: tuple[str, str],
+        snippet_words: int,
+        excluded: Iterable[int] = (),
+    ) -> list[dict]:
         joined = "" if where == "1" else " JOIN articles a ON a.id = articles_fts.rowid"
+        values = {**params, "match": match, "skip": max(0, ranked - 1)}
         floor = self.db.execute(
             f"SELECT articles_fts.rowid FROM articles_fts{joined}"
             f" WHERE articles_fts MATCH :match AND {where}"
             " ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET :skip",
             values,
         ).fetchone()
-        values["floor"] = floor[0] if floor else 0
-        ids = [
-            row[0]
-            for row in self.db.execute(
-                f"SELECT articles_fts.rowid FROM articles_fts{joined}"
-                f" WHERE articles_fts MATCH :match AND {where} AND articles_fts.rowid >= :floor"
-                f" ORDER BY {SEARCH_ORDER.format(floor=' AND rowid >= :floor')} LIMIT :limit",
-                {**values, "limit": limit},
-            )
-        ]
-        if not ids:
-            return []
-        cursor = self.db.execute(
-            "SELECT a.id, a.url, a.site, a.language, a.published, a.title,"
+        excluded = [str(int(i)) for i in excluded]
+        sql = ranked_matches_sql(
+            "a.id, a.url, a.site, a.language, a.published, a.title,"
             " highlight(articles_fts, 0, :open, :close) AS headline,"
             " snippet(articles_fts, 1, :open, :close, '…', :words) AS snippet,"
-            " bm25(articles_fts) AS rank"
-            " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-            " WHERE articles_fts MATCH :match AND articles_fts.rowid IN"
-            f" ({', '.join(str(int(i)) for i in ids)})",
-            {"match": expanded, "open": mark[0], "close": mark[1], "words": snippet_words},
+            " articles_fts.rank AS rank",
+            where,
+            floor=" AND articles_fts.rowid >= :floor" if floor else "",
+            excluded=f" AND articles_fts.rowid NOT IN ({', '.join(excluded)})" if excluded else "",
+        )
+        cursor = self.db.execute(
+            sql,
+            {
+                **values,
+                "floor": floor[0] if floor else None,
+                "open": mark[0],
+                "close": mark[1],
+                "words": snippet_words,
+                "limit": limit,
+            },
         )
         columns = [d[0] for d in cursor.description]
-        found = {row[0]: dict(zip(columns, row, strict=True)) for row in cursor}
-        hits = [found[i] for i in ids]
-        for hit in hits:  # a snippet may span paragraphs: one line reads better
-            hit["snippet"] = " ".join((hit["snippet"] or "").split())
-        return hits
+        return [dict(zip(columns, row, strict=True)) for row in cursor]
 
     def count_articles(self, **filters) -> int:
         where, params = self._article_filter(**filters)
