@@ -171,7 +171,9 @@ def test_search_finds_other_forms_of_a_word_exact_forms_first(db):
 
 def test_search_prefixes_and_folding(db):
     baki = {hit["url"] for hit in search(db, "baki*", "--limit", "100")}
-    assert baki >= {hit["url"] for hit in search(db, "Bakıda", "--limit", "100")}
+    # (in Azerbaijani: its suffix rules read English "Baku" as a form of bak- too)
+    bakida = {hit["url"] for hit in search(db, "Bakıda", "--limit", "100", "--language", "az")}
+    assert baki >= bakida and len(bakida) >= 2
     assert search(db, "ღვინ*", "--limit", "100")
     assert {h["url"] for h in search(db, "baki", "--limit", "100")} == {
         h["url"] for h in search(db, "BAKI", "--limit", "100")

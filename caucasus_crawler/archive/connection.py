@@ -111,6 +111,13 @@ class Connected:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    # What a room that keeps state beside the database (search_terms.py) hears of its fate.
+    def _transaction_ended(self, committed: bool) -> None:
+        pass
+
+    def _savepoint_rolled_back(self) -> None:
+        pass
+
     def has_table(self, name: str) -> bool:
         return self.db[name].exists()
 
@@ -130,8 +137,10 @@ class Connected:
                     yield
                 except BaseException:
                     conn.rollback()
+                    self._transaction_ended(committed=False)
                     raise
                 conn.commit()
+                self._transaction_ended(committed=True)
                 return
             name = f"nested{self._depth}"
             conn.execute(f"SAVEPOINT {name}")
@@ -140,6 +149,7 @@ class Connected:
             except BaseException:
                 conn.execute(f"ROLLBACK TO {name}")
                 conn.execute(f"RELEASE {name}")
+                self._savepoint_rolled_back()
                 raise
             conn.execute(f"RELEASE {name}")
         finally:

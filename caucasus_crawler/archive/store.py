@@ -86,7 +86,7 @@ class Store(DedupIndex, TopicIndex, SearchTerms):
                     article,
                     fingerprint or dedup.fingerprint(article.text, article.language),
                 )
-                self._file_terms(article_id, article.title, article.text, article.language)
+                self._file_terms(article.title, article.text)
             else:
                 article_id, new_body = existing[0], None
                 changed = tuple(existing[1:]) != tuple(fields.values()) or self._links_of(
@@ -115,7 +115,7 @@ class Store(DedupIndex, TopicIndex, SearchTerms):
                         fields["body"],
                         fields["language"],
                     ):
-                        self._file_terms(article_id, article.title, article.text, article.language)
+                        self._file_terms(article.title, article.text)
                     assignments = ", ".join(f"{k} = :{k}" for k in fields)
                     self.db.execute(
                         f"UPDATE articles SET {assignments}, last_seen = :seen, run_id = :run_id "

@@ -20,9 +20,20 @@ _I_FORMS = str.maketrans({"ı": "i", "I": "i", "İ": "i", "ё": "е", "Ё": "е"
 
 
 def words(text: str) -> list[str]:
-    """The words of `text` in order, lowercased (one full-text index term each)."""
+    """The words of `text` in order, spelt as the full-text index holds them: lowercased, and
+    Latin letters without their diacritics (unicode61's remove_diacritics; ı and ə have none),
+    so that a word filed at store time is the word the index's vocabulary lists."""
     text = unicodedata.normalize("NFC", text or "").replace("İ", "i")  # as unicode61 lowers it
-    return _WORD.findall(text.lower())
+    found = _WORD.findall(text.lower())
+    return [word if word.isascii() else _index_spelling(word) for word in found]
+
+
+@lru_cache(maxsize=200_000)
+def _index_spelling(word: str) -> str:
+    return "".join(
+        _latin_base(char) if "\u00c0" <= char < "\u0250" or "\u1e00" <= char < "\u1f00" else char
+        for char in word
+    )
 
 
 @lru_cache(maxsize=500_000)  # a language's words recur: most are folded once

@@ -1,10 +1,10 @@
-"""Which stemmer a word gets: by its script, and for Latin words by the article's language.
+"""Which stemmer a word gets: by its script.
 
 Georgian script -> georgian.py's rules; Armenian -> armenian.py's (Snowball armenian gives
 one noun's forms different stems); Cyrillic -> Snowball russian; Latin -> Snowball english,
-or azerbaijani.py's rules in an Azerbaijani article.
-A query's language is unknown, so a Latin query word gets the stems of both. Words are
-folded first (folding.fold). A word of digits, or of any other script, is its own stem.
+and azerbaijani.py's rules: a Latin word gets the stems of both (a query's language is
+unknown, and so is the language of a word of the index's vocabulary). Words are folded first
+(folding.fold). A word of digits, or of any other script, is its own stem.
 
 STEMMER_VERSION names these rules: the archive rebuilds its `search_terms` when it changes.
 """
@@ -22,7 +22,7 @@ from caucasus_crawler.search.folding import fold
 from caucasus_crawler.search.georgian import stem_georgian
 
 STEMMER_VERSION = (
-    "2: ka rules 1, hy rules 1, az rules 1, ru nouns in -ан and genitive plurals, snowball ru/en"
+    "3: ka, hy, az rules 1; ru nouns in -ан, genitive plurals; snowball ru, en; latin: en+az"
 )
 
 _SNOWBALL = {name: Stemmer.Stemmer(name) for name in ("russian", "english")}
@@ -47,22 +47,11 @@ def script(word: str) -> str:
 
 
 @lru_cache(maxsize=200_000)
-def index_stems(word: str, language: str | None) -> frozenset[str]:
-    """The stems under which a word of an article in `language` is filed (usually one)."""
-    folded = fold(word)
-    kind = script(folded)
-    if kind == "latin":
-        if language == "az":
-            return stems_azerbaijani(folded)
-        return frozenset({_SNOWBALL["english"].stemWord(folded)})
-    if kind == "cyrillic":
-        return _russian_stems(folded)
-    return frozenset({_stem_by_script(folded, kind)})
-
-
-@lru_cache(maxsize=10_000)
-def query_stems(word: str) -> frozenset[str]:
-    """The stems a query word may have: a Latin word's under every Latin stemmer."""
+def word_stems(word: str) -> frozenset[str]:
+    """The stems a word is filed under in `search_terms`, and the stems a query word looks
+    up: the same, so that any form finds the others (usually one stem; a Latin word gets
+    English's and Azerbaijani's, whatever the article's language: the index's vocabulary,
+    from which an archive's terms are built, does not say which language a word was in)."""
     folded = fold(word)
     kind = script(folded)
     if kind == "latin":
