@@ -163,7 +163,7 @@ def choose_queries(db: Path, text: NewsText) -> list[dict]:
         middle = by_count[40:]
         keep("mid", language, rng.sample(middle, min(400, len(middle))), 3, bounds["mid"])
         ranks = [int(r) for r in np.geomspace(1_000, model.tail_words - 1, 60)]
-        rare = [str(model.tail_stem(np.array([r]))[0]) for r in ranks]
+        rare = [str(w).lower() for w in model.tail_forms(np.array(ranks))]
         keep("rare", language, rare[::-1], 3, bounds["rare"])
         names = [n for n, _ in model.names.most_common(40)]
         keep("name", language, names[:1] + rng.sample(names[1:], len(names) - 1), 3)

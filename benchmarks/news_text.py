@@ -11,12 +11,13 @@ script, Azerbaijani by its ə, English by its commonest words). An article drawn
   common phrases ("of the", "prime minister") and inflected forms ("в Ереване", "თბილისში")
   occur as they do in news, and names (places, people) in their real share;
 - **a Zipf tail** of made-up words beyond the real vocabulary, which a small sample of real
-  text lacks and a million articles have: up to `TAIL_WORDS` word stems per language, the
-  stem of rank r drawn with probability proportional to 1/r (Zipf's law, continuing the real
-  words' ranks), each stem built from letter groups of the real words and given an ending
-  drawn from the language's real endings (as its stemmer splits the real words), so a tail
-  word has inflected forms too; in scripts with case, a tail word is a capitalised name as
-  often as names are in the real text. Its share of the words is the share of the real
+  text lacks and a million articles have: up to `TAIL_WORDS` word forms per language, the
+  form of rank r drawn with probability proportional to 1/r (Zipf's law, continuing the real
+  forms' ranks), made of a stem of letter groups of the real words (`FORMS_PER_STEM`
+  neighbouring ranks share one, so a tail word has inflected forms too) and an ending of
+  the language's real endings (as its stemmer splits the real words, by their counts); in
+  scripts with case, a tail word is a capitalised name as often as names are in the real
+  text. Its share of the words is the share of the real
   sample's words seen once (Good-Turing's estimate of the mass of the words it never saw);
 - **topic words**: each article repeats a few tail stems of its own (its subject), so that a
   rare word is found in few articles, several times each, as in news.
@@ -45,7 +46,8 @@ MIRROR_ARTICLES = REPO / "caucasus_crawler" / "mirror" / "sites"
 SHARED_DATA = REPO.parent / "shared" / "data"
 LANGUAGES = ("en", "ka", "hy", "az", "ru")
 LANGUAGE_SHARES = {"en": 118, "ru": 51, "hy": 31, "az": 30, "ka": 25}  # the demo archive
-TAIL_WORDS = 3_000_000
+TAIL_WORDS = 3_000_000  # word forms beyond the real ones, per language
+FORMS_PER_STEM = 3
 SPAN_RATE = 0.12  # of the words, the share that starts a run copied from a real sentence
 TOPIC_SHARE = 0.03  # of the words, the share that repeats the article's own subjects
 TOPIC_WORDS = 4
@@ -236,22 +238,29 @@ class LanguageModel:
 
     # -- drawing -----------------------------------------------------------------------------
     def tail_ranks(self, rng: np.random.Generator, size: int) -> np.ndarray:
-        """Tail stems' ranks (0 = most common), P(r) ~ 1/(head_stems + r)."""
-        head, tail = self.head_stems, self.tail_words
+        """Tail words' ranks (0 = most common), P(r) ~ 1/(real forms + r): Zipf's law over
+        word forms, continuing the real ones' ranks."""
+        head, tail = len(self.vocabulary), self.tail_words
         ranks = head * np.power((head + tail) / head, rng.random(size)) - head
         return np.minimum(ranks.astype(np.int64), tail - 1)
 
-    def tail_stem(self, ranks: np.ndarray) -> np.ndarray:
-        """The made-up stems of these ranks (spread over the letter groups, not in order)."""
-        code = (ranks * 1_000_003) % self.codes
+    def tail_stem(self, stems: np.ndarray) -> np.ndarray:
+        """The made-up stems of these numbers (spread over the letter groups, not in order)."""
+        code = (stems * 1_000_003) % self.codes
         a, b = len(self.starts), len(self.middles)
         return self.starts[code % a] + self.middles[(code // a) % b] + self.ends[code // (a * b)]
 
-    def tail_forms(self, rng: np.random.Generator, ranks: np.ndarray) -> np.ndarray:
-        endings = self.endings[np.searchsorted(self.ending_cdf, rng.random(len(ranks)))]
-        words = self.tail_stem(ranks) + endings
+    def tail_forms(self, ranks: np.ndarray) -> np.ndarray:
+        """The tail's word forms of these ranks: FORMS_PER_STEM neighbouring ranks share a
+        stem, each rank has its ending (drawn by the real endings' counts) and is a name
+        (capitalised) or not, always the same."""
+        spread = (ranks * 0.6180339887) % 1.0  # the same for a rank, uniform over ranks
+        endings = self.endings[
+            np.minimum(np.searchsorted(self.ending_cdf, spread), len(self.endings) - 1)
+        ]
+        words = self.tail_stem(ranks // FORMS_PER_STEM) + endings
         if self.language != "ka" and len(words):
-            names = rng.random(len(words)) < self.name_share
+            names = (ranks * 0.7548776662) % 1.0 < self.name_share
             words[names] = [self.capitalised(w) for w in words[names]]
         return words
 
@@ -269,9 +278,11 @@ class LanguageModel:
         words = self.vocabulary[ids]
         draw = rng.random(count)
         tail = np.flatnonzero(draw < self.tail_share)
-        words[tail] = self.tail_forms(rng, self.tail_ranks(rng, len(tail)))
+        words[tail] = self.tail_forms(self.tail_ranks(rng, len(tail)))
         topical = np.flatnonzero(draw > 1 - TOPIC_SHARE)
-        words[topical] = self.tail_forms(rng, rng.choice(topics, len(topical)))
+        ranks = rng.choice(topics, len(topical))  # the topic's stem, in any of its forms
+        ranks = ranks - ranks % FORMS_PER_STEM + rng.integers(0, FORMS_PER_STEM, len(ranks))
+        words[topical] = self.tail_forms(ranks)
         return words.tolist()
 
     def article(self, rng: np.random.Generator) -> tuple[str, str]:
@@ -333,7 +344,7 @@ class NewsText:
             lines.append(
                 f"  {language}: {model.tokens:,} real words, {len(model.vocabulary):,} forms of "
                 f"{model.head_stems:,} stems, {len(model.endings)} endings, names "
-                f"{model.name_share:.1%} of words; tail of {model.tail_words:,} made-up stems, "
+                f"{model.name_share:.1%} of words; tail of {model.tail_words:,} made-up forms, "
                 f"{model.tail_share:.0%} of single draws"
             )
         return lines
