@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -232,6 +233,10 @@ def index_sizes(db: Path) -> dict[str, int] | None:
         conn.close()
 
 
+def load() -> str:
+    return " ".join(f"{n:.2f}" for n in os.getloadavg())
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
@@ -253,6 +258,7 @@ def main() -> int:
     args.dir.mkdir(parents=True, exist_ok=True)
 
     started = time.monotonic()
+    print(f"load average {load()} (2 cores shared: timings drift with it)")
     text = NewsText(args.dir, args.shared)
     print("text: each language's words as in real news (benchmarks/news_text.py)")
     print("\n".join(text.describe()))
@@ -282,6 +288,7 @@ def main() -> int:
 
     queries = queries_for(db, text)
     timings = search_latency(db, queries)
+    print(f"load average {load()} after the searches")
     ms = [t[1] for t in timings]
     print(
         f"search   {len(queries)} queries x {QUERY_REPEATS} (matches: articles the exact form "

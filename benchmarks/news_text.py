@@ -324,6 +324,9 @@ class NewsText:
     def __init__(self, cache_dir: Path, shared: Path | None = SHARED_DATA, seed: int = 1):
         cache_dir.mkdir(parents=True, exist_ok=True)
         texts = real_texts(shared, cache_dir / "news-corpus.json")
+        for language, found in texts.items():
+            if not found:
+                raise SystemExit(f"news_text: no {language} text in {MIRROR_ARTICLES}")
         self.models = {language: LanguageModel(language, texts[language]) for language in texts}
         self.rng = np.random.default_rng(seed)
         languages = list(LANGUAGE_SHARES)
