@@ -225,7 +225,8 @@ def index_sizes(db: Path) -> dict[str, int] | None:
             for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE rootpage > 0")
             if name.startswith(INDEX_TABLES)
         ]
-        sql = "SELECT sum(pgsize) FROM dbstat WHERE name = ? AND aggregate = 1"
+        # summed per page: dbstat's own aggregate overflows 32 bits past 2 GB (SQLite 3.40)
+        sql = "SELECT sum(pgsize) FROM dbstat WHERE name = ?"
         return {name: conn.execute(sql, [name]).fetchone()[0] or 0 for name in names}
     except sqlite3.OperationalError:  # SQLite built without SQLITE_ENABLE_DBSTAT_VTAB
         return None
