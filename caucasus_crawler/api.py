@@ -93,21 +93,30 @@ class ArchiveReader:
         until: Day = None,
         query: str | None = None,
         limit: int | None = None,
+        topic: OneOrMore = None,
     ) -> Iterator[dict]:
         """The articles, oldest archived first, each a dict with the fields (names and values)
         of `caucasus-crawler export --format jsonl`'s records.
 
-        `site`, `language` and `category` take a value or a list (any of them); `since` and
+        `site`, `language`, `category` and `topic` (a name of the taxonomy: economy,
+        politics...) take a value or a list (any of them); `since` and
         `until` a day (date, datetime or 'YYYY-MM-DD'), both included; `query` keeps the
-        articles that full-text search matches (every word, in the title or the body);
+        articles that full-text search matches (every word, in any of its forms, in the
+        title or the body: the hits of `search`, in the archive's order);
         `limit` stops after that many. The filters are checked now: an outlet or language
         the archive does not hold raises ValueError naming those it does.
 
         Records are read from one database cursor as you iterate, so memory stays flat on
-        any archive; with `query`, the matching articles' ids are looked up first."""
+        any archive, `query` included."""
         archive = self._open()
         filters = selection.choose(
-            archive, site=site, language=language, category=category, since=since, until=until
+            archive,
+            site=site,
+            language=language,
+            category=category,
+            since=since,
+            until=until,
+            topic=topic,
         )
         if query is not None:
             selection.check_query(query)
@@ -117,13 +126,12 @@ class ArchiveReader:
         return records if limit is None else islice(records, limit)
 
     @staticmethod
+    @staticmethod
     def _records(archive: Archive, filters: dict, query: str | None) -> Iterator[dict]:
-        matching = None if query is None else _matching_ids(archive, query, filters)
-        if matching is not None and not matching:
-            return
+        if query is not None:
+            filters = {**filters, "match": archive.search_expressions(query)[1]}
         for record in archive.export_records(**filters):
-            if matching is None or record["id"] in matching:
-                yield {name: record[name] for name in NAMES}  # as write_jsonl writes them
+            yield {name: record[name] for name in NAMES}  # as write_jsonl writes them
 
     def search(
         self,
@@ -131,11 +139,13 @@ class ArchiveReader:
         site: OneOrMore = None,
         language: OneOrMore = None,
         limit: int = 10,
+        topic: OneOrMore = None,
     ) -> list[dict]:
-        """Full-text search, best match first (bm25): the hits `caucasus-crawler search
-        --json` prints, `{id, url, site, language, published, title, headline, snippet,
-        rank}`, with `<mark>…</mark>` around the matched words of `headline` and `snippet`.
-        `limit` takes at most 10,000."""
+        """Full-text search, best match first (words in the form typed, then bm25): the hits
+        `caucasus-crawler search --json` prints, `{id, url, site, language, published,
+        title, headline, snippet, rank}`, with `<mark>…</mark>` around the matched words of
+        `headline` and `snippet`. `limit` takes at most 10,000; `topic`, like `site` and
+        `language`, a name or a list."""
         archive = self._open()
         selection.check_query(query)
         selection.check_limit(
@@ -145,7 +155,7 @@ class ArchiveReader:
             most=selection.SEARCH_MAX_HITS,
             why=f"search ranks the {selection.SEARCH_MAX_HITS:,} newest matches",
         )
-        filters = selection.choose(archive, site=site, language=language)
+        filters = selection.choose(archive, site=site, language=language, topic=topic)
         return archive.search_hits(
             query, limit=limit, mark=("<mark>", "</mark>"), **filters.as_kwargs()
         )
@@ -164,18 +174,6 @@ class ArchiveReader:
         except ImportError:
             raise ImportError(PANDAS_MISSING) from None
         return pandas.DataFrame.from_records(self.articles(**filters), columns=NAMES)
-
-
-def _matching_ids(archive: Archive, query: str, filters: dict) -> set[int]:
-    """The ids of the articles (within `filters`) that full-text search matches: search's own
-    matching, every match ranked (no cap), with the least highlighting it can make."""
-    candidates = archive.count_articles(**filters)
-    if not candidates:
-        return set()
-    hits = archive.search_hits(
-        query, limit=candidates, ranked=candidates, mark=("", ""), snippet_words=1, **filters
-    )
-    return {hit["id"] for hit in hits}
 
 
 # -- pages and profiles -------------------------------------------------------------------------

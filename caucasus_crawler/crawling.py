@@ -31,6 +31,7 @@ from caucasus_crawler.archive import Archive, ArchiveError, is_write_failure, wr
 from caucasus_crawler.crawl_stop import StopRequests
 from caucasus_crawler.health import drift_warnings
 from caucasus_crawler.profiles import ProfileError, load_profiles
+from caucasus_crawler.publication_window import PublicationWindow, WindowError
 
 if TYPE_CHECKING:
     from multiprocessing.connection import Connection
@@ -72,12 +73,31 @@ class CrawlPlan:
     backfill: bool = False  # walk the outlets' whole history
     settings: dict[str, Any] = field(default_factory=dict)  # Scrapy settings, as `-s` gives
     log_level: str = "WARNING"
+    # what the crawl keeps: publication days and new articles per outlet (--since...)
+    window: PublicationWindow = field(default_factory=PublicationWindow)
+    wayback: bool = False  # the outlets' captures in the Wayback Machine (spiders/wayback.py)
+
+    def __post_init__(self):
+        # `--set WAYBACK=true` or crawl()'s settings ask for the same crawl as --wayback
+        if str(self.settings.get("WAYBACK", "")).strip().lower() in ("1", "true", "yes", "on"):
+            self.wayback = True
 
     @property
     def mode(self) -> str:
-        """The run's mode: "demo" when it replays a mirror (as the MirrorReplay add-on sees
-        it, a MIRROR_ADDRESS setting included), else "live"."""
+        """The run's mode: "wayback" for captures of the Wayback Machine, "demo" when it
+        replays a mirror (as the MirrorReplay add-on sees it, a MIRROR_ADDRESS setting
+        included), else "live"."""
+        if self.wayback:
+            return "wayback"
         return "demo" if self.mirror or self.settings.get("MIRROR_ADDRESS") else "live"
+
+    def effective_window(self) -> PublicationWindow:
+        """The window the crawl keeps: the plan's, unless settings the user gave (`--set
+        PUBLISHED_SINCE=...`, crawl()'s `settings`) say otherwise, as they do to Scrapy."""
+        try:
+            return PublicationWindow.from_settings({**self.window.as_settings(), **self.settings})
+        except (WindowError, ValueError) as exc:
+            raise CrawlError(str(exc)) from None
 
     def scrapy_settings(self, run_id: int | None, extra: dict | None = None) -> Settings:
         """settings.py with this plan's choices on top, as `scrapy crawl -s NAME=VALUE` puts
@@ -97,6 +117,9 @@ class CrawlPlan:
         }
         if self.mirror:
             chosen["MIRROR_ADDRESS"] = self.mirror
+        if self.wayback:
+            chosen.update(WAYBACK=True, CRAWL_MODE="wayback")
+        chosen.update(self.window.as_settings())
         for name, value in {**chosen, **(extra or {}), **self.settings}.items():
             settings.set(name, value, priority="cmdline")
         return settings
@@ -168,6 +191,9 @@ class CrawlReport:
     # looked up only when nothing was fetched: it says why
     refused: tuple[int, str, str] | None = None
     warnings: list[str] = field(default_factory=list)  # outlets that drifted from profiles
+    window: PublicationWindow = field(default_factory=PublicationWindow)
+    left_out: dict[str, int] = field(default_factory=dict)  # by the window (`left_out_by`)
+    wayback: dict[str, int] | None = None  # what the Wayback index listed (`wayback_counts`)
 
     def summary(self) -> str:
         run = self.run
@@ -181,6 +207,13 @@ class CrawlReport:
             f"  failures         {run['failures']}"
             + ("  (see the `pages` table)" if run["failures"] else ""),
         ]
+        if self.wayback is not None:
+            lines.append(
+                f"  wayback index    {self.wayback['captures']} capture(s): "
+                f"{self.wayback['not_articles']} no article, "
+                f"{self.wayback['archived']} archived already"
+            )
+        lines += bounds_lines(self.window, self.left_out)
         if run["requests"] == 0 and self.refused:
             count, reason, url = self.refused
             lines.append(f"  nothing was fetched: {count} request(s) refused, e.g. {url}: {reason}")
@@ -193,7 +226,58 @@ class CrawlReport:
 
     def as_dict(self) -> dict:
         """The run's row, with the crawl's duration and drift warnings."""
-        return {**self.run, "seconds": round(self.seconds, 1), "warnings": list(self.warnings)}
+        summary = {**self.run, "seconds": round(self.seconds, 1), "warnings": list(self.warnings)}
+        return {**summary, "left_out": dict(self.left_out)} if self.left_out else summary
+
+
+def left_out_by(window: PublicationWindow, crawlers: Iterable[Crawler]) -> dict[str, int]:
+    """What the crawlers' bounds left out (their stats `window/*`), for the summary: URLs a
+    feed or sitemap listed outside the window (not fetched), articles fetched out of it,
+    articles over --max-articles, and requests an outlet stopped at --max-articles left."""
+    if not window.dated and not window.max_articles:
+        return {}
+    left = dict.fromkeys(("listed_out", "out_of_window", "over_max_articles", "unfetched"), 0)
+    for crawler in crawlers:
+        get = crawler.stats.get_value
+        for name in ("listed_out", "out_of_window", "over_max_articles"):
+            left[name] += get(f"window/{name}", 0)
+        if get("finish_reason") == "max_articles":
+            left["unfetched"] += get("scheduler/enqueued", 0) - get("scheduler/dequeued", 0)
+    return left
+
+
+def wayback_counts(crawlers: Iterable[Crawler]) -> dict[str, int]:
+    """What the Wayback index listed (spiders/wayback.py, stats `wayback/*`): captures, of
+    which no articles, and articles the archive held already."""
+    names = ("captures", "not_articles", "archived")
+    return {n: sum(c.stats.get_value(f"wayback/{n}", 0) for c in crawlers) for n in names}
+
+
+def bounds_lines(window: PublicationWindow, left: dict[str, int]) -> list[str]:
+    """The summary's lines on the crawl's bounds and what they left out, if it had any."""
+    if not window.dated and not window.max_articles:
+        return []
+    bounds = []
+    if window.dated:
+        since, until = window.since or "the start", window.until or "today"
+        bounds.append(f"published {since} to {until}")
+    if window.max_articles:
+        bounds.append(f"at most {window.max_articles} new article(s) per outlet")
+    parts = []
+    if window.dated:
+        parts += [
+            f"{left.get('listed_out', 0)} listed outside the window (not fetched)",
+            f"{left.get('out_of_window', 0)} fetched out of the window",
+        ]
+    if window.max_articles:
+        over = left.get("over_max_articles", 0)
+        parts.append(
+            f"{over} over --max-articles, {left.get('unfetched', 0)} request(s) left unfetched"
+        )
+    return [
+        f"  bounds           {', '.join(bounds)}",
+        f"  left out         {'; '.join(parts)} (a later run takes them)",
+    ]
 
 
 def run_crawl(plan: CrawlPlan) -> CrawlReport:
@@ -210,6 +294,7 @@ def run_crawl(plan: CrawlPlan) -> CrawlReport:
 
 def _run_crawl(plan: CrawlPlan, stops: StopRequests) -> CrawlReport:
     profiles = load_profiles(plan.profile_dirs)
+    plan.effective_window()  # a window that cannot be read stops the crawl before it starts
     with Archive(plan.db) as archive:
         archive.register_sites(profiles[name] for name in plan.sites)
         if stops.signum:
@@ -226,7 +311,11 @@ def _run_crawl(plan: CrawlPlan, stops: StopRequests) -> CrawlReport:
         judged = archive.judge_run(run_id, {n: profiles[n].digest for n in plan.sites})
         refused = archive.refused_in_run(run_id) if not run["requests"] else None
         warnings = drift_warnings(archive, {n: profiles[n] for n in judged})
-    return CrawlReport(run, plan.db, time.monotonic() - started, refused, warnings)
+    window = plan.effective_window()
+    left = left_out_by(window, crawlers)
+    seconds = time.monotonic() - started
+    wayback = wayback_counts(crawlers) if plan.wayback else None
+    return CrawlReport(run, plan.db, seconds, refused, warnings, window, left, wayback)
 
 
 def _mark_failed(db: Path, run_id: int, reason: str) -> None:

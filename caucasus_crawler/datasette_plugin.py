@@ -1,13 +1,16 @@
 """The datasette plugin behind `caucasus-crawler serve` (registered by caucasus_crawler.serve).
 
 What it adds to datasette for an archive:
-- facets by category (`_facet_category`; articles reach categories through a join table)
-  and by month (`_facet_month`), and the `?_category=NAME` filter that their links use;
+- facets by category (`_facet_category`) and by topic (`_facet_topic`; articles reach both
+  through join tables) and by month (`_facet_month`), and the `?_category=NAME` and
+  `?_topic=NAME` filters that their links use;
 - one facet per column: `_facet=` of a column already faceted is dropped, and of a JSON
   array column (authors) is its array facet, by name (see one_facet_per_column);
 - canned queries, `article_revisions` included only once that table exists;
-- `fts_words()`, so that the canned search quotes what visitors type instead of reading it
-  as FTS5 syntax;
+- `search_match()` and `search_exact()`, the archive's own reading of a query (words in any
+  form, `word*`, "phrases"; never FTS5 syntax) for the canned search, and `escape_fts()`,
+  which datasette's `_search` calls, replaced by the same; the `articles` table's search box
+  goes to the canned search, ranked by relevance (see search_goes_to_the_ranked_query);
 - `<mark>` in search headlines and snippets shown as highlights, not as escaped text;
 - the `articles` table's page led by what a reader wants (title linking to the article's
   page, outlet, published, language, categories, a snippet, the URL shortened; see
@@ -36,7 +39,7 @@ from datasette.views.base import DatasetteError
 from markupsafe import Markup, escape
 
 from caucasus_crawler import datasette_sql
-from caucasus_crawler.archive import fts_query
+from caucasus_crawler.archive import fts_query, match_expressions
 from caucasus_crawler.serve import reading_rank
 from caucasus_crawler.urls import url_key
 
@@ -136,6 +139,7 @@ class CategoryFacet(Facet):
     type = "category"
     label = "via article_categories"  # shown as "category (via article_categories)"
     arg = "_category"
+    facet_sql = staticmethod(datasette_sql.category_facet)
 
     def _selected(self, value: str) -> bool:
         return (self.arg, value) in self.get_querystring_pairs()
@@ -149,7 +153,7 @@ class CategoryFacet(Facet):
 
     async def facet_results(self):
         results, timed_out = [], []
-        if self.table != ARTICLES:  # only articles have categories
+        if self.table != ARTICLES:  # only articles have categories and topics
             return results, timed_out
         size = self.get_facet_size()
         for source_and_config in self.get_configs():
@@ -158,7 +162,7 @@ class CategoryFacet(Facet):
             try:
                 rows = await self.ds.execute(
                     self.database,
-                    datasette_sql.category_facet(self.sql, size + 1),
+                    self.facet_sql(self.sql, size + 1),
                     self.params,
                     truncate=False,
                     custom_time_limit=self.ds.setting("facet_time_limit_ms"),
@@ -188,6 +192,16 @@ class CategoryFacet(Facet):
                 }
             )
         return results, timed_out
+
+
+class TopicFacet(CategoryFacet):
+    """Articles per topic, across outlets and languages (`_facet_topic=topic`); a value
+    selects `?_topic=NAME` (see filters_from_request)."""
+
+    type = "topic"
+    label = "via article_topics"
+    arg = "_topic"
+    facet_sql = staticmethod(datasette_sql.topic_facet)
 
 
 class MonthFacet(Facet):
@@ -273,13 +287,53 @@ def one_facet_per_column(
     return kept
 
 
+def search_goes_to_the_ranked_query(
+    path: str, pairs: list[tuple[str, str]]
+) -> tuple[str, str] | None:
+    """Where the `articles` table page's search (`?_search=`) is sent: the canned search,
+    which ranks by relevance as `search` does (the table view can only sort by a column).
+    A search sorted by a column on purpose (`_sort_desc=published` in a link) stays in the
+    table view with its facets; the search box's own form, which always sends the current
+    sort, goes to the ranked search. (database, query string of the canned search), or
+    None: the request stays where it is."""
+    parts = path.strip("/").split("/")
+    if len(parts) != 2 or parts[1] != ARTICLES:
+        return None
+    args = dict(pairs)
+    words = args.get("_search", "").strip()
+    from_form = "_sort_by_desc" in args or "_filter_column" in args
+    if not words or (("_sort" in args or "_sort_desc" in args) and not from_form):
+        return None
+    return parts[0], urlencode({"q": words})
+
+
 @hookimpl
 def asgi_wrapper(datasette):
-    """Table pages (HTML, JSON, CSV) get their facets once each (one_facet_per_column)."""
+    """Table pages (HTML, JSON, CSV) get their facets once each (one_facet_per_column); the
+    articles page's search box leads to the ranked search (search_goes_to_the_ranked_query);
+    `_searchmode=raw`, which would hand a visitor's text to FTS5 as syntax, is dropped."""
 
     def wrap(app):
         async def facets_once(scope, receive, send):
             query = scope.get("query_string", b"").decode("latin-1")
+            if scope["type"] == "http" and "_search" in query:
+                pairs = parse_qsl(query, keep_blank_values=True)
+                kept = [(k, v) for k, v in pairs if k != "_searchmode"]
+                target = search_goes_to_the_ranked_query(scope["path"], kept)
+                if target is not None and target[0] in datasette.databases:
+                    location = f"{datasette.urls.query(target[0], 'search')}?{target[1]}"
+                    await send(
+                        {
+                            "type": "http.response.start",
+                            "status": 302,
+                            "headers": [(b"location", location.encode("latin-1"))],
+                        }
+                    )
+                    await send({"type": "http.response.body", "body": b""})
+                    return
+                if kept != pairs:
+                    query = urlencode(kept)
+                    scope = {**scope, "query_string": query.encode("latin-1")}
             if scope["type"] == "http" and "_facet" in query:
                 parts = scope["path"].strip("/").split("/")
                 if len(parts) == 2 and parts[0] in datasette.databases:
@@ -298,28 +352,39 @@ def asgi_wrapper(datasette):
 
 @hookimpl(trylast=True)  # after datasette's own: outlet and language facets come first
 def register_facet_classes():
-    return [CategoryFacet, MonthFacet]
+    return [CategoryFacet, TopicFacet, MonthFacet]
 
 
 @hookimpl
 def filters_from_request(request, database, table, datasette):
-    """`?_category=NAME` (repeatable: all of them) on the articles table."""
+    """`?_category=NAME` and `?_topic=NAME` (repeatable: all of them) on the articles table."""
     if table != ARTICLES:
         return None
-    names = request.args.getlist("_category")
-    if not names:
-        return None
-    clauses, params = [], {}
-    for i, name in enumerate(names):
-        key = f"_category_{i}"
-        clauses.append(datasette_sql.category_filter(key))
-        params[key] = name
-    return FilterArguments(clauses, params, [f'in category "{name}"' for name in names])
+    clauses, params, human = [], {}, []
+    for arg, clause, what in (
+        ("_category", datasette_sql.category_filter, "in category"),
+        ("_topic", datasette_sql.topic_filter, "under topic"),
+    ):
+        for i, name in enumerate(request.args.getlist(arg)):
+            key = f"{arg}_{i}"
+            clauses.append(clause(key))
+            params[key] = name
+            human.append(f'{what} "{name}"')
+    return FilterArguments(clauses, params, human) if clauses else None
 
 
-@hookimpl
+@hookimpl(trylast=True)  # after datasette's own: our escape_fts() replaces its
 def prepare_connection(conn):
     conn.create_function("fts_words", 1, lambda text: fts_query(text or "") or '""')
+
+    def expanded(text) -> str:
+        return match_expressions(conn, str(text or ""))[1]
+
+    conn.create_function("search_match", 1, expanded)
+    conn.create_function(
+        "search_exact", 1, lambda text: match_expressions(conn, str(text or ""))[0]
+    )
+    conn.create_function("escape_fts", 1, expanded)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_VALUE_BYTES)
     conn.set_authorizer(_authorize)
     conn.row_factory = _bounded_rows()  # datasette set sqlite3.Row just before

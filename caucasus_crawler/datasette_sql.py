@@ -2,12 +2,15 @@
 
 The canned queries (with the titles and descriptions serve.py gives them), the queries of an
 article's page, and the SQL of the plugin's facets and `?_category=` filter
-(datasette_plugin.py). `fts_words()` in the search query is archive.fts_query as an SQL
-function, which the plugin registers on every connection. The rest of the project's SQL is
-in caucasus_crawler/archive/.
+(datasette_plugin.py). `search_match()` and `search_exact()` in the search query are the
+archive's own query expansion (archive.match_expressions) as SQL functions, which the plugin
+registers on every connection, so that datasette finds what `search` finds, in its order.
+The rest of the project's SQL is in caucasus_crawler/archive/.
 """
 
 from __future__ import annotations
+
+from caucasus_crawler.archive.queries import SEARCH_ORDER
 
 CANNED_QUERIES: dict[str, dict[str, str]] = {
     "latest_per_outlet": {
@@ -35,15 +38,18 @@ ORDER BY a.published DESC
     },
     "search": {
         "title": "Search, with highlighted snippets",
-        "description": "Words to find in titles and bodies (all of them), best match first.",
-        "sql": """
+        "description": "Words to find in titles and bodies (all of them, in any of their "
+        'forms; word* for a beginning, "quotes" for an exact phrase), best match first: '
+        "the hits of `caucasus-crawler search`.",
+        "sql": f"""
 SELECT a.published, a.site, a.language,
     highlight(articles_fts, 0, '<mark>', '</mark>') AS headline,
     snippet(articles_fts, 1, '<mark>', '</mark>', '…', 24) AS snippet,
     a.url, a.id
 FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-WHERE articles_fts MATCH fts_words(:q)
-ORDER BY bm25(articles_fts) LIMIT 100
+WHERE articles_fts MATCH search_match(:q)
+ORDER BY {SEARCH_ORDER.format(floor="").replace(":exact", "search_exact(:q)")}
+LIMIT 100
 """.strip(),
     },
     "duplicates_of_article": {
@@ -136,6 +142,16 @@ def category_facet(inner_sql: str, limit: int) -> str:
     )
 
 
+def topic_facet(inner_sql: str, limit: int) -> str:
+    """Articles per topic among the rows of a datasette table query."""
+    return (
+        "SELECT t.name AS value, count(*) AS count"
+        " FROM article_topics j JOIN topics t ON t.id = j.topic_id"
+        f" WHERE j.article_id IN (SELECT id FROM ({inner_sql}))"
+        f" GROUP BY t.name ORDER BY count DESC, value LIMIT {int(limit)}"
+    )
+
+
 def month_facet(inner_sql: str, column: str, limit: int) -> str:
     """Rows per month (`YYYY-MM` of an ISO date column, given escaped), newest month first."""
     return (
@@ -149,6 +165,14 @@ def category_filter(param: str) -> str:
     return (
         "id IN (SELECT ac.article_id FROM article_categories ac JOIN categories c"
         f" ON c.id = ac.category_id WHERE c.name = :{param})"
+    )
+
+
+def topic_filter(param: str) -> str:
+    """The WHERE clause of datasette's `?_topic=NAME` (articles filed under that topic)."""
+    return (
+        "id IN (SELECT j.article_id FROM article_topics j JOIN topics t"
+        f" ON t.id = j.topic_id WHERE t.name = :{param})"
     )
 
 

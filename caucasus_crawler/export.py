@@ -63,6 +63,7 @@ class Filters:
     categories: list[str] | None = None
     since: object = None  # datetime.date
     until: object = None
+    topics: list[str] | None = None
 
     def as_kwargs(self) -> dict:
         kwargs = {k: v for k, v in self.__dict__.items() if v}
@@ -80,6 +81,7 @@ class Filters:
             ("outlet", self.sites),
             ("language", self.languages),
             ("category", self.categories),
+            ("topic", self.topics),
         ):
             if values:
                 parts.append(f"{label} {', '.join(values)}")

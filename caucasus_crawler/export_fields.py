@@ -1,6 +1,6 @@
 """The fields of an exported article record, each named after the archive column it comes from.
 
-A record is one article with its outlet, categories and tags (Archive.export_records). Each
+A record is one article with its outlet, categories, tags and topics (Archive.export_records). Each
 field says its `source`, a column the archive's schema declares (archive/schema.py), and the
 columns of `articles` that are not exported say why (NOT_EXPORTED): tests/test_schema.py
 checks both, so a column added to the schema is exported or deliberately left out, never
@@ -55,6 +55,13 @@ FIELDS: tuple[Field, ...] = (
         "The outlet's categories (sections) of the article",
     ),
     Field("tags", "list", "tags.name", "The outlet's tags of the article"),
+    Field(
+        "topics",
+        "list",
+        "topics.name",
+        "Topics across outlets and languages (economy, politics, ...), from the outlet's "
+        "categories",
+    ),
     Field("image", "str", "articles.image", "URL of the article's main image, if any"),
     Field("word_count", "int", "articles.word_count", "Words in the text"),
     Field(

@@ -128,7 +128,7 @@ def extract_page(
     return outcome, value, compress_body(raw) if raw is not None else None
 
 
-def _worker_started(crawl: Connection) -> None:
+def _worker_started(crawl: Connection, niceness: int = WORKER_NICENESS) -> None:
     # What the worker shares with the forkserver (the imports) stays shared only while nothing
     # writes to it; the garbage collector's full passes would, page by page, on every object.
     # Frozen, they never visit them.
@@ -137,7 +137,7 @@ def _worker_started(crawl: Connection) -> None:
     # its way to a worker and back. At equal priority it waited for CPU behind the workers it
     # feeds, which then starved; niced, the workers take what the crawl leaves.
     try:
-        os.nice(WORKER_NICENESS)
+        os.nice(niceness)
     except OSError:  # not permitted here: run at the crawl's priority
         pass
     # Ctrl-C reaches the whole process group: the crawl stops gracefully and still needs its
@@ -186,8 +186,11 @@ class WorkerDied(Exception):
 class ExtractPool:
     """`await pool.extract(...)`: `extract_page` in a worker process (see the module doc)."""
 
-    def __init__(self, processes: int):
+    def __init__(self, processes: int, niceness: int = WORKER_NICENESS):
         self.processes = processes
+        # added to the workers' priority: an import, whose own thread only reads and
+        # stores, does not need its workers to give way to it (history/importer.py)
+        self.niceness = niceness
         self._executor: ProcessPoolExecutor | None = None
         self._alive: Connection | None = None  # closed: the workers end
         self._slots: asyncio.Semaphore | None = None
@@ -227,7 +230,7 @@ class ExtractPool:
                 self.processes,
                 mp_context=context,
                 initializer=_worker_started,
-                initargs=(watched,),
+                initargs=(watched, self.niceness),
             )
             self.pools_started += 1
         return self._executor

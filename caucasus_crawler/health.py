@@ -34,6 +34,8 @@ The metrics (per run and outlet; an example URL is kept with each):
                                         MAX_QUERY_VARIANTS (bounds.py); a capped run is
                                         not settled: the next run goes on
     links_dropped                       pages with more links than MAX_LINKS_PER_PAGE
+    window_left_out                     what --since/--until/--max-articles left out; a run
+                                        that left something out is not settled either
 """
 
 from __future__ import annotations

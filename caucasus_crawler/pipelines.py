@@ -1,4 +1,5 @@
-"""Item pipelines: normalise -> deduplicate and store. Items are read through itemadapter.
+"""Item pipelines: normalise -> keep the publication window -> deduplicate and store. Items
+are read through itemadapter.
 
 Every item ends in the archive: an Article as a new or updated article (or as a duplicate
 page pointing at the article kept), a PageVisit as a row of `pages`. Deduplication and storing
@@ -20,6 +21,7 @@ from caucasus_crawler.archive import Archive, write_failure_reason
 from caucasus_crawler.archive.writer import ArchiveWriter
 from caucasus_crawler.items import Article, PageVisit
 from caucasus_crawler.normalise import normalise_article, prepared_fingerprint
+from caucasus_crawler.publication_window import PublicationWindow
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +31,41 @@ class NormalisePipeline:
         if not isinstance(item, Article) or prepared_fingerprint(item) is not None:
             return item  # prepared (normalised) in the extraction worker
         return normalise_article(item)
+
+
+class PublicationWindowPipeline:
+    """An article published outside the crawl's window (PUBLISHED_SINCE, PUBLISHED_UNTIL) is
+    not kept: it becomes a `skipped` page saying why (counted, stats `window/out_of_window`),
+    which a later run with other bounds fetches again, since only settled pages are not."""
+
+    def __init__(self, crawler: Crawler):
+        self.crawler = crawler
+        self.window = PublicationWindow.from_settings(crawler.settings)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> PublicationWindowPipeline:
+        return cls(crawler)
+
+    def process_item(self, item):
+        if not isinstance(item, Article) or self.window.admits(item.published):
+            return item
+        self.crawler.stats.inc_value("window/out_of_window")
+        day = (item.published or "")[:10]
+        why = f"published {day}" if day else "no publication date"
+        return left_out(item, f"out of the window (--since/--until): {why}")
+
+
+def left_out(article: Article, reason: str) -> PageVisit:
+    """The `pages` row of an article a crawl's bounds did not keep."""
+    return PageVisit(
+        url=article.fetched_url or article.url,
+        site=article.site,
+        outcome="skipped",
+        http_status=article.http_status,
+        reason=reason,
+        fetched=article.fetched,
+        kind="article",
+    )
 
 
 # Set when a write to the archive failed in this process (the disk is full, say): every
@@ -50,7 +87,9 @@ class StorePipeline:
         self.crawler = crawler
         settings = crawler.settings
         self.archive_path = settings["ARCHIVE_PATH"]
-        self.mode = settings.get("CRAWL_MODE", "live")
+        self.mode = "wayback" if settings.getbool("WAYBACK") else settings.get("CRAWL_MODE", "live")
+        # MAX_ARTICLES: new articles this outlet's crawl stores before it stops (0: no bound)
+        self.max_articles = max(0, settings.getint("MAX_ARTICLES", 0))
         self.shared_run_id = settings.getint("CRAWL_RUN_ID") or None
         self.batch_size = max(1, settings.getint("ARCHIVE_BATCH_SIZE", 100))
         self.batch_seconds = settings.getfloat("ARCHIVE_BATCH_SECONDS", 2.0)
@@ -60,6 +99,7 @@ class StorePipeline:
         self.batch: list[Article | PageVisit] = []
         self.batch_started = 0.0
         self.stopping = False
+        self.stopping_at_max = False
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> StorePipeline:
@@ -89,6 +129,12 @@ class StorePipeline:
         held_back = {  # crawler traps' bounds (bounds.py): a capped run is not settled
             "requests_capped": get("bounds/requests_dropped", 0),
             "variants_capped": get("bounds/variants_dropped", 0),
+            # nor is one whose --since/--until/--max-articles left something out
+            "window_left_out": sum(
+                get(f"window/{name}", 0)
+                for name in ("listed_out", "out_of_window", "over_max_articles")
+            )
+            + (1 if self.stopping_at_max else 0),
         }
         self.archive.add_health_metrics(
             self.run_id, [(spider.name, m, n, None) for m, n in held_back.items() if n]
@@ -111,15 +157,36 @@ class StorePipeline:
         if _write_failure is not None:  # nothing more is stored: the crawl is stopping
             self.stop(_write_failure)
             return item
+        stored = item
+        if isinstance(item, Article) and self.max_articles:
+            stored = self.bounded(item)
+            if stored is None:
+                return item
         if not self.batch:
             self.batch_started = time.monotonic()
-        self.batch.append(item)
+        self.batch.append(stored)
         if (
             len(self.batch) >= self.batch_size
             or time.monotonic() - self.batch_started >= self.batch_seconds
         ):
             self.flush()
         return item
+
+    def bounded(self, article: Article) -> PageVisit | None:
+        """MAX_ARTICLES: each article is stored at once, so that the count of new ones is
+        exact; once it is reached the crawl closes (reason "max_articles"), and articles
+        still on their way become `skipped` pages (stats `window/over_max_articles`), the
+        pages returned here to be stored instead. None: the article is stored."""
+        if self.stats.get_value("archive/articles_new", 0) >= self.max_articles:
+            self.stats.inc_value("window/over_max_articles")
+            return left_out(article, f"over --max-articles {self.max_articles}")
+        self.batch.append(article)
+        self.flush()
+        if self.stats.get_value("archive/articles_new", 0) >= self.max_articles:
+            if not self.stopping_at_max:
+                self.stopping_at_max = True
+                deferred_from_coro(self.crawler.engine.close_spider_async(reason="max_articles"))
+        return None
 
     def flush(self) -> None:
         if not self.batch or _write_failure is not None:

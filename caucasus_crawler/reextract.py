@@ -55,6 +55,7 @@ def reextract(
         Archive(db_path) as writer,
         Progress("re-extracting", unit="page") as progress,
     ):
+        writer.map_topics(profiles.values())  # a changed map of topics reaches every article
         for response in reader.responses(sites):
             progress.update()
             report.pages += 1

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.export import Filters
+from caucasus_crawler.topics import topic_names, unknown_topics
 
 # Search ranks at most the 10,000 newest matches (Archive.search_hits' `ranked`), so no limit
 # above that returns more: such a limit is refused rather than quietly cut short.
@@ -76,6 +77,7 @@ def choose(
     category: str | Iterable[str] | None = None,
     since: date | str | None = None,
     until: date | str | None = None,
+    topic: str | Iterable[str] | None = None,
 ) -> Filters:
     """The archive's filters for what a reader asked, each checked (see the module)."""
     filters = Filters(
@@ -84,7 +86,13 @@ def choose(
         categories=as_values(category, "category"),
         since=as_day(since, "since"),
         until=as_day(until, "until"),
+        topics=as_values(topic, "topic"),
     )
+    unknown = unknown_topics(filters.topics or [])
+    if unknown:  # the taxonomy's, not the archive's: a topic no article has yet is no error
+        raise SelectionError(
+            f"topic {', '.join(unknown)}: no such topic; the topics are {', '.join(topic_names())}"
+        )
     check_held(archive, filters.sites, archive.site_names, "site")
     check_held(archive, filters.languages, archive.languages, "language")
     return filters

@@ -66,12 +66,14 @@ READING_ORDER: tuple[str, ...] = (
     "sites",
     "categories",
     "tags",
+    "topics",
     "translations",
     "article_revisions",
     "duplicates",
-    # which article has which category and tag
+    # which article has which category, tag and topic
     "article_categories",
     "article_tags",
+    "article_topics",
     # the crawl's bookkeeping
     "crawl_runs",
     "pages",
@@ -81,6 +83,8 @@ READING_ORDER: tuple[str, ...] = (
     "article_urls",
     "article_bands",
     "dedup_index",
+    "search_terms",
+    "search_index",
 )
 
 
@@ -106,6 +110,7 @@ def build_metadata(archive: Archive, database: str) -> dict:
                 "site",
                 "language",
                 {"category": "category"},
+                {"topic": "topic"},
                 {"array": "authors"},  # by name: no raw JSON, no bucket of `[]`
                 {"month": "published"},
             ],

@@ -19,12 +19,29 @@ PROFILES_DIRS: list[str] = []  # extra directories of user profiles (*.toml)
 CRAWL_MODE = "live"  # "demo" when replaying the bundled mirror
 CRAWL_RUN_ID = None  # set by the CLI when several outlets share one crawl_runs row
 MIRROR_ADDRESS = None  # "127.0.0.1:PORT": fetch every URL from the mirror (see mirror.replay)
+# Bounds on what a crawl keeps (publication_window.py; `crawl --since/--until/--max-articles`)
+PUBLISHED_SINCE = None  # "YYYY-MM-DD": articles published before this day are not kept
+PUBLISHED_UNTIL = None  # "YYYY-MM-DD": nor those published after this one
+MAX_ARTICLES = 0  # new articles per outlet per run; 0: no bound
 ADDONS = {
     "caucasus_crawler.mirror.replay.MirrorReplay": 0,
     "caucasus_crawler.distributed.worker.RedisCrawl": 0,
     "caucasus_crawler.request_queue.RequestQueueOnDisk": 0,
     "caucasus_crawler.extract_pool_addon.ExtractPoolAddon": 0,
 }
+
+# -- the Wayback Machine (spiders/wayback.py; `crawl --wayback`) -------------------------------
+WAYBACK = False  # True: crawl the outlets' captures in the Wayback Machine, not the sites
+WAYBACK_ENDPOINT = "https://web.archive.org"  # its CDX index and replays (tests: 127.0.0.1)
+WAYBACK_CDX_LIMIT = 1000  # captures per page of the index; the resumption key pages on
+# Captures up to this many days after --until are asked for: an article is often captured
+# days after it appeared (the window pipeline keeps what was published in the window).
+WAYBACK_AFTER_UNTIL_DAYS = 30
+# Polite to the Internet Archive: requests at once, and the delay between them, which the
+# outlets crawled in one process share (spiders/wayback.py). A 429 is retried after its
+# Retry-After (middlewares.BackoffRetryMiddleware).
+WAYBACK_CONCURRENT_REQUESTS = 2
+WAYBACK_DOWNLOAD_DELAY = 1.0
 
 # -- the request queue on disk (caucasus_crawler/request_queue.py) -----------------------------
 # Requests waiting to be fetched are pickled into Scrapy's disk queues, in a job directory
@@ -124,6 +141,7 @@ PROGRESS_INTERVAL = 10
 
 ITEM_PIPELINES = {
     "caucasus_crawler.pipelines.NormalisePipeline": 100,
+    "caucasus_crawler.pipelines.PublicationWindowPipeline": 200,
     "caucasus_crawler.pipelines.StorePipeline": 300,
 }
 

@@ -17,8 +17,10 @@ BAR_WIDTH = 40
 
 
 def collect(archive: Archive, progress: type[Progress] = Progress) -> dict:
-    """The counts `stats` prints (and `--json` gives): articles per outlet, language, month."""
-    with progress("stats", total=4, unit="step", leave=False) as bar:
+    """The counts `stats` prints (and `--json` gives): articles per outlet, language, topic and
+    month, and the articles no topic files (per outlet and category, with a few examples:
+    what a profile's [topics] table lacks)."""
+    with progress("stats", total=6, unit="step", leave=False) as bar:
         outlets = archive.site_summary()
         bar.update()
         languages = archive.article_counts("language")
@@ -27,6 +29,10 @@ def collect(archive: Archive, progress: type[Progress] = Progress) -> dict:
         bar.update()
         first, last = archive.date_range()
         bar.update()
+        topics = archive.article_counts("topic")
+        bar.update()
+        loose = archive.articles_without_topic()
+        bar.update()
     return {
         "archive": str(archive.path),
         "articles": sum(o["articles"] for o in outlets),
@@ -34,7 +40,13 @@ def collect(archive: Archive, progress: type[Progress] = Progress) -> dict:
         "last": last,
         "outlets": outlets,
         "languages": languages,
+        "topics": topics,
         "months": months,
+        "without_topic": {
+            # an article of several unmapped categories is in each of their groups
+            "articles": archive.count_articles_without_topic(),
+            "groups": loose,
+        },
     }
 
 
@@ -46,6 +58,7 @@ def render(stats: dict) -> str:
     months = every_month(stats["months"])
     span = f", published {stats['first'][:10]} to {stats['last'][:10]}" if stats["first"] else ""
     keys = [o["site"] for o in stats["outlets"]] + [*stats["languages"], *months]
+    keys += list(stats.get("topics") or {})
     first = max([16, *map(len, keys)])
     lines = [
         f"{stats['archive']}: {stats['articles']:,} articles from {len(outlets)} outlet(s){span}",
@@ -59,11 +72,25 @@ def render(stats: dict) -> str:
         )
     lines += ["", f"{'language':<{first}} {'articles':>9}"]
     lines += [f"{lang:<{first}} {n:>9,}" for lang, n in stats["languages"].items()]
+    if stats.get("topics"):
+        lines += ["", f"{'topic':<{first}} {'articles':>9}"]
+        lines += [f"{name:<{first}} {n:>9,}" for name, n in stats["topics"].items()]
     lines += ["", f"{'month':<{first}} {'articles':>9}"]
     most = max(months.values(), default=0)
     for month, n in months.items():
         width = max(1, round(BAR_WIDTH * n / most)) if n else 0
         lines.append(f"{month:<{first}} {n:>9,}  {BAR * width}")
+    loose = stats.get("without_topic") or {}
+    if loose.get("articles"):
+        lines += [
+            "",
+            f"{loose['articles']:,} article(s) under no topic: their categories are in no "
+            "[topics] table of their outlet's profile",
+        ]
+        for group in loose["groups"]:
+            category = "no category" if group["category"] is None else repr(group["category"])
+            lines.append(f"  {group['site']} {category}: {group['articles']:,}, e.g.")
+            lines += [f"    {example['url']}" for example in group["examples"]]
     return "\n".join(line.rstrip() for line in lines)
 
 

@@ -131,7 +131,8 @@ def test_full_text_search_splits_the_regions_scripts(archive, text, word):
     hits = archive.search_hits(word)
     assert [hit["url"] for hit in hits] == ["https://civil.ge/ka/archives/2"]
     # a word inside a longer one is not a hit: words are split on their own boundaries
-    assert archive.search_hits(word[:-1]) == []
+    # (a word's beginning may be another form of it, which search finds: issue 20)
+    assert archive.search_hits(word[1:]) == []
 
 
 def test_fts_follows_updates_and_search_input_is_not_syntax(archive):

@@ -146,3 +146,56 @@ def test_stats_plots_articles_per_week_per_outlet_a_panel_per_country(db, tmp_pa
     assert said in result.stderr and str(chart) in result.stderr
     bad = run_cli("stats", "--db", str(db), "--plot", str(tmp_path / "x.nope"), check=False)
     assert bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_search_finds_other_forms_of_a_word_exact_forms_first(db):
+    """Issue 20: a word in any form finds the articles with its other forms; articles with
+    the form typed come first."""
+    urls = {q: [hit["url"] for hit in search(db, q, "--limit", "100")] for q in ("ღვინო", "ღვინის")}
+    assert "https://civil.ge/ka/archives/624152" in urls["ღვინო"]  # it says ღვინის
+    assert urls["ღვინის"][0] == "https://civil.ge/ka/archives/624152"
+    assert set(urls["ღვინო"]) == set(urls["ღვინის"])
+    hits = search(db, "Bakı", "--limit", "100")
+    forms = {"bakı", "bakıda", "bakının", "bakıya", "bakıdan"}
+    marked = {
+        word.lower()
+        for hit in hits
+        for word in (hit["snippet"] + hit["headline"]).split("<mark>")[1:]
+        for word in [word.split("</mark>")[0]]
+    }
+    assert len(marked & forms) >= 2
+    exact = ["<mark>bakı</mark>" in (hit["headline"] + hit["snippet"]).lower() for hit in hits]
+    assert exact == sorted(exact, reverse=True)  # the form typed first
+
+
+def test_search_prefixes_and_folding(db):
+    baki = {hit["url"] for hit in search(db, "baki*", "--limit", "100")}
+    assert baki >= {hit["url"] for hit in search(db, "Bakıda", "--limit", "100")}
+    assert search(db, "ღვინ*", "--limit", "100")
+    assert {h["url"] for h in search(db, "baki", "--limit", "100")} == {
+        h["url"] for h in search(db, "BAKI", "--limit", "100")
+    }
+
+
+@pytest.mark.parametrize("query", ['"', "(", "AND OR", "*", "-x", "NEAR(", "a:b", '"Bakı'])
+def test_no_query_is_an_error(db, query):
+    out = run_cli("search", "--db", str(db), "--json", "--", query).stdout
+    assert isinstance(json.loads(out), list)
+
+
+def test_word_forms_are_built_for_an_existing_archive(db, tmp_path):
+    copy = tmp_path / "old.db"
+    copy.write_bytes(db.read_bytes())
+    terms = "SELECT stem, term, folded FROM search_terms"
+    with Archive(copy) as archive:
+        before = set(archive.db.execute(terms).fetchall())
+        archive.db.execute("DELETE FROM search_terms")
+        archive.db.execute("UPDATE search_index SET value = 'older rules' WHERE name = 'version'")
+        archive.db.conn.commit()
+    assert len(before) > 1000
+    with Archive.open_read_only(copy) as archive:  # rebuilt on opening
+        rebuilt = set(archive.db.execute(terms).fetchall())
+        # the same, but for the words of articles no longer stored (a copy found later
+        # demotes one): terms are never deleted on store
+        assert rebuilt <= before and len(rebuilt) > 0.99 * len(before)
+        assert archive.search_hits("Bakı") == Archive.open_read_only(db).search_hits("Bakı")

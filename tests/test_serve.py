@@ -130,7 +130,9 @@ def test_facet_counts_match_the_archive(server, db):
         for name, facet in data["facet_results"].items()
     }
     with Archive.open_read_only(db) as archive:
-        expected = {by: archive.article_counts(by) for by in ("site", "language", "category")}
+        expected = {
+            by: archive.article_counts(by) for by in ("site", "language", "category", "topic")
+        }
         expected["published"] = archive.article_counts("month")
         total = archive.count_articles()
         expected["authors"] = dict(
@@ -139,7 +141,7 @@ def test_facet_counts_match_the_archive(server, db):
                 " GROUP BY j.value"
             ).fetchall()
         )
-    assert set(facets) == {"site", "language", "category", "authors", "published"}
+    assert set(facets) == {"site", "language", "category", "topic", "authors", "published"}
     assert facets == expected
     assert not any(facet["truncated"] for facet in data["facet_results"].values())
     assert data["filtered_table_rows_count"] == total
@@ -460,14 +462,21 @@ def text(element) -> str:
 @needs_chromium
 def test_chromium_renders_the_search_page_with_its_facets(server):
     base, _ = server
-    url = f"{base}/archive/articles?_search=Kaladze"
+    # the search box leads to the ranked search (issue 20); sorted by date on purpose, a
+    # search stays in the table view, with its facets
+    ranked = lxml_html.fromstring(
+        chromium(f"{base}/archive/articles?_search=Kaladze", "--dump-dom")
+    )
+    assert [text(td) for td in ranked.cssselect("td.col-headline")] == [REFERENCE_TITLE]
+    url = f"{base}/archive/articles?_search=Kaladze&_sort_desc=published"
     page = lxml_html.fromstring(chromium(url, "--dump-dom"))
     assert 'search matches "Kaladze"' in text(page.cssselect("h3")[0])
     titles = [text(td) for td in page.cssselect("table.rows-and-columns td.col-title")]
     assert titles == [REFERENCE_TITLE]
     facets = {div.get("data-column"): div for div in page.cssselect(".facet-info")}
-    assert set(facets) == {"site", "language", "category", "published"}  # no authors here
+    assert set(facets) == {"site", "language", "category", "topic", "published"}  # no authors
     assert "South Caucasus News" in text(facets["category"])
+    assert "south-caucasus" in text(facets["topic"])  # what civil.ge's category maps to
     assert "published (month)" in text(facets["published"])
     assert "2024-09" in text(facets["published"])
     assert "Civil.ge" in text(facets["site"])  # the outlet's name, from the sites table
@@ -609,7 +618,7 @@ def test_authors_are_faceted_by_name_and_each_facet_shows_once(db, tmp_path):
     with serving(copy) as (base, _):
         data = get_json(f"{base}/archive/articles.json?_size=0&_facet=site&_facet=authors")
         facets = data["facet_results"]
-        assert sorted(facets) == ["authors", "category", "language", "published", "site"]
+        assert sorted(facets) == ["authors", "category", "language", "published", "site", "topic"]
         authors = {row["value"]: row["count"] for row in facets["authors"]["results"]}
         assert authors == {"Ana Dumbadze": ana, "Giorgi Lomsadze": giorgi}
         assert facets["authors"]["type"] == "array"
@@ -617,13 +626,24 @@ def test_authors_are_faceted_by_name_and_each_facet_shows_once(db, tmp_path):
         by_ana = get_json(link["toggle_url"].replace("/articles?", "/articles.json?"))
         assert by_ana["filtered_table_rows_count"] == ana
         # every way of asking for a facet again shows it once
-        again = "_facet=site&_facet=site&_facet_array=authors&_facet_month=published&_facet=title"
+        again = (
+            "_facet=site&_facet=site&_facet_array=authors&_facet_month=published&_facet=title"
+            "&_facet_topic=topic"
+        )
         facets = get_json(f"{base}/archive/articles.json?_size=0&{again}")["facet_results"]
-        assert sorted(facets) == ["authors", "category", "language", "published", "site", "title"]
+        assert sorted(facets) == [
+            "authors",
+            "category",
+            "language",
+            "published",
+            "site",
+            "title",
+            "topic",
+        ]
         url = f"{base}/archive/articles?_facet=site&_facet=authors"
         page = lxml_html.fromstring(chromium(url, "--dump-dom"))
         shown = [div.get("data-column") for div in page.cssselect(".facet-info")]
-        assert sorted(shown) == ["authors", "category", "language", "published", "site"]
+        assert sorted(shown) == ["authors", "category", "language", "published", "site", "topic"]
         (by_name,) = [
             div for div in page.cssselect(".facet-info") if div.get("data-column") == "authors"
         ]

@@ -7,9 +7,12 @@ Everything that reads or writes archive.db (pipelines, the CLI, export, serve) g
     migrations.py   how an older archive becomes one of the declared schema; the FTS index
     connection.py   the open file: connections, transactions, what a failed write means
     dedup_index.py  the duplicate index (URL keys, LSH bands) and the duplicate check's lookups
+    topic_index.py  the topics, and which article is filed under which (from its categories)
+    search_terms.py the word forms of the full-text index by stem, and a query's expansion
     store.py        writes: articles, raw responses, pages, duplicates, outlets
     runs.py         crawl runs and the outlets' health
     queries.py      what the commands and the crawl read
+    imports.py      what `import` asks: WARC files read and how far, records already stored
     writer.py       ArchiveWriter: deduplicate and store a batch of items (crawl, ingest,
                     reextract)
 
@@ -18,6 +21,7 @@ The SQL that only datasette runs is beside its plugin (caucasus_crawler/datasett
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 from typing import Self
@@ -35,6 +39,7 @@ from caucasus_crawler.archive.connection import (
     writable_connection,
     write_failure_reason,
 )
+from caucasus_crawler.archive.imports import Imports
 from caucasus_crawler.archive.lean_sqlite_utils import sqlite_utils
 from caucasus_crawler.archive.migrations import (
     LATEST,
@@ -46,7 +51,9 @@ from caucasus_crawler.archive.migrations import (
 from caucasus_crawler.archive.queries import Queries, fts_query
 from caucasus_crawler.archive.runs import Runs
 from caucasus_crawler.archive.schema import FTS_TOKENIZER, SEARCH
+from caucasus_crawler.archive.search_terms import match_expressions
 from caucasus_crawler.archive.store import Store, StoreResult
+from caucasus_crawler.search.stemmers import STEMMER_VERSION
 
 __all__ = [
     "BUSY_TIMEOUT_SECONDS",
@@ -57,6 +64,7 @@ __all__ = [
     "ArchiveError",
     "StoreResult",
     "fts_query",
+    "match_expressions",
     "is_write_failure",
     "limit_sqlite_heap",
     "now_iso",
@@ -64,7 +72,7 @@ __all__ = [
 ]
 
 
-class Archive(Store, Runs, Queries):
+class Archive(Store, Runs, Queries, Imports):
     """An open archive.db. Cheap to open; one per process or crawler.
 
     Each room (store, runs, queries, the duplicate index) is a base class working on the
@@ -81,13 +89,15 @@ class Archive(Store, Runs, Queries):
             raise ArchiveError(f"{self.path}: not a usable archive ({exc})") from None
 
     def _prepare(self) -> None:
-        """WAL mode, the migrations, the full-text index, the duplicate index: safe when
-        several processes open a new archive at once (each step re-checks under the write
-        lock or tolerates a peer)."""
+        """WAL mode, the migrations, the full-text index and its word forms, the duplicate
+        index, the topics: safe when several processes open a new archive at once (each step
+        re-checks under the write lock or tolerates a peer)."""
         self.db.execute("PRAGMA journal_mode=WAL")
         migrate(self.db.conn)
         ensure_search_index(self.db)
+        self._ensure_search_terms()
         self._ensure_dedup_index()
+        self._ensure_topics()
 
     @classmethod
     def open_read_only(cls, path: str | Path = DEFAULT_PATH) -> Self:
@@ -101,6 +111,10 @@ class Archive(Store, Runs, Queries):
                 conn.close()
                 cls(path).close()
                 conn = read_only_connection(path)
+            elif not _search_terms_ready(conn) and os.access(path, os.W_OK):
+                conn.close()
+                cls(path).close()  # the word forms filed under the current rules
+                conn = read_only_connection(path)
             conn.execute(f"SELECT count(*) FROM {SEARCH.name} LIMIT 0")
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{path}: not a usable archive ({exc})") from None
@@ -108,3 +122,9 @@ class Archive(Store, Runs, Queries):
         archive.path = path
         archive.db = sqlite_utils.Database(conn)
         return archive
+
+
+def _search_terms_ready(conn: sqlite3.Connection) -> bool:
+    """Whether the word forms were filed, all of them, under the current stemming rules."""
+    state = dict(conn.execute("SELECT name, value FROM search_index").fetchall())
+    return (state.get("version"), state.get("built_to")) == (STEMMER_VERSION, "done")

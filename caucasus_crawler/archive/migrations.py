@@ -13,6 +13,7 @@ import sqlite3
 
 from caucasus_crawler.archive.lean_sqlite_utils import sqlite_utils
 from caucasus_crawler.archive.schema import SEARCH, create_statements
+from caucasus_crawler.archive.topic_index import TOPICS_STEP, fill_article_topics
 
 MIGRATIONS: list[str] = [
     # 1: outlets, runs, articles with their categories and tags, and every page fetched
@@ -204,6 +205,66 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE crawl_runs ADD COLUMN failed TEXT;
     """,
+    # 10: runs that import WARC files or Wayback captures (issue 22). SQLite cannot alter a
+    # CHECK, and rebuilding crawl_runs would cascade deletes to the tables that reference it,
+    # so the constraint's text is edited in place (SQLite's documented writable_schema way:
+    # every existing row satisfies the wider check); migrate() then bumps schema_version so
+    # open connections read the new schema.
+    """
+    PRAGMA writable_schema=ON;
+    UPDATE sqlite_master SET sql = replace(sql, 'CHECK (mode IN (''demo'', ''live''))',
+        'CHECK (mode IN (''demo'', ''live'', ''import'', ''wayback''))')
+        WHERE type = 'table' AND name = 'crawl_runs';
+    PRAGMA writable_schema=OFF;
+    """,
+    # 11: topics across outlets and languages, and which article is filed under which; the
+    # rows are filled from the archived categories by topic_index.fill_article_topics, in
+    # this migration's transaction (the categories' map to topics is data in the profiles)
+    """
+    CREATE TABLE topics (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        label TEXT NOT NULL
+    );
+    CREATE TABLE article_topics (
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+        topic_id INTEGER NOT NULL REFERENCES topics(id),
+        PRIMARY KEY (article_id, topic_id)
+    );
+    CREATE INDEX article_topics_topic ON article_topics (topic_id);
+    """,
+    # 12: the word forms of the full-text index by stem, so that a search finds a word in any
+    # of its forms; search_terms.py fills it for the articles already stored
+    """
+    CREATE TABLE search_terms (
+        stem TEXT NOT NULL,
+        term TEXT NOT NULL,
+        folded TEXT NOT NULL,
+        PRIMARY KEY (stem, term)
+    ) WITHOUT ROWID;
+    CREATE INDEX search_terms_folded ON search_terms (folded);
+    CREATE TABLE search_index (
+        name TEXT PRIMARY KEY,
+        value TEXT
+    );
+    """,
+    # 13: WARC files imported, and how far
+    """
+    CREATE TABLE imported_files (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        head TEXT NOT NULL,
+        next_offset INTEGER NOT NULL DEFAULT 0,
+        retry_from INTEGER,
+        records INTEGER NOT NULL DEFAULT 0,
+        errors INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        finished TEXT,
+        run_id INTEGER REFERENCES crawl_runs(id),
+        UNIQUE (size, head)
+    );
+    """,
 ]
 LATEST = len(MIGRATIONS)  # the version of the schema schema.py declares
 _FTS_TRIGGERS = {"articles_ai", "articles_ad", "articles_au"}  # as sqlite-utils names them
@@ -233,6 +294,11 @@ def migrate(conn: sqlite3.Connection) -> None:
             steps = [s for script in MIGRATIONS[current:] for s in statements(script)]
         for statement in steps:
             conn.execute(statement)
+        if current < TOPICS_STEP:  # the topics, and the archived articles filed under them
+            fill_article_topics(conn)
+        if any("writable_schema" in statement for statement in steps):
+            schema_cookie = conn.execute("PRAGMA schema_version").fetchone()[0]
+            conn.execute(f"PRAGMA schema_version={schema_cookie + 1}")
         conn.execute(f"PRAGMA user_version={LATEST}")
         conn.commit()
     except BaseException:

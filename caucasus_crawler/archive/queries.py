@@ -9,17 +9,29 @@ what an incremental crawl asks about a URL.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date, timedelta
 
 from caucasus_crawler.archive.connection import Connected
+from caucasus_crawler.archive.search_terms import match_expressions
 from caucasus_crawler.items import decompress_body
 
 
 def fts_query(text: str) -> str:
-    """Quote each word so that user input never reads as FTS5 syntax."""
+    """Quote each word so that user input never reads as FTS5 syntax (exact forms only: the
+    plain word matching that search_quality.py compares ours with)."""
     words = [w.replace('"', '""') for w in text.split()]
     return " ".join(f'"{w}"' for w in words)
+
+
+# The order of search hits, after `ORDER BY` (the FTS table in the query is articles_fts):
+# those matching every word in the form typed (:exact) first, then by bm25, then newest.
+# `{floor}` narrows the exact matches looked at to the ones ranked (Queries.search_hits).
+SEARCH_ORDER = (
+    "articles_fts.rowid NOT IN (SELECT rowid FROM articles_fts"
+    " WHERE articles_fts MATCH :exact{floor}), bm25(articles_fts), articles_fts.rowid DESC"
+)
 
 
 class Queries(Connected):
@@ -29,7 +41,7 @@ class Queries(Connected):
         return row[0] if row else None
 
     def article(self, article_id: int) -> dict:
-        """An article with its categories and tags, as users see it."""
+        """An article with its categories, tags and topics, as users see it."""
         row = dict(self.db["articles"].get(article_id))
         row["authors"] = json.loads(row["authors"])
         row["translations"] = dict(
@@ -38,7 +50,7 @@ class Queries(Connected):
                 [article_id],
             ).fetchall()
         )
-        for table, key in (("categories", "category"), ("tags", "tag")):
+        for table, key in (("categories", "category"), ("tags", "tag"), ("topics", "topic")):
             row[table] = [
                 r[0]
                 for r in self.db.execute(
@@ -54,11 +66,13 @@ class Queries(Connected):
         """What the archive knows of a fetched URL: its last outcome and fetch time, whether
         the run that fetched it finished, and the validators of the response."""
         # a run settles what it saw when it finished and was not capped for the page's
-        # outlet (bounds.py: what it left is the next run's)
+        # outlet (bounds.py: what it left is the next run's), nor bounded by a publication
+        # window that left something of it out (publication_window.py)
         row = self.db.execute(
             "SELECT p.outcome, p.fetched, r.finished IS NOT NULL AND NOT EXISTS ("
             "  SELECT 1 FROM site_health_metrics m WHERE m.site = p.site AND m.run_id = r.id"
-            "  AND m.metric = 'requests_capped'), p.etag, p.last_modified"
+            "  AND m.metric IN ('requests_capped', 'window_left_out')),"
+            " p.etag, p.last_modified"
             " FROM pages p LEFT JOIN crawl_runs r ON r.id = p.run_id WHERE p.url = ?",
             [url],
         ).fetchone()
@@ -66,6 +80,23 @@ class Queries(Connected):
             return None
         keys = ("outcome", "fetched", "run_finished", "etag", "last_modified")
         return dict(zip(keys, row, strict=True))
+
+    def wayback_resume_point(self, site: str, first_page: str) -> tuple[str, int] | None:
+        """Where a Wayback backfill of `site` that did not finish stopped reading the index
+        whose first page is `first_page` (spiders/wayback.py): the last index page its run
+        recorded and that page's number; None when the last run to read it finished."""
+        prefix = first_page + "&resumeKey="
+        row = self.db.execute(
+            "SELECT p.url, p.reason, r.finished IS NOT NULL FROM pages p"
+            " LEFT JOIN crawl_runs r ON r.id = p.run_id"
+            " WHERE p.site = :site AND (p.url = :first OR substr(p.url, 1, :n) = :prefix)"
+            " ORDER BY p.run_id DESC, p.rowid DESC LIMIT 1",
+            {"site": site, "first": first_page, "n": len(prefix), "prefix": prefix},
+        ).fetchone()
+        if row is None or row[2]:
+            return None
+        number = re.search(r"\bpage (\d+)\b", row[1] or "")
+        return row[0], int(number.group(1)) if number else 1
 
     def article_seen(self, url: str) -> tuple[str, str] | None:
         """(first_seen, last_seen) of the article archived at this canonical URL."""
@@ -145,10 +176,12 @@ class Queries(Connected):
         categories: Iterable[str] | None = None,
         since: date | None = None,
         until: date | None = None,
+        topics: Iterable[str] | None = None,
+        match: str | None = None,
     ) -> tuple[str, dict]:
         """A WHERE clause over `articles a` (named parameters) for the filters users give.
         `since` and `until` are days, both included, read from `published` as the outlet
-        printed it (its local date)."""
+        printed it (its local date); `match` an FTS5 expression of `search_expressions`."""
         clauses: list[str] = []
         params: dict = {}
 
@@ -169,12 +202,25 @@ class Queries(Connected):
                 f" ON c.id = ac.category_id WHERE c.name IN ({', '.join(names)}))"
             )
             params.update({n[1:]: v for n, v in zip(names, categories, strict=True)})
+        topics = list(topics or [])
+        if topics:  # any of them
+            names = [f":topic{i}" for i in range(len(topics))]
+            clauses.append(
+                "a.id IN (SELECT j.article_id FROM article_topics j JOIN topics t"
+                f" ON t.id = j.topic_id WHERE t.name IN ({', '.join(names)}))"
+            )
+            params.update({n[1:]: v for n, v in zip(names, topics, strict=True)})
         if since is not None:
             clauses.append("a.published >= :since")
             params["since"] = since.isoformat()
         if until is not None:
             clauses.append("a.published < :until")
             params["until"] = (until + timedelta(days=1)).isoformat()
+        if match is not None:
+            clauses.append(
+                "a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :filter_match)"
+            )
+            params["filter_match"] = match
         return (" AND ".join(clauses) or "1"), params
 
     def search_hits(
@@ -187,47 +233,51 @@ class Queries(Connected):
         ranked: int = 10_000,
         **filters,
     ) -> list[dict]:
-        """Full-text hits, best first (bm25): each with the title highlighted (`headline`) and
-        a `snippet` of the body around the matched words, both marked with `mark`.
+        """Full-text hits, best first: each with the title highlighted (`headline`) and a
+        `snippet` of the body around the matched words, both marked with `mark`.
 
-        Fast on a big archive: FTS5 itself sorts the matches by rank (`ORDER BY
-        articles_fts.rank`) and hands them over best first, so titles and snippets are made
-        for the hits returned only, not for every match (sorting on bm25() in SQL made them for
-        all: seconds for a common word in a million articles). And as bm25 costs microseconds
-        a match, a query that matches more than `ranked` articles (within the filters) is
-        ranked among the `ranked` most recently archived of them."""
+        A query's words match in any of their forms (search/query.py); articles holding
+        every word in the form typed come first, then the others, each by bm25 (SEARCH_ORDER,
+        which datasette's search uses too). Titles and snippets are made for the hits
+        returned only. As bm25 costs microseconds a match, a query that matches more than
+        `ranked` articles (within the filters) is ranked among the `ranked` most recently
+        archived of them: the id of the `ranked`-th newest match is found first, from
+        rowids in FTS5's own order, no ranking, no article read unless a filter needs it."""
         where, params = self._article_filter(**filters)
-        match = fts_query(query)
-        values = {**params, "match": match, "skip": max(0, ranked - 1)}
-        # The id of the `ranked`-th newest match (None when fewer match): rowids in FTS5's own
-        # order, no ranking, no article read unless a filter needs it.
+        exact, expanded = match_expressions(self.db.conn, query)
+        values = {**params, "match": expanded, "exact": exact, "skip": max(0, ranked - 1)}
+        joined = "" if where == "1" else " JOIN articles a ON a.id = articles_fts.rowid"
         floor = self.db.execute(
-            "SELECT articles_fts.rowid FROM articles_fts"
-            + ("" if where == "1" else " JOIN articles a ON a.id = articles_fts.rowid")
-            + f" WHERE articles_fts MATCH :match AND {where}"
+            f"SELECT articles_fts.rowid FROM articles_fts{joined}"
+            f" WHERE articles_fts MATCH :match AND {where}"
             " ORDER BY articles_fts.rowid DESC LIMIT 1 OFFSET :skip",
             values,
         ).fetchone()
-        newest = "" if floor is None else " AND articles_fts.rowid >= :floor"
+        values["floor"] = floor[0] if floor else 0
+        ids = [
+            row[0]
+            for row in self.db.execute(
+                f"SELECT articles_fts.rowid FROM articles_fts{joined}"
+                f" WHERE articles_fts MATCH :match AND {where} AND articles_fts.rowid >= :floor"
+                f" ORDER BY {SEARCH_ORDER.format(floor=' AND rowid >= :floor')} LIMIT :limit",
+                {**values, "limit": limit},
+            )
+        ]
+        if not ids:
+            return []
         cursor = self.db.execute(
             "SELECT a.id, a.url, a.site, a.language, a.published, a.title,"
             " highlight(articles_fts, 0, :open, :close) AS headline,"
             " snippet(articles_fts, 1, :open, :close, '…', :words) AS snippet,"
-            " articles_fts.rank AS rank"
+            " bm25(articles_fts) AS rank"
             " FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-            f" WHERE articles_fts MATCH :match AND {where}{newest}"
-            " ORDER BY articles_fts.rank LIMIT :limit",
-            {
-                **values,
-                "floor": floor[0] if floor else None,
-                "open": mark[0],
-                "close": mark[1],
-                "words": snippet_words,
-                "limit": limit,
-            },
+            " WHERE articles_fts MATCH :match AND articles_fts.rowid IN"
+            f" ({', '.join(str(int(i)) for i in ids)})",
+            {"match": expanded, "open": mark[0], "close": mark[1], "words": snippet_words},
         )
         columns = [d[0] for d in cursor.description]
-        hits = [dict(zip(columns, row, strict=True)) for row in cursor]
+        found = {row[0]: dict(zip(columns, row, strict=True)) for row in cursor}
+        hits = [found[i] for i in ids]
         for hit in hits:  # a snippet may span paragraphs: one line reads better
             hit["snippet"] = " ".join((hit["snippet"] or "").split())
         return hits
@@ -250,7 +300,10 @@ class Queries(Connected):
             "   JOIN categories c ON c.id = ac.category_id WHERE ac.article_id = a.id"
             "   ORDER BY c.name)) AS categories,"
             " (SELECT json_group_array(name) FROM (SELECT t.name FROM article_tags j"
-            "   JOIN tags t ON t.id = j.tag_id WHERE j.article_id = a.id ORDER BY t.name)) AS tags"
+            "   JOIN tags t ON t.id = j.tag_id WHERE j.article_id = a.id ORDER BY t.name)) AS tags,"
+            " (SELECT json_group_array(name) FROM (SELECT t.name FROM article_topics j"
+            "   JOIN topics t ON t.id = j.topic_id WHERE j.article_id = a.id ORDER BY t.name))"
+            " AS topics"
             f" FROM articles a LEFT JOIN sites s ON s.name = a.site WHERE {where}"
             " ORDER BY a.id",
             params,
@@ -258,7 +311,7 @@ class Queries(Connected):
         columns = [d[0] for d in cursor.description]
         for row in cursor:
             record = dict(zip(columns, row, strict=True))
-            for key in ("authors", "categories", "tags"):
+            for key in ("authors", "categories", "tags", "topics"):
                 record[key] = json.loads(record[key] or "[]")
             yield record
 
@@ -270,14 +323,19 @@ class Queries(Connected):
     }
 
     def article_counts(self, by: str, **filters) -> dict[str, int]:
-        """Articles per outlet (`site`), `language`, `month`, `day` or `category` (by name,
-        across outlets), in key order; undated articles have no month or day."""
+        """Articles per outlet (`site`), `language`, `month`, `day`, `category` (by name,
+        across outlets) or `topic`, in key order; undated articles have no month or day."""
         where, params = self._article_filter(**filters)
         if by == "category":
             sql = (
                 "SELECT c.name, count(DISTINCT ac.article_id) FROM article_categories ac"
                 " JOIN categories c ON c.id = ac.category_id"
                 f" JOIN articles a ON a.id = ac.article_id WHERE {where} GROUP BY c.name"
+            )
+        elif by == "topic":
+            sql = (
+                "SELECT t.name, count(*) FROM article_topics j JOIN topics t ON t.id = j.topic_id"
+                f" JOIN articles a ON a.id = j.article_id WHERE {where} GROUP BY t.name"
             )
         else:
             key = self._COUNT_KEYS[by]
@@ -286,6 +344,38 @@ class Queries(Connected):
                 " GROUP BY k"
             )
         return dict(sorted(self.db.execute(sql, params).fetchall()))
+
+    def count_articles_without_topic(self) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM articles a"
+            " WHERE NOT EXISTS (SELECT 1 FROM article_topics j WHERE j.article_id = a.id)"
+        ).fetchone()[0]
+
+    def articles_without_topic(self, examples: int = 3) -> list[dict]:
+        """The articles no topic files, per outlet and category (a category its outlet's map
+        lacks, or none at all: `category` None), most articles first: `{site, category,
+        articles, examples: [{id, url, title}]}`, the newest `examples` of each."""
+        rows = self.db.execute(
+            "WITH loose AS (SELECT a.id, a.url, a.title, a.site, a.published FROM articles a"
+            "   WHERE NOT EXISTS (SELECT 1 FROM article_topics j WHERE j.article_id = a.id)),"
+            " filed AS (SELECT l.*, c.name AS category FROM loose l"
+            "   LEFT JOIN article_categories ac ON ac.article_id = l.id"
+            "   LEFT JOIN categories c ON c.id = ac.category_id),"
+            " ranked AS (SELECT *, count(*) OVER w AS articles,"
+            "   row_number() OVER (w ORDER BY published DESC, id DESC) AS n FROM filed"
+            "   WINDOW w AS (PARTITION BY site, category))"
+            " SELECT site, category, articles, id, url, title FROM ranked WHERE n <= ?"
+            " ORDER BY articles DESC, site, category, n",
+            [examples],
+        )
+        groups: dict[tuple, dict] = {}
+        for site, category, articles, id_, url, title in rows:
+            group = groups.setdefault(
+                (site, category),
+                {"site": site, "category": category, "articles": articles, "examples": []},
+            )
+            group["examples"].append({"id": id_, "url": url, "title": title})
+        return list(groups.values())
 
     def articles_per_day(self, **filters) -> list[tuple[str, str, int]]:
         """(day, outlet, articles) for every day an outlet published, by day."""

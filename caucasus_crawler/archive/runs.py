@@ -82,12 +82,15 @@ class Runs(Connected):
 
     def last_finished_run(self, site: str) -> dict | None:
         """The most recent finished run that crawled `site` (None if it never finished one),
-        and was not capped for it (bounds.py)."""
+        and was not capped for it (bounds.py) nor left some of it out by its bounds
+        (--since, --until, --max-articles). A crawl of the site itself: a backfill from web
+        archives (modes wayback, import) saw none of its feeds and listings."""
         row = self.db.execute(
             "SELECT crawl_runs.id FROM crawl_runs, json_each(crawl_runs.sites) "
-            "WHERE json_each.value = :site AND finished IS NOT NULL AND NOT EXISTS ("
-            "  SELECT 1 FROM site_health_metrics m WHERE m.site = :site"
-            "  AND m.run_id = crawl_runs.id AND m.metric = 'requests_capped')"
+            "WHERE json_each.value = :site AND finished IS NOT NULL"
+            " AND mode IN ('live', 'demo') AND NOT EXISTS ("
+            "  SELECT 1 FROM site_health_metrics m WHERE m.site = :site AND m.run_id ="
+            "  crawl_runs.id AND m.metric IN ('requests_capped', 'window_left_out'))"
             " ORDER BY finished DESC LIMIT 1",
             {"site": site},
         ).fetchone()

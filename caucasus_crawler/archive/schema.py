@@ -178,6 +178,23 @@ TABLES: tuple[Table, ...] = (
     ),
     _join_table("article_tags", "tags", "tag_id", "Which article has which tag.", "The tag"),
     Table(
+        "topics",
+        "Topics across outlets and languages (caucasus_crawler/topics.toml); each outlet's "
+        "profile maps its categories to them.",
+        (
+            Column("id", "INTEGER PRIMARY KEY", "The topic's number"),
+            Column("name", "TEXT NOT NULL UNIQUE", "The topic, as `--topic` takes it: economy"),
+            Column("label", "TEXT NOT NULL", "What it covers"),
+        ),
+    ),
+    _join_table(
+        "article_topics",
+        "topics",
+        "topic_id",
+        "Which article is filed under which topic: the topics of its categories.",
+        "The topic",
+    ),
+    Table(
         "pages",
         "Every URL a crawl fetched and what became of it.",
         (
@@ -335,6 +352,35 @@ TABLES: tuple[Table, ...] = (
         ),
         hidden=True,
     ),
+    # The word forms of the full-text index by stem (search_terms.py): what lets one form
+    # of a word find the others. No foreign key: a term outlives the articles that held it.
+    Table(
+        "search_terms",
+        "Every word of the stored titles and bodies with its stem: a search for one form "
+        "of a word looks up the others here.",
+        (
+            Column("stem", "TEXT NOT NULL", "The folded word's stem (search/stemmers.py)"),
+            Column("term", "TEXT NOT NULL", "The word as the full-text index holds it"),
+            Column(
+                "folded",
+                "TEXT NOT NULL",
+                "The word folded: lowercase, ı/İ as i, Latin accents dropped, ё as е",
+            ),
+        ),
+        constraints=("PRIMARY KEY (stem, term)",),
+        indexes=(Index("search_terms_folded", "folded"),),
+        without_rowid=True,
+        hidden=True,
+    ),
+    Table(
+        "search_index",
+        "What the word forms of `search_terms` were filed with, and how far.",
+        (
+            Column("name", "TEXT PRIMARY KEY", "version or built_to"),
+            Column("value", "TEXT", "Its value"),
+        ),
+        hidden=True,
+    ),
     Table(
         "crawl_runs",
         "One row per run of `caucasus-crawler crawl`.",
@@ -344,8 +390,9 @@ TABLES: tuple[Table, ...] = (
             Column("finished", "TEXT", "End (UTC); empty while running or if it was killed"),
             Column(
                 "mode",
-                "TEXT NOT NULL CHECK (mode IN ('demo', 'live'))",
-                "demo (the bundled mirror) or live",
+                "TEXT NOT NULL CHECK (mode IN ('demo', 'live', 'import', 'wayback'))",
+                "demo (the bundled mirror), live, import (WARC files) or wayback (captures of "
+                "the Wayback Machine)",
             ),
             Column("sites", "TEXT NOT NULL DEFAULT '[]'", "Outlets crawled, a JSON array"),
             Column("requests", "INTEGER NOT NULL DEFAULT 0", "HTTP requests made"),
@@ -418,6 +465,36 @@ TABLES: tuple[Table, ...] = (
         ),
         constraints=("PRIMARY KEY (site, run_id, metric)",),
         without_rowid=True,
+    ),
+    Table(
+        "imported_files",
+        "WARC files `caucasus-crawler import` has read, and how far: a second import of a file "
+        "adds nothing, a killed one resumes where it stopped.",
+        (
+            Column("id", "INTEGER PRIMARY KEY", "The file's number"),
+            Column("name", "TEXT NOT NULL", "The path it was last imported from"),
+            Column("size", "INTEGER NOT NULL", "Its size in bytes"),
+            Column(
+                "head", "TEXT NOT NULL", "SHA-256 of its first MiB (with its size: its identity)"
+            ),
+            Column(
+                "next_offset",
+                "INTEGER NOT NULL DEFAULT 0",
+                "Where the first record not yet stored begins: a resumed import reads on there",
+            ),
+            Column(
+                "retry_from",
+                "INTEGER",
+                "Where the first record held back (by --since, --until, --max-articles) or failed "
+                "begins: the next import reads the file again from there",
+            ),
+            Column("records", "INTEGER NOT NULL DEFAULT 0", "Records read from it, in all"),
+            Column("errors", "INTEGER NOT NULL DEFAULT 0", "Broken records met in it"),
+            Column("last_error", "TEXT", "The last broken record: its offset and what was wrong"),
+            Column("finished", "TEXT", "When it was read to its end (UTC); empty while unfinished"),
+            Column("run_id", "INTEGER REFERENCES crawl_runs(id)", "The run that last read it"),
+        ),
+        constraints=("UNIQUE (size, head)",),
     ),
 )
 BY_NAME: dict[str, Table] = {table.name: table for table in TABLES}

@@ -1,6 +1,7 @@
 """Writes: articles (with their categories, tags, editions and earlier versions), raw
 responses, pages, duplicates and outlets. Each write is one transaction, or a savepoint in the
-caller's (ArchiveWriter stores a batch in one); articles keep the duplicate index in step.
+caller's (ArchiveWriter stores a batch in one); articles keep the duplicate index and the
+search's word forms (search_terms.py) in step.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from dataclasses import dataclass
 from caucasus_crawler import dedup
 from caucasus_crawler.archive.connection import now_iso
 from caucasus_crawler.archive.dedup_index import DedupIndex
+from caucasus_crawler.archive.search_terms import SearchTerms
+from caucasus_crawler.archive.topic_index import TopicIndex
 from caucasus_crawler.items import Article, Link, PageVisit, RawResponse, compress_body
 from caucasus_crawler.profiles import Profile
 from caucasus_crawler.urls import canonical_url
@@ -23,9 +26,13 @@ class StoreResult:
     outcome: str  # "new", "updated" or "unchanged"
 
 
-class Store(DedupIndex):
+class Store(DedupIndex, TopicIndex, SearchTerms):
     # -- outlets -------------------------------------------------------------------------------
     def register_sites(self, profiles: Iterable[Profile]) -> None:
+        """The outlets' rows of `sites`; their articles are filed under topics by these
+        profiles' maps from now on."""
+        profiles = list(profiles)
+        self.map_topics(profiles)
         rows = [{**p.summary(), "languages": json.dumps(list(p.languages))} for p in profiles]
         with self.transaction():
             self.db["sites"].upsert_all(rows, pk="name")
@@ -79,6 +86,7 @@ class Store(DedupIndex):
                     article,
                     fingerprint or dedup.fingerprint(article.text, article.language),
                 )
+                self._file_terms(article_id, article.title, article.text, article.language)
             else:
                 article_id, new_body = existing[0], None
                 changed = tuple(existing[1:]) != tuple(fields.values()) or self._links_of(
@@ -102,6 +110,12 @@ class Store(DedupIndex):
                     ):
                         self._unindex_body(article_id, previous["body"], previous["language"])
                         new_body = fingerprint or dedup.fingerprint(article.text, article.language)
+                    if (previous["title"], previous["body"], previous["language"]) != (
+                        fields["title"],
+                        fields["body"],
+                        fields["language"],
+                    ):
+                        self._file_terms(article_id, article.title, article.text, article.language)
                     assignments = ", ".join(f"{k} = :{k}" for k in fields)
                     self.db.execute(
                         f"UPDATE articles SET {assignments}, last_seen = :seen, run_id = :run_id "
@@ -122,6 +136,13 @@ class Store(DedupIndex):
                 )
                 self._link(article_id, article.site, article.tags, "tags", "tag", fresh)
                 self._set_translations(article_id, article.translations, fresh)
+            # every time: the categories' map may have changed since it was last stored
+            self._file_under_topics(
+                article_id,
+                article.site,
+                [c.name for c in article.categories],
+                fresh=outcome == "new",
+            )
             if article.raw is not None:
                 self._store_response(
                     article.fetched_url or article.url,

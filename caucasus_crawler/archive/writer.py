@@ -39,9 +39,11 @@ class ArchiveWriter:
     # on the work a template shared by thousands of archived articles could cause.
     MAX_CANDIDATES = 20
 
-    def __init__(self, archive: Archive, run_id: int | None = None):
+    def __init__(self, archive: Archive, run_id: int | None = None, count_health: bool = True):
         self.archive = archive
         self.run_id = run_id
+        # An import of old pages says nothing of how the profile fits the site today
+        self.count_health = count_health
 
     def write(self, items: Iterable[Article | PageVisit]) -> Counter:
         """Store a batch in one transaction; returns what happened (keys as in the crawl's
@@ -52,7 +54,7 @@ class ArchiveWriter:
         with self.archive.transaction():
             for item in items:
                 counts.update(self._write_one(item))
-                if self.run_id is not None and item.site:
+                if self.run_id is not None and self.count_health and item.site:
                     example = item.url if isinstance(item, PageVisit) else item.fetched_url
                     for metric, number in health.item_metrics(item):
                         if not number:

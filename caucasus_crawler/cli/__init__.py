@@ -1,8 +1,8 @@
 """The `caucasus-crawler` command: crawl, list outlets, extract saved pages, read the archive.
 
-A module per group of commands: crawl.py (crawl, ingest, schedule), outlets.py (sites,
-extract, draft, health, reextract), read.py (runs, search, export, stats, serve); the options
-they share in options.py. Here: the parser and the exit codes.
+A module per group of commands: crawl.py (crawl, ingest, schedule), history.py (import),
+outlets.py (sites, extract, draft, health, reextract), read.py (runs, search, export, stats,
+serve); the options they share in options.py. Here: the parser and the exit codes.
 
 Errors a user can cause (a bad option, a missing file, a broken profile) end in one line on
 stderr and a non-zero exit, never a traceback.
@@ -19,7 +19,7 @@ from collections.abc import Sequence
 
 from caucasus_crawler import __version__
 from caucasus_crawler.archive import ArchiveError, is_write_failure, write_failure_reason
-from caucasus_crawler.cli import crawl, outlets, read
+from caucasus_crawler.cli import crawl, history, outlets, read
 from caucasus_crawler.cli.options import PROG, UserError
 from caucasus_crawler.crawling import CrawlError, CrawlFailed
 from caucasus_crawler.profiles import ProfileError
@@ -28,6 +28,7 @@ from caucasus_crawler.profiles import ProfileError
 COMMANDS = (
     crawl.add_crawl_command,
     crawl.add_ingest_command,
+    history.add_import_command,
     outlets.add_sites_command,
     read.add_runs_command,
     outlets.add_health_command,

@@ -17,14 +17,23 @@ from caucasus_crawler.cli.options import (
     UserError,
     add_db,
     add_mirror,
+    add_publication_window,
     add_settings,
     add_sites,
     assignments,
     check_outlets,
     check_writable,
     profiles,
+    publication_window,
 )
-from caucasus_crawler.crawling import CrawlPlan, CrawlStopped, mirror_for, run_crawl, run_worker
+from caucasus_crawler.crawling import (
+    CrawlError,
+    CrawlPlan,
+    CrawlStopped,
+    mirror_for,
+    run_crawl,
+    run_worker,
+)
 from caucasus_crawler.profiles import MAX_MINUTES, load_profiles
 
 
@@ -52,6 +61,13 @@ def add_crawl_command(commands) -> None:
         action="store_true",
         help="walk the outlets' whole history: every listing page and sitemap",
     )
+    crawl.add_argument(
+        "--wayback",
+        action="store_true",
+        help="fill the archive from the outlets' captures in the Wayback Machine "
+        "(endpoint: the WAYBACK_ENDPOINT setting)",
+    )
+    add_publication_window(crawl)
     add_settings(crawl, "a Scrapy setting for this crawl, e.g. --set DOWNLOAD_DELAY=2 (repeatable)")
     crawl.add_argument(
         "--redis",
@@ -79,6 +95,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             domains = ", ".join(known[names[0]].domains)
             raise UserError(f"--url {url}: not on {names[0]}'s domains ({domains})")
     settings = assignments(args.set)
+    window = publication_window(args)
+    if args.wayback and (args.demo or args.mirror or args.url or args.redis):
+        raise UserError(
+            "--wayback reads the Wayback Machine (WAYBACK_ENDPOINT): it takes no --demo, "
+            "--mirror, --url or --redis"
+        )
     # checked before anything starts; a Scrapy job directory holds one spider's job
     if "JOBDIR" in settings and len(names) != 1:
         raise UserError(
@@ -94,6 +116,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         backfill=args.backfill,
         settings=settings,
         log_level=args.log_level,
+        window=window,
+        wayback=args.wayback,
     )
     if args.redis:  # one worker of a crawl shared through Redis: it stores nothing itself
         _redis(args.redis)
@@ -109,6 +133,8 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             except CrawlStopped as exc:  # no run to report; the shell's code for the signal
                 print(f"{PROG}: {exc}", file=sys.stderr)
                 return 128 + exc.signum
+            except CrawlError as exc:  # a setting the user gave that cannot be read
+                raise UserError(str(exc)) from None
     print(report.summary())
     return 0
 

@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 from caucasus_crawler.archive import DEFAULT_PATH, Archive
 from caucasus_crawler.crawling import archive_path_problem
 from caucasus_crawler.profiles import Profile, load_profiles
+from caucasus_crawler.topics import topic_names, unknown_topics
 
 if TYPE_CHECKING:
     from caucasus_crawler.export import Filters
+    from caucasus_crawler.publication_window import PublicationWindow
 
 PROG = "caucasus-crawler"
 
@@ -57,9 +59,44 @@ def add_article_filters(
     parser.add_argument("--language", action="append", help="only this language (repeatable)")
     if category:
         parser.add_argument("--category", action="append", help="only this category (repeatable)")
+    parser.add_argument(
+        "--topic", action="append", help="only this topic, e.g. economy (repeatable: any of them)"
+    )
     parser.add_argument("--since", metavar="DATE", help="published on or after YYYY-MM-DD")
     if until:
         parser.add_argument("--until", metavar="DATE", help="published on or before YYYY-MM-DD")
+
+
+def since_option(parser: argparse.ArgumentParser) -> None:
+    """`--since DAY`: keep articles published on or after it (crawl, import)."""
+    parser.add_argument(
+        "--since", metavar="DAY", help="keep only articles published on or after YYYY-MM-DD"
+    )
+
+
+def until_option(parser: argparse.ArgumentParser) -> None:
+    """`--until DAY`: keep articles published on or before it (crawl, import)."""
+    parser.add_argument(
+        "--until", metavar="DAY", help="keep only articles published on or before YYYY-MM-DD"
+    )
+
+
+def max_articles_option(parser: argparse.ArgumentParser) -> None:
+    """`--max-articles N`: at most N new articles per outlet in this run (crawl, import)."""
+    parser.add_argument(
+        "--max-articles",
+        type=int,
+        default=0,
+        metavar="N",
+        help="store at most N new articles per outlet in this run; a later run takes the rest",
+    )
+
+
+def add_publication_window(parser: argparse.ArgumentParser) -> None:
+    """`--since`, `--until` and `--max-articles`, read with `publication_window`."""
+    since_option(parser)
+    until_option(parser)
+    max_articles_option(parser)
 
 
 # -- reading them --------------------------------------------------------------------------------
@@ -132,10 +169,30 @@ def filters(args: argparse.Namespace, archive: Archive) -> Filters:
                 f"{option} {', '.join(unknown)}: not in {archive.path}, which has "
                 f"{', '.join(held) or 'nothing yet'}"
             )
+    unknown = unknown_topics(args.topic or [])
+    if unknown:
+        known = ", ".join(topic_names())
+        raise UserError(f"--topic {', '.join(unknown)}: no such topic; the topics are {known}")
     return Filters(
         sites=args.site,
         languages=args.language,
         categories=getattr(args, "category", None),
         since=day(args.since, "--since"),
         until=day(getattr(args, "until", None), "--until"),
+        topics=args.topic,
     )
+
+
+def publication_window(args: argparse.Namespace) -> PublicationWindow:
+    """The bounds `--since`, `--until` and `--max-articles` ask for, each checked (one line
+    naming the option when wrong)."""
+    from caucasus_crawler.publication_window import PublicationWindow, WindowError, parse_day
+
+    try:
+        return PublicationWindow(
+            parse_day(getattr(args, "since", None), "--since"),
+            parse_day(getattr(args, "until", None), "--until"),
+            getattr(args, "max_articles", 0) or 0,
+        )
+    except WindowError as exc:
+        raise UserError(str(exc)) from None

@@ -85,7 +85,12 @@ _COLOURS = ("\x1b[1;33m", "\x1b[0m")
 
 def add_search_command(commands) -> None:
     search = commands.add_parser("search", help="full-text search of the archive, best first")
-    search.add_argument("query", metavar="QUERY", help="words to find (all of them)")
+    search.add_argument(
+        "query",
+        metavar="QUERY",
+        help="words to find (all of them, in any of their forms; word* for a beginning, "
+        '"quotes" for an exact phrase)',
+    )
     add_db(search, show_default=True)
     add_article_filters(search)
     search.add_argument(
@@ -117,6 +122,7 @@ def cmd_search(args: argparse.Namespace) -> int:
         ("the query", [args.query]),
         ("--site", args.site),
         ("--language", args.language),
+        ("--topic", args.topic),
     ):
         for value in values or []:
             utf8_argument(value, option)  # SQLite takes no surrogate-escaped bytes
@@ -195,7 +201,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     fmt = args.format or EXPORT_SUFFIXES.get(Path(args.output.name.removesuffix(".gz")).suffix)
     if fmt is None:
         raise UserError(f"-o {args.output}: say which --format (jsonl, csv, parquet or warc)")
-    if fmt == "warc" and (args.language or args.category or args.since or args.until):
+    if fmt == "warc" and (args.language or args.category or args.topic or args.since or args.until):
         raise UserError("--format warc exports raw responses: it takes --site only")
     if args.excel and fmt != "csv":
         raise UserError("--excel is a flavour of CSV, for spreadsheets: give a .csv name")
@@ -203,6 +209,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         ("--site", args.site),
         ("--language", args.language),
         ("--category", args.category),
+        ("--topic", args.topic),
     ):
         for value in values or []:
             utf8_argument(value, option)

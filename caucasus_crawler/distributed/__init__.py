@@ -22,6 +22,13 @@ to run two independent crawls on one server:
     caucasus:items:rejected                 items the ingester could not read or store, and why
     caucasus:run, caucasus:run:sites        the crawl's mode and request counts; its outlets
     caucasus:ingest                         the ingester's lock
+    caucasus:import:files                   WARC files queued by `import --redis` (list)
+    caucasus:import:inflight:<worker>       the file an import worker is reading (list)
+    caucasus:import:offsets                 file identity -> offset of its first record not
+                                            pushed yet (hash): a file taken again resumes
+    caucasus:import:retry                   file identity -> first record held back by the
+                                            window: the next import of it reads from there
+    caucasus:import:done                    identities of files read to their end (set)
 """
 
 from __future__ import annotations
@@ -36,6 +43,20 @@ WORKERS = f"{PREFIX}:workers"
 RUN = f"{PREFIX}:run"
 RUN_SITES = f"{PREFIX}:run:sites"
 INGEST_LOCK = f"{PREFIX}:ingest"
+IMPORT_FILES = f"{PREFIX}:import:files"
+IMPORT_OFFSETS = f"{PREFIX}:import:offsets"
+IMPORT_RETRY = f"{PREFIX}:import:retry"
+IMPORT_DONE = f"{PREFIX}:import:done"
+
+
+def import_inflight_key(worker: str) -> str:
+    return f"{PREFIX}:import:inflight:{worker}"
+
+
+def import_files_waiting(server: redis.Redis) -> int:
+    """WARC files queued, or taken by import workers that have not finished them."""
+    taken = sum(server.llen(key) for key in server.scan_iter(import_inflight_key("*")))
+    return server.llen(IMPORT_FILES) + taken
 
 
 def queue_key(spider: str) -> str:

@@ -46,6 +46,7 @@ from caucasus_crawler.distributed import (
     WORKERS,
     dupefilter_key,
     heartbeat_key,
+    import_files_waiting,
     inflight_key,
     queue_key,
     spider_workers_key,
@@ -265,10 +266,11 @@ class Ingester:
             mode = mode or (self.server.hget(RUN, "mode") or b"live").decode()
             sites = sites | {s for s in announced if s in self.profiles}
             self.archive.register_sites(self.profiles[name] for name in sorted(sites))
-            mode = mode if mode in ("demo", "live") else "live"
+            mode = mode if mode in ("demo", "live", "import") else "live"
             self.run_id = self.archive.start_run(mode, sites)
             self.run_sites = set(sites)
-            self.writer = ArchiveWriter(self.archive, self.run_id)
+            # old pages imported from WARC files say nothing of the profiles' fit today
+            self.writer = ArchiveWriter(self.archive, self.run_id, count_health=mode != "import")
         new = sites - self.run_sites
         if new:
             self.archive.register_sites(self.profiles[name] for name in sorted(new))
@@ -289,6 +291,7 @@ class Ingester:
             for w, record in workers.items()
             for name in record.get("outlets", [])
         )
+        waiting += import_files_waiting(self.server)  # `import --redis` (history/workers.py)
         self.report.waiting = waiting
         return "paused" if waiting else "done"
 

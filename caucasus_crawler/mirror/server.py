@@ -13,6 +13,7 @@ import html
 import re
 import threading
 from collections.abc import Iterable
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -178,6 +179,12 @@ class MirrorServer:
         if host in self._redesigns:
             return list(self._redesigns[host].articles)
         return [a.url for a in self._site_data[host].articles]
+
+    def published(self, url: str) -> datetime | None:
+        """When the bundled article at `url` was published (None for any other page)."""
+        site = self._site_data.get(_host_of(urlsplit(url).netloc))
+        article = site.article(url) if site is not None else None
+        return article.published if article is not None else None
 
     # -- overlay -------------------------------------------------------------------------------
     def _overlay_key(self, url: str) -> tuple[str, str]:

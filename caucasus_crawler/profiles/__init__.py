@@ -29,6 +29,8 @@ import re2
 import regex
 from cssselect import GenericTranslator, SelectorError
 
+from caucasus_crawler.topics import CategoryTopics, TopicProblem, category_topics
+
 PACKAGE_DIR = Path(__file__).parent
 # A profile's country is an ISO 3166-1 alpha-2 code, or this for an outlet of the whole region.
 REGIONAL = "regional"
@@ -308,6 +310,8 @@ class Profile:
     next_page: str | None = None  # CSS selector of a listing's "next page" link, if unusual
     extract: ExtractRules = field(default_factory=ExtractRules)
     schedule: Schedule = field(default_factory=Schedule)
+    # category key (topics.category_key) -> topics: the outlet's categories on the taxonomy
+    topics: CategoryTopics = field(default_factory=dict)
     source: str = "<built-in>"
     # A digest of the profile's content: `health` judges an outlet by the runs made with the
     # profile as it is now (a fixed profile is not blamed for its old runs' problems).
@@ -454,6 +458,7 @@ _TOP_LEVEL = {
     "urls",
     "extract",
     "schedule",
+    "topics",
 }
 _EXTRACT_KEYS = {"body", "remove", "cut_at", "drop_lines", "date", "categories", "timezone"}
 
@@ -553,6 +558,11 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
             problem = f"must be a whole number of minutes, at least 1 and at most {MAX_MINUTES}"
             raise _fail(source, f"schedule.{key}", problem + " (a year)")
 
+    try:
+        topics = category_topics(data.get("topics", {}), MAX_TITLE)
+    except TopicProblem as exc:
+        raise _fail(source, exc.field, exc.problem) from None
+
     return Profile(
         name=name,
         title=title,
@@ -581,8 +591,10 @@ def profile_from_dict(data: dict, source: str = "<dict>") -> Profile:
             timezone=timezone,
         ),
         schedule=Schedule(**every),
+        topics=topics,
         source=source,
-        digest=_digest(data),
+        # what the crawl does: a map of categories to topics changes no page's fate
+        digest=_digest({key: value for key, value in data.items() if key != "topics"}),
     )
 
 

@@ -7,11 +7,15 @@ from scrapy.settings import BaseSettings
 
 from caucasus_crawler.profiles import Profile, load_profiles
 from caucasus_crawler.spiders.news import NewsSpider
+from caucasus_crawler.spiders.wayback import WaybackSpider
 
 
-def spider_for(profile: Profile) -> type[NewsSpider]:
-    """A NewsSpider subclass bound to one outlet; its name is the profile's name."""
+def spider_for(profile: Profile, wayback: bool = False) -> type[NewsSpider]:
+    """A NewsSpider subclass bound to one outlet; its name is the profile's name. With
+    `wayback`, the spider of the outlet's captures in the Wayback Machine."""
     class_name = "".join(part.title() for part in profile.name.split("_")) + "Spider"
+    if wayback:
+        return type(class_name, (WaybackSpider,), {"name": profile.name, "profile": profile})
     return type(
         class_name,
         (NewsSpider,),
@@ -20,8 +24,11 @@ def spider_for(profile: Profile) -> type[NewsSpider]:
 
 
 class ProfileSpiderLoader:
+    """Every profile is a spider: the news spider, or the Wayback one with WAYBACK on."""
+
     def __init__(self, settings: BaseSettings):
         self.profiles = load_profiles(settings.getlist("PROFILES_DIRS"))
+        self.wayback = settings.getbool("WAYBACK")
 
     @classmethod
     def from_settings(cls, settings: BaseSettings) -> ProfileSpiderLoader:
@@ -29,7 +36,7 @@ class ProfileSpiderLoader:
 
     def load(self, spider_name: str) -> type[Spider]:
         try:
-            return spider_for(self.profiles[spider_name])
+            return spider_for(self.profiles[spider_name], self.wayback)
         except KeyError:
             raise KeyError(f"Spider not found: {spider_name}") from None
 

@@ -21,7 +21,7 @@ import json
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -43,6 +43,7 @@ from caucasus_crawler.extract_pool import (
 from caucasus_crawler.items import PageVisit, RawResponse
 from caucasus_crawler.middlewares import RefusedAddress, failure_reason
 from caucasus_crawler.profiles import Profile
+from caucasus_crawler.publication_window import PublicationWindow
 from caucasus_crawler.spiders.revisits import RevisitPolicy
 from caucasus_crawler.url_shapes import ShapeLearner, looks_like_article_url
 from caucasus_crawler.urls import canonical_url
@@ -114,6 +115,7 @@ class NewsSpider(scrapy.Spider):
         )
         spider.unmatched_left = crawler.settings.getint("UNMATCHED_LINKS_PER_RUN", 300)
         spider.max_links = crawler.settings.getint("MAX_LINKS_PER_PAGE", 1000)
+        spider.window = PublicationWindow.from_settings(crawler.settings)
         return spider
 
     def closed(self, reason: str) -> None:
@@ -248,6 +250,19 @@ class NewsSpider(scrapy.Spider):
                 health["pattern_missed_known"] = health.get("pattern_missed_known", 0) + 1
         return requests
 
+    def in_window(self, published: str | None = None, modified: str | None = None) -> bool:
+        """Whether a URL a feed or sitemap lists may hold an article of the crawl's window
+        (--since, --until), by the dates listed with it; one that may not is not fetched,
+        only counted (stats `window/listed_out`). A listed date may be UTC while the
+        article's day is the outlet's: a day either side is given the benefit."""
+        if any(
+            self.window.could_list(_shifted(published, days), _shifted(modified, days))
+            for days in (0, 1, -1)
+        ):
+            return True
+        self.crawler.stats.inc_value("window/listed_out")
+        return False
+
     def visit(self, response: Response, outcome: str, reason: str | None = None) -> PageVisit:
         etag = response.headers.get("ETag")
         modified = response.headers.get("Last-Modified")
@@ -262,11 +277,16 @@ class NewsSpider(scrapy.Spider):
             outcome=outcome,
             http_status=response.status,
             reason=reason,
-            fetched=_now(),
+            fetched=self.fetched_at(response),
             etag=etag.decode("latin-1") if isinstance(etag, bytes) else etag,
             last_modified=modified.decode("latin-1") if isinstance(modified, bytes) else modified,
             kind=response.meta.get("kind"),
         )
+
+    def fetched_at(self, response: Response) -> str:
+        """When the page's content was fetched (ISO 8601 UTC): now (spiders/wayback.py: when
+        the Wayback Machine captured it)."""
+        return _now()
 
     def unchanged(self, response: Response) -> bool:
         return response.status == 304
@@ -311,7 +331,8 @@ class NewsSpider(scrapy.Spider):
                     yield self.request(url, self.parse_sitemap, kind="sitemap")
             elif self.candidate(url):
                 listed += 1
-                yield from self.listed(url, "sitemap", health, changed=entry.get("lastmod"))
+                if self.in_window(modified=entry.get("lastmod")):
+                    yield from self.listed(url, "sitemap", health, changed=entry.get("lastmod"))
         visit = self.visit(response, "sitemap")
         visit.health.update(health, sitemap_urls=listed)
         yield visit
@@ -331,7 +352,8 @@ class NewsSpider(scrapy.Spider):
             url = entry.get("link")
             if url and self.candidate(url):
                 listed += 1
-                yield from self.listed(url, "feed", health, changed=_feed_date(entry))
+                if self.in_window(_feed_date(entry, "published"), _feed_date(entry, "updated")):
+                    yield from self.listed(url, "feed", health, changed=_feed_date(entry))
         visit = self.visit(response, "feed", _malformed(problem))
         visit.health.update(health, feed_urls=listed)
         if response.meta.get("discovered"):  # announced by the site, not in the profile
@@ -480,7 +502,10 @@ class NewsSpider(scrapy.Spider):
             return
         html = response.text
         mode = self.profile.page_mode(response.url)
-        outcome, value, compressed = await self.extract(html, response.url, mode, raw=response.body)
+        fetched = self.fetched_at(response)
+        outcome, value, compressed = await self.extract(
+            html, response.url, mode, raw=response.body, now=datetime.fromisoformat(fetched)
+        )
         if outcome == "listing":
             visit = self.visit(response, "listing")
             for request in self.follow_links(response, visit.health):
@@ -507,7 +532,7 @@ class NewsSpider(scrapy.Spider):
         article.site = self.name
         article.fetched_url = response.url
         article.http_status = response.status
-        article.fetched = _now()
+        article.fetched = fetched
         article.raw = raw
         if mode == "candidate":  # the article pattern missed an article of the outlet
             article.health["pattern_missed"] = 1
@@ -516,11 +541,11 @@ class NewsSpider(scrapy.Spider):
         yield article
 
     async def extract(
-        self, html: str, url: str, mode: str, raw: bytes | None = None
+        self, html: str, url: str, mode: str, raw: bytes | None = None, now: datetime | None = None
     ) -> tuple[str, Any, bytes | None]:
         """`extract_page` of this page: in the process's extraction pool (see
         caucasus_crawler/extract_pool.py), or here when EXTRACT_PROCESSES is 0."""
-        now = datetime.now(UTC)  # relative and year-less dates count from the fetch
+        now = now or datetime.now(UTC)  # relative and year-less dates count from the fetch
         if self.extract_pool is None:
             return extract_page(html, url, self.profile, now, mode, raw)
         try:
@@ -607,12 +632,22 @@ def _flag(value: bool | str) -> bool:
     return bool(value)
 
 
-def _feed_date(entry: Any) -> str | None:
-    """A feed entry's last change (updated, else published) as ISO 8601 UTC."""
-    parsed = entry.get("updated_parsed") or entry.get("published_parsed")
+def _feed_date(entry: Any, which: str | None = None) -> str | None:
+    """A feed entry's last change (updated, else published) as ISO 8601 UTC; with `which`
+    ("published", "updated"), that date alone."""
+    names = [which] if which else ["updated", "published"]
+    parsed = next((p for name in names if (p := entry.get(f"{name}_parsed"))), None)
     if not parsed:
         return None
     return datetime(*parsed[:6], tzinfo=UTC).isoformat()
+
+
+def _shifted(value: str | None, days: int) -> date | None:
+    """The day of an ISO date or datetime, `days` later (None when there is none)."""
+    try:
+        return date.fromisoformat(value.strip()[:10]) + timedelta(days=days) if value else None
+    except ValueError:
+        return None
 
 
 def _strings_in(data: Any) -> Iterator[str]:
