@@ -17,7 +17,8 @@ measures:
 - **full-text search latency**: `Archive.search_hits` as `caucasus-crawler search` calls it
   (best 20 first, highlighted title and snippet), p50 and p95 for each kind of query and over
   all: `common` words (matching 10% of the archive or more), `mid` words (0.1% to 1%), `rare`
-  words (50 articles in a million at most), `name`s of places and people, two-word `phrase`s,
+  words (50 articles in a million at most), `name`s of places and people, two-word
+  `phrase`s in quotes (`"of the"`) and the same pairs unquoted (`two words`, both anywhere),
   `prefix`es (`stem*`) and `inflected` forms (a word's form other than its most used one);
   a few of each kind in each language, chosen once per archive by what their exact form
   matches and kept beside it (`<archive>.queries.json`), so that runs before and after a
@@ -67,7 +68,7 @@ from caucasus_crawler.items import Article, Link  # noqa: E402
 from caucasus_crawler.normalise import content_hash  # noqa: E402
 
 QUERY_REPEATS = 3
-KINDS = ("common", "mid", "rare", "name", "phrase", "prefix", "inflected")
+KINDS = ("common", "mid", "rare", "name", "phrase", "two words", "prefix", "inflected")
 INDEX_TABLES = ("articles_fts", "search")  # the full-text index's tables, by name prefix
 
 
@@ -116,10 +117,12 @@ def insert_rate(db: Path, count: int, text: NewsText) -> tuple[float, int]:
 
 # -- the queries -------------------------------------------------------------------------------
 def matching(conn: sqlite3.Connection, query: str) -> int:
-    """Articles the exact-form index matches for `query` (`word*` a prefix, several words a
-    phrase), whatever the search code in use does with it."""
-    words = query.rstrip("*").split()
-    match = '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+    """Articles the exact-form index matches for `query` (`word*` a prefix, `"a b"` a phrase,
+    `a b` both words), whatever the search code in use does with it."""
+    if query.startswith('"'):
+        match = '"' + query.strip('"').replace('"', '""') + '"'
+    else:
+        match = " ".join('"' + w.rstrip("*").replace('"', '""') + '"' for w in query.split())
     match += "*" if query.endswith("*") else ""
     sql = "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"
     return conn.execute(sql, [match]).fetchone()[0]
@@ -128,7 +131,8 @@ def matching(conn: sqlite3.Connection, query: str) -> int:
 def choose_queries(db: Path, text: NewsText) -> list[dict]:
     """Queries of every kind in every language, each with the articles its exact form matches
     (`matches`): `common` words matching 10% of the archive or more, `mid` words (0.1% to 1%),
-    `rare` ones (50 in a million at most), names, two-word phrases, prefixes (`stem*`) and
+    `rare` ones (50 in a million at most), names, two-word phrases (quoted, and unquoted as
+    `two words`), prefixes (`stem*`) and
     `inflected` forms (a form of a word other than its most used one). Drawn from the
     language models' real words and tail, kept by what they match in this archive."""
     rng = random.Random(20)
@@ -170,7 +174,9 @@ def choose_queries(db: Path, text: NewsText) -> list[dict]:
         keep("name", language, names[:1] + rng.sample(names[1:], len(names) - 1), 3)
         pairs = [" ".join(p) for p, c in model.pairs.most_common() if c >= 2]
         pairs = [p for p in pairs if all(w.isalpha() for w in p.split())]
-        keep("phrase", language, pairs[:1] + rng.sample(pairs[1:], min(50, len(pairs) - 1)), 3)
+        pairs = pairs[:1] + rng.sample(pairs[1:], min(50, len(pairs) - 1))
+        keep("phrase", language, [f'"{pair}"' for pair in pairs], 3)
+        keep("two words", language, pairs, 3)
         lexemes = sorted(
             (
                 (sum(forms.values()), stem, forms)
@@ -263,7 +269,7 @@ def main() -> int:
     text = NewsText(args.dir, args.shared)
     print("text: each language's words as in real news (benchmarks/news_text.py)")
     print("\n".join(text.describe()))
-    db = archive_for(args.dir, args.articles, text)  # built once, then reused
+    db = archive_for(args.dir, args.articles, text, word_forms=True)  # built once, reused
     done = db.with_suffix(".done").read_text().strip()
     print(f"archive {db}: {args.articles:,} generated articles (built in {done})", flush=True)
     Archive(db).close()  # its indexes made ready for this version, outside every measure
@@ -337,7 +343,7 @@ def main() -> int:
         target.unlink(missing_ok=True)
         for card in out.glob("*README.md"):
             card.unlink()
-    kinds = " ".join(f"{kind}_p95_ms {p95:.1f}" for kind, p95 in per_kind.items())
+    kinds = " ".join(f"{kind.replace(' ', '_')}_p95_ms {p95:.1f}" for kind, p95 in per_kind.items())
     print(
         f"articles {total} insert_aps {rate:.0f} size_gb {size_gb:.2f} index_mb {index_mb:.0f} "
         f"fts_p50_ms {percentile(ms, 0.5):.1f} fts_p95_ms {percentile(ms, 0.95):.1f} {kinds} "

@@ -92,9 +92,10 @@ class LetterText:
         return " ".join(body.split()[:9]), body
 
 
-def make_archive(path: Path, articles: int, text=None) -> float:
+def make_archive(path: Path, articles: int, text=None, word_forms: bool = False) -> float:
     """An archive of `articles` synthetic articles at `path`, their title and body from `text`
-    (LetterText by default); the seconds it took."""
+    (LetterText by default), with the search's word forms filed when `word_forms` (the
+    archive's own rebuild, as for an archive made before them: slow); the seconds it took."""
     started = time.monotonic()
     rng = random.Random(articles)
     text = text or LetterText(rng)
@@ -165,20 +166,24 @@ def make_archive(path: Path, articles: int, text=None) -> float:
         print(f"  {path.name}: {made:,}/{articles:,} articles", end="\r", file=sys.stderr)
     print(file=sys.stderr)
     db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize=FTS_TOKENIZER)
+    if word_forms:  # rows inserted around store_article have no word forms filed yet
+        print(f"  {path.name}: filing the search's word forms...", file=sys.stderr)
+        archive.rebuild_search_terms()
     archive.close()
     return time.monotonic() - started
 
 
-def archive_for(directory: Path, articles: int, text=None) -> Path:
+def archive_for(directory: Path, articles: int, text=None, word_forms: bool = False) -> Path:
     """A generated archive of that size (text from `text`, LetterText by default; its `name`
-    names the file), reused when a previous run left it complete."""
+    names the file; make_archive's `word_forms`), reused when a previous run left it
+    complete."""
     path = directory / f"{getattr(text, 'name', LetterText.name)}-{articles}.db"
     done = path.with_suffix(".done")
     if path.exists() and done.exists():
         Archive(path).close()  # any migration of a newer schema, before we measure
         return path
     print(f"Generating {path} ({articles:,} articles)...", file=sys.stderr)
-    took = make_archive(path, articles, text)
+    took = make_archive(path, articles, text, word_forms)
     done.write_text(f"{took:.0f} s\n")
     print(f"  generated in {took:.0f} s, {path.stat().st_size / 1e9:.2f} GB", file=sys.stderr)
     return path
