@@ -74,10 +74,31 @@ def paragraphs_of(language: str, rng: random.Random, count: int) -> list[str]:
     return out
 
 
-def make_archive(path: Path, articles: int) -> float:
-    """An archive of `articles` synthetic articles at `path`; the seconds it took."""
+class LetterText:
+    """Random letter strings in each language's script: this benchmark's text (only sizes
+    matter to an export). archive_scale.py passes news_text.NewsText instead."""
+
+    name = "archive"
+
+    def __init__(self, rng: random.Random):
+        self.rng = rng
+        self.paragraphs = {lang: paragraphs_of(lang, rng, 400) for lang in SCRIPTS}
+
+    def language(self) -> str | None:
+        return None  # every language of the site in turn
+
+    def article(self, language: str) -> tuple[str, str]:
+        body = "\n\n".join(self.rng.choices(self.paragraphs[language], k=self.rng.randint(3, 7)))
+        return " ".join(body.split()[:9]), body
+
+
+def make_archive(path: Path, articles: int, text=None, word_forms: bool = False) -> float:
+    """An archive of `articles` synthetic articles at `path`, their title and body from `text`
+    (LetterText by default), with the search's word forms filed when `word_forms` (the
+    archive's own rebuild, as for an archive made before them: slow); the seconds it took."""
     started = time.monotonic()
     rng = random.Random(articles)
+    text = text or LetterText(rng)
     path.unlink(missing_ok=True)
     profiles = load_profiles()
     archive = Archive(path)
@@ -87,7 +108,7 @@ def make_archive(path: Path, articles: int) -> float:
     # its triggers row by row); the archive is the same.
     db["articles"].disable_fts()
     sites = [name for name in SITE_LANGUAGES if name in profiles]
-    paragraphs = {lang: paragraphs_of(lang, rng, 400) for lang in SCRIPTS}
+    sites_of = {lang: [site for site in sites if lang in SITE_LANGUAGES[site]] for lang in SCRIPTS}
     categories, tags = {}, {}
     with archive.transaction():
         for site in sites:
@@ -104,11 +125,14 @@ def make_archive(path: Path, articles: int) -> float:
     while made < articles:
         rows, in_category, tagged = [], [], []
         for number in range(made + 1, min(made + BATCH, articles) + 1):
-            site = sites[number % len(sites)]
-            # every language of the site in turn (by `number` alone, one site got one language)
-            language = SITE_LANGUAGES[site][(number // len(sites)) % len(SITE_LANGUAGES[site])]
-            body = "\n\n".join(rng.choices(paragraphs[language], k=rng.randint(3, 7)))
-            title = " ".join(body.split()[:9])
+            language = text.language()
+            if language is None:
+                site = sites[number % len(sites)]
+                # every language of the site in turn (by `number` alone, one site got one)
+                language = SITE_LANGUAGES[site][(number // len(sites)) % len(SITE_LANGUAGES[site])]
+            else:
+                site = sites_of[language][number % len(sites_of[language])]
+            title, body = text.article(language)
             when = start + timedelta(seconds=rng.randrange(seconds))
             rows.append(
                 {
@@ -142,19 +166,24 @@ def make_archive(path: Path, articles: int) -> float:
         print(f"  {path.name}: {made:,}/{articles:,} articles", end="\r", file=sys.stderr)
     print(file=sys.stderr)
     db["articles"].enable_fts(["title", "body"], create_triggers=True, tokenize=FTS_TOKENIZER)
+    if word_forms:  # rows inserted around store_article have no word forms filed yet
+        print(f"  {path.name}: filing the search's word forms...", file=sys.stderr)
+        archive.rebuild_search_terms()
     archive.close()
     return time.monotonic() - started
 
 
-def archive_for(directory: Path, articles: int) -> Path:
-    """A generated archive of that size, reused when a previous run left it complete."""
-    path = directory / f"archive-{articles}.db"
+def archive_for(directory: Path, articles: int, text=None, word_forms: bool = False) -> Path:
+    """A generated archive of that size (text from `text`, LetterText by default; its `name`
+    names the file; make_archive's `word_forms`), reused when a previous run left it
+    complete."""
+    path = directory / f"{getattr(text, 'name', LetterText.name)}-{articles}.db"
     done = path.with_suffix(".done")
     if path.exists() and done.exists():
         Archive(path).close()  # any migration of a newer schema, before we measure
         return path
     print(f"Generating {path} ({articles:,} articles)...", file=sys.stderr)
-    took = make_archive(path, articles)
+    took = make_archive(path, articles, text, word_forms)
     done.write_text(f"{took:.0f} s\n")
     print(f"  generated in {took:.0f} s, {path.stat().st_size / 1e9:.2f} GB", file=sys.stderr)
     return path
