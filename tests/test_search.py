@@ -202,3 +202,20 @@ def test_word_forms_are_built_for_an_existing_archive(db, tmp_path):
         # demotes one): terms are never deleted on store
         assert rebuilt <= before and len(rebuilt) > 0.99 * len(before)
         assert archive.search_hits("Bakı") == Archive.open_read_only(db).search_hits("Bakı")
+
+
+def test_a_very_common_phrase_or_prefix_gives_its_newest_matches_without_ranking(db):
+    """Past `ranked` matches, bm25 would count a phrase's matches in the whole index (0.2 s
+    for "of the" at a million articles): such a query lists its newest matches first."""
+    with Archive.open_read_only(db) as archive:
+        for query in ('"of the"', "th*"):
+            everything = archive.search_hits(query, limit=1000)
+            assert len(everything) > 6 and all(hit["rank"] < 0 for hit in everything)
+            newest = archive.search_hits(query, limit=3, ranked=5)
+            assert [hit["id"] for hit in newest] == sorted(
+                (hit["id"] for hit in everything), reverse=True
+            )[:3]
+            assert all(hit["rank"] is None and "<mark>" in hit["snippet"] for hit in newest)
+        # a plain word stays ranked by bm25 among its `ranked` newest matches
+        ranked = archive.search_hits("the", limit=3, ranked=5)
+        assert all(hit["rank"] < 0 for hit in ranked)
