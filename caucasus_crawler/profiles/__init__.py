@@ -350,6 +350,14 @@ class Profile:
     def is_ignored(self, url: str) -> bool:
         return any(p.search(url) for p in self.ignore_urls)
 
+    def link_kind(self, url: str) -> str:
+        """An outlet's URL by the profile: ignored, article (or no pattern), listing, unknown."""
+        if self.is_ignored(url):
+            return "ignored"
+        if not self.article_urls or self.is_article_url(url):
+            return "article"
+        return "listing" if self.is_listing_url(url) else "unknown"
+
     def edition_language(self, url: str) -> str | None:
         """The language of the edition whose URL prefix is the longest match, if any."""
         best: tuple[int, str | None] = (-1, None)

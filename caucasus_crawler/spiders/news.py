@@ -424,6 +424,11 @@ class NewsSpider(scrapy.Spider):
                     discovered = url not in profile.feeds
                     yield self.request(url, self.parse_feed, kind="feed", discovered=discovered)
 
+    def looks_like_article(self, url: str) -> bool:
+        """A URL no pattern of the profile matches has the shape of the outlet's articles,
+        or of articles anywhere."""
+        return self.shapes.is_article_shape(url) or looks_like_article_url(url)
+
     def follow_links(
         self, response: TextResponse, health: dict[str, int] | None = None
     ) -> Iterator[scrapy.Request]:
@@ -448,14 +453,13 @@ class NewsSpider(scrapy.Spider):
             url = response.urljoin(href.strip())
             if urlsplit(url).scheme not in ("http", "https") or not profile.owns(url):
                 continue
-            if profile.is_ignored(url):
-                continue
-            if not profile.article_urls or profile.is_article_url(url):
+            kind = profile.link_kind(url)
+            if kind == "article":
                 yield from self.article_requests(url, new)
-            elif profile.is_listing_url(url):
+            elif kind == "listing":
                 matched += 1
                 listings.append(canonical_url(url))
-            elif self.shapes.is_article_shape(url) or looks_like_article_url(url):
+            elif kind == "unknown" and self.looks_like_article(url):
                 requests = list(self.article_requests(url, new, via="link"))
                 if requests and self.unmatched_left <= 0:
                     capped += 1

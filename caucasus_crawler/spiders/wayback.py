@@ -38,7 +38,6 @@ from scrapy.http import Response
 
 from caucasus_crawler.items import PageVisit
 from caucasus_crawler.spiders.news import NewsSpider
-from caucasus_crawler.url_shapes import looks_like_article_url
 from caucasus_crawler.urls import canonical_url
 
 logger = logging.getLogger(__name__)
@@ -214,14 +213,10 @@ class WaybackSpider(NewsSpider):
     def is_article_capture(self, url: str) -> bool:
         """An article of the outlet by its profile, or a URL that looks like one, as the news
         spider judges the links on a listing that no pattern matches."""
-        profile = self.profile
-        if not profile.owns(url) or profile.is_ignored(url):
+        if not self.profile.owns(url):
             return False
-        if profile.is_article_url(url) or not profile.article_urls:
-            return True
-        if profile.is_listing_url(url):
-            return False
-        return self.shapes.is_article_shape(url) or looks_like_article_url(url)
+        kind = self.profile.link_kind(url)
+        return kind == "article" or (kind == "unknown" and self.looks_like_article(url))
 
     def archived(self, url: str) -> bool:
         """Whether the archive holds this page's answer already, from any run (a killed
