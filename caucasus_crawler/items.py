@@ -197,3 +197,16 @@ def item_from_dict(data: dict[str, Any]) -> Article | PageVisit:
         return cls(**values)
     except (TypeError, KeyError, AttributeError, binascii.Error) as exc:
         raise ValueError(f"not a valid {kind}: {exc}") from None
+
+
+def left_out(article: Article, reason: str) -> PageVisit:
+    """The `pages` row of an article the bounds of a crawl or an import did not keep."""
+    return PageVisit(
+        url=article.fetched_url or article.url,
+        site=article.site,
+        outcome="skipped",
+        http_status=article.http_status,
+        reason=reason,
+        fetched=article.fetched,
+        kind="article",
+    )

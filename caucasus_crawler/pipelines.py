@@ -19,7 +19,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from caucasus_crawler.archive import Archive, write_failure_reason
 from caucasus_crawler.archive.writer import ArchiveWriter
-from caucasus_crawler.items import Article, PageVisit
+from caucasus_crawler.items import Article, PageVisit, left_out
 from caucasus_crawler.normalise import normalise_article, prepared_fingerprint
 from caucasus_crawler.publication_window import PublicationWindow
 
@@ -53,19 +53,6 @@ class PublicationWindowPipeline:
         day = (item.published or "")[:10]
         why = f"published {day}" if day else "no publication date"
         return left_out(item, f"out of the window (--since/--until): {why}")
-
-
-def left_out(article: Article, reason: str) -> PageVisit:
-    """The `pages` row of an article a crawl's bounds did not keep."""
-    return PageVisit(
-        url=article.fetched_url or article.url,
-        site=article.site,
-        outcome="skipped",
-        http_status=article.http_status,
-        reason=reason,
-        fetched=article.fetched,
-        kind="article",
-    )
 
 
 # Set when a write to the archive failed in this process (the disk is full, say): every

@@ -27,7 +27,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from caucasus_crawler.archive import Archive
 from caucasus_crawler.archive.writer import ArchiveWriter
@@ -47,8 +46,8 @@ from caucasus_crawler.history.warc import (
     payload_of,
     read_records,
 )
-from caucasus_crawler.items import Article, PageVisit, RawResponse
-from caucasus_crawler.profiles import Profile
+from caucasus_crawler.items import Article, PageVisit, RawResponse, left_out
+from caucasus_crawler.profiles import Profile, profile_for_url
 from caucasus_crawler.publication_window import PublicationWindow
 
 # Why records were not imported, in the order the summary lists them.
@@ -142,28 +141,6 @@ class _OverMax(Exception):
     """Rolls back an article stored past --max-articles (a savepoint of the batch)."""
 
 
-class Owners:
-    """Which profile owns a URL's host (Profile.owns), by a walk up the host's labels."""
-
-    def __init__(self, profiles: Iterable[Profile]):
-        self.by_domain: dict[str, Profile] = {}
-        for profile in profiles:
-            for domain in profile.domains:
-                self.by_domain.setdefault(domain.lower(), profile)
-
-    def __call__(self, url: str) -> Profile | None:
-        try:
-            host = (urlsplit(url).hostname or "").lower()
-        except ValueError:
-            return None
-        while host:
-            profile = self.by_domain.get(host)
-            if profile is not None:
-                return profile
-            _, _, host = host.partition(".")
-        return None
-
-
 class Importer:
     """Imports WARC files into an archive (see the module doc). A subclass sends the items
     elsewhere (history/workers.py: to Redis) by overriding `open_file` and `store`."""
@@ -176,7 +153,7 @@ class Importer:
         batch_size: int = 100,
         warn: Callable[[str], None] | None = None,
     ):
-        self.owner = Owners(profiles)
+        self.profiles_owning = list(profiles)
         self.window = window or PublicationWindow()
         self.processes = available_cores() if processes is None else processes
         self.batch_size = batch_size
@@ -275,6 +252,9 @@ class Importer:
     def _wanted(self, url: str) -> bool:
         return self.owner(url) is not None
 
+    def owner(self, url: str) -> Profile | None:
+        return profile_for_url(url, self.profiles_owning)
+
     # -- a record's way -------------------------------------------------------------------------
     def _begin(self, record: Record, name: str, pool: ExtractPool | None):
         """What becomes of a record: a _Skip, or its extraction (a task, or its result)."""
@@ -292,9 +272,7 @@ class Importer:
         if record.status is None or not 200 <= record.status < 300:
             return _Skip(NOT_OK)
         url = record.url
-        if profile.is_ignored(url) or (
-            profile.is_listing_url(url) and not profile.is_article_url(url)
-        ):
+        if profile.link_kind(url) in ("ignored", "listing"):
             return _Skip(NOT_ARTICLES)
         if record.body is None or not record.is_html or looks_binary(record.body):
             return _Skip(NOT_HTML)
@@ -360,16 +338,16 @@ class Importer:
             self.take(state, offset, visit("failed", f"extraction failed: {_short(value)}"))
             return
         article: Article = value
-        if not self.window.admits(article.published):
-            self.report.skipped[OUT_OF_WINDOW] += 1
-            state.hold(offset)
-            reason = f"out of window (published {article.published or 'unknown'})"
-            self.take(state, offset, visit("skipped", reason))
-            return
         article.site = profile.name
         article.fetched_url = record.url
         article.http_status = record.status
         article.fetched = record.date
+        if not self.window.admits(article.published):
+            self.report.skipped[OUT_OF_WINDOW] += 1
+            state.hold(offset)
+            reason = f"out of window (published {article.published or 'unknown'})"
+            self.take(state, offset, left_out(article, reason))
+            return
         article.raw = raw
         self.take(state, offset, article)
 
@@ -449,15 +427,7 @@ class ArchiveImporter(Importer):
             except _OverMax:
                 self.report.skipped[OVER_MAX] += 1
                 state.hold(offset)
-                visit = PageVisit(
-                    item.fetched_url or item.url,
-                    item.site,
-                    "skipped",
-                    item.http_status,
-                    "over --max-articles",
-                    item.fetched,
-                )
-                written = self.writer.write([visit])
+                written = self.writer.write([left_out(item, "over --max-articles")])
         self.counts += written
         self.new_by_site[item.site] += written["articles_new"]
 
