@@ -33,7 +33,17 @@ to run two independent crawls on one server:
 
 from __future__ import annotations
 
+import json
+import os
+import secrets
+import socket
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+
 import redis
+
+BEAT_SECONDS = 1.0  # how often a worker's heartbeat key is refreshed
 
 PREFIX = "caucasus"
 ITEMS = f"{PREFIX}:items"
@@ -77,6 +87,46 @@ def spider_workers_key(spider: str) -> str:
 
 def heartbeat_key(worker: str) -> str:
     return f"{PREFIX}:worker:{worker}"
+
+
+def new_worker_id() -> str:
+    """A worker's id: its host and process, and a tag (a pid comes round again)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
+
+
+def worker_record(**extra) -> dict:
+    """What `caucasus:workers` says of this process; `extra` adds what it works on."""
+    started = datetime.now(UTC).isoformat(timespec="seconds")
+    return {"host": socket.gethostname(), "pid": os.getpid(), "started": started, **extra}
+
+
+def announce_worker(client: redis.Redis, worker: str, record: dict, timeout: int, *also) -> None:
+    """The worker's heartbeat key (expiring after `timeout` s) and its record, in one
+    transaction with `also`: functions adding commands of their own to the pipeline."""
+    text = json.dumps(record)
+    with client.pipeline() as pipe:
+        pipe.set(heartbeat_key(worker), text, ex=timeout)
+        pipe.hset(WORKERS, worker, text)
+        for add in also:
+            add(pipe)
+        pipe.execute()
+
+
+def keep_beating(
+    server: redis.Redis,
+    stopped: threading.Event,
+    announce: Callable[[redis.Redis], None],
+    unreachable: Callable[[redis.RedisError], None] = lambda exc: None,
+) -> None:
+    """The heartbeat, every BEAT_SECONDS until `stopped`, in a thread of its own, so that a
+    busy worker still tells it is alive; each beat files the worker again (should a peer have
+    taken it for dead). Redis being unreachable for a while stops nothing."""
+    client = redis.Redis(connection_pool=server.connection_pool)  # the pool is shared
+    while not stopped.wait(BEAT_SECONDS):
+        try:
+            announce(client)
+        except redis.RedisError as exc:  # keep beating: Redis may come back
+            unreachable(exc)
 
 
 class RedisUnavailable(Exception):

@@ -32,14 +32,11 @@ import base64
 import itertools
 import json
 import logging
-import os
-import secrets
-import socket
 import sys
 import threading
 import time
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import redis
@@ -53,23 +50,27 @@ from scrapy_redis.scheduler import Scheduler
 from twisted.internet.task import LoopingCall
 
 from caucasus_crawler.distributed import (
+    BEAT_SECONDS,
     ITEMS,
     RUN,
     RUN_SITES,
     WORKERS,
+    announce_worker,
     connect,
     dupefilter_key,
     heartbeat_key,
     inflight_key,
+    keep_beating,
+    new_worker_id,
     queue_key,
     spider_workers_key,
+    worker_record,
 )
 from caucasus_crawler.items import item_to_dict
 
 logger = logging.getLogger(__name__)
 
 TOKEN = "redis_inflight"  # request.meta: the request's field in its worker's in-flight hash
-BEAT_SECONDS = 1.0
 
 
 # -- requests as JSON --------------------------------------------------------------------------
@@ -285,10 +286,10 @@ class Worker:
 
     def __init__(self, server: redis.Redis, settings: BaseSettings):
         self.server = server
-        self.id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
+        self.id = new_worker_id()
         self.timeout = max(2, settings.getint("REDIS_WORKER_TIMEOUT", 30))
         self.mode = settings.get("CRAWL_MODE", "live")
-        self.started = datetime.now(UTC).isoformat(timespec="seconds")
+        self.record = worker_record()
         self.progress_every = settings.getfloat("PROGRESS_INTERVAL", 10)
         self.schedulers: list[RedisScheduler] = []
         self.outlets: list[str] = []
@@ -308,20 +309,13 @@ class Worker:
     def announce(self, client: redis.Redis) -> None:
         """The heartbeat key and the worker's record; its outlets' worker sets list it."""
         outlets = list(self.outlets)
-        record = json.dumps(
-            {
-                "host": socket.gethostname(),
-                "pid": os.getpid(),
-                "started": self.started,
-                "outlets": outlets,
-            }
-        )
-        with client.pipeline() as pipe:
-            pipe.set(heartbeat_key(self.id), record, ex=self.timeout)
-            pipe.hset(WORKERS, self.id, record)
+
+        def listed(pipe) -> None:
             for name in outlets:
                 pipe.sadd(spider_workers_key(name), self.id)
-            pipe.execute()
+
+        record = {**self.record, "outlets": outlets}
+        announce_worker(client, self.id, record, self.timeout, listed)
 
     def join(self, scheduler: RedisScheduler) -> None:
         name = scheduler.spider.name
@@ -342,12 +336,12 @@ class Worker:
         alive even while the reactor is busy (a page slow to parse must not get the worker's
         requests fetched twice). Each beat files the worker again, should a peer have taken
         it for dead."""
-        client = redis.Redis(connection_pool=self.server.connection_pool)  # the pool is shared
-        while not self.stopped.wait(BEAT_SECONDS):
-            try:
-                self.announce(client)
-            except redis.RedisError as exc:  # keep beating: Redis may come back
-                logger.warning("worker %s: Redis unreachable: %s", self.id, exc)
+        keep_beating(
+            self.server,
+            self.stopped,
+            self.announce,
+            lambda exc: logger.warning("worker %s: Redis unreachable: %s", self.id, exc),
+        )
 
     def on_tick(self) -> None:
         """Every second, on the reactor: acknowledgements, the run's request count, progress."""

@@ -17,11 +17,7 @@ back by --since/--until.
 from __future__ import annotations
 
 import json
-import os
-import secrets
-import socket
 import threading
-from datetime import UTC, datetime
 from pathlib import Path
 
 import redis
@@ -35,16 +31,18 @@ from caucasus_crawler.distributed import (
     RUN,
     RUN_SITES,
     WORKERS,
+    announce_worker,
     heartbeat_key,
     import_inflight_key,
+    keep_beating,
+    new_worker_id,
+    worker_record,
 )
 from caucasus_crawler.extract_pool import ExtractPool
 from caucasus_crawler.history.importer import Importer, ImportReport, _File
 from caucasus_crawler.history.warc import identity
 from caucasus_crawler.items import item_to_dict
 from caucasus_crawler.profiles import Profile
-
-BEAT_SECONDS = 1.0
 
 
 class RedisImportReport(ImportReport):
@@ -63,7 +61,8 @@ class RedisImporter(Importer):
     ):
         super().__init__(profiles.values(), **options)
         self.server = server
-        self.id = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(2)}"
+        self.id = new_worker_id()
+        self.record = worker_record(outlets=[])  # no outlet's request queue: files
         self.timeout = max(2, timeout)
         self.inflight = import_inflight_key(self.id)
         url = server.connection_pool.connection_kwargs
@@ -137,27 +136,11 @@ class RedisImporter(Importer):
                 pool.shutdown()
 
     def announce(self, client: redis.Redis) -> None:
-        record = json.dumps(
-            {
-                "host": socket.gethostname(),
-                "pid": os.getpid(),
-                "started": datetime.now(UTC).isoformat(timespec="seconds"),
-                "outlets": [],  # no outlet's request queue: files (caucasus:import:*)
-                "import": str(self.current) if self.current else None,
-            }
-        )
-        with client.pipeline() as pipe:
-            pipe.set(heartbeat_key(self.id), record, ex=self.timeout)
-            pipe.hset(WORKERS, self.id, record)
-            pipe.execute()
+        record = {**self.record, "import": str(self.current) if self.current else None}
+        announce_worker(client, self.id, record, self.timeout)
 
     def beat(self) -> None:
-        client = redis.Redis(connection_pool=self.server.connection_pool)
-        while not self.stopped.wait(BEAT_SECONDS):
-            try:
-                self.announce(client)
-            except redis.RedisError:  # keep beating: Redis may come back
-                pass
+        keep_beating(self.server, self.stopped, self.announce)
 
     # -- a file --------------------------------------------------------------------------------
     def open_file(self, name: str) -> tuple[str, int] | None:
