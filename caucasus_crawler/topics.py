@@ -26,6 +26,8 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from caucasus_crawler.search.folding import fold
+
 if TYPE_CHECKING:
     from caucasus_crawler.profiles import Profile
 
@@ -82,16 +84,11 @@ def unknown_topics(names: Iterable[str]) -> list[str]:
     return [name for name in names if name not in known]
 
 
-# Azerbaijani (and Turkish) write the capital of i as İ and that of ı as I: a menu in
-# capitals ("İQTİSADİYYAT") folds to the breadcrumb's "İqtisadiyyat" only if both are i.
-_DOTTED_I = str.maketrans({"İ": "i", "ı": "i"})
-
-
 def category_key(name: str) -> str:
-    """A category name as the maps match it: NFC, case folded (İ, I, ı and i alike), spaces
-    collapsed."""
-    folded = unicodedata.normalize("NFC", name).translate(_DOTTED_I).casefold()
-    return " ".join(folded.split())
+    """A category name as the maps match it: each word folded as search folds it (case, İ, I,
+    ı and i alike: a menu in capitals, "İQTİSADİYYAT", is the breadcrumb's "İqtisadiyyat";
+    Latin accents), spaces collapsed."""
+    return " ".join(fold(word) for word in unicodedata.normalize("NFC", name).split())
 
 
 def category_topics(table: object, longest: int) -> CategoryTopics:
