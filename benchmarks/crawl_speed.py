@@ -909,30 +909,36 @@ def calibration(mirror: Mirror, sample: int = 100) -> str:
 
 def extract_one_core(mirror: Mirror) -> Run:
     """(c) trafilatura.extract of the same pages, one after another in this process."""
-    import trafilatura
-
     pages = Pages(mirror.outlets)
     documents = []
     for outlet, number in pages.urls():
         path = f"/{outlet.language_of(number)}/news/{number}/"
         documents.append((outlet.article_url(number), pages.get(outlet.host, path)[2]))
-    for url, html in documents[:3]:  # imports and caches warmed
-        trafilatura.extract(html.decode(), url=url)
-    extracted = 0
-    cpu_started = time.process_time()
-    started = time.monotonic()
-    for url, html in documents:
-        # decoded here as both crawlers decode what they fetch
-        if trafilatura.extract(html.decode("utf-8"), url=url):
-            extracted += 1
-    seconds = time.monotonic() - started
+    seconds, cpu_seconds, extracted = trafilatura_one_core(documents)
     return Run(
         "limit: trafilatura.extract, 1 process",
         len(documents),
         seconds,
-        time.process_time() - cpu_started,
+        cpu_seconds,
         note=f"{extracted} extracted",
     )
+
+
+def trafilatura_one_core(documents: list[tuple[str, bytes]]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, pages extracted) of trafilatura.extract over the pages,
+    one after another in this process (import_speed.py measures the same)."""
+    import trafilatura
+
+    for url, html in documents[:3]:  # imports and caches warmed
+        trafilatura.extract(html.decode("utf-8"), url=url)
+    extracted = 0
+    cpu_started = time.process_time()
+    started = time.monotonic()
+    for url, html in documents:
+        # decoded here as the crawlers decode what they fetch
+        if trafilatura.extract(html.decode("utf-8"), url=url):
+            extracted += 1
+    return time.monotonic() - started, time.process_time() - cpu_started, extracted
 
 
 def scrapy_alone(mirror: Mirror, concurrency: int) -> Run:

@@ -38,7 +38,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from crawl_speed import OUTLETS, Outlet, Pages, run_measured, write_profiles  # noqa: E402
+from crawl_speed import (  # noqa: E402
+    OUTLETS,
+    Outlet,
+    Pages,
+    run_measured,
+    trafilatura_one_core,
+    write_profiles,
+)
 
 from caucasus_crawler.extract_pool import available_cores  # noqa: E402
 
@@ -110,21 +117,6 @@ def article_records(path: Path, owned: set[str]) -> list[tuple[str, bytes]]:
         ]
 
 
-def extract_one_core(documents: list[tuple[str, bytes]]) -> tuple[float, float, int]:
-    """(wall seconds, CPU seconds, pages extracted) of trafilatura over the documents."""
-    import trafilatura
-
-    for url, html in documents[:3]:  # imports and caches warmed
-        trafilatura.extract(html.decode("utf-8"), url=url)
-    extracted = 0
-    cpu_started = time.process_time()
-    started = time.monotonic()
-    for url, html in documents:
-        if trafilatura.extract(html.decode("utf-8"), url=url):
-            extracted += 1
-    return time.monotonic() - started, time.process_time() - cpu_started, extracted
-
-
 def read_warcio(path: Path) -> tuple[float, int]:
     from caucasus_crawler.history.warc import Record, read_records
 
@@ -184,7 +176,7 @@ def main() -> int:
             summary = (work / "import.log").read_text()
             stored = int(summary.split("articles stored")[1].split()[0])
             imports.append((seconds, stored, memory))
-            extracts.append(extract_one_core(documents))
+            extracts.append(trafilatura_one_core(documents))
             if args.rounds > 1:
                 print(
                     f"round {round_number + 1}: import {counts['records'] / seconds:.1f} "

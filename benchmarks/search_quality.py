@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import re
-import subprocess
 import sys
 import tempfile
 import tomllib
@@ -37,6 +36,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))  # run from a clone without installing it
+
+from dedup_quality import crawl as crawl_demo  # noqa: E402  (the demo into an archive)
 
 from caucasus_crawler.archive import Archive, fts_query  # noqa: E402
 
@@ -67,17 +68,6 @@ def load_queries(path: Path = QUERIES) -> list[Query]:
             Query(q["language"], q["query"], q["forms"], q["held_out"], frozenset(q["expected"]))
             for q in tomllib.load(file)["query"]
         ]
-
-
-def crawl_demo(db: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "caucasus_crawler.cli", "crawl", "--demo", "--db", str(db)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"the demo crawl failed:\n{result.stdout}\n{result.stderr}")
 
 
 def ours(archive: Archive, query: str) -> list[str]:
