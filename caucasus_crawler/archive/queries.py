@@ -262,8 +262,9 @@ class Queries(Connected):
         index ("of the": 0.2 s at a million articles), and a prefix merges the postings of
         every word it begins, in each statement that ranks."""
         where, params = self._article_filter(**filters)
-        exact, expanded = match_expressions(self.db.conn, query)
-        costly = any(part.is_phrase or part.prefix for part in parse(query))
+        parts = parse(query)
+        exact, expanded = match_expressions(self.db.conn, parts)
+        costly = any(part.is_phrase or part.prefix for part in parts)
         passes = dict(ranked=ranked, mark=mark, snippet_words=snippet_words, costly=costly)
         hits = self._search_pass(exact, where, params, limit, **passes)
         if len(hits) < limit and expanded != exact:

@@ -26,6 +26,7 @@ from caucasus_crawler.archive.schema import SEARCH
 from caucasus_crawler.search.folding import fold, words
 from caucasus_crawler.search.query import (
     MAX_FORMS,
+    Part,
     exact_match,
     expanded_match,
     folded_prefix_range,
@@ -75,11 +76,12 @@ def prefixed_forms(conn: sqlite3.Connection, prefix: str) -> list[str]:
     return [row[0] for row in rows]
 
 
-def match_expressions(conn: sqlite3.Connection, query: str) -> tuple[str, str]:
+def match_expressions(conn: sqlite3.Connection, query: str | list[Part]) -> tuple[str, str]:
     """(every word in the form typed, every word in any form): the two FTS5 MATCH
-    expressions of a query, built of quoted terms only ('""', matching nothing, for a
-    query without words). An archive without `search_terms` gets exact forms only."""
-    parts = parse(query)
+    expressions of a query (or of its parts, query.parse), built of quoted terms only ('""',
+    matching nothing, for a query without words). An archive without `search_terms` gets
+    exact forms only."""
+    parts = parse(query) if isinstance(query, str) else query
 
     def looked_up(lookup: Callable[[sqlite3.Connection, str], list[str]]):
         def forms(word: str) -> list[str]:
